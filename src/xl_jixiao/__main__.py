@@ -1,0 +1,3 @@
+from xl_jixiao.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""The ``xl-jixiao`` command line.
+
+Subcommands live in :mod:`xl_jixiao.commands`: every module there that defines
+``NAME``, ``HELP``, ``register(parser)`` and ``run(args) -> int`` becomes a
+subcommand, in ``ORDER``.  A module may also define ``demo_step(ctx)`` with a
+``DEMO_ORDER``; ``xl-jixiao demo`` runs those steps in order.  Adding a
+capability is adding a module; this file does not change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from types import ModuleType
+
+from xl_jixiao import __version__
+from xl_jixiao.errors import UserError, XlJixiaoError
+
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个参数值",
+    "expected at least one argument": "至少需要一个参数值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可匹配 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "show program's version number and exit": "显示版本号并退出",
+}
+
+
+def _translate(text: str) -> str:
+    return _ARGPARSE_ZH.get(text, text)
+
+
+argparse._ = _translate  # type: ignore[attr-defined]  # argparse looks `_` up at call time
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n（运行 `{self.prog} -h` 查看帮助）\n")
+
+
+def command_modules() -> list[ModuleType]:
+    """Every subcommand module, sorted by its ORDER then NAME."""
+    import xl_jixiao.commands as pkg
+
+    mods = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        if all(hasattr(mod, a) for a in ("NAME", "HELP", "register", "run")):
+            mods.append(mod)
+    mods.sort(key=lambda m: (getattr(m, "ORDER", 100), m.NAME))
+    return mods
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseParser(
+        prog="xl-jixiao",
+        description="绩效目标表工具：值语法解析、模板生成、校验、汇总、导入旧表与批复表生成。",
+        epilog="示例：\n  xl-jixiao demo\n  xl-jixiao value \"≥95%\" --json\n  xl-jixiao <命令> -h",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"xl-jixiao {__version__}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", metavar="<命令>", title="命令", parser_class=ChineseParser)
+    for mod in command_modules():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
+        mod.register(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):  # pragma: no cover - exotic streams
+            pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except (UserError, XlJixiaoError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

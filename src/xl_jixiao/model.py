@@ -1,0 +1,238 @@
+"""Domain model: one description of a submission, validated at the boundary.
+
+Readers build these objects; rules, totals and writers consume them.  Every
+object that was read from cells keeps the location of each field in ``cells``
+(field name → :class:`CellRef`), so a finding can point at the exact cell.
+
+Money is always :class:`~decimal.Decimal` in the submission's ``money_unit``;
+conversion between 元 and 万元 lives in :mod:`xl_jixiao.money`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MoneyUnit = Literal["万元", "元"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=False, extra="forbid")
+
+
+class CellRef(_Model):
+    """Where a value came from. ``cell`` is an A1 reference on ``sheet``."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None  # 1-based worksheet row (or line number in a text source)
+
+    def label(self) -> str:
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        return " / ".join(parts)
+
+
+Cells = dict[str, CellRef]
+
+
+class Indicator(_Model):
+    """One 三级 indicator row: level1 → level2 → name, with its target value."""
+
+    project: str | None = None  # the project name the row refers to (template) or belongs to
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    op: str | None = None  # 计算符号 column when the layout has one
+    value: str | None = None  # 指标值 verbatim
+    unit: str | None = None  # 计量单位 column when the layout has one
+    note: str | None = None
+    basis: str | None = None
+    remark: str | None = None
+    row: int | None = None
+    cells: Cells = Field(default_factory=dict)
+
+    def value_text(self) -> str:
+        """The value as one text, joining separate symbol / value / unit columns."""
+        op = (self.op or "").strip()
+        if op == "定性":
+            op = ""
+        value = (self.value or "").strip()
+        unit = (self.unit or "").strip()
+        if unit and value and not value.endswith(unit):
+            value = value + unit
+        return f"{op}{value}" if value else ""
+
+    def location(self, field: str = "value") -> CellRef | None:
+        return self.cells.get(field) or next(iter(self.cells.values()), None)
+
+
+class Funding(_Model):
+    """Annual amount and its sources, in ``money_unit``. ``None`` means blank."""
+
+    money_unit: MoneyUnit = "万元"
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    carryover: Decimal | None = None
+    other: Decimal | None = None
+    invalid: dict[str, str] = Field(default_factory=dict)
+    """Fields whose cell held something that is not an amount: field → text as written."""
+
+    def sources_sum(self) -> Decimal:
+        return sum((v for v in (self.fiscal, self.carryover, self.other) if v is not None), Decimal(0))
+
+
+class PlanPoint(_Model):
+    """One 资金支出计划 checkpoint: cumulative percent spent by ``label`` (e.g. ``6月底``)."""
+
+    label: str
+    percent: Decimal | None = None
+    raw: str | None = None
+
+
+class Project(_Model):
+    code: str | None = None
+    name: str | None = None
+    category: str | None = None
+    supervisor: str | None = None
+    implementer: str | None = None
+    period: str | None = None
+    funding: Funding = Field(default_factory=Funding)
+    purpose: str | None = None
+    annual_goal: str | None = None
+    period_goal: str | None = None
+    spending_plan: list[PlanPoint] = Field(default_factory=list)
+    remark: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    row: int | None = None
+    cells: Cells = Field(default_factory=dict)
+
+    def location(self, field: str = "name") -> CellRef | None:
+        return self.cells.get(field) or next(iter(self.cells.values()), None)
+
+
+class DeptBudget(_Model):
+    """部门整体: the unit's whole budget, functions, goal and unit-level indicators."""
+
+    money_unit: MoneyUnit = "万元"
+    personnel: Decimal | None = None  # 人员经费
+    public: Decimal | None = None  # 公用经费
+    basic: Decimal | None = None  # 基本支出
+    projects: Decimal | None = None  # 项目支出
+    expense_total: Decimal | None = None  # 支出预算合计
+    fiscal: Decimal | None = None  # 当年财政拨款
+    carryover: Decimal | None = None  # 上年结转
+    other: Decimal | None = None  # 其他资金
+    income_total: Decimal | None = None  # 收入预算合计
+    invalid: dict[str, str] = Field(default_factory=dict)
+    functions: str | None = None
+    goal: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    cells: Cells = Field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        amounts = (self.personnel, self.public, self.basic, self.projects, self.expense_total,
+                   self.fiscal, self.carryover, self.other, self.income_total)
+        return all(v is None for v in amounts) and not self.functions and not self.goal and not self.indicators
+
+
+class SourceInfo(_Model):
+    path: str
+    kind: Literal["template", "legacy", "live", "unknown"] = "template"
+    sha256: str | None = None
+    template_version: str | None = None
+
+
+class Submission(_Model):
+    """One unit's workbook: unit information, 部门整体 and projects with their indicators."""
+
+    budget_year: int | None = None
+    unit_name: str | None = None
+    unit_code: str | None = None
+    supervisor: str | None = None
+    money_unit: MoneyUnit = "万元"
+    scheme: str | None = None  # scheme id, e.g. "2021" or "legacy"
+    dept_scheme: str | None = None
+    filler: str | None = None
+    phone: str | None = None
+    fill_date: str | None = None
+    head: str | None = None
+    dept: DeptBudget | None = None
+    projects: list[Project] = Field(default_factory=list)
+    unassigned_indicators: list[Indicator] = Field(default_factory=list)
+    """Indicator rows whose project column names no project of the list (JX108)."""
+    source: SourceInfo | None = None
+    cells: Cells = Field(default_factory=dict)
+
+    def all_indicators(self) -> list[Indicator]:
+        out: list[Indicator] = []
+        if self.dept:
+            out.extend(self.dept.indicators)
+        for p in self.projects:
+            out.extend(p.indicators)
+        out.extend(self.unassigned_indicators)
+        return out
+
+    def project_total(self) -> Decimal:
+        return sum((p.funding.total for p in self.projects if p.funding.total is not None), Decimal(0))
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        t = str(text).strip().lower()
+        table = {"e": cls.ERROR, "error": cls.ERROR, "错误": cls.ERROR,
+                 "w": cls.WARNING, "warning": cls.WARNING, "警告": cls.WARNING,
+                 "i": cls.INFO, "info": cls.INFO, "提示": cls.INFO}
+        if t not in table:
+            raise ValueError(f"未知的严重程度：{text}（可用：error/warning/info 或 E/W/I）")
+        return table[t]
+
+
+class Finding(_Model):
+    """One problem found: a coded rule, where it is, and what to write instead."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+    project: str | None = None
+    value: str | None = None
+    suggestion: str | None = None
+    suppressed: bool = False
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.project or "", self.sheet or "", self.row or 0, self.cell or "", self.code)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "project": self.project,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "value": self.value,
+            "suggestion": self.suggestion,
+            "suppressed": self.suppressed,
+        }
