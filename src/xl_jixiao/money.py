@@ -126,7 +126,7 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，－", "01
 
 
 def tolerance(values: list[Decimal | None] | tuple[Decimal | None, ...], floor: Decimal | None = None) -> Decimal:
-    """Half of the last printed digit of the coarsest value (at least 2 decimals).
+    """Half of the last printed digit of the coarsest value (integers count as 2 decimals).
 
     ``192.8`` vs ``120`` compares to 0.05; a 2-decimal form to 0.005.  ``floor``
     (already in the form's unit) is a lower bound set by configuration.
@@ -138,7 +138,8 @@ def tolerance(values: list[Decimal | None] | tuple[Decimal | None, ...], floor: 
         e = v.as_tuple().exponent
         if not isinstance(e, int):
             continue
-        exps.append(min(e, -2))
+        # An integer (or a numeric cell) stands for a 2-decimal amount; noise below 6 decimals is ignored.
+        exps.append(-2 if e >= 0 else max(e, -6))
     e = max(exps) if exps else -2
     tol = Decimal(5) * Decimal(10) ** (e - 1)
     if floor is not None and floor > tol:

@@ -1,0 +1,49 @@
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from xl_jixiao.model import CellRef, Finding, Funding, Indicator, Project, Severity, Submission
+
+
+def test_indicator_value_text_joins_columns():
+    assert Indicator(op="≥", value="95", unit="%").value_text() == "≥95%"
+    assert Indicator(op="定性", value="良好").value_text() == "良好"
+    assert Indicator(value="≥95%").value_text() == "≥95%"
+    assert Indicator(value="95%", unit="%").value_text() == "95%"
+    assert Indicator().value_text() == ""
+
+
+def test_money_is_decimal_and_validated_at_the_boundary():
+    f = Funding(total="192.8", fiscal=120)
+    assert f.total == Decimal("192.8") and isinstance(f.fiscal, Decimal)
+    assert f.sources_sum() == Decimal("120")
+    with pytest.raises(ValidationError):
+        Funding(total="约10")
+    with pytest.raises(ValidationError):
+        Funding(money_unit="千元")
+
+
+def test_cells_carry_locations():
+    ind = Indicator(name="完成时间", value="2014年12月31日",
+                    cells={"value": CellRef(file="a.xlsx", sheet="绩效指标", cell="G12", row=12)})
+    assert ind.location().cell == "G12"
+    assert ind.location("value").label() == "a.xlsx / 绩效指标 / G12"
+
+
+def test_submission_totals_and_listing():
+    p1 = Project(name="甲", funding=Funding(total=Decimal("1.50")), indicators=[Indicator(name="x", value="1个")])
+    p2 = Project(name="乙", funding=Funding(total=Decimal("2.25")))
+    sub = Submission(unit_name="某单位", projects=[p1, p2], unassigned_indicators=[Indicator(name="y")])
+    assert sub.project_total() == Decimal("3.75")
+    assert [i.name for i in sub.all_indicators()] == ["x", "y"]
+
+
+def test_finding_json_and_severity():
+    f = Finding(code="JX301", severity=Severity.parse("E"), message="资金不平衡", sheet="项目信息", cell="H5", row=5)
+    d = f.to_json()
+    assert d["severity"] == "error" and d["code"] == "JX301" and d["cell"] == "H5"
+    assert Severity.WARNING.label == "警告"
+    assert Severity.parse("提示") is Severity.INFO
+    with pytest.raises(ValueError):
+        Severity.parse("fatal")
