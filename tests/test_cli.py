@@ -1,0 +1,33 @@
+import subprocess
+import sys
+
+from xl_jixiao import __version__
+from xl_jixiao.cli import build_parser, command_modules, main
+
+
+def test_help_is_chinese_and_lists_commands(capsys):
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert "用法" in out and "命令" in out
+    names = {m.NAME for m in command_modules()}
+    assert {"demo", "value"} <= names
+    for name in names:
+        assert name in out
+
+
+def test_every_command_module_follows_the_protocol():
+    for mod in command_modules():
+        assert mod.HELP and any("\u4e00" <= ch <= "\u9fff" for ch in mod.HELP), mod.NAME
+        assert callable(mod.register) and callable(mod.run)
+    assert build_parser().prog == "xl-jixiao"
+
+
+def test_unknown_command_is_explained_in_chinese():
+    r = subprocess.run([sys.executable, "-m", "xl_jixiao", "frobnicate"], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "错误" in r.stderr and "无效的选项" in r.stderr
+
+
+def test_version():
+    r = subprocess.run([sys.executable, "-m", "xl_jixiao", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and __version__ in r.stdout
