@@ -1,0 +1,635 @@
+"""Reader for template workbooks: 2-D cell values → :class:`~xl_jixiao.model.Submission`.
+
+Everything here works on plain value arrays (``{sheet: [[value, …], …]}``), so a
+workbook read with python-calamine and a live book's ``used_range.value`` take
+the same path.  Columns are found by header text (:attr:`layout.Field.labels`),
+label/value blocks by label anywhere on the sheet; every value keeps its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from xl_jixiao import layout
+from xl_jixiao.errors import ReadError
+from xl_jixiao.layout import Field, Table
+from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
+from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount
+
+Sheets = dict[str, list[list[object]]]
+Origins = dict[str, tuple[int, int]]
+
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
+
+# ------------------------------------------------------------------ cell helpers
+
+
+def col_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    n = index + 1
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def a1(row: int, col: int) -> str:
+    """0-based (row, col) → ``A1`` reference."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return False
+
+
+def cell_text(value: object) -> str | None:
+    """A cell value as the text a person sees (``None`` when blank)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        t = value.strip()
+        return t or None
+    if isinstance(value, float):
+        try:
+            d = float_to_decimal(value)
+        except ValueError:
+            return None
+        return _decimal_text(d)
+    if isinstance(value, (int, Decimal)):
+        return _decimal_text(Decimal(value))
+    if isinstance(value, _dt.datetime):
+        if value.hour or value.minute or value.second:
+            return f"{value.year}年{value.month}月{value.day}日 {value.hour:02d}:{value.minute:02d}"
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.timedelta):
+        return str(value)
+    t = str(value).strip()
+    return t or None
+
+
+def _decimal_text(d: Decimal) -> str:
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+_LABEL_NOISE = re.compile(r"[\s\u3000*＊]+")
+_UNIT_SUFFIX = re.compile(r"[（(]\s*(万元|元|%|％|单位[:：]?\s*(万元|元))\s*[)）]$")
+
+
+def norm_label(value: object) -> str:
+    """Header/label text for matching: no spaces, no required-marks, no trailing colon or unit."""
+    if value is None or not isinstance(value, str):
+        return ""
+    t = re.sub(r"<[^>]+>", "", value)
+    t = _LABEL_NOISE.sub("", t)
+    t = t.strip("：:")
+    t = _UNIT_SUFFIX.sub("", t)
+    return t.strip("：:")
+
+
+def header_unit(value: object) -> str | None:
+    """The money unit a header names in parentheses (``年度资金总额（元）`` → ``元``)."""
+    if not isinstance(value, str):
+        return None
+    m = re.search(r"[（(]\s*(?:单位[:：]?\s*)?(万元|元)\s*[)）]", value)
+    return m.group(1) if m else None
+
+
+def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
+    idx: dict[str, Field] = {}
+    for f in fields:
+        for lab in f.labels:
+            idx.setdefault(norm_label(lab), f)
+    return idx
+
+
+# ------------------------------------------------------------------ header search
+
+_PLAN_RE = re.compile(r"(\d{1,2})月(?:底|末)")
+
+
+class HeaderMap:
+    """Where a table's columns are: field key → 0-based column, plus 资金支出计划 columns."""
+
+    def __init__(self, row: int, columns: dict[str, int], plan: list[tuple[str, int]], units: dict[str, str]):
+        self.row = row
+        self.columns = columns
+        self.plan = plan
+        self.units = units  # field key → money unit named in its header
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.columns
+
+
+def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok: bool):
+    columns: dict[str, int] = {}
+    plan: list[tuple[str, int]] = []
+    units: dict[str, str] = {}
+    for c, v in enumerate(cells):
+        lab = norm_label(v)
+        if not lab:
+            continue
+        f = index.get(lab)
+        if f is not None and not f.formula:
+            if f.key.startswith("plan_"):
+                pass  # handled by the generic checkpoint match below
+            elif f.key not in columns:
+                columns[f.key] = c
+                u = header_unit(v)
+                if u:
+                    units[f.key] = u
+                continue
+        if plan_ok:
+            m = _PLAN_RE.search(lab)
+            if m and len(lab) <= 16:
+                plan.append((f"{int(m.group(1))}月底", c))
+    return columns, plan, units
+
+
+def find_header(rows: list[list[object]], table: Table, required: Sequence[str], search_rows: int | None,
+                plan_ok: bool = False) -> HeaderMap | None:
+    """The header row of ``table``: the row among the top ``search_rows`` matching most labels.
+
+    A row qualifies when it holds every ``required`` column.  A group header in
+    the row above (e.g. ``资金来源`` over ``财政拨款``) contributes the columns the
+    main row leaves blank.
+    """
+    index = _label_index(table.columns)
+    limit = len(rows) if search_rows is None else min(len(rows), search_rows)
+    best: HeaderMap | None = None
+    best_score = 0
+    for r in range(limit):
+        columns, plan, units = _match_header_row(rows[r], index, plan_ok)
+        if not all(k in columns for k in required):
+            continue
+        score = len(columns) + len(plan)
+        if score > best_score:
+            best_score = score
+            best = HeaderMap(r, columns, plan, units)
+    if best is None:
+        return None
+    # merge a two-row header: labels in the row below (sub-headers) or above (group headers)
+    for other in (best.row + 1, best.row - 1):
+        if 0 <= other < len(rows):
+            columns, plan, units = _match_header_row(rows[other], index, plan_ok)
+            used = set(best.columns.values()) | {c for _, c in best.plan}
+            if other == best.row + 1 and len(columns) + len(plan) < 2:
+                continue  # a data row that happens to hold one label-like text
+            for k, c in columns.items():
+                if k not in best.columns and c not in used:
+                    best.columns[k] = c
+                    if k in units:
+                        best.units[k] = units[k]
+            for lab, c in plan:
+                if c not in used and all(lab != x for x, _ in best.plan):
+                    best.plan.append((lab, c))
+            if other == best.row + 1 and (columns or plan):
+                best.row = other  # data start below the second header row
+    best.plan.sort(key=lambda p: p[1])
+    return best
+
+
+# ------------------------------------------------------------------ the reader
+
+
+class _Reader:
+    def __init__(self, sheets: Sheets, file: str | None, origins: Origins | None):
+        self.sheets = {name: _rows(data) for name, data in sheets.items()}
+        self.file = file
+        self.origins = origins or {}
+
+    # -- cell references -------------------------------------------------
+    def ref(self, sheet: str, r: int, c: int) -> CellRef:
+        r0, c0 = self.origins.get(sheet, (0, 0))
+        return CellRef(file=self.file, sheet=sheet, cell=a1(r + r0, c + c0), row=r + r0 + 1)
+
+    def sheet(self, name: str) -> list[list[object]] | None:
+        if name in self.sheets:
+            return self.sheets[name]
+        want = norm_label(name)
+        for k, v in self.sheets.items():
+            if norm_label(k) == want:
+                return v
+        return None
+
+    def sheet_name(self, name: str) -> str:
+        if name in self.sheets:
+            return name
+        want = norm_label(name)
+        for k in self.sheets:
+            if norm_label(k) == want:
+                return k
+        return name
+
+    # -- label/value blocks ----------------------------------------------
+    def label_values(self, sheet: str, fields: Sequence[Field], stop_row: int | None = None
+                     ) -> dict[str, tuple[object, CellRef]]:
+        """Find each field's label anywhere on the sheet; its value is the next cell to the right.
+
+        Cells to the right are skipped while blank, but never past another label.
+        """
+        rows = self.sheet(sheet)
+        if rows is None:
+            return {}
+        name = self.sheet_name(sheet)
+        index = _label_index(fields)
+        all_labels = set(index) | _ALL_LABELS
+        found: dict[str, tuple[object, CellRef]] = {}
+        limit = len(rows) if stop_row is None else min(stop_row, len(rows))
+        for r in range(limit):
+            row = rows[r]
+            for c, v in enumerate(row):
+                lab = norm_label(v)
+                if not lab or lab not in index:
+                    continue
+                f = index[lab]
+                if f.key in found and not is_blank(found[f.key][0]):
+                    continue
+                value, vc = None, c + 1
+                for cc in range(c + 1, len(row)):
+                    w = row[cc]
+                    if is_blank(w):
+                        continue
+                    if norm_label(w) in all_labels:
+                        break
+                    value, vc = w, cc
+                    break
+                found[f.key] = (value, self.ref(name, r, vc))
+                u = header_unit(v)
+                if u and f.money:
+                    found["_unit_" + f.key] = (u, self.ref(name, r, c))
+        return found
+
+    # -- unit information ------------------------------------------------
+    def read_unit(self, sub: Submission) -> None:
+        sheet = layout.SHEET_UNIT
+        values = self.label_values(sheet, layout.UNIT_FIELDS)
+        if not values:
+            # Some books put the unit block on another sheet; look everywhere.
+            for name in self.sheets:
+                values = self.label_values(name, layout.UNIT_FIELDS)
+                if "unit_name" in values:
+                    break
+        for key, (raw, ref) in values.items():
+            if key.startswith("_"):
+                continue
+            sub.cells[key] = ref
+            text = cell_text(raw)
+            if key == "budget_year":
+                sub.budget_year = parse_year(raw)
+            elif key == "money_unit":
+                sub.money_unit = normalize_money_unit(text, "万元")  # type: ignore[assignment]
+            elif key in ("scheme", "dept_scheme"):
+                setattr(sub, key, resolve_scheme_id(text))
+            else:
+                setattr(sub, key, text)
+        if "unit_name" not in sub.cells:
+            sub.cells["unit_name"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
+        if "budget_year" not in sub.cells:
+            sub.cells["budget_year"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
+        version = self.find_version()
+        if sub.source is not None:
+            sub.source.template_version = version
+
+    def find_version(self) -> str | None:
+        for name, rows in self.sheets.items():
+            for r in range(min(len(rows), 40)):
+                row = rows[r]
+                for c, v in enumerate(row):
+                    if norm_label(v) == layout.TEMPLATE_VERSION_LABEL:
+                        for w in row[c + 1:]:
+                            if not is_blank(w):
+                                return cell_text(w)
+                    if isinstance(v, str) and v.strip().startswith("JX-") and len(v.strip()) < 20:
+                        return v.strip()
+        return None
+
+    # -- money -----------------------------------------------------------
+    def money(self, raw: object, column_unit: str, target_unit: str, key: str, invalid: dict[str, str]
+              ) -> Decimal | None:
+        amt = parse_amount(raw)
+        if not amt.ok:
+            invalid[key] = amt.text.strip() if isinstance(amt.text, str) else str(raw)
+            return None
+        v = amt.in_unit(column_unit)
+        if v is None:
+            return None
+        if column_unit != target_unit:
+            from xl_jixiao.money import convert
+
+            v = convert(v, column_unit, target_unit)
+        return v
+
+    # -- 部门整体 ----------------------------------------------------------
+    def read_dept(self, sub: Submission) -> DeptBudget | None:
+        rows = self.sheet(layout.SHEET_DEPT)
+        if rows is None:
+            return None
+        name = self.sheet_name(layout.SHEET_DEPT)
+        header = find_header(rows, layout.DEPT_INDICATORS, ("name", "value"), None)
+        stop = header.row if header else None
+        values = self.label_values(name, layout.DEPT_FIELDS, stop_row=stop)
+        dept = DeptBudget(money_unit=sub.money_unit)
+        for key, (raw, ref) in values.items():
+            if key.startswith("_"):
+                continue
+            f = next(f for f in layout.DEPT_FIELDS if f.key == key)
+            dept.cells[key] = ref
+            if f.money:
+                col_unit = values.get("_unit_" + key, (sub.money_unit, None))[0]
+                setattr(dept, key, self.money(raw, str(col_unit), sub.money_unit, key, dept.invalid))
+            else:
+                setattr(dept, key, cell_text(raw))
+        if header is not None:
+            dept.indicators = self.read_indicator_rows(rows, name, header, layout.DEPT_INDICATORS,
+                                                       default_project=layout.DEPT_PROJECT_NAME)
+        if dept.is_empty() and not dept.invalid:
+            return None
+        return dept
+
+    # -- projects ---------------------------------------------------------
+    def read_projects(self, sub: Submission) -> list[Project]:
+        rows = self.sheet(layout.SHEET_PROJECTS)
+        if rows is None:
+            return []
+        name = self.sheet_name(layout.SHEET_PROJECTS)
+        header = find_header(rows, layout.PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
+        if header is None:
+            raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
+        cols = header.columns
+        key_cols = [cols[k] for k in layout.PROJECTS.key_columns if k in cols]
+        projects: list[Project] = []
+        for r in range(header.row + 1, len(rows)):
+            row = rows[r]
+            if all(is_blank(_get(row, c)) for c in key_cols):
+                continue
+            name_text = cell_text(_get(row, cols["name"]))
+            if name_text and norm_label(name_text) in TOTAL_ROW_NAMES:
+                continue
+            if name_text and norm_label(name_text) in _PROJECT_LABELS:
+                continue  # a repeated header row
+            p = Project(row=r + 1 + self.origins.get(name, (0, 0))[0],
+                        funding=Funding(money_unit=sub.money_unit))
+            for key, c in cols.items():
+                p.cells[key] = self.ref(name, r, c)
+                raw = _get(row, c)
+                f = layout.PROJECTS.column(key)
+                if f.money:
+                    col_unit = header.units.get(key, sub.money_unit)
+                    setattr(p.funding, key, self.money(raw, col_unit, sub.money_unit, key, p.funding.invalid))
+                elif key == "seq":
+                    continue
+                elif key in ("code",):
+                    p.code = _code_text(raw)
+                else:
+                    setattr(p, key, cell_text(raw))
+            for label, c in header.plan:
+                raw = _get(row, c)
+                p.cells[f"plan:{label}"] = self.ref(name, r, c)
+                p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
+                p.spending_plan[-1].percent = _percent(raw)
+            _fraction_plan(p, [_get(row, c) for _, c in header.plan])
+            if p.supervisor is None and sub.supervisor:
+                p.supervisor = sub.supervisor
+            projects.append(p)
+        return projects
+
+    # -- indicators -------------------------------------------------------
+    def read_indicator_rows(self, rows: list[list[object]], sheet: str, header: HeaderMap, table: Table,
+                            default_project: str | None = None) -> list[Indicator]:
+        cols = header.columns
+        key_cols = [cols[k] for k in table.key_columns if k in cols]
+        out: list[Indicator] = []
+        prev: Indicator | None = None
+        r0 = self.origins.get(sheet, (0, 0))[0]
+        for r in range(header.row + 1, len(rows)):
+            row = rows[r]
+            if all(is_blank(_get(row, c)) for c in key_cols):
+                continue
+            texts = {k: cell_text(_get(row, c)) for k, c in cols.items() if k != "seq"}
+            if texts.get("name") and norm_label(texts["name"]) in _INDICATOR_LABELS and \
+                    norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
+                continue  # a repeated header row
+            ind = Indicator(row=r + 1 + r0)
+            for k, c in cols.items():
+                ind.cells[k] = self.ref(sheet, r, c)
+            for k, v in texts.items():
+                if k in ("display", "check"):
+                    continue
+                if hasattr(ind, k):
+                    setattr(ind, k, v)
+            if default_project is not None and "project" not in cols:
+                ind.project = default_project
+            # merged cells leave the level and project columns blank below their first row
+            if prev is not None:
+                if ind.project is None and "project" in cols:
+                    ind.project = prev.project
+                if ind.level1 is None and ind.project == prev.project:
+                    ind.level1 = prev.level1
+                    if ind.level2 is None:
+                        ind.level2 = prev.level2
+            out.append(ind)
+            prev = ind
+        return out
+
+    def read_indicators(self) -> list[Indicator]:
+        rows = self.sheet(layout.SHEET_INDICATORS)
+        if rows is None:
+            return []
+        name = self.sheet_name(layout.SHEET_INDICATORS)
+        header = find_header(rows, layout.INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
+        if header is None:
+            raise ReadError("找不到绩效指标表的表头（需要「三级指标」和「指标值」列）", self.file, name)
+        return self.read_indicator_rows(rows, name, header, layout.INDICATORS)
+
+    # -- everything -------------------------------------------------------
+    def read(self) -> Submission:
+        sub = Submission(source=SourceInfo(path=self.file or "", kind="template"))
+        self.read_unit(sub)
+        sub.dept = self.read_dept(sub)
+        sub.projects = self.read_projects(sub)
+        indicators = self.read_indicators()
+        by_name: dict[str, Project] = {}
+        for p in sub.projects:
+            if p.name:
+                by_name.setdefault(p.name, p)
+                by_name.setdefault(_name_key(p.name), p)
+        for ind in indicators:
+            proj = by_name.get(ind.project or "") or by_name.get(_name_key(ind.project or ""))
+            if proj is None:
+                sub.unassigned_indicators.append(ind)
+            else:
+                if ind.project != proj.name:
+                    ind.project = proj.name
+                proj.indicators.append(ind)
+        return sub
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", name).replace("（", "(").replace("）", ")")
+
+
+def _get(row: Sequence[object], c: int) -> object:
+    return row[c] if 0 <= c < len(row) else None
+
+
+def _rows(data) -> list[list[object]]:
+    """Normalise a value array: tuples → lists, a single row/value → a 2-D list."""
+    if data is None:
+        return []
+    if not isinstance(data, (list, tuple)):
+        return [[data]]
+    if data and not isinstance(data[0], (list, tuple)):
+        return [list(data)]
+    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in data]
+
+
+def _code_text(raw: object) -> str | None:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return cell_text(raw)
+
+
+def _percent(raw: object) -> Decimal | None:
+    """A spending-plan cell as a percent number (``'25%'`` → 25, ``25`` → 25); ``None`` if unreadable."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float, Decimal)):
+        try:
+            return float_to_decimal(raw) if isinstance(raw, float) else Decimal(raw)
+        except ValueError:
+            return None
+    t = str(raw).strip().replace(" ", "").replace("％", "%").replace("百分比", "%")
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", t)
+    if not m:
+        return None
+    return Decimal(m.group(1))
+
+
+def _fraction_plan(p: Project, raws: list[object]) -> None:
+    """Cells formatted as percent arrive as fractions (0.25 for 25%): scale them when all are ≤ 1."""
+    numeric = [pt for pt, raw in zip(p.spending_plan, raws)
+               if pt.percent is not None and isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)]
+    ids = {id(pt) for pt in numeric}
+    typed = [pt for pt in p.spending_plan if pt.percent is not None and id(pt) not in ids]
+    if not numeric or any(pt.percent > 1 or pt.percent < 0 for pt in numeric):
+        return
+    if all(pt.percent == 0 for pt in numeric) or any(pt.percent > 1 for pt in typed):
+        return
+    for pt in numeric:
+        v = (pt.percent * 100).normalize()
+        pt.percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
+
+
+def parse_year(raw: object) -> int | None:
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)) and 1900 <= raw <= 2200:
+        return int(raw)
+    if isinstance(raw, (_dt.date, _dt.datetime)):
+        return raw.year
+    m = re.search(r"(19|20|21)\d{2}", str(raw))
+    return int(m.group(0)) if m else None
+
+
+def resolve_scheme_id(text: str | None) -> str | None:
+    if not text:
+        return None
+    from xl_jixiao.schemes import get_scheme
+
+    try:
+        return get_scheme(text).id
+    except KeyError:
+        return text
+
+
+_ALL_LABELS = {norm_label(lab) for fs in (layout.UNIT_FIELDS, layout.DEPT_FIELDS) for f in fs for lab in f.labels}
+_PROJECT_LABELS = {norm_label(lab) for f in layout.PROJECT_COLUMNS for lab in f.labels}
+_INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab in f.labels}
+
+
+# ------------------------------------------------------------------ public API
+
+
+def is_template(sheets: Sheets) -> bool:
+    """True when the sheets look like the template: a 项目信息 or 绩效指标 sheet with its header."""
+    names = {norm_label(n): n for n in sheets}
+    for sheet, table, req in ((layout.SHEET_INDICATORS, layout.INDICATORS, ("name", "value")),
+                              (layout.SHEET_PROJECTS, layout.PROJECTS, ("name",))):
+        n = names.get(norm_label(sheet))
+        if n is None:
+            continue
+        if find_header(_rows(sheets[n]), table, req, layout.HEADER_SEARCH_ROWS) is not None:
+            return True
+    return False
+
+
+def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Origins | None = None) -> Submission:
+    """Build a submission from the value arrays of a template workbook.
+
+    ``sheets`` maps sheet name → rows of cell values (``None``/``''`` for blank).
+    ``origins`` (optional) gives, per sheet, the 0-based (row, column) of the
+    array's top-left cell when it does not start at A1 (e.g. a live book's used
+    range), so cell references stay exact.  Raises :class:`ReadError` when the
+    sheets are not a template workbook.
+    """
+    if not is_template(sheets):
+        raise ReadError(
+            f"不是绩效目标模板工作簿：找不到「{layout.SHEET_PROJECTS}」或「{layout.SHEET_INDICATORS}」工作表及其表头",
+            file)
+    return _Reader(sheets, file, origins).read()
+
+
+def load_sheets(path: str | Path) -> Sheets:
+    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods)."""
+    p = Path(path)
+    if not p.exists():
+        raise ReadError("文件不存在", str(p))
+    if p.is_dir():
+        raise ReadError("这是一个文件夹，不是工作簿", str(p))
+    if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ReadError(f"不支持的文件类型「{p.suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls）", str(p))
+    try:
+        import python_calamine as pc
+
+        wb = pc.CalamineWorkbook.from_path(str(p))
+        out: Sheets = {}
+        for name in wb.sheet_names:
+            try:
+                out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
+                out[name] = []
+        return out
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds of errors for bad files
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PasswordError":
+            reason = "工作簿有密码保护，无法读取：请去掉密码后再提交"
+        else:
+            reason = f"无法读取工作簿（文件损坏或格式不受支持）：{text[:200]}"
+        raise ReadError(reason, str(p)) from exc
+
+
+def read_template(path: str | Path) -> Submission:
+    """Read a template workbook from disk."""
+    sheets = load_sheets(path)
+    sub = submission_from_sheets(sheets, file=str(path))
+    return sub
