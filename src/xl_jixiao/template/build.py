@@ -1,0 +1,695 @@
+"""The template workbook: sheets, dropdowns, formulas, in-sheet checks, protection.
+
+Everything a filler needs works without Python: cascading dropdowns (one defined
+name per 一级 + ``INDIRECT``), totals and a 检查 column per row (plain functions:
+``IF``, ``SUM``, ``COUNTIF``, ``MATCH``, ``INDIRECT``), and conditional formats
+that colour the offending cell.  No dynamic arrays, no ``_xlfn`` functions, so the
+file behaves the same in Excel 2010+, WPS and LibreOffice.
+
+Positions (others rely on them; all derived from :mod:`xl_jixiao.layout`):
+
+* 单位信息: title in row 1, ``项目 | 填写内容 | 说明`` header in row 2, one row per
+  ``UNIT_FIELDS`` entry from row 3 (label in A, value in B), then 模板版本.
+* 部门整体: title in row 1, one row per ``DEPT_FIELDS`` entry from row 2 (label
+  in A, value in B, verdict in C), the indicator table's title in row
+  ``DEPT_INDICATOR_HEADER_ROW - 1``, its header in ``DEPT_INDICATOR_HEADER_ROW``,
+  data below for ``MAX_DEPT_INDICATOR_ROWS`` rows.
+* 项目信息 / 绩效指标: title and totals in row 1, header in ``Table.header_row``
+  (row 2), data from row 3.  The totals of 项目信息 sit in row 1 above their
+  columns, so nothing below the data rows is ever read as a project.
+* 填表说明: instructions; ``模板版本`` label in A2 with the version in B2.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from xl_jixiao import layout as L
+from xl_jixiao.money import normalize_money_unit
+from xl_jixiao.schemes import Scheme, all_schemes, get_scheme
+
+# ------------------------------------------------------------------ positions
+UNIT_FIRST_ROW = 3
+"""Row of the first ``UNIT_FIELDS`` entry on 单位信息."""
+DEPT_FIRST_ROW = 2
+"""Row of the first ``DEPT_FIELDS`` entry on 部门整体."""
+DEPT_INDICATOR_HEADER_ROW = DEPT_FIRST_ROW + len(L.DEPT_FIELDS) + 1
+"""Header row of the 部门整体 indicator table (within ``HEADER_SEARCH_ROWS``)."""
+VERSION_CELL = "B2"
+"""Cell on 填表说明 holding ``TEMPLATE_VERSION`` (label ``模板版本`` in A2)."""
+
+DEPT_TOTAL_FORMULAS = {
+    "basic": ("personnel", "public"),
+    "expense_total": ("basic", "projects"),
+    "income_total": ("fiscal", "carryover", "other"),
+}
+"""部门整体 totals the template computes: key → the keys it adds up."""
+
+DEPT_TEXT_KEYS = ("functions", "goal")
+
+
+def first_data_row(table: L.Table) -> int:
+    return header_row(table) + 1
+
+
+def header_row(table: L.Table) -> int:
+    return DEPT_INDICATOR_HEADER_ROW if table is L.DEPT_INDICATORS else table.header_row
+
+
+def max_rows(table: L.Table) -> int:
+    if table is L.PROJECTS:
+        return L.MAX_PROJECT_ROWS
+    if table is L.INDICATORS:
+        return L.MAX_INDICATOR_ROWS
+    return L.MAX_DEPT_INDICATOR_ROWS
+
+
+def last_data_row(table: L.Table) -> int:
+    return first_data_row(table) + max_rows(table) - 1
+
+
+def col(table: L.Table, key: str) -> str:
+    """Column letter of ``key`` in ``table`` as the template writes it."""
+    return get_column_letter(table.index(key))
+
+
+def unit_row(key: str) -> int:
+    return UNIT_FIRST_ROW + [f.key for f in L.UNIT_FIELDS].index(key)
+
+
+def dept_row(key: str) -> int:
+    return DEPT_FIRST_ROW + [f.key for f in L.DEPT_FIELDS].index(key)
+
+
+def unit_value_cell(key: str) -> str:
+    return f"B{unit_row(key)}"
+
+
+def dept_value_cell(key: str) -> str:
+    return f"B{dept_row(key)}"
+
+
+def _abs(sheet: str, ref: str) -> str:
+    return f"{quote_sheetname(sheet)}!{ref}"
+
+
+MONEY_UNIT_REF = _abs(L.SHEET_UNIT, "$B$%d" % unit_row("money_unit"))
+TOLERANCE = f'IF({MONEY_UNIT_REF}="元",0.5,0.005)'
+"""Half of the last printed digit: 0.005 万元, or 0.5 元 in a 元 form."""
+
+# ------------------------------------------------------------------ styles
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FORMULA_FILL = PatternFill("solid", fgColor="F2F2F2")
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FONT = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0%"
+
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+EMPTY_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
+WARN_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")
+
+OK = "正常"
+
+# Verdicts of the 检查 columns (the same conditions colour the cells).
+V_L1 = "一级指标不在指标体系中"
+V_L2 = "二级指标与一级不匹配"
+V_PROJECT = "项目名称不在项目信息表中"
+V_NO_UNIT = "缺少计量单位"
+V_MONEY = "资金不平衡"
+V_MONEY_TEXT = "金额不是数字"
+V_PLAN = "支出计划有误"
+
+
+@dataclass(frozen=True)
+class TemplateOptions:
+    scheme: Scheme
+    dept_scheme: Scheme
+    year: int | None
+    money_unit: str
+
+
+# ------------------------------------------------------------------ formula pieces
+def _started(table: L.Table, r: int | str) -> str:
+    cells = ",".join(f"${col(table, k)}{r}" for k in table.key_columns)
+    return f"COUNTA({cells})>0"
+
+
+def _is_number_without_unit(value: str, unit: str) -> str:
+    return f'AND({unit}="",{value}<>"",ISNUMBER(FIND(RIGHT({value},1),"0123456789")))'
+
+
+def _plan_bad(r: int | str) -> str:
+    cps = [f"${col(L.PROJECTS, f'plan_{i}')}{r}" for i in range(1, len(L.PLAN_CHECKPOINTS) + 1)]
+    rng = f"{cps[0]}:{cps[-1]}"
+    steps = ",".join(f"{b}<{a}" for a, b in zip(cps, cps[1:]))
+    return (f"OR(COUNTA({rng})>COUNT({rng}),AND(COUNT({rng})>0,OR(MIN({rng})<0,MAX({rng})>1,"
+            f"{steps},ABS({cps[-1]}-1)>0.0001)))")
+
+
+def _money_bad(r: int | str) -> str:
+    g = f"${col(L.PROJECTS, 'total')}{r}"
+    h, j = f"${col(L.PROJECTS, 'fiscal')}{r}", f"${col(L.PROJECTS, 'other')}{r}"
+    return f"AND(ISNUMBER({g}),COUNT({h}:{j})=COUNTA({h}:{j}),ABS({g}-SUM({h}:{j}))>{TOLERANCE})"
+
+
+def _money_text(r: int | str) -> str:
+    g, j = f"${col(L.PROJECTS, 'total')}{r}", f"${col(L.PROJECTS, 'other')}{r}"
+    return f"COUNT({g}:{j})<COUNTA({g}:{j})"
+
+
+def _nested(cases: list[tuple[str, str]], last: str) -> str:
+    out = f'"{last}"'
+    for cond, verdict in reversed(cases):
+        out = f'IF({cond},"{verdict}",{out})'
+    return out
+
+
+def project_check_formula(r: int | str) -> str:
+    c = lambda k: f"${col(L.PROJECTS, k)}{r}"  # noqa: E731
+    cases = [(f'{c(f.key)}=""', f"缺少{f.header}") for f in L.PROJECT_COLUMNS if f.required]
+    cases += [(_money_text(r), V_MONEY_TEXT), (_money_bad(r), V_MONEY), (_plan_bad(r), V_PLAN)]
+    return f'=IF(NOT({_started(L.PROJECTS, r)}),"",{_nested(cases, OK)})'
+
+
+def indicator_check_formula(table: L.Table, r: int | str, names: dict[str, str]) -> str:
+    c = lambda k: f"${col(table, k)}{r}"  # noqa: E731
+    cases = [(f'{c(f.key)}=""', f"缺少{f.header}") for f in table.columns if f.required]
+    cases.append((f"COUNTIF({names['l1']},{c('level1')})=0", V_L1))
+    cases.append((f'COUNTIF({names["pairs"]},{c("level1")}&"|"&{c("level2")})=0', V_L2))
+    if table is L.INDICATORS:
+        cases.append((f"COUNTIF(JX_PROJECTS,{c('project')})=0", V_PROJECT))
+    cases.append((_is_number_without_unit(c("value"), c("unit")), V_NO_UNIT))
+    return f'=IF(NOT({_started(table, r)}),"",{_nested(cases, OK)})'
+
+
+def display_formula(table: L.Table, r: int | str) -> str:
+    """指标值（显示）: symbol + value + unit as the printed form shows it."""
+    op, v, u = (f"${col(table, k)}{r}" for k in ("op", "value", "unit"))
+    return (f'=IF({v}="","",IF(OR({op}="",{op}="定性"),"",{op})&{v}'
+            f'&IF(OR({u}="",RIGHT({v},LEN({u}))={u}),"",{u}))')
+
+
+def sources_sum_formula(r: int | str) -> str:
+    h, j = f"{col(L.PROJECTS, 'fiscal')}{r}", f"{col(L.PROJECTS, 'other')}{r}"
+    return f'=IF(NOT({_started(L.PROJECTS, r)}),"",SUM({h}:{j}))'
+
+
+def difference_formula(r: int | str) -> str:
+    g, k = f"{col(L.PROJECTS, 'total')}{r}", f"{col(L.PROJECTS, 'sources_sum')}{r}"
+    return f'=IF(OR(NOT(ISNUMBER({g})),NOT(ISNUMBER({k}))),"",{g}-{k})'
+
+
+def dept_total_formula(key: str) -> str:
+    parts = "+".join(f"N({dept_value_cell(k)})" for k in DEPT_TOTAL_FORMULAS[key])
+    return f"={parts}"
+
+
+def dept_check_formula(key: str) -> str | None:
+    """Verdict beside a 部门整体 amount (column C)."""
+    b = dept_value_cell(key)
+    tol = TOLERANCE
+    label = {f.key: f.header for f in L.DEPT_FIELDS}
+    if key in DEPT_TOTAL_FORMULAS:
+        parts = DEPT_TOTAL_FORMULAS[key]
+        s = "+".join(f"N({dept_value_cell(k)})" for k in parts)
+        text = "＋".join(label[k] for k in parts)
+        cond = f"ABS(N({b})-({s}))>{tol}"
+        if key == "income_total":
+            e = dept_value_cell("expense_total")
+            return (f'=IF({b}="","",IF({cond},"{label[key]}≠{text}",'
+                    f'IF(ABS(N({b})-N({e}))>{tol},"收入合计≠支出合计","{OK}")))')
+        return f'=IF({b}="","",IF({cond},"{label[key]}≠{text}","{OK}"))'
+    if key == "projects":
+        tot = _abs(L.SHEET_PROJECTS, f"${col(L.PROJECTS, 'total')}$1")
+        return (f'=IF({b}="","",IF(AND(N({tot})<>0,ABS(N({b})-N({tot}))>{tol}),'
+                f'"与项目信息表合计不符","{OK}"))')
+    if key in ("personnel", "public", "fiscal", "carryover", "other"):
+        return f'=IF({b}="","",IF(ISNUMBER({b}),"{OK}","{V_MONEY_TEXT}"))'
+    return None
+
+
+# ------------------------------------------------------------------ builder
+def _resolve(scheme: str | Scheme | None, default: str = "2021") -> Scheme:
+    if isinstance(scheme, Scheme):
+        return scheme
+    try:
+        return get_scheme(scheme, default=default)
+    except KeyError as exc:
+        from xl_jixiao.errors import UserError
+
+        raise UserError(str(exc.args[0])) from None
+
+
+def build_template(scheme: str | Scheme | None = "2021", year: int | None = None,
+                   money_unit: str = "万元", dept_scheme: str | Scheme | None = None) -> Workbook:
+    """A fresh template workbook for ``scheme`` (the 部门整体 table uses ``dept_scheme``,
+    by default the same scheme)."""
+    s = _resolve(scheme)
+    d = _resolve(dept_scheme) if dept_scheme else s
+    mu = normalize_money_unit(money_unit)
+    if mu is None:
+        from xl_jixiao.errors import UserError
+
+        raise UserError(f"金额单位只能是 万元 或 元，而不是「{money_unit}」")
+    opts = TemplateOptions(s, d, year, mu)
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {name: wb.create_sheet(name) for name in L.TEMPLATE_SHEETS}
+    names = _lists_sheet(wb, sheets[L.SHEET_LISTS], opts)
+    _instructions_sheet(sheets[L.SHEET_INSTRUCTIONS], opts)
+    _unit_sheet(sheets[L.SHEET_UNIT], opts)
+    _dept_sheet(sheets[L.SHEET_DEPT], opts, names)
+    _projects_sheet(sheets[L.SHEET_PROJECTS], opts)
+    _indicator_table(sheets[L.SHEET_INDICATORS], L.INDICATORS, names["project"])
+    wb.active = wb.sheetnames.index(L.SHEET_UNIT)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == L.SHEET_UNIT
+    return wb
+
+
+ROW = "#R#"
+"""Placeholder row in a formula pattern; see :func:`_formula_column`."""
+
+
+def _formula_column(ws, column: int, first: int, last: int, pattern: str) -> None:
+    """Write ``pattern`` (with ``ROW`` for the row number) into rows first…last, shaded."""
+    proto = ws.cell(first, column)
+    proto.fill = FORMULA_FILL
+    style = proto._style
+    for r in range(first, last + 1):
+        c = ws.cell(r, column)
+        c.value = pattern.replace(ROW, str(r))
+        c._style = copy(style)
+
+
+def _define(wb: Workbook, name: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _lists_sheet(wb: Workbook, ws, opts: TemplateOptions) -> dict[str, dict[str, str]]:
+    """Write every vocabulary as one column (title in row 1) and name each range."""
+    ws.sheet_state = "hidden"
+    columns: list[tuple[str, str, list[str]]] = []  # (defined name, title, values)
+
+    def tree(prefix: str, sch: Scheme, label: str) -> dict[str, str]:
+        l1 = sch.level1_names()
+        columns.append((f"JX_{prefix}1", f"{label}一级指标", l1))
+        for i, name in enumerate(l1, start=1):
+            columns.append((f"JX_{prefix}2_{i}", name, sch.level2_names(name)))
+        pairs = [f"{a}|{b}" for a in l1 for b in sch.level2_names(a)]
+        columns.append((f"JX_{prefix}PAIRS", f"{label}一级|二级", pairs))
+        return {"l1": f"JX_{prefix}1", "l2": f"JX_{prefix}2_", "pairs": f"JX_{prefix}PAIRS"}
+
+    project = tree("L", opts.scheme, "项目")
+    dept = tree("D", opts.dept_scheme, "部门整体")
+    schemes = all_schemes().values()
+    columns += [
+        ("JX_OPS", "计算符号", list(L.OPS)),
+        ("JX_UNITS", "计量单位", list(L.UNITS_OF_MEASURE)),
+        ("JX_BASIS", "取值依据", list(L.BASIS_CATEGORIES)),
+        ("JX_MONEY_UNITS", "金额单位", list(L.MONEY_UNITS)),
+        ("JX_SCHEMES", "指标体系", [x.name for x in schemes if x.kind == "project"]),
+        ("JX_DEPT_SCHEMES", "部门整体指标体系", [x.name for x in schemes]),
+    ]
+    for i, (name, title, values) in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        ws.cell(1, i, title).font = HEADER_FONT
+        for r, v in enumerate(values, start=2):
+            ws.cell(r, i, v)
+        last = max(2, 1 + len(values))
+        _define(wb, name, _abs(L.SHEET_LISTS, f"${letter}$2:${letter}${last}"))
+        ws.column_dimensions[letter].width = 18
+    p = L.PROJECTS
+    _define(wb, "JX_PROJECTS", _abs(L.SHEET_PROJECTS, f"${col(p, 'name')}${first_data_row(p)}:"
+                                                       f"${col(p, 'name')}${last_data_row(p)}"))
+    ws.protection.sheet = True
+    return {"project": project, "dept": dept}
+
+
+def _title(ws, text: str, span: int) -> None:
+    ws.cell(1, 1, text).font = TITLE_FONT
+    ws.cell(1, 1).alignment = Alignment(vertical="center")
+    ws.row_dimensions[1].height = 26
+
+
+def _header_cell(cell, text: str) -> None:
+    cell.value = text
+    cell.font = HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = CENTER
+    cell.border = BORDER
+
+
+def _protect(ws) -> None:
+    """Protect the structure without a password; unlocked cells stay editable."""
+    p = ws.protection
+    p.sheet = True
+    p.formatColumns = False
+    p.formatRows = False
+    p.formatCells = False
+    p.insertRows = False
+    p.deleteRows = False
+    p.sort = False
+    p.autoFilter = False
+
+
+def _print_setup(ws, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _validation(ws, sqref: str, formula: str, prompt: str, error: str, *, title: str,
+                style: str = "stop", kind: str = "list", operator: str | None = None,
+                formula2: str | None = None) -> DataValidation:
+    dv = DataValidation(type=kind, formula1=formula, formula2=formula2, operator=operator,
+                        allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                        errorStyle=style, errorTitle=title, error=error,
+                        promptTitle=title, prompt=prompt)
+    dv.add(sqref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _cf(ws, sqref: str, formula: str, fill: PatternFill, font: Font | None = None) -> None:
+    ws.conditional_formatting.add(sqref, FormulaRule(formula=[formula], fill=fill, font=font, stopIfTrue=False))
+
+
+def _column_style(ws, letter: str, field: L.Field | None, width: float | None = None, *,
+                  unlocked: bool = True) -> None:
+    cd = ws.column_dimensions[letter]
+    cd.width = width if width is not None else (field.width if field else 12)
+    if unlocked:
+        cd.protection = UNLOCKED
+    cd.alignment = WRAP
+    if field is not None and field.money:
+        cd.number_format = MONEY_FORMAT
+    elif field is not None and field.percent:
+        cd.number_format = PERCENT_FORMAT
+    elif field is not None and field.key in ("value", "code", "period", "op", "unit"):
+        cd.number_format = "@"
+
+
+# ------------------------------------------------------------------ 填表说明
+INSTRUCTIONS = (
+    ("填写顺序", "先填「单位信息」，再填「项目信息」（每个项目一行），然后在「绩效指标」中逐行填写指标"
+                "（每个指标一行，用「项目名称」下拉选择所属项目）；有部门整体支出绩效目标的，填写「部门整体」。"),
+    ("下拉选择", "一级指标、二级指标、计算符号、计量单位、取值依据、金额单位、指标体系均可从下拉列表选择；"
+                "二级指标只列出所选一级指标下允许的项。计量单位不在列表中的也可以填写，会给出提醒。"),
+    ("指标值", "计算符号、指标值、计量单位分三列填写，如 ≥ | 95 | %；日期直接写在指标值中，如 2025年12月31日前；"
+              "定性指标的计算符号选「定性」。「指标值（显示）」列自动拼出完整写法。"),
+    ("金额", "金额单位以「单位信息」中的金额单位为准；年度资金总额 = 财政拨款 + 上年结转 + 其他资金，"
+            "「来源合计」「差额」自动计算。"),
+    ("支出计划", "资金支出计划填写截至各时点的累计支出进度（百分比），应逐期不减，12月底为 100%。"),
+    ("检查列", "每行最后的「检查」列自动给出结论：「正常」或问题说明；有问题的单元格以颜色标出。"),
+    ("颜色说明", "红色：数据有误（二级指标与一级不匹配、资金不平衡、支出计划有误、缺少计量单位等）；"
+                "黄色：已开始填写的行中必填项为空；灰色：自动计算的单元格，无需填写。"),
+    ("保护", "表头和公式受保护（无密码），数据区可以直接填写；如需调整结构，可在「审阅」中撤销工作表保护。"),
+)
+
+
+def _instructions_sheet(ws, opts: TemplateOptions) -> None:
+    _title(ws, "预算绩效目标表填报说明", 2)
+    ws.cell(2, 1, L.TEMPLATE_VERSION_LABEL).font = HEADER_FONT
+    ws.cell(2, 2, L.TEMPLATE_VERSION)
+    ws.cell(3, 1, "指标体系").font = HEADER_FONT
+    ws.cell(3, 2, opts.scheme.name)
+    r = 5
+    _header_cell(ws.cell(r, 1), "事项")
+    _header_cell(ws.cell(r, 2), "说明")
+    for topic, text in INSTRUCTIONS:
+        r += 1
+        ws.cell(r, 1, topic).font = HEADER_FONT
+        ws.cell(r, 2, text).alignment = WRAP
+        ws.row_dimensions[r].height = 48
+    r += 2
+    _header_cell(ws.cell(r, 1), "一级指标")
+    _header_cell(ws.cell(r, 2), "可选的二级指标")
+    for name, children in opts.scheme.tree().items():
+        r += 1
+        ws.cell(r, 1, name)
+        ws.cell(r, 2, "、".join(children)).alignment = WRAP
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 100
+    _print_setup(ws, None)
+    ws.page_setup.orientation = "portrait"
+    _protect(ws)
+
+
+# ------------------------------------------------------------------ 单位信息
+UNIT_HELP = {
+    "budget_year": "四位数年份，如 2025",
+    "unit_name": "预算单位全称",
+    "unit_code": "预算单位编码",
+    "supervisor": "主管部门名称及代码，如 106-中共甘肃省委政法委员会",
+    "money_unit": "全表金额的单位：万元 或 元",
+    "scheme": "项目绩效指标采用的指标体系",
+    "dept_scheme": "部门整体绩效指标采用的指标体系（空白表示与项目相同）",
+    "fill_date": "如 2025年1月15日",
+}
+
+
+def _unit_sheet(ws, opts: TemplateOptions) -> None:
+    _title(ws, "单位信息", 3)
+    for i, text in enumerate(("项目", "填写内容", "说明"), start=1):
+        _header_cell(ws.cell(2, i), text)
+    for f in L.UNIT_FIELDS:
+        r = unit_row(f.key)
+        a = ws.cell(r, 1, f.header)
+        a.font = HEADER_FONT
+        a.border = BORDER
+        b = ws.cell(r, 2)
+        b.protection = UNLOCKED
+        b.border = BORDER
+        b.number_format = "@" if f.key != "budget_year" else "0"
+        ws.cell(r, 3, UNIT_HELP.get(f.key, "")).alignment = WRAP
+    ws.cell(unit_row("budget_year"), 2, opts.year)
+    ws.cell(unit_row("money_unit"), 2, opts.money_unit)
+    ws.cell(unit_row("scheme"), 2, opts.scheme.name)
+    ws.cell(unit_row("dept_scheme"), 2, opts.dept_scheme.name)
+    r = unit_row(L.UNIT_FIELDS[-1].key) + 1
+    ws.cell(r, 1, L.TEMPLATE_VERSION_LABEL).font = HEADER_FONT
+    ws.cell(r, 2, L.TEMPLATE_VERSION)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 48
+    ws.column_dimensions["C"].width = 44
+
+    _validation(ws, unit_value_cell("budget_year"), "2000", "请输入四位数的预算年度，如 2025。",
+                "预算年度应为 2000—2100 之间的四位数年份。", title="预算年度", kind="whole",
+                operator="between", formula2="2100")
+    _validation(ws, unit_value_cell("money_unit"), "JX_MONEY_UNITS", "请选择全表金额的单位。",
+                "金额单位只能是「万元」或「元」。", title="金额单位")
+    _validation(ws, unit_value_cell("scheme"), "JX_SCHEMES", "请选择项目绩效指标采用的指标体系。",
+                "请从列表中选择指标体系。", title="指标体系")
+    _validation(ws, unit_value_cell("dept_scheme"), "JX_DEPT_SCHEMES", "请选择部门整体绩效指标采用的指标体系。",
+                "请从列表中选择指标体系。", title="部门整体指标体系")
+    for f in L.UNIT_FIELDS:
+        if f.required:
+            ref = unit_value_cell(f.key)
+            _cf(ws, ref, f'{ref}=""', EMPTY_FILL)
+    _print_setup(ws, None)
+    ws.page_setup.orientation = "portrait"
+    _protect(ws)
+
+
+# ------------------------------------------------------------------ 部门整体
+def _dept_sheet(ws, opts: TemplateOptions, names: dict) -> None:
+    ws.cell(1, 1, f'="部门整体支出绩效目标（金额单位："&{MONEY_UNIT_REF}&"）"').font = TITLE_FONT
+    ws.row_dimensions[1].height = 26
+    table = L.DEPT_INDICATORS
+    last_col = get_column_letter(len(table.columns))
+    for f in L.DEPT_FIELDS:
+        r = dept_row(f.key)
+        a = ws.cell(r, 1, f.header)
+        a.font = HEADER_FONT
+        a.fill = HEADER_FILL
+        a.border = BORDER
+        a.alignment = Alignment(vertical="center", wrap_text=True)
+        b = ws.cell(r, 2)
+        b.border = BORDER
+        if f.key in DEPT_TOTAL_FORMULAS:
+            b.value = dept_total_formula(f.key)
+            b.fill = FORMULA_FILL
+        if f.key in DEPT_TEXT_KEYS:
+            ws.merge_cells(f"B{r}:{last_col}{r}")
+            b.alignment = WRAP
+            b.protection = UNLOCKED
+            ws.row_dimensions[r].height = 72
+        else:
+            b.number_format = MONEY_FORMAT
+            b.protection = UNLOCKED  # totals may be overwritten with the amounts of an imported form
+            check = dept_check_formula(f.key)
+            if check:
+                c = ws.cell(r, 3, check)
+                c.fill = FORMULA_FILL
+                c.border = BORDER
+                _cf(ws, f"C{r}", f'AND(C{r}<>"",C{r}<>"{OK}")', ERROR_FILL, ERROR_FONT)
+                _cf(ws, f"B{r}", f'AND(C{r}<>"",C{r}<>"{OK}")', ERROR_FILL)
+            _validation(ws, f"B{r}", "0", f"请填写{f.header}（数字，单位同金额单位）。",
+                        f"{f.header}应为不小于 0 的数字。", title=f.header, kind="decimal",
+                        operator="greaterThanOrEqual", style="warning")
+    ws.cell(DEPT_INDICATOR_HEADER_ROW - 1, 1, table.title).font = Font(bold=True, size=12)
+    _indicator_table(ws, table, names["dept"], title=False)
+    ws.column_dimensions["A"].width = 14
+
+
+# ------------------------------------------------------------------ 项目信息
+def _projects_sheet(ws, opts: TemplateOptions) -> None:
+    t = L.PROJECTS
+    h, first, last = header_row(t), first_data_row(t), last_data_row(t)
+    ws.cell(1, 1, f'="项目信息（金额单位："&{MONEY_UNIT_REF}&"）"').font = TITLE_FONT
+    ws.row_dimensions[1].height = 26
+    total_label = t.index("total") - 1
+    c = ws.cell(1, total_label, "合计")
+    c.font = HEADER_FONT
+    c.alignment = Alignment(horizontal="right", vertical="center")
+    for f in t.columns:
+        i = t.index(f.key)
+        letter = get_column_letter(i)
+        _header_cell(ws.cell(h, i), f.header)
+        _column_style(ws, letter, f, unlocked=not f.formula)
+        if f.money:
+            tc = ws.cell(1, i, f"=SUM({letter}{first}:{letter}{last})")
+            tc.font = HEADER_FONT
+            tc.number_format = MONEY_FORMAT
+            tc.fill = FORMULA_FILL
+    ws.row_dimensions[h].height = 32
+    k, d, chk = t.index("sources_sum"), t.index("difference"), t.index("check")
+    _formula_column(ws, k, first, last, sources_sum_formula(ROW))
+    _formula_column(ws, d, first, last, difference_formula(ROW))
+    _formula_column(ws, chk, first, last, project_check_formula(ROW))
+    rng = lambda key: f"{col(t, key)}{first}:{col(t, key)}{last}"  # noqa: E731
+    for f in t.columns:
+        if f.money and not f.formula:
+            _validation(ws, rng(f.key), "0", f"请填写{f.header}（数字，单位同金额单位）。",
+                        f"{f.header}应为不小于 0 的数字。", title=f.header, kind="decimal",
+                        operator="greaterThanOrEqual", style="warning")
+        if f.percent:
+            _validation(ws, rng(f.key), "0", f"截至{f.header.removeprefix('支出进度')}的累计支出进度，如 50%。",
+                        "支出进度应在 0%—100% 之间。", title="资金支出计划", kind="decimal",
+                        operator="between", formula2="1", style="warning")
+    name_col = col(t, "name")
+    _validation(ws, rng("name"), f"COUNTIF(${name_col}${first}:${name_col}${last},{name_col}{first})<=1",
+                "填写项目全称；同一单位内项目名称不能重复。", "项目名称不能与已有项目重复。",
+                title="项目名称", kind="custom", style="warning")
+
+    # In-sheet checks: the same conditions as the 检查 column, on the offending cells.
+    started = _started(t, first)
+    for f in t.columns:
+        if f.required:
+            ref = f"{col(t, f.key)}{first}"
+            _cf(ws, rng(f.key), f'AND({started},{ref}="")', EMPTY_FILL)
+    money = f"{col(t, 'total')}{first}:{col(t, 'difference')}{last}"
+    _cf(ws, money, f"OR({_money_bad(first)},{_money_text(first)})", ERROR_FILL)
+    plan = f"{col(t, 'plan_1')}{first}:{col(t, f'plan_{len(L.PLAN_CHECKPOINTS)}')}{last}"
+    _cf(ws, plan, _plan_bad(first), ERROR_FILL)
+    ck = f"{col(t, 'check')}{first}"
+    _cf(ws, rng("check"), f'AND({ck}<>"",{ck}<>"{OK}")', ERROR_FILL, ERROR_FONT)
+
+    ws.freeze_panes = f"{col(t, 'category')}{first}"
+    ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
+    _print_setup(ws, f"{h}:{h}")
+    _protect(ws)
+
+
+# ------------------------------------------------------------------ indicator tables
+def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) -> None:
+    h, first, last = header_row(t), first_data_row(t), last_data_row(t)
+    if title:
+        ws.cell(1, 1, t.title).font = TITLE_FONT
+        ws.row_dimensions[1].height = 26
+    for f in t.columns:
+        i = t.index(f.key)
+        letter = get_column_letter(i)
+        _header_cell(ws.cell(h, i), f.header)
+        if t is L.INDICATORS or letter not in ("A", "B", "C"):
+            _column_style(ws, letter, f, unlocked=not f.formula)
+    ws.row_dimensions[h].height = 32
+    if t is L.DEPT_INDICATORS:
+        # Columns A–C also hold the budget block: unlock the table's cells one by one.
+        for key in ("seq", "level1", "level2"):
+            letter = col(t, key)
+            f = t.column(key)
+            ws.column_dimensions[letter].width = max(f.width, ws.column_dimensions[letter].width or 0)
+            proto = ws.cell(first, t.index(key))
+            proto.protection = UNLOCKED
+            for r in range(first + 1, last + 1):
+                ws.cell(r, t.index(key))._style = copy(proto._style)
+    disp, chk = t.index("display"), t.index("check")
+    _formula_column(ws, disp, first, last, display_formula(t, ROW))
+    _formula_column(ws, chk, first, last, indicator_check_formula(t, ROW, names))
+
+    rng = lambda key: f"{col(t, key)}{first}:{col(t, key)}{last}"  # noqa: E731
+    c1 = f"${col(t, 'level1')}{first}"
+    _validation(ws, rng("level1"), names["l1"], "请从下拉列表选择一级指标。",
+                "一级指标必须从指标体系中选择。", title="一级指标")
+    _validation(ws, rng("level2"), f'INDIRECT("{names["l2"]}"&MATCH({c1},{names["l1"]},0))',
+                "请先选择一级指标，再从下拉列表选择其下的二级指标。",
+                "二级指标必须是所选一级指标下的项；请先选择一级指标。", title="二级指标")
+    _validation(ws, rng("op"), "JX_OPS", "≥ ＞ ＝ ＜ ≤，定性指标选「定性」。",
+                "计算符号请从列表选择。", title="计算符号")
+    _validation(ws, rng("unit"), "JX_UNITS", "请选择计量单位；列表中没有的单位也可以直接填写。",
+                "该计量单位不在常用列表中，确认无误可继续。", title="计量单位", style="warning")
+    _validation(ws, rng("basis"), "JX_BASIS", "请选择取值依据：计划标准、行业标准、历史标准、预算支出标准或其他标准。",
+                "取值依据应从列表中选择。", title="取值依据", style="warning")
+    if t is L.INDICATORS:
+        _validation(ws, rng("project"), "JX_PROJECTS", "请从下拉列表选择「项目信息」中已填写的项目名称。",
+                    "项目名称必须与「项目信息」中的某个项目一致。", title="所属项目")
+
+    # In-sheet checks.
+    started = _started(t, first)
+    for f in t.columns:
+        if f.required:
+            ref = f"{col(t, f.key)}{first}"
+            _cf(ws, rng(f.key), f'AND({started},{ref}="")', EMPTY_FILL)
+    c2 = f"${col(t, 'level2')}{first}"
+    _cf(ws, rng("level1"), f'AND({c1}<>"",COUNTIF({names["l1"]},{c1})=0)', ERROR_FILL)
+    _cf(ws, rng("level2"), f'AND({c2}<>"",COUNTIF({names["l1"]},{c1})>0,'
+                            f'COUNTIF({names["pairs"]},{c1}&"|"&{c2})=0)', ERROR_FILL)
+    v, u = f"${col(t, 'value')}{first}", f"${col(t, 'unit')}{first}"
+    no_unit = _is_number_without_unit(v, u)
+    _cf(ws, rng("value"), no_unit, ERROR_FILL)
+    _cf(ws, rng("unit"), no_unit, ERROR_FILL)
+    if t is L.INDICATORS:
+        p = f"${col(t, 'project')}{first}"
+        _cf(ws, rng("project"), f'AND({p}<>"",COUNTIF(JX_PROJECTS,{p})=0)', ERROR_FILL)
+    ck = f"{col(t, 'check')}{first}"
+    _cf(ws, rng("check"), f'AND({ck}<>"",{ck}<>"{OK}")', ERROR_FILL, ERROR_FONT)
+
+    if t is L.INDICATORS:
+        ws.freeze_panes = f"{col(t, 'level1')}{first}"
+        ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
+        _print_setup(ws, f"{h}:{h}")
+    else:
+        _print_setup(ws, None)
+    _protect(ws)
+
+
+def write_template(path, scheme: str | Scheme | None = "2021", year: int | None = None,
+                   money_unit: str = "万元", dept_scheme: str | Scheme | None = None):
+    """Write the template to ``path`` atomically; returns the path."""
+    from xl_jixiao.template.io import save_atomic
+
+    wb = build_template(scheme, year, money_unit, dept_scheme)
+    return save_atomic(wb, path)

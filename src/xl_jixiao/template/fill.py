@@ -1,0 +1,194 @@
+"""A :class:`~xl_jixiao.model.Submission` written into the template.
+
+Rows are written in model order: project *i* (0-based) on 项目信息 row
+``first_data_row(PROJECTS) + i``; indicators project by project (then the
+unassigned ones) on 绩效指标 from ``first_data_row(INDICATORS)``; 部门整体
+indicators on 部门整体 from ``first_data_row(DEPT_INDICATORS)``.  Money is written
+in ``submission.money_unit``.  Text never becomes a live formula.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from xl_jixiao import layout as L
+from xl_jixiao.model import DeptBudget, Indicator, Project, Submission
+from xl_jixiao.money import convert
+from xl_jixiao.schemes import Scheme, get_scheme
+from xl_jixiao.template.build import (
+    DEPT_TEXT_KEYS,
+    MONEY_FORMAT,
+    PERCENT_FORMAT,
+    UNLOCKED,
+    build_template,
+    dept_row,
+    display_formula,
+    first_data_row,
+    indicator_check_formula,
+    last_data_row,
+    project_check_formula,
+    sources_sum_formula,
+    difference_formula,
+    unit_row,
+)
+from xl_jixiao.template.io import save_atomic
+
+_PLAN_KEYS = {cp: f"plan_{i}" for i, cp in enumerate(L.PLAN_CHECKPOINTS, start=1)}
+_TEXT_FORMAT_KEYS = ("code", "period", "op", "value", "unit")
+
+
+def _scheme_or_none(ref: str | Scheme | None) -> Scheme | None:
+    if ref is None or isinstance(ref, Scheme):
+        return ref
+    try:
+        return get_scheme(ref)
+    except KeyError:
+        return None
+
+
+def put(ws, row: int, column: int, value, number_format: str | None = None, *, unlock: bool = True):
+    """Write one input cell: text stays text (even ``=…``), the cell stays editable."""
+    if value is None:
+        return None
+    cell = ws.cell(row, column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    if number_format:
+        cell.number_format = number_format
+    if unlock:
+        cell.protection = UNLOCKED
+    return cell
+
+
+def _amount(value: Decimal | None, from_unit: str, to_unit: str) -> Decimal | None:
+    return convert(value, from_unit, to_unit) if value is not None else None
+
+
+def _format(field: L.Field) -> str | None:
+    if field.money:
+        return MONEY_FORMAT
+    if field.percent:
+        return PERCENT_FORMAT
+    if field.key in _TEXT_FORMAT_KEYS:
+        return "@"
+    return None
+
+
+def fill_workbook(wb: Workbook, sub: Submission) -> Workbook:
+    """Write ``sub`` into a template workbook built by :func:`build_template`."""
+    _fill_unit(wb[L.SHEET_UNIT], sub)
+    if sub.dept is not None and not sub.dept.is_empty():
+        _fill_dept(wb[L.SHEET_DEPT], sub.dept, sub.money_unit)
+    _fill_projects(wb[L.SHEET_PROJECTS], sub.projects, sub.money_unit)
+    rows: list[tuple[str | None, Indicator]] = []
+    for p in sub.projects:
+        rows.extend((p.name or ind.project, ind) for ind in p.indicators)
+    rows.extend((ind.project, ind) for ind in sub.unassigned_indicators)
+    _fill_indicators(L.INDICATORS, wb[L.SHEET_INDICATORS], rows)
+    return wb
+
+
+def write_submission(submission: Submission, path, scheme: str | Scheme | None = None) -> Path:
+    """Write ``submission`` as a filled template workbook at ``path`` (atomically).
+
+    ``scheme`` overrides ``submission.scheme`` (the dropdowns and checks follow it);
+    without either the 2021 scheme is used.
+    """
+    s = _scheme_or_none(scheme) or _scheme_or_none(submission.scheme) or get_scheme("2021")
+    d = _scheme_or_none(submission.dept_scheme) or s
+    wb = build_template(s, submission.budget_year, submission.money_unit, d)
+    fill_workbook(wb, submission)
+    return save_atomic(wb, path)
+
+
+# ------------------------------------------------------------------ sheets
+def _fill_unit(ws, sub: Submission) -> None:
+    for f in L.UNIT_FIELDS:
+        value = getattr(sub, f.key)
+        if f.key in ("scheme", "dept_scheme"):
+            s = _scheme_or_none(value)
+            if s is None and value is None:
+                continue  # keep the template's default
+            value = s.name if s is not None else value
+        if value is None:
+            continue
+        put(ws, unit_row(f.key), 2, value, "0" if f.key == "budget_year" else "@")
+
+
+def _fill_dept(ws, dept: DeptBudget, money_unit: str) -> None:
+    for f in L.DEPT_FIELDS:
+        r = dept_row(f.key)
+        if f.key in DEPT_TEXT_KEYS:
+            put(ws, r, 2, getattr(dept, f.key))
+            continue
+        raw = dept.invalid.get(f.key)
+        value = _amount(getattr(dept, f.key), dept.money_unit, money_unit)
+        if raw is not None and value is None:
+            put(ws, r, 2, str(raw))
+        elif value is not None:
+            # A total given by the form replaces the template's formula, so the form's own
+            # (possibly inconsistent) figures are what the checks see.
+            put(ws, r, 2, value, MONEY_FORMAT)
+    _fill_indicators(L.DEPT_INDICATORS, ws, [(None, i) for i in dept.indicators])
+
+
+def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
+    t = L.PROJECTS
+    first, last = first_data_row(t), last_data_row(t)
+    idx = {f.key: t.index(f.key) for f in t.columns}
+    for i, p in enumerate(projects):
+        r = first + i
+        fu = p.funding
+        values = {
+            "seq": i + 1, "code": p.code, "name": p.name, "category": p.category,
+            "implementer": p.implementer, "period": p.period, "purpose": p.purpose,
+            "annual_goal": p.annual_goal, "period_goal": p.period_goal, "remark": p.remark,
+        }
+        for key in ("total", "fiscal", "carryover", "other"):
+            amount = _amount(getattr(fu, key), fu.money_unit, money_unit)
+            values[key] = amount if amount is not None else fu.invalid.get(key)
+        extra: list[str] = []
+        for point in p.spending_plan:
+            key = _PLAN_KEYS.get(point.label.strip())
+            if point.percent is not None:
+                shown = point.percent / 100
+            else:
+                shown = point.raw
+            if key is None:
+                if shown is not None:
+                    extra.append(f"{point.label} {point.percent if point.percent is not None else point.raw}%")
+                continue
+            values[key] = shown
+        if extra:
+            note = "资金支出计划：" + "，".join(extra)
+            values["remark"] = f"{values['remark']}；{note}" if values.get("remark") else note
+        for f in t.columns:
+            if f.formula:
+                continue
+            put(ws, r, idx[f.key], values.get(f.key), _format(f))
+        if r > last:  # beyond the prepared rows: carry the formulas along
+            ws.cell(r, idx["sources_sum"], sources_sum_formula(r))
+            ws.cell(r, idx["difference"], difference_formula(r))
+            ws.cell(r, idx["check"], project_check_formula(r))
+
+
+def _fill_indicators(t: L.Table, ws, rows: list[tuple[str | None, Indicator]]) -> None:
+    first, last = first_data_row(t), last_data_row(t)
+    idx = {f.key: t.index(f.key) for f in t.columns}
+    names = {"l1": "JX_L1", "pairs": "JX_LPAIRS"} if t is L.INDICATORS else {"l1": "JX_D1", "pairs": "JX_DPAIRS"}
+    for n, (project, ind) in enumerate(rows):
+        r = first + n
+        values = {"seq": n + 1, "project": project, "level1": ind.level1, "level2": ind.level2,
+                  "name": ind.name, "op": ind.op, "value": ind.value, "unit": ind.unit,
+                  "note": ind.note, "basis": ind.basis, "remark": ind.remark}
+        for f in t.columns:
+            if f.formula:
+                continue
+            put(ws, r, idx[f.key], values.get(f.key), _format(f))
+        if r > last:
+            ws.cell(r, idx["display"], display_formula(t, r))
+            ws.cell(r, idx["check"], indicator_check_formula(t, r, names))

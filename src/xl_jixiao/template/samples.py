@@ -1,0 +1,2 @@
+def generate_samples(*a, **k):
+    raise NotImplementedError
