@@ -1,0 +1,426 @@
+"""Every legacy source becomes a :class:`Grid`: rows of :class:`GridCell`.
+
+One representation for workbooks (xlsx/xlsm via openpyxl, xls via python-calamine),
+Word tables (.docx via python-docx) and text dumps of such tables.  The
+recogniser (:mod:`xl_jixiao.readers.recognise`) only ever sees grids.
+
+Merged cells are expanded: every cell of a merged range carries the text of the
+range's top-left cell and remembers that origin (``GridCell.origin``), so a
+merged 一级指标 is present on every row it spans while a label merged across
+columns is still seen once (:meth:`Grid.distinct`).
+
+Text dumps are recognised by content, not by file name:
+
+* ``tsv``      – one table row per line, cells separated by tabs;
+* ``cells``    – a Word table dump: each cell on its own line starting with a tab,
+  rows separated by blank lines, empty (merged) cells as bare tab lines;
+* ``markdown`` – Markdown pipe tables (OCR output), separator lines ignored.
+
+Lines outside tables (titles, ``单位: 万元``) become one-cell rows.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from xl_jixiao.errors import ReadError
+from xl_jixiao.model import CellRef
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+XLS_SUFFIXES = (".xls",)
+DOCX_SUFFIXES = (".docx",)
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One cell: its text as shown, its position in the grid and in the source."""
+
+    text: str
+    row: int  # 0-based row index in the grid
+    col: int  # 0-based column index in the grid
+    sheet: str | None = None  # worksheet name, or 表N for a Word table
+    cell: str | None = None  # A1 reference, or 第r行第c列 for Word / text sources
+    line: int | None = None  # 1-based worksheet row or text line
+    origin: tuple[int, int] | None = None  # top-left (row, col) of the merged range holding this cell
+    value: object = None  # typed value (number, date) when the source had one
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Identity of the visible cell: the merge origin, or the cell itself."""
+        return self.origin or (self.row, self.col)
+
+    @property
+    def merged_copy(self) -> bool:
+        return self.origin is not None and self.origin != (self.row, self.col)
+
+
+@dataclass
+class Grid:
+    """A table-shaped view of one sheet, one Word document or one text dump."""
+
+    source: str  # file path (as given)
+    kind: str  # xlsx, xls, docx, tsv, cells, markdown
+    sheet: str | None = None
+    rows: list[list[GridCell]] = field(default_factory=list)
+
+    def ref(self, cell: GridCell) -> CellRef:
+        return CellRef(file=self.source, sheet=cell.sheet, cell=cell.cell, row=cell.line)
+
+    def where(self, cell: GridCell) -> str:
+        """Human location of a cell: sheet + A1, line number, or table/row/column."""
+        if self.kind in ("xlsx", "xls"):
+            return f"工作表「{cell.sheet}」{cell.cell}"
+        if self.kind == "docx":
+            return f"{cell.sheet or ''}{cell.cell or ''}"
+        return f"第{cell.line}行" + (f"第{cell.col + 1}格" if cell.col else "")
+
+    def distinct(self, r: int) -> list[GridCell]:
+        """Non-empty cells of row ``r``, each merged range once (at its first column in the row)."""
+        out: list[GridCell] = []
+        seen: set[tuple[int, int]] = set()
+        for c in self.rows[r]:
+            if not c.text.strip():
+                continue
+            k = c.key
+            if c.origin is not None and k in seen:
+                continue
+            # a horizontal merge repeats along the row: keep the first occurrence only
+            if c.origin is not None and out and out[-1].key == k:
+                continue
+            seen.add(k)
+            out.append(c)
+        return out
+
+    def at(self, r: int, c: int) -> GridCell | None:
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return None
+
+    def texts(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+# ------------------------------------------------------------------ helpers
+def col_letter(col: int) -> str:
+    """0-based column index → Excel letters."""
+    n = col + 1
+    s = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def a1(row: int, col: int) -> str:
+    """0-based row/column → A1."""
+    return f"{col_letter(col)}{row + 1}"
+
+
+def number_text(value: object, number_format: str | None = None) -> str:
+    """A typed cell value as the text a person sees (no binary float noise)."""
+    from xl_jixiao.money import float_to_decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, _dt.datetime):
+        if value.hour or value.minute or value.second:
+            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            d = value if isinstance(value, Decimal) else (Decimal(value) if isinstance(value, int) else float_to_decimal(value))
+        except ValueError:
+            return str(value)
+        if number_format and "%" in number_format:
+            d = d * 100
+            return _plain(d) + "%"
+        return _plain(d)
+    return str(value)
+
+
+def _plain(d: Decimal) -> str:
+    if d == d.to_integral():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+# ------------------------------------------------------------------ workbooks
+def grids_from_xlsx(path: str | Path) -> list[Grid]:
+    """One grid per worksheet, merged ranges expanded, numbers shown as formatted."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported with the file name
+        raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
+    grids = []
+    for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            continue
+        nrows, ncols = ws.max_row or 0, ws.max_column or 0
+        if nrows == 0 or ncols == 0:
+            continue
+        origin: dict[tuple[int, int], tuple[int, int]] = {}
+        for rng in ws.merged_cells.ranges:
+            top, left = rng.min_row - 1, rng.min_col - 1
+            for r in range(rng.min_row - 1, rng.max_row):
+                for c in range(rng.min_col - 1, rng.max_col):
+                    origin[(r, c)] = (top, left)
+        values: list[list[tuple[object, str]]] = []
+        for row in ws.iter_rows(min_row=1, max_row=nrows, max_col=ncols):
+            vals = []
+            for c in row:
+                v = c.value
+                if isinstance(v, str):
+                    vals.append((v, v.strip()))
+                else:
+                    vals.append((v, number_text(v, c.number_format)))
+            values.append(vals)
+        grids.append(_grid_from_matrix(str(path), "xlsx", ws.title, values, origin))
+    return grids
+
+
+def grids_from_xls(path: str | Path) -> list[Grid]:
+    """Old binary workbooks through python-calamine (merged ranges included)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
+    grids = []
+    for name in wb.sheet_names:
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        origin: dict[tuple[int, int], tuple[int, int]] = {}
+        try:
+            ranges = sheet.merged_cell_ranges or []
+        except Exception:  # noqa: BLE001 - not every format reports merges
+            ranges = []
+        for (r0, c0), (r1, c1) in ranges:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    origin[(r, c)] = (r0, c0)
+        values = [[(v, v.strip() if isinstance(v, str) else number_text(v if v != "" else None)) for v in row] for row in rows]
+        if values:
+            grids.append(_grid_from_matrix(str(path), "xls", name, values, origin))
+    return grids
+
+
+def _grid_from_matrix(source: str, kind: str, sheet: str, values, origin) -> Grid:
+    width = max((len(r) for r in values), default=0)
+    grid = Grid(source=source, kind=kind, sheet=sheet)
+    for r, row in enumerate(values):
+        cells = []
+        for c in range(width):
+            raw, text = row[c] if c < len(row) else (None, "")
+            o = origin.get((r, c))
+            if o is not None and o != (r, c):
+                # a merged range shows its top-left cell everywhere
+                oraw, otext = values[o[0]][o[1]] if o[1] < len(values[o[0]]) else (None, "")
+                raw, text = oraw, otext
+            cells.append(GridCell(text=text, row=r, col=c, sheet=sheet, cell=a1(r, c), line=r + 1,
+                                  origin=o, value=raw if not isinstance(raw, str) else None))
+        grid.rows.append(cells)
+    return grid
+
+
+# ------------------------------------------------------------------ Word
+def grid_from_docx(path: str | Path) -> Grid:
+    """Paragraphs and tables of a .docx in document order, in one grid."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        doc = docx.Document(str(path))
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError(f"无法打开 Word 文档（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
+    grid = Grid(source=str(path), kind="docx")
+    body = doc.element.body
+    n_table = n_par = 0
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            n_par += 1
+            text = Paragraph(child, doc).text.strip()
+            if text:
+                r = len(grid.rows)
+                grid.rows.append([GridCell(text=text, row=r, col=0, sheet=None, cell=f"段落{n_par}", line=r + 1)])
+        elif tag == "tbl":
+            n_table += 1
+            table = Table(child, doc)
+            first_row = len(grid.rows)
+            seen_at: dict[int, tuple[int, int]] = {}  # id(tc) → origin
+            for ti, row in enumerate(table.rows):
+                r = len(grid.rows)
+                cells: list[GridCell] = []
+                before = getattr(row, "grid_cols_before", 0) or 0
+                for c in range(before):
+                    cells.append(GridCell("", r, c, f"表{n_table}", f"第{ti + 1}行第{c + 1}列", r + 1))
+                for cell in row.cells:
+                    c = len(cells)
+                    tc_id = id(cell._tc)
+                    text = "\n".join(p.text for p in cell.paragraphs).strip()
+                    o = seen_at.get(tc_id)
+                    if o is None:
+                        o = (r, c)
+                        seen_at[tc_id] = o
+                    cells.append(GridCell(text=text, row=r, col=c, sheet=f"表{n_table}",
+                                          cell=f"第{ti + 1}行第{c + 1}列", line=r + 1, origin=o))
+                grid.rows.append(cells)
+            # cells that are not part of any merge need no origin
+            counts: dict[tuple[int, int], int] = {}
+            for row in grid.rows[first_row:]:
+                for c in row:
+                    if c.origin is not None:
+                        counts[c.origin] = counts.get(c.origin, 0) + 1
+            for i in range(first_row, len(grid.rows)):
+                grid.rows[i] = [
+                    c if c.origin is None or counts.get(c.origin, 0) > 1 else _replace(c, origin=None)
+                    for c in grid.rows[i]
+                ]
+    _pad(grid)
+    return grid
+
+
+def _replace(c: GridCell, **kw) -> GridCell:
+    d = {s: getattr(c, s) for s in GridCell.__slots__}
+    d.update(kw)
+    return GridCell(**d)
+
+
+def _pad(grid: Grid) -> None:
+    width = max((len(r) for r in grid.rows), default=0)
+    for r, row in enumerate(grid.rows):
+        while len(row) < width:
+            c = len(row)
+            row.append(GridCell("", r, c, row[0].sheet if row else None, None, r + 1))
+
+
+# ------------------------------------------------------------------ text dumps
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def detect_text_format(text: str) -> str:
+    """``markdown``, ``cells`` or ``tsv`` by the shape of the lines."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return "tsv"
+    md = sum(1 for ln in lines if ln.lstrip().startswith("|") and ln.rstrip().endswith("|"))
+    cell_lines = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:])
+    multi_tab = sum(1 for ln in lines if "\t" in ln.strip("\n") and not (ln.startswith("\t") and "\t" not in ln[1:]))
+    best = max((md, "markdown"), (cell_lines, "cells"), (multi_tab, "tsv"))
+    return best[1] if best[0] else "tsv"
+
+
+def grid_from_text(text: str, source: str = "<text>") -> Grid:
+    fmt = detect_text_format(text)
+    if fmt == "markdown":
+        return _grid_markdown(text, source)
+    if fmt == "cells":
+        return _grid_cells(text, source)
+    return _grid_tsv(text, source)
+
+
+def _text_row(grid: Grid, texts: list[str], line: int) -> None:
+    r = len(grid.rows)
+    grid.rows.append([GridCell(text=t.strip(), row=r, col=c, cell=f"第{c + 1}格", line=line) for c, t in enumerate(texts)])
+
+
+def _grid_tsv(text: str, source: str) -> Grid:
+    grid = Grid(source=source, kind="tsv")
+    for n, ln in enumerate(text.splitlines(), start=1):
+        if not ln.strip():
+            continue
+        _text_row(grid, ln.split("\t"), n)
+    _pad(grid)
+    return grid
+
+
+def _grid_markdown(text: str, source: str) -> Grid:
+    grid = Grid(source=source, kind="markdown")
+    for n, ln in enumerate(text.splitlines(), start=1):
+        s = ln.strip()
+        if not s:
+            continue
+        if s.startswith("|"):
+            if _MD_SEPARATOR.match(s):
+                continue
+            inner = s[1:-1] if s.endswith("|") and len(s) > 1 else s[1:]
+            parts = re.split(r"(?<!\\)\|", inner)
+            _text_row(grid, [p.replace("\\|", "|") for p in parts], n)
+        else:
+            _text_row(grid, [s.lstrip("#").strip()], n)
+    _pad(grid)
+    return grid
+
+
+def _grid_cells(text: str, source: str) -> Grid:
+    """Cell-per-line dumps: a tab starts a cell, a blank line ends a row."""
+    grid = Grid(source=source, kind="cells")
+    cur: list[tuple[str, int]] = []
+
+    def flush():
+        nonlocal cur
+        if cur:
+            r = len(grid.rows)
+            grid.rows.append([GridCell(text=t.strip(), row=r, col=c, cell=f"第{c + 1}格", line=ln)
+                              for c, (t, ln) in enumerate(cur)])
+            cur = []
+
+    for n, ln in enumerate(text.splitlines(), start=1):
+        if not ln.strip() and not ln.startswith("\t"):
+            flush()
+            continue
+        if ln.startswith("\t"):
+            cur.append((ln[1:], n))
+        elif cur:
+            t, first = cur[-1]  # a cell's second paragraph
+            cur[-1] = (t + "\n" + ln, first)
+        else:
+            _text_row(grid, [ln], n)
+    flush()
+    _pad(grid)
+    return grid
+
+
+def read_text_file(path: str | Path) -> str:
+    data = Path(path).read_bytes()
+    for enc in ("utf-8-sig", "gb18030", "utf-16"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("无法识别文本编码（支持 UTF-8、GBK/GB18030、UTF-16）", file=str(path))
+
+
+# ------------------------------------------------------------------ dispatch
+def load_grids(path: str | Path) -> list[Grid]:
+    """Every grid of a legacy form file (one per worksheet; one for Word or text)."""
+    p = Path(path)
+    if not p.exists():
+        raise ReadError("文件不存在", file=str(path))
+    suffix = p.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return grids_from_xlsx(p)
+    if suffix in XLS_SUFFIXES:
+        return grids_from_xls(p)
+    if suffix in DOCX_SUFFIXES:
+        return [grid_from_docx(p)]
+    if suffix in (".doc", ".pdf", ".wps", ".et"):
+        raise ReadError(f"不支持的文件格式 {suffix}：请另存为 .docx / .xlsx，或导出为文本后再导入", file=str(path))
+    head = p.read_bytes()[:8]
+    if head.startswith(b"PK\x03\x04"):
+        raise ReadError("文件是压缩包格式（可能是改了扩展名的 xlsx/docx），请恢复正确的扩展名", file=str(path))
+    return [grid_from_text(read_text_file(p), source=str(path))]
