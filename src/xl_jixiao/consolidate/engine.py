@@ -1,0 +1,214 @@
+"""Many workbooks → one summary workbook: discovery, cache, process pool, cross-file rules, writer."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from xl_jixiao.consolidate import worker
+from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint
+from xl_jixiao.consolidate.crossfile import CrossFileIndex
+from xl_jixiao.consolidate.discovery import discover
+from xl_jixiao.consolidate.progress import Progress
+from xl_jixiao.consolidate.records import FileRecord
+from xl_jixiao.consolidate.summary import Stats, SummaryWriter
+from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
+from xl_jixiao.errors import UserError
+
+SOURCE_READ = "本次读取"
+SOURCE_CACHE = "缓存"
+
+
+@dataclass
+class Result:
+    output: Path
+    stats: Stats
+    seconds: float
+    read_seconds: float  # discovery + reading + validation (until the last file is in)
+    cache_path: Path | None
+    cache_rebuilt: bool = False
+
+    @property
+    def usable(self) -> int:
+        return self.stats.units
+
+    @property
+    def exit_code(self) -> int:
+        """0 no errors, 1 errors found, 2 nothing usable."""
+        if self.stats.units == 0:
+            return 2
+        return 1 if self.stats.errors else 0
+
+    def summary_line(self) -> str:
+        s = self.stats
+        return (f"SUMMARY files={s.files} read={s.read} cached={s.cached} skipped={s.skipped} failed={s.failed} "
+                f"legacy={s.legacy} units={s.units} errors={s.errors} warnings={s.warnings} "
+                f"seconds={self.seconds:.2f}")
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool_context():
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.PathLike | None = None,
+                use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
+                absolute_links: bool = False, log=None) -> Result:
+    """Read, validate and consolidate every file under ``inputs`` into the workbook ``output``.
+
+    The output is written atomically; inputs are only read.  Raises
+    :class:`~xl_jixiao.errors.UserError` for bad arguments (missing inputs, an
+    output that is not ``.xlsx``, a missing configuration file).
+    """
+    start = time.perf_counter()
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    if not inputs:
+        raise UserError("请给出要汇总的文件夹或文件")
+    out = Path(output).expanduser().resolve()
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"汇总表必须是 .xlsx 文件：{output}")
+    if out.exists() and out.is_dir():
+        raise UserError(f"输出路径是一个文件夹：{output}")
+    config_path = None
+    if config is not None:
+        config_path = str(Path(config).resolve())
+        if not Path(config_path).is_file():
+            raise UserError(f"找不到配置文件：{config}")
+    jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cache_file = cache_path_for(out)
+    exclude = {str(out): "本次汇总的输出文件（不作为输入）"}
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        exclude[str(cache_file) + suffix] = "汇总缓存文件（不作为输入）"
+    entries = discover(inputs, exclude=exclude)
+    # other summaries' caches in the input folders are ours too
+    entries = [e if e.skip_reason or CACHE_SUFFIX not in Path(e.path).name else
+               type(e)(e.path, e.display, "汇总缓存文件（不作为输入）") for e in entries]
+
+    if config_path is not None:
+        try:
+            from xl_jixiao.config import load_config
+        except ImportError as exc:
+            raise UserError("本版本不支持 --config（找不到配置模块）") from exc
+        load_config(config_path)  # fail early, in Chinese, on a bad configuration
+    cache = Cache(cache_file if use_cache else None, code_fingerprint(config_path), log=log)
+
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
+    os.close(fd)
+    writer = None
+    pool = None
+    try:
+        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links)
+        cross = CrossFileIndex()
+        to_read = [e for e in entries if not e.skip_reason]
+        plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)
+        tasks = []
+        for e in entries:
+            if e.skip_reason:
+                plan.append(("skip",))
+                continue
+            known = None
+            entry = cache.entry(e.path) if cache.enabled else None
+            if entry is not None and entry[3] == e.display:
+                size, mtime_ns, sha, _ = entry
+                try:
+                    st = os.stat(e.path)
+                except OSError:
+                    st = None
+                if st is not None and st.st_size == size and st.st_mtime_ns == mtime_ns:
+                    plan.append(("hit",))
+                    continue
+                known = sha
+            plan.append(("task",))
+            tasks.append((e.path, e.display, known))
+
+        n_jobs = max(1, min(jobs, len(tasks)))
+        worker.init_worker(config_path)
+        if n_jobs > 1:
+            ctx = _pool_context()
+            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(config_path,))
+            chunk = max(1, min(8, len(tasks) // (n_jobs * 8)))
+            results = pool.imap(worker.process, tasks, chunksize=chunk)
+        else:
+            results = map(worker.process, tasks)
+
+        bar = Progress(len(to_read), enabled=progress)
+        done = 0
+        for e, step in zip(entries, plan):
+            if step[0] == "skip":
+                writer.add_skipped(e.path, e.display, e.skip_reason)
+                continue
+            rec: FileRecord | None = None
+            source = SOURCE_CACHE
+            if step[0] == "hit":
+                rec = cache.record(e.path)
+                if rec is None:  # damaged entry: read it now
+                    rec = worker.process((e.path, e.display, None))[1]
+                    source = SOURCE_READ
+                    cache.put(rec)
+            else:
+                got = next(results)
+                if got[0] == "same":
+                    _, path, sha, size, mtime_ns = got
+                    rec = cache.record(path)
+                    if rec is not None:
+                        rec.size, rec.mtime_ns = size, mtime_ns
+                        cache.touch(path, size, mtime_ns)
+                    else:
+                        rec = worker.process((e.path, e.display, None))[1]
+                        source = SOURCE_READ
+                        cache.put(rec)
+                else:
+                    rec = got[1]
+                    source = SOURCE_READ
+                    cache.put(rec)
+            writer.add(rec, source)
+            if rec.usable:
+                cross.add(len(writer.files) - 1, rec.display, rec.unit_name, rec.unit_code, rec.project_codes)
+            done += 1
+            bar.update(done, writer.stats.cached, writer.stats.failed)
+            del rec
+        if pool is not None:
+            pool.close()
+            pool.join()
+            pool = None
+        read_seconds = time.perf_counter() - start
+        for index, finding in cross.findings():
+            writer.add_finding(index, finding)
+        stats = writer.finish()
+        os.replace(tmp_name, out)
+        tmp_name = None
+        bar.close()
+        cache.forget_missing({e.path for e in to_read})
+        rebuilt = cache.rebuilt
+        cache.close()
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        if writer is not None:
+            writer.abort()
+        cache.close()
+        raise
+    finally:
+        if tmp_name is not None:
+            try:
+                os.remove(tmp_name)
+            except OSError:
+                pass
+    return Result(output=out, stats=stats, seconds=time.perf_counter() - start, read_seconds=read_seconds,
+                  cache_path=cache_file if use_cache else None, cache_rebuilt=rebuilt)

@@ -1,0 +1,438 @@
+"""The summary workbook: 汇总, 项目明细, 指标明细, 问题清单, 文件清单, 统计.
+
+Detail rows are streamed as they arrive (one file at a time); only one compact
+row per file is kept for the 汇总 and 文件清单 sheets, which are written at the
+end together with the cross-file findings and the statistics.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from xl_jixiao.consolidate.records import (
+    FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
+    PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord,
+)
+from xl_jixiao.consolidate.xlsx import (
+    EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
+    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, col_letter, compress_rows, quote_sheet, row,
+    split_fragment,
+)
+
+SHEET_SUMMARY = "汇总"
+SHEET_PROJECTS = "项目明细"
+SHEET_INDICATORS = "指标明细"
+SHEET_FINDINGS = "问题清单"
+SHEET_FILES = "文件清单"
+SHEET_STATS = "统计"
+
+STATUS_PASS = "通过"
+STATUS_RETURN = "退回修改"
+
+SUMMARY_COLUMNS = [
+    Column("序号", 6, S_INT), Column("单位名称", 28), Column("单位编码", 12), Column("预算年度", 9),
+    Column("文件", 30, S_LINK), Column("项目数", 8, S_INT),
+    Column(f"年度资金总额（{MONEY_UNIT}）", 15, S_MONEY), Column(f"财政拨款（{MONEY_UNIT}）", 14, S_MONEY),
+    Column(f"上年结转（{MONEY_UNIT}）", 14, S_MONEY), Column(f"其他资金（{MONEY_UNIT}）", 14, S_MONEY),
+    Column("指标数", 8, S_INT), Column("错误", 7, S_INT), Column("警告", 7, S_INT), Column("状态", 10),
+    Column("读取方式", 12),
+]
+
+FILE_COLUMNS = [
+    Column("序号", 6, S_INT), Column("文件", 40, S_LINK), Column("结果", 16), Column("原因 / 说明", 50),
+    Column("单位名称", 24), Column("大小（字节）", 12, S_INT), Column("修改时间", 19), Column("来源", 10),
+    Column("SHA-256", 20),
+]
+
+TOP_UNITS_IN_CHART = 30
+
+
+@dataclass
+class UnitRow:
+    index: int  # position among all files (for cross-file findings)
+    path: str
+    display: str
+    unit_name: str | None
+    unit_code: str | None
+    budget_year: int | None
+    n_projects: int
+    amounts: tuple[Decimal, Decimal, Decimal, Decimal]
+    n_indicators: int
+    errors: int
+    warnings: int
+    outcome: str
+    source: str
+
+
+@dataclass
+class FileRow:
+    path: str
+    display: str
+    outcome: str
+    reason: str
+    unit_name: str | None
+    size: int | None
+    mtime_ns: int | None
+    source: str
+    sha256: str | None
+
+
+@dataclass
+class Stats:
+    files: int = 0
+    read: int = 0
+    cached: int = 0
+    skipped: int = 0
+    failed: int = 0
+    legacy: int = 0
+    units: int = 0
+    projects: int = 0
+    indicators: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    passed: int = 0
+    returned: int = 0
+    total: Decimal = Decimal(0)
+    fiscal: Decimal = Decimal(0)
+    carryover: Decimal = Decimal(0)
+    other: Decimal = Decimal(0)
+    level1: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)
+
+
+class PartedSheet:
+    """A detail sheet that continues on 指标明细2, 指标明细3 … past ``max_rows``."""
+
+    def __init__(self, book: XlsxWriter, name: str, columns: list[Column], max_rows: int):
+        if max_rows < 2:
+            raise ValueError("max_rows must leave room for the header and one row")
+        self.book = book
+        self.name = name
+        self.columns = columns
+        self.max_rows = max_rows
+        self.parts: list[Sheet] = []
+        self._new_part()
+
+    def _new_part(self) -> Sheet:
+        name = self.name if not self.parts else f"{self.name}{len(self.parts) + 1}"
+        sheet = self.book.add_sheet(name, self.columns, freeze_rows=1, autofilter=True)
+        sheet.append_header()
+        self.parts.append(sheet)
+        return sheet
+
+    @property
+    def current(self) -> Sheet:
+        return self.parts[-1]
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.parts]
+
+    def add(self, frag: bytes, n: int) -> list[tuple[Sheet, int, int]]:
+        """Append a fragment of ``n`` rows; returns where they went: ``[(sheet, first_row, count), …]``."""
+        if not n:
+            return []
+        room = self.max_rows - self.current.nrows
+        if n <= room:
+            return [(self.current, self.current.append_fragment(frag, n), n)]
+        if n <= self.max_rows - 1:
+            sheet = self._new_part()
+            return [(sheet, sheet.append_fragment(frag, n), n)]
+        rows = split_fragment(frag)
+        out = []
+        i = 0
+        while i < len(rows):
+            room = self.max_rows - self.current.nrows
+            if room <= 0:
+                self._new_part()
+                continue
+            piece = rows[i:i + room]
+            out.append((self.current, self.current.append_fragment(compress_rows(piece), len(piece)), len(piece)))
+            i += len(piece)
+        return out
+
+    def append(self, values) -> tuple[Sheet, int]:
+        if self.current.nrows >= self.max_rows:
+            self._new_part()
+        return self.current, self.current.append(values)
+
+
+def _file_url(path: str) -> str:
+    p = Path(path).resolve()
+    text = p.as_posix()
+    if not text.startswith("/"):
+        text = "/" + text
+    return "file://" + text.replace("#", "%23")
+
+
+class SummaryWriter:
+    """Writes the summary workbook to ``tmp_path``; links are made relative to ``output``'s folder."""
+
+    def __init__(self, tmp_path: str | os.PathLike, output: str | os.PathLike,
+                 max_rows: int = EXCEL_MAX_ROWS, absolute_links: bool = False):
+        self.output = Path(output).resolve()
+        self.out_dir = self.output.parent
+        self.absolute_links = absolute_links
+        self.book = XlsxWriter(tmp_path)
+        self.summary = self.book.add_sheet(SHEET_SUMMARY, SUMMARY_COLUMNS, freeze_rows=1, autofilter=True)
+        self.projects = PartedSheet(self.book, SHEET_PROJECTS, PROJECT_COLUMNS, max_rows)
+        self.indicators = PartedSheet(self.book, SHEET_INDICATORS, INDICATOR_COLUMNS, max_rows)
+        self.findings = PartedSheet(self.book, SHEET_FINDINGS, FINDING_COLUMNS, max_rows)
+        self.max_rows = max_rows
+        self.units: list[UnitRow] = []
+        self.files: list[FileRow] = []
+        self.stats = Stats()
+        self._unit_by_index: dict[int, UnitRow] = {}
+
+    # -- links
+    def file_link(self, path: str, sheet: str | None = None, cell: str | None = None) -> str:
+        if self.absolute_links:
+            target = _file_url(path)
+        else:
+            try:
+                target = os.path.relpath(path, self.out_dir).replace(os.sep, "/").replace("#", "%23")
+            except ValueError:  # another drive
+                target = _file_url(path)
+        if sheet:
+            target += "#" + quote_sheet(sheet) + "!" + (cell or "A1")
+        return target
+
+    # -- streaming input
+    def add_skipped(self, path: str, display: str, reason: str) -> None:
+        self.stats.files += 1
+        self.stats.skipped += 1
+        self.files.append(FileRow(path, display, SKIPPED, reason, None, _size(path), _mtime(path), "—", None))
+
+    def add(self, rec: FileRecord, source: str) -> None:
+        """Add one file's record; ``source`` is ``本次读取`` or ``缓存``."""
+        st = self.stats
+        index = len(self.files)
+        st.files += 1
+        if source == "缓存":
+            st.cached += 1
+        else:
+            st.read += 1
+        self.files.append(FileRow(rec.path, rec.display, rec.outcome, rec.reason, rec.unit_name, rec.size,
+                                  rec.mtime_ns, source, rec.sha256))
+        if rec.usable:
+            if rec.outcome == LEGACY:
+                st.legacy += 1
+            self.projects.add(rec.projects_frag, rec.projects_n)
+            self.indicators.add(rec.indicators_frag, rec.indicators_n)
+            unit = UnitRow(index, rec.path, rec.display, rec.unit_name, rec.unit_code, rec.budget_year,
+                           rec.n_projects, rec.amounts(), rec.n_indicators, rec.errors, rec.warnings,
+                           rec.outcome, source)
+            self.units.append(unit)
+            self._unit_by_index[index] = unit
+            st.projects += rec.n_projects
+            st.indicators += rec.n_indicators
+            for k, v in rec.level1_counts.items():
+                st.level1[k] = st.level1.get(k, 0) + v
+        else:
+            st.failed += 1
+        st.errors += rec.errors
+        st.warnings += rec.warnings
+        st.infos += rec.infos
+        for k, v in rec.rule_counts.items():
+            st.rules[k] = st.rules.get(k, 0) + v
+        placed = self.findings.add(rec.findings_frag, rec.findings_n)
+        links = iter(rec.finding_links)
+        for sheet, first, count in placed:
+            for r in range(first, first + count):
+                link = next(links, None)
+                target = self.file_link(rec.path, *(link or (None, None)))
+                sheet.add_hyperlink(r, FINDING_LINK_COL, target, "打开源工作簿中的这个单元格" if link else "打开源文件")
+
+    def add_finding(self, index: int, f: dict) -> None:
+        """A finding made here (cross-file rules) for the file at ``index`` in arrival order."""
+        fr = self.files[index]
+        unit = self._unit_by_index.get(index)
+        sev = f.get("severity", "error")
+        cell_ref = f.get("cell")
+        sheet_name = f.get("sheet")
+        values = [fr.unit_name, fr.display, sheet_name, cell_ref, f.get("project"), f["code"],
+                  SEVERITY_LABELS.get(sev, sev), f["message"], f.get("value"), f.get("suggestion"), None,
+                  f"打开 {cell_ref}" if cell_ref else "打开文件"]
+        sheet, r = self.findings.append(values)
+        sheet.add_hyperlink(r, FINDING_LINK_COL, self.file_link(fr.path, sheet_name, cell_ref),
+                            "打开源工作簿中的这个单元格" if sheet_name else "打开源文件")
+        key = f"{f['code']}|{sev}"
+        self.stats.rules[key] = self.stats.rules.get(key, 0) + 1
+        if sev == "error":
+            self.stats.errors += 1
+            if unit:
+                unit.errors += 1
+        elif sev == "warning":
+            self.stats.warnings += 1
+            if unit:
+                unit.warnings += 1
+
+    # -- the end
+    def finish(self) -> Stats:
+        st = self.stats
+        self._write_summary()
+        self._write_files()
+        self._write_stats()
+        order = [SHEET_SUMMARY, *self.projects.names, *self.indicators.names, *self.findings.names,
+                 SHEET_FILES, SHEET_STATS]
+        self.book.order(order)
+        self.book.close()
+        st.units = len(self.units)
+        return st
+
+    def abort(self) -> None:
+        for s in self.book.sheets:
+            s.close()
+
+    def _write_summary(self) -> None:
+        sh = self.summary
+        sh.append_header()
+        st = self.stats
+        styles = [c.style for c in SUMMARY_COLUMNS]
+        for n, u in enumerate(self.units, start=1):
+            status = STATUS_PASS if u.errors == 0 else STATUS_RETURN
+            if status == STATUS_PASS:
+                st.passed += 1
+            else:
+                st.returned += 1
+            note = "旧表导入" if u.outcome == LEGACY else ""
+            source = u.source + ("，" + note if note else "")
+            r = sh.append([n, u.unit_name, u.unit_code, u.budget_year, u.display, u.n_projects, *u.amounts,
+                           u.n_indicators, u.errors, u.warnings, status, source],
+                          styles[:13] + [S_GOOD if status == STATUS_PASS else S_BAD, S_DEFAULT])
+            sh.add_hyperlink(r, 5, self.file_link(u.path), "打开单位工作簿")
+            st.total += u.amounts[0]
+            st.fiscal += u.amounts[1]
+            st.carryover += u.amounts[2]
+            st.other += u.amounts[3]
+        last = sh.nrows
+        first = 2
+
+        def total(col: int, value):
+            letter = col_letter(col)
+            if last < first:
+                return value
+            return Formula(f"SUM({letter}{first}:{letter}{last})", value)
+
+        sh.append(["合计", f"{len(self.units)} 个单位", None, None, None,
+                   total(6, st.projects), total(7, st.total), total(8, st.fiscal), total(9, st.carryover),
+                   total(10, st.other), total(11, st.indicators), total(12, sum(u.errors for u in self.units)),
+                   total(13, sum(u.warnings for u in self.units)),
+                   f"通过 {st.passed} / 退回 {st.returned}", None],
+                  [S_TOTAL, S_TOTAL, S_TOTAL, S_TOTAL, S_TOTAL, S_TOTAL_INT, S_TOTAL_MONEY, S_TOTAL_MONEY,
+                   S_TOTAL_MONEY, S_TOTAL_MONEY, S_TOTAL_INT, S_TOTAL_INT, S_TOTAL_INT, S_TOTAL, S_TOTAL])
+        sh.filter_last_row = max(last, 1)  # the filter stops above the totals row
+
+    def _write_files(self) -> None:
+        sh = self.book.add_sheet(SHEET_FILES, FILE_COLUMNS, freeze_rows=1, autofilter=True)
+        sh.append_header()
+        for n, f in enumerate(self.files, start=1):
+            when = (_dt.datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
+                    if f.mtime_ns else None)
+            r = sh.append([n, f.display, OUTCOME_LABELS.get(f.outcome, f.outcome), f.reason or None, f.unit_name,
+                           f.size, when, f.source, f.sha256])
+            sh.add_hyperlink(r, 2, self.file_link(f.path), "打开文件")
+
+    def _write_stats(self) -> None:
+        from lxml import etree
+        from openpyxl.chart import BarChart, Reference
+        from openpyxl.chart.reference import DummyWorksheet
+
+        st = self.stats
+        sh = self.book.add_sheet(SHEET_STATS, [Column("项目", 30), Column("数值", 16), Column("", 14),
+                                               Column("", 14), Column("", 14)])
+        ws = DummyWorksheet(SHEET_STATS)
+        sh.append(["绩效目标汇总统计"], [S_TITLE])
+        sh.append([])
+        overview = [
+            ("文件数", st.files, S_INT), ("汇总的单位数", len(self.units), S_INT),
+            ("其中：旧表导入", st.legacy, S_INT), ("跳过的文件", st.skipped, S_INT),
+            ("无法读取的文件", st.failed, S_INT), ("项目数", st.projects, S_INT), ("指标数", st.indicators, S_INT),
+            (f"年度资金总额（{MONEY_UNIT}）", st.total, S_MONEY), (f"财政拨款（{MONEY_UNIT}）", st.fiscal, S_MONEY),
+            (f"上年结转（{MONEY_UNIT}）", st.carryover, S_MONEY), (f"其他资金（{MONEY_UNIT}）", st.other, S_MONEY),
+            ("错误", st.errors, S_INT), ("警告", st.warnings, S_INT),
+            ("通过的单位", st.passed, S_INT), ("退回修改的单位", st.returned, S_INT),
+        ]
+        sh.append(["概况", ""], [S_HEADER, S_HEADER])
+        for label, value, style in overview:
+            sh.append([label, value], [S_DEFAULT, style])
+        chart_row = 0  # charts sit to the right, starting at column G
+
+        # funds by unit (largest first)
+        sh.append([])
+        units = sorted(self.units, key=lambda u: (-u.amounts[0], u.unit_name or ""))
+        shown = units[:TOP_UNITS_IN_CHART]
+        title = "按单位资金" + (f"（前 {len(shown)} 个单位）" if len(units) > len(shown) else "")
+        sh.append([title], [S_TITLE])
+        head = sh.append(["单位", f"年度资金总额（{MONEY_UNIT}）", f"财政拨款（{MONEY_UNIT}）",
+                          f"上年结转（{MONEY_UNIT}）", f"其他资金（{MONEY_UNIT}）"], [S_HEADER] * 5)
+        for u in shown:
+            sh.append([u.unit_name or u.display, *u.amounts], [S_DEFAULT, S_MONEY, S_MONEY, S_MONEY, S_MONEY])
+        if shown:
+            ch = BarChart()
+            ch.type = "bar"
+            ch.grouping = "stacked"
+            ch.overlap = 100
+            ch.title = "各单位资金来源（" + MONEY_UNIT + "）"
+            data = Reference(ws, min_col=3, max_col=5, min_row=head, max_row=head + len(shown))
+            cats = Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(shown))
+            ch.add_data(data, titles_from_data=True)
+            ch.set_categories(cats)
+            ch.y_axis.title = MONEY_UNIT
+            height = max(16, min(60, len(shown) + 6))
+            sh.add_chart(etree.tostring(ch._write()), (6, chart_row, 16, chart_row + height))
+            chart_row += height + 1
+
+        # indicators by category
+        sh.append([])
+        sh.append(["按一级指标统计指标数"], [S_TITLE])
+        head = sh.append(["一级指标", "指标数"], [S_HEADER, S_HEADER])
+        cats_rows = sorted(st.level1.items(), key=lambda kv: (-kv[1], kv[0]))
+        for k, v in cats_rows:
+            sh.append([k, v], [S_DEFAULT, S_INT])
+        if cats_rows:
+            ch = BarChart()
+            ch.title = "各类指标数量"
+            ch.add_data(Reference(ws, min_col=2, min_row=head, max_row=head + len(cats_rows)), titles_from_data=True)
+            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(cats_rows)))
+            ch.legend = None
+            sh.add_chart(etree.tostring(ch._write()), (6, chart_row, 16, chart_row + 16))
+            chart_row += 17
+
+        # findings by rule
+        sh.append([])
+        sh.append(["按规则统计问题数（不含已忽略）"], [S_TITLE])
+        head = sh.append(["规则", "问题数", "严重程度"], [S_HEADER, S_HEADER, S_HEADER])
+        by_rule = []
+        for key, v in st.rules.items():
+            code, sev = key.split("|", 1)
+            by_rule.append((code, v, SEVERITY_LABELS.get(sev, sev)))
+        by_rule.sort(key=lambda t: (t[0], t[2]))
+        for code, v, sev in by_rule:
+            sh.append([code, v, sev], [S_DEFAULT, S_INT, S_DEFAULT])
+        if by_rule:
+            ch = BarChart()
+            ch.title = "各规则发现的问题数"
+            ch.add_data(Reference(ws, min_col=2, min_row=head, max_row=head + len(by_rule)), titles_from_data=True)
+            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(by_rule)))
+            ch.legend = None
+            sh.add_chart(etree.tostring(ch._write()), (6, chart_row, 16, chart_row + 18))
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return None
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None

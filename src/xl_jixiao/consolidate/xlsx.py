@@ -1,0 +1,528 @@
+"""A small streaming XLSX writer for large summary workbooks.
+
+openpyxl's write-only mode renders roughly 7,000 rows a second; a province's
+summary has hundreds of thousands of indicator rows.  This writer renders rows
+straight to SpreadsheetML text (inline strings, a fixed set of styles) and lets
+callers append *pre-rendered* row fragments, so rows rendered once by a worker
+process (and kept in the cache) are copied, not rebuilt.
+
+Rows are written without ``r`` attributes (allowed by ECMA-376: rows and cells
+follow one another), so a fragment does not depend on where it lands; every
+cell, blank ones included, is written so columns stay aligned.
+
+Text is always written as an inline string: nothing read from a submission can
+become a formula.  Formulas are only written when a caller passes a
+:class:`Formula` (with its cached value).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import struct
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal
+from xml.sax.saxutils import quoteattr
+
+# ------------------------------------------------------------------ styles
+# Index into cellXfs written by _styles_xml(); keep in sync.
+S_DEFAULT = 0
+S_HEADER = 1
+S_MONEY = 2
+S_INT = 3
+S_LINK = 4
+S_TOTAL = 5
+S_TOTAL_MONEY = 6
+S_TOTAL_INT = 7
+S_WRAP = 8
+S_TITLE = 9
+S_BAD = 10  # red text (status 退回修改 / errors)
+S_GOOD = 11  # green text (status 通过)
+
+MONEY_FORMAT = "#,##0.00####"
+"""Two decimals always, up to six when the amount has them (元 → 万元 conversions stay exact)."""
+
+MAX_CELL_CHARS = 32767
+EXCEL_MAX_ROWS = 1_048_576
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPED_CODE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A formula written on purpose, with the value it evaluates to (stored as the cached value)."""
+
+    text: str  # without the leading '='
+    value: object = None
+
+
+def xml_text(value: str) -> str:
+    """Text safe for an XML text node and for Excel (no control characters, no ``_xHHHH_`` decoding)."""
+    s = value
+    if len(s) > MAX_CELL_CHARS:
+        s = s[:MAX_CELL_CHARS]
+    if _ILLEGAL.search(s):
+        s = _ILLEGAL.sub("", s)
+    if "_x" in s:
+        s = _ESCAPED_CODE.sub(r"_x005F_\1", s)
+    return s.translate(_XML_ESCAPE)
+
+
+def _number(value) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return format(value, "f")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return repr(value)
+    return None
+
+
+def cell(value, style: int = 0) -> str:
+    """One ``<c>`` element. ``None`` → an empty (possibly styled) cell; ``str`` → inline text, never a formula."""
+    s_attr = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f"<c{s_attr}/>"
+    if isinstance(value, str):
+        t = xml_text(value)
+        if t[:1].isspace() or t[-1:].isspace():
+            return f'<c{s_attr} t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>'
+        return f'<c{s_attr} t="inlineStr"><is><t>{t}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c{s_attr} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Formula):
+        f = xml_text(value.text)
+        num = _number(value.value)
+        if num is not None:
+            return f"<c{s_attr}><f>{f}</f><v>{num}</v></c>"
+        if value.value is None:
+            return f"<c{s_attr}><f>{f}</f></c>"
+        return f'<c{s_attr} t="str"><f>{f}</f><v>{xml_text(str(value.value))}</v></c>'
+    num = _number(value)
+    if num is not None:
+        return f"<c{s_attr}><v>{num}</v></c>"
+    return cell(str(value), style)
+
+
+def row(values, styles=None) -> str:
+    """One ``<row>``; ``styles`` is a sequence parallel to ``values`` (or None)."""
+    if styles is None:
+        return "<row>" + "".join(cell(v) for v in values) + "</row>"
+    return "<row>" + "".join(cell(v, s) for v, s in zip(values, styles)) + "</row>"
+
+
+def col_letter(n: int) -> str:
+    """1 → A, 27 → AA."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+# ------------------------------------------------------------------ sheets
+
+
+@dataclass
+class Column:
+    header: str
+    width: float = 12
+    style: int = S_DEFAULT
+
+
+@dataclass
+class _Chart:
+    xml: bytes
+    anchor: tuple[int, int, int, int]  # from col, from row, to col, to row (0-based)
+
+
+class Sheet:
+    """A worksheet being streamed. Rows go to a temporary file as compressed chunks."""
+
+    CHUNK_ROWS = 2000
+
+    def __init__(self, book: "XlsxWriter", name: str, columns: list[Column] | None = None,
+                 freeze_rows: int = 0, autofilter: bool = False, header_row: int = 1):
+        self.book = book
+        self.name = name
+        self.columns = columns or []
+        self.freeze_rows = freeze_rows
+        self.autofilter = autofilter
+        self.header_row = header_row
+        self.nrows = 0
+        self.filter_last_row: int | None = None  # autofilter stops here (e.g. above a totals row)
+        self.hyperlinks: list[tuple[str, str, str | None]] = []  # (ref, target, tooltip)
+        self.internal_links: list[tuple[str, str]] = []  # (ref, location)
+        self.charts: list[_Chart] = []
+        self._pending: list[str] = []
+        self._spool = tempfile.TemporaryFile(dir=book.tmp_dir)
+        self._styles = [c.style for c in self.columns] if self.columns else None
+
+    # -- rows
+    def append(self, values, styles=None) -> int:
+        """Append one row; returns its 1-based row number."""
+        if styles is None:
+            styles = self._styles
+        self._pending.append(row(values, styles))
+        self.nrows += 1
+        if len(self._pending) >= self.CHUNK_ROWS:
+            self._flush()
+        return self.nrows
+
+    def append_header(self) -> None:
+        self.append([c.header for c in self.columns], [S_HEADER] * len(self.columns))
+
+    def append_fragment(self, compressed: bytes, nrows: int) -> int:
+        """Append rows rendered elsewhere (zlib-compressed ``<row>`` text); returns the first row number."""
+        self._flush()
+        first = self.nrows + 1
+        if nrows:
+            self._spool.write(struct.pack("<I", len(compressed)))
+            self._spool.write(compressed)
+            self.nrows += nrows
+        return first
+
+    def add_hyperlink(self, row_no: int, col: int, target: str, tooltip: str | None = None) -> None:
+        self.hyperlinks.append((f"{col_letter(col)}{row_no}", target, tooltip))
+
+    def add_internal_link(self, row_no: int, col: int, location: str) -> None:
+        self.internal_links.append((f"{col_letter(col)}{row_no}", location))
+
+    def add_chart(self, chart_xml: bytes, anchor: tuple[int, int, int, int]) -> None:
+        self.charts.append(_Chart(chart_xml, anchor))
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = zlib.compress("".join(self._pending).encode("utf-8"), 1)
+            self._spool.write(struct.pack("<I", len(data)))
+            self._spool.write(data)
+            self._pending.clear()
+
+    def _chunks(self):
+        self._flush()
+        self._spool.seek(0)
+        while True:
+            head = self._spool.read(4)
+            if not head:
+                break
+            (n,) = struct.unpack("<I", head)
+            yield zlib.decompress(self._spool.read(n))
+
+    def close(self) -> None:
+        self._spool.close()
+
+    # -- xml
+    def _head(self, rels: dict[str, str]) -> bytes:
+        parts = [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        ]
+        if self.columns and self.nrows:
+            parts.append(f'<dimension ref="A1:{col_letter(len(self.columns))}{self.nrows}"/>')
+        parts.append('<sheetViews><sheetView workbookViewId="0"')
+        if self.book.active_sheet is self:
+            parts.append(' tabSelected="1"')
+        if self.freeze_rows:
+            top = f"A{self.freeze_rows + 1}"
+            parts.append(f'><pane ySplit="{self.freeze_rows}" topLeftCell="{top}" activePane="bottomLeft" '
+                         f'state="frozen"/><selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
+                         "</sheetView></sheetViews>")
+        else:
+            parts.append("/></sheetViews>")
+        parts.append('<sheetFormatPr defaultRowHeight="15"/>')
+        if self.columns:
+            parts.append("<cols>")
+            for i, c in enumerate(self.columns, start=1):
+                parts.append(f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>')
+            parts.append("</cols>")
+        parts.append("<sheetData>")
+        return "".join(parts).encode("utf-8")
+
+    def _tail(self, rels: dict[str, str]) -> bytes:
+        parts = ["</sheetData>"]
+        if self.autofilter and self.columns and self.nrows >= self.header_row:
+            parts.append(f'<autoFilter ref="{self.filter_ref()}"/>')
+        links = []
+        for ref, target, tip in self.hyperlinks:
+            rid = rels.setdefault(("link", ref, target), f"rId{len(rels) + 1}")  # type: ignore[arg-type]
+            tip_attr = f" tooltip={quoteattr(tip)}" if tip else ""
+            links.append(f'<hyperlink ref="{ref}" r:id="{rid}"{tip_attr}/>')
+        for ref, location in self.internal_links:
+            links.append(f"<hyperlink ref=\"{ref}\" location={quoteattr(location)} display={quoteattr(location)}/>")
+        if links:
+            parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
+        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        if self.charts:
+            rid = rels.setdefault(("drawing",), f"rId{len(rels) + 1}")  # type: ignore[arg-type]
+            parts.append(f'<drawing r:id="{rid}"/>')
+        parts.append("</worksheet>")
+        return "".join(parts).encode("utf-8")
+
+    def filter_ref(self) -> str:
+        last = self.filter_last_row or max(self.nrows, self.header_row)
+        return f"A{self.header_row}:{col_letter(len(self.columns))}{last}"
+
+
+# ------------------------------------------------------------------ workbook
+
+
+class XlsxWriter:
+    """Streams a workbook to ``path``.  Call :meth:`close` to write it; nothing is written before."""
+
+    def __init__(self, path: str | os.PathLike, compresslevel: int = 1):
+        self.path = os.fspath(path)
+        self.tmp_dir = os.path.dirname(os.path.abspath(self.path)) or "."
+        self.sheets: list[Sheet] = []
+        self.active_sheet: Sheet | None = None
+        self.compresslevel = compresslevel
+        self.defined_names: list[tuple[str, int, str]] = []  # (name, local sheet index, ref)
+
+    def add_sheet(self, name: str, columns: list[Column] | None = None, **kw) -> Sheet:
+        sheet = Sheet(self, name, columns, **kw)
+        self.sheets.append(sheet)
+        if self.active_sheet is None:
+            self.active_sheet = sheet
+        return sheet
+
+    def order(self, names: list[str]) -> None:
+        """Reorder sheets: those named first (in that order), the rest after in creation order."""
+        rank = {n: i for i, n in enumerate(names)}
+        pos = {id(s): i for i, s in enumerate(self.sheets)}
+        self.sheets.sort(key=lambda s: rank.get(s.name, len(rank) + pos[id(s)]))
+
+    def close(self) -> None:
+        try:
+            self._write()
+        finally:
+            for s in self.sheets:
+                s.close()
+
+    def _write(self) -> None:
+        chart_no = 0
+        drawing_no = 0
+        overrides: list[tuple[str, str]] = []
+        with zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED,
+                             compresslevel=self.compresslevel, allowZip64=True) as zf:
+            for idx, sheet in enumerate(self.sheets, start=1):
+                rels: dict = {}
+                part = f"xl/worksheets/sheet{idx}.xml"
+                # Relationship ids are assigned while the tail is rendered; render it first.
+                tail = sheet._tail(rels)
+                with zf.open(part, "w", force_zip64=True) as out:
+                    out.write(sheet._head(rels))
+                    for chunk in sheet._chunks():
+                        out.write(chunk)
+                    out.write(tail)
+                overrides.append((f"/{part}", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"))
+                rel_xml = []
+                for key, rid in rels.items():
+                    if key[0] == "link":
+                        rel_xml.append(
+                            f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                            f'relationships/hyperlink" Target={quoteattr(key[2])} TargetMode="External"/>')
+                    elif key[0] == "drawing":
+                        drawing_no += 1
+                        rel_xml.append(
+                            f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                            f'relationships/drawing" Target="../drawings/drawing{drawing_no}.xml"/>')
+                        chart_no = self._write_drawing(zf, sheet, drawing_no, chart_no, overrides)
+                if rel_xml:
+                    zf.writestr(f"xl/worksheets/_rels/sheet{idx}.xml.rels", _rels(rel_xml))
+            zf.writestr("xl/workbook.xml", self._workbook_xml())
+            zf.writestr("xl/_rels/workbook.xml.rels", _rels(
+                [f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                 f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(self.sheets) + 1)]
+                + [f'<Relationship Id="rId{len(self.sheets) + 1}" Type="http://schemas.openxmlformats.org/'
+                   f'officeDocument/2006/relationships/styles" Target="styles.xml"/>']))
+            zf.writestr("xl/styles.xml", _styles_xml())
+            zf.writestr("_rels/.rels", _rels([
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'officeDocument" Target="xl/workbook.xml"/>',
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                'metadata/core-properties" Target="docProps/core.xml"/>',
+                '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'extended-properties" Target="docProps/app.xml"/>',
+            ]))
+            zf.writestr("docProps/core.xml", _core_xml())
+            zf.writestr("docProps/app.xml", _app_xml(self.sheets))
+            overrides += [
+                ("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+                ("/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"),
+                ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+                ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+            ]
+            zf.writestr("[Content_Types].xml", _content_types(overrides))
+
+    def _write_drawing(self, zf, sheet: Sheet, drawing_no: int, chart_no: int, overrides) -> int:
+        anchors = []
+        rels = []
+        for i, chart in enumerate(sheet.charts, start=1):
+            chart_no += 1
+            zf.writestr(f"xl/charts/chart{chart_no}.xml", chart.xml)
+            overrides.append((f"/xl/charts/chart{chart_no}.xml",
+                              "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"))
+            rels.append(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                        f'relationships/chart" Target="../charts/chart{chart_no}.xml"/>')
+            c1, r1, c2, r2 = chart.anchor
+            anchors.append(
+                f'<xdr:twoCellAnchor editAs="oneCell">'
+                f"<xdr:from><xdr:col>{c1}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+                f"<xdr:to><xdr:col>{c2}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r2}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+                f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{i + 1}" name="图表 {i}"/>'
+                f"<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
+                f'<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
+                f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+                f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rId{i}"/>'
+                f"</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>")
+        zf.writestr(f"xl/drawings/drawing{drawing_no}.xml",
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+                    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+                    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                    + "".join(anchors) + "</xdr:wsDr>")
+        zf.writestr(f"xl/drawings/_rels/drawing{drawing_no}.xml.rels", _rels(rels))
+        overrides.append((f"/xl/drawings/drawing{drawing_no}.xml",
+                          "application/vnd.openxmlformats-officedocument.drawing+xml"))
+        return chart_no
+
+    def _workbook_xml(self) -> str:
+        active = self.sheets.index(self.active_sheet) if self.active_sheet in self.sheets else 0
+        sheets = "".join(
+            f"<sheet name={quoteattr(s.name)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
+            for i, s in enumerate(self.sheets, start=1))
+        names = []
+        for i, s in enumerate(self.sheets):
+            if s.autofilter and s.columns and s.nrows >= s.header_row:
+                first, last = s.filter_ref().split(":")
+                ref = _abs(first) + ":" + _abs(last)
+                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                             f"{xml_text(quote_sheet(s.name))}!{ref}</definedName>")
+        defined = "<definedNames>" + "".join(names) + "</definedNames>" if names else ""
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<bookViews><workbookView activeTab="{active}"/></bookViews>'
+                f"<sheets>{sheets}</sheets>{defined}<calcPr calcId=\"191029\"/></workbook>")
+
+
+def _abs(ref: str) -> str:
+    m = re.match(r"([A-Z]+)(\d+)", ref)
+    assert m
+    return f"${m.group(1)}${m.group(2)}"
+
+
+def _rels(items: list[str]) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(items) + "</Relationships>")
+
+
+def _content_types(overrides) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides)
+            + "</Types>")
+
+
+def _core_xml() -> str:
+    import datetime as _dt
+
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            "<dc:title>绩效目标汇总表</dc:title><dc:creator>xl-jixiao</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
+            "</cp:coreProperties>")
+
+
+def _app_xml(sheets) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>xl-jixiao</Application></Properties>")
+
+
+def _styles_xml() -> str:
+    # fonts: 0 normal, 1 bold, 2 hyperlink, 3 red, 4 green, 5 bold large
+    fonts = ('<fonts count="6">'
+             '<font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+             '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+             '<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+             '<font><sz val="11"/><color rgb="FFC00000"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+             '<font><sz val="11"/><color rgb="FF00703C"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+             '<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+             "</fonts>")
+    fills = ('<fills count="4"><fill><patternFill patternType="none"/></fill>'
+             '<fill><patternFill patternType="gray125"/></fill>'
+             '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
+             '<fill><patternFill patternType="solid"><fgColor rgb="FFF2F2F2"/><bgColor indexed="64"/></patternFill></fill>'
+             "</fills>")
+    borders = ('<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+               '<border><left/><right/><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/>'
+               "</bottom><diagonal/></border></borders>")
+    xfs = [
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',  # 0 default
+        '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" '
+        'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>',  # 1 header
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',  # 2 money
+        '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',  # 3 int
+        '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 4 link
+        '<xf numFmtId="0" fontId="1" fillId="3" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/>',  # 5
+        '<xf numFmtId="164" fontId="1" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" '
+        'applyFill="1" applyBorder="1"/>',  # 6 total money
+        '<xf numFmtId="3" fontId="1" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" '
+        'applyFill="1" applyBorder="1"/>',  # 7 total int
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+        '<alignment vertical="top" wrapText="1"/></xf>',  # 8 wrap
+        '<xf numFmtId="0" fontId="5" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 9 title
+        '<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 10 bad
+        '<xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 11 good
+    ]
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<numFmts count="1"><numFmt numFmtId="164" formatCode={quoteattr(MONEY_FORMAT)}/></numFmts>'
+            + fonts + fills + borders
+            + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            + f'<cellXfs count="{len(xfs)}">' + "".join(xfs) + "</cellXfs>"
+            + '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+            + "</styleSheet>")
+
+
+def compress_rows(rows_xml: list[str]) -> bytes:
+    """Rendered rows → a fragment for :meth:`Sheet.append_fragment`."""
+    return zlib.compress("".join(rows_xml).encode("utf-8"), 1)
+
+
+def split_fragment(compressed: bytes) -> list[str]:
+    """A fragment back into its rendered rows (used when a fragment must be split across sheets)."""
+    text = zlib.decompress(compressed).decode("utf-8")
+    return [r + "</row>" for r in text.split("</row>") if r]
+
+
+__all__ = [
+    "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "col_letter", "quote_sheet", "compress_rows",
+    "split_fragment", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
+    "S_DEFAULT", "S_HEADER", "S_MONEY", "S_INT", "S_LINK", "S_TOTAL", "S_TOTAL_MONEY", "S_TOTAL_INT", "S_WRAP",
+    "S_TITLE", "S_BAD", "S_GOOD",
+]
