@@ -30,3 +30,15 @@ def save_atomic(wb, path) -> Path:
             pass
         raise
     return path
+
+
+def write_text_atomic(path, text: str) -> Path:
+    """Write a UTF-8 text file atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, path)
+    return path
