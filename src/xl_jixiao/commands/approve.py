@@ -1,0 +1,78 @@
+"""``xl-jixiao approve INPUT -o OUT.xlsx``: print-ready 批复表."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NAME = "approve"
+ORDER = 70
+HELP = "生成项目支出绩效目标批复表（每个项目一页，A4 打印）"
+DESCRIPTION = (
+    "从填好的模板工作簿、汇总工作簿（按单位分组）或旧表生成批复表："
+    "标题、单位: 万元、项目信息与资金情况、年度总体目标、绩效指标表（一级/二级指标合并单元格），"
+    "每个项目一个工作表，有部门整体时另加一页；A4 纸宽度适配。"
+)
+
+
+def register(p) -> None:
+    p.add_argument("input", metavar="INPUT", help="模板工作簿、汇总工作簿或旧表文件")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="输出的批复表工作簿")
+    p.add_argument("--region", default=None, help="标题中的地区，如「黔南州」（默认由主管部门/单位名称推断）")
+    p.add_argument("--split", action="store_true",
+                   help="汇总工作簿含多个单位时，每个单位单独一个文件（写到 OUT 所在文件夹）")
+
+
+def run(args) -> int:
+    from xl_jixiao.approve import load_for_approval, write_approval
+    from xl_jixiao.errors import UserError
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"输出文件应为 .xlsx：{out}")
+    if Path(args.input).resolve() == out.resolve():
+        raise UserError(f"输出文件不能与输入文件相同：{out}")
+    subs, how = load_for_approval(args.input)
+    how_label = {"summary": "汇总工作簿", "template": "模板工作簿", "legacy": "旧表（导入识别）"}[how]
+    print(f"读取：{args.input}（{how_label}），单位 {len(subs)} 个")
+    written = []
+    if args.split and len(subs) > 1:
+        for n, sub in enumerate(subs, start=1):
+            name = _safe(sub.unit_name or f"单位{n}")
+            written.append((sub, write_approval(sub, out.parent / f"{out.stem}_{name}.xlsx", args.region)))
+    else:
+        written.append((None, write_approval(subs, out, args.region)))
+    for sub in subs:
+        n_dept = 1 if sub.dept is not None and not sub.dept.is_empty() else 0
+        print(f"  {sub.unit_name or '（未识别单位）'}：项目 {len(sub.projects)} 个"
+              + ("，含部门整体" if n_dept else ""))
+    for _, path in written:
+        print(f"已写入：{path}")
+    return 0
+
+
+def _safe(name: str) -> str:
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "单位"
+
+
+DEMO_ORDER = 70
+
+
+def demo_step(ctx) -> None:
+    from xl_jixiao.approve import load_for_approval, write_approval
+    from xl_jixiao.data import seed_files
+    from xl_jixiao.readers.legacy import read_legacy
+
+    ctx.heading("批复表：为三份真实表生成打印用批复表")
+    folder = ctx.out / "批复表"
+    for seed in seed_files():
+        imported = ctx.out / "导入" / f"{seed.stem}.xlsx"
+        if imported.exists():
+            subs, _ = load_for_approval(imported)
+        else:
+            subs = [read_legacy(seed)]
+        path = write_approval(subs, folder / f"{seed.stem}_批复表.xlsx")
+        n = sum(len(s.projects) for s in subs)
+        print(f"  {seed.name} → {path}（{n} 个项目）")
+        ctx.artifact(f"批复表（{subs[0].unit_name or seed.stem}）", path)

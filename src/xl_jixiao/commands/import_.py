@@ -1,0 +1,65 @@
+"""``xl-jixiao import FILE... -o OUT.xlsx``: legacy forms → a filled template workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+NAME = "import"
+ORDER = 60
+HELP = "导入旧格式的绩效目标表（xlsx/xls/docx/文本），生成填好的模板工作簿"
+DESCRIPTION = (
+    "读取一个单位的旧表：Excel 工作表（每表一个项目或多个项目上下排列）、Word 表格、"
+    "以及这类表格的文本导出（制表符分隔、Word 逐格导出、OCR 的 Markdown 表格），"
+    "识别单位、金额单位、部门整体和各项目的资金与绩效指标，写成填好的模板工作簿。"
+    "指标值和文字原样照录；无法确定位置的单元格会逐个列出（文件、工作表/行、单元格、原文）。"
+)
+
+
+def register(p) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="一个单位的旧表文件（可多个）")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="输出的模板工作簿")
+    p.add_argument("--scheme", default=None, help="模板使用的指标体系（默认按表中内容自动判断）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出识别结果")
+
+
+def run(args) -> int:
+    from xl_jixiao.errors import UserError
+    from xl_jixiao.readers.legacy import import_legacy
+    from xl_jixiao.template import write_submission
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UserError(f"输出文件应为 .xlsx：{out}")
+    for f in args.files:
+        if Path(f).resolve() == out.resolve():
+            raise UserError(f"输出文件不能与输入文件相同：{out}")
+    sub, report = import_legacy(args.files)
+    path = write_submission(sub, out, scheme=args.scheme)
+    if args.json:
+        data = report.to_json()
+        data["output"] = str(path)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(report.render())
+        print(f"已写入：{path}")
+    return 0
+
+
+DEMO_ORDER = 60
+
+
+def demo_step(ctx) -> None:
+    from xl_jixiao.data import seed_files
+    from xl_jixiao.readers.legacy import import_legacy
+    from xl_jixiao.template import write_submission
+
+    ctx.heading("导入旧表：内置的三份真实绩效目标表")
+    folder = ctx.out / "导入"
+    for seed in seed_files():
+        sub, report = import_legacy(seed)
+        path = write_submission(sub, folder / f"{seed.stem}.xlsx")
+        print(f"\n-- {seed.name}")
+        print(report.render())
+        print(f"已写入：{path}")
+        ctx.artifact(f"导入结果（{sub.unit_name or seed.stem}）", path)
