@@ -1,0 +1,162 @@
+"""Small helpers shared by the rules: name cleaning, word classes, parsed-value accessors."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from xl_jixiao.money import convert
+
+MONEY_UNITS = ("万元", "元")
+PERCENT = "%"
+
+# "产出数量指标1-" / "社会效益指标2-" / "1." / "（1）" numbering before an indicator name
+_PREFIX_RE = re.compile(r"^(?:[（(]?\d+[)）.、．]|[\u4e00-\u9fff]{2,8}指标\d*\s*[-—－_:：]+)\s*")
+_SUFFIX_RE = re.compile(r"\s*[（(][^（）()]{0,6}[)）]\s*$")
+
+
+def clean_indicator_name(name: str | None) -> str:
+    """An indicator name without numbering prefixes, unit suffixes (``（%）``), spaces or markup."""
+    if not name:
+        return ""
+    t = re.sub(r"<[^>]+>", "", str(name))
+    t = re.sub(r"[\s\u3000]+", "", t)
+    for _ in range(2):
+        t2 = _PREFIX_RE.sub("", t)
+        t2 = _SUFFIX_RE.sub("", t2)
+        if t2 == t:
+            break
+        t = t2
+    return t
+
+
+def compact(text: str | None) -> str:
+    """Text for equality tests: no spaces, markup or punctuation differences."""
+    if not text:
+        return ""
+    t = re.sub(r"<[^>]+>", "", str(text))
+    t = re.sub(r"[\s\u3000，,。.；;：:、“”\"'（）()]+", "", t)
+    return t
+
+
+_RATE_RE = re.compile(r"率|满意度|占比|比例|比率|百分比|覆盖面|达标度")
+_GROWTH_RE = re.compile(r"增长|增幅|增速|增加|增量|提高|提升|下降|降低|变动|变化|同比|环比")
+_SATISFACTION_RE = re.compile(r"满意(度|率)$")
+_GOAL_VERBS_RE = re.compile(r"提升|提高|增强|改善|促进|增加|切实|畅通|减轻|营造|推动|实现")
+_TIMELY_NAME_RE = re.compile(r"(及时|准时|按时|按期|时效)(率|性|度)?")
+TIME_UNITS = ("天", "日", "月", "年", "小时", "分钟", "秒", "工作日", "周", "个月", "个工作日", "季度")
+_TIMELY_WORDS_RE = re.compile(
+    r"及时|准时|按时|按期|如期|时效|时限|时间|期限|节点|进度|周期|工期|响应|时长|天内|日内|小时|前完成|之前|年底|月底|季度"
+)
+
+
+def is_rate_name(name: str | None) -> bool:
+    return bool(name) and bool(_RATE_RE.search(name or ""))
+
+
+def is_growth_name(name: str | None) -> bool:
+    return bool(name) and bool(_GROWTH_RE.search(name or ""))
+
+
+def is_satisfaction_name(name: str | None) -> bool:
+    """The indicator *is* a satisfaction measure (``群众满意度``), not a goal mentioning it."""
+    t = clean_indicator_name(name)
+    return bool(_SATISFACTION_RE.search(t)) and not _GOAL_VERBS_RE.search(t)
+
+
+def is_timeliness_name(name: str | None) -> bool:
+    t = clean_indicator_name(name)
+    return bool(_TIMELY_NAME_RE.search(t))
+
+
+def mentions_time(text: str | None) -> bool:
+    return bool(text) and bool(_TIMELY_WORDS_RE.search(text or ""))
+
+
+# ------------------------------------------------------------------ parsed values
+
+
+def flags(pv) -> set[str]:
+    f = getattr(pv, "flags", None) or ()
+    if isinstance(f, dict):
+        return {k for k, v in f.items() if v}
+    return set(f)
+
+
+def kind(pv) -> str:
+    return str(getattr(pv, "kind", "") or "")
+
+
+def unit(pv) -> str:
+    return str(getattr(pv, "unit", "") or "")
+
+
+def number(pv) -> Decimal | None:
+    n = getattr(pv, "number", None)
+    if n is None:
+        return None
+    try:
+        return Decimal(str(n)) if not isinstance(n, Decimal) else n
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def is_percent(pv) -> bool:
+    v = getattr(pv, "is_percent", None)
+    if v is not None:
+        return bool(v() if callable(v) else v)
+    return unit(pv) == PERCENT
+
+
+def is_quantitative(pv) -> bool:
+    return kind(pv) == "quantitative"
+
+
+def is_money(pv) -> bool:
+    return is_quantitative(pv) and unit(pv) in MONEY_UNITS and number(pv) is not None
+
+
+def is_time_value(pv) -> bool:
+    """A date, a period, or a duration such as ``=18月`` / ``< 3秒``."""
+    if kind(pv) in ("date", "period"):
+        return True
+    if "duration" in flags(pv):
+        return True
+    return is_quantitative(pv) and unit(pv) in TIME_UNITS
+
+
+def amount_in(pv, money_unit: str) -> Decimal | None:
+    """A money value converted to the form's money unit."""
+    if not is_money(pv):
+        return None
+    return convert(number(pv), unit(pv), money_unit)
+
+
+def op(pv) -> str | None:
+    o = getattr(pv, "op", None)
+    return str(o) if o else None
+
+
+def normalized(pv, fallback: str = "") -> str:
+    t = getattr(pv, "text", None)
+    return str(t) if t else fallback
+
+
+def year_of(d) -> int | None:
+    if d is None:
+        return None
+    y = getattr(d, "year", None)
+    if isinstance(y, int):
+        return y
+    if isinstance(d, int):
+        return d
+    m = re.search(r"(19|20|21)\d{2}", str(d))
+    return int(m.group(0)) if m else None
+
+
+def fmt_number(n: Decimal | None) -> str:
+    if n is None:
+        return ""
+    if n == n.to_integral_value():
+        return str(n.quantize(Decimal(1)))
+    return format(n.normalize(), "f")

@@ -1,0 +1,262 @@
+"""The rule engine: run every enabled rule over a submission and collect findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Iterable
+
+from xl_jixiao import layout
+from xl_jixiao.config import Config, default_config
+from xl_jixiao.errors import UserError
+from xl_jixiao.model import CellRef, Finding, Indicator, Project, Severity, Submission
+from xl_jixiao.rules.registry import Rule, all_rules
+from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, get_scheme
+
+SUPPRESS_RE = re.compile(r"忽略\s*[:：]\s*((?:JX\d{3}[\s,，、;；/]*)+)", re.IGNORECASE)
+
+
+def suppressed_codes(text: str | None) -> set[str]:
+    """Codes a reviewer accepted in a 备注 cell: ``忽略:JX204`` or ``忽略：JX204,JX212``."""
+    if not text:
+        return set()
+    out: set[str] = set()
+    for m in SUPPRESS_RE.finditer(text):
+        out.update(c.upper() for c in re.findall(r"JX\d{3}", m.group(1), re.IGNORECASE))
+    return out
+
+
+@dataclass
+class Item:
+    """One indicator row with what the rules need to know about it."""
+
+    ind: Indicator
+    project: Project | None
+    project_name: str | None
+    dept: bool
+    scheme: Scheme
+    level1: str | None = None  # canonical 一级, None when it does not match the scheme
+    level2: str | None = None  # canonical 二级, None when it does not match under level1
+    role: str | None = None
+
+    @cached_property
+    def text(self) -> str:
+        return self.ind.value_text()
+
+    @cached_property
+    def pv(self):
+        from xl_jixiao.values import parse_value
+
+        return parse_value(self.text)
+
+    @property
+    def name(self) -> str:
+        return (self.ind.name or "").strip()
+
+    def ref(self, field_name: str = "value") -> CellRef | None:
+        return self.ind.cells.get(field_name) or self.ind.location(field_name)
+
+
+class Context:
+    """What every rule sees: the submission, the configuration, the schemes and a finding factory."""
+
+    def __init__(self, sub: Submission, config: Config):
+        self.sub = sub
+        self.config = config
+        self.file = sub.source.path if sub.source and sub.source.path else None
+        self.money_unit = sub.money_unit
+        self.budget_year = config.budget_year or sub.budget_year
+        self.scheme = self._project_scheme()
+        self.dept_scheme = self._dept_scheme()
+        self.memo: dict = {}
+        self.findings: list[Finding] = []
+        self._rule: type[Rule] | None = None
+
+    # ------------------------------------------------------------ schemes
+    def _project_scheme(self) -> Scheme:
+        cfg = self.config.scheme
+        if cfg and cfg != "auto":
+            try:
+                return get_scheme(cfg)
+            except KeyError as exc:
+                raise UserError(str(exc.args[0])) from None
+        if self.sub.scheme:
+            try:
+                return get_scheme(self.sub.scheme)
+            except KeyError:
+                pass
+        pairs = [(i.level1, i.level2) for p in self.sub.projects for i in p.indicators]
+        pairs += [(i.level1, i.level2) for i in self.sub.unassigned_indicators]
+        return detect_scheme(pairs, kind="project")
+
+    def _dept_scheme(self) -> Scheme:
+        cfg = self.config.dept_scheme
+        if cfg and cfg != "auto":
+            try:
+                return get_scheme(cfg)
+            except KeyError as exc:
+                raise UserError(str(exc.args[0])) from None
+        if self.sub.dept_scheme:
+            try:
+                return get_scheme(self.sub.dept_scheme)
+            except KeyError:
+                pass
+        pairs = [(i.level1, i.level2) for i in (self.sub.dept.indicators if self.sub.dept else [])]
+        if not pairs:
+            return self.scheme
+        best, best_score = self.scheme, _fit(self.scheme, pairs)
+        for s in all_schemes().values():
+            if s.kind == "dept":
+                score = _fit(s, pairs)
+                if score > best_score:
+                    best, best_score = s, score
+        return best
+
+    # ------------------------------------------------------------ findings
+    def finding(self, message: str, ref: CellRef | None = None, *, project: str | None = None,
+                value: str | None = None, suggestion: str | None = None, code: str | None = None,
+                row: int | None = None) -> Finding:
+        rule = self._rule
+        code = code or (rule.code if rule else "")
+        if rule is not None and rule.code == code:
+            default = rule.severity
+        else:
+            from xl_jixiao.rules.registry import get_rule
+
+            default = get_rule(code).severity
+        f = Finding(
+            code=code,
+            severity=self.config.severity_for(code, default),
+            message=message,
+            file=(ref.file if ref and ref.file else self.file),
+            sheet=ref.sheet if ref else None,
+            cell=ref.cell if ref else None,
+            row=(ref.row if ref and ref.row else row),
+            project=project,
+            value=value,
+            suggestion=suggestion,
+        )
+        return f
+
+    def unit_ref(self, key: str) -> CellRef | None:
+        ref = self.sub.cells.get(key)
+        if ref is None:
+            return CellRef(file=self.file, sheet=layout.SHEET_UNIT)
+        return ref
+
+
+def _fit(s: Scheme, pairs) -> int:
+    score = 0
+    for l1, l2 in pairs:
+        m1 = s.match_level1(l1)
+        if m1 is None:
+            score -= 2
+            continue
+        score += 1
+        if l2 and s.match_level2(m1.canonical, l2) is not None:
+            score += 1
+    return score
+
+
+def _item(ind: Indicator, project: Project | None, name: str | None, dept: bool, scheme: Scheme) -> Item:
+    it = Item(ind=ind, project=project, project_name=name, dept=dept, scheme=scheme)
+    m1 = scheme.match_level1(ind.level1) if ind.level1 else None
+    if m1 is not None:
+        it.level1 = m1.canonical
+        m2 = scheme.match_level2(m1.canonical, ind.level2) if ind.level2 else None
+        if m2 is not None:
+            it.level2 = m2.canonical
+    it.role = scheme.role(ind.level1, ind.level2) if (ind.level1 or ind.level2) else None
+    if it.level1 is not None and ind.level2 and it.level2 is None:
+        # a 二级 that does not belong under its 一级 (JX102) says nothing reliable about the role
+        it.role = scheme.role(ind.level1)
+    return it
+
+
+def build_items(ctx: Context) -> list[Item]:
+    items: list[Item] = []
+    sub = ctx.sub
+    if sub.dept:
+        for ind in sub.dept.indicators:
+            items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, ctx.dept_scheme))
+    for p in sub.projects:
+        for ind in p.indicators:
+            items.append(_item(ind, p, p.name, False, ctx.scheme))
+    for ind in sub.unassigned_indicators:
+        items.append(_item(ind, None, ind.project, False, ctx.scheme))
+    return items
+
+
+def _suppressions(sub: Submission) -> dict[tuple[str | None, int | None], set[str]]:
+    out: dict[tuple[str | None, int | None], set[str]] = {}
+
+    def add(remark: str | None, cells: dict, row: int | None):
+        codes = suppressed_codes(remark)
+        if not codes:
+            return
+        ref = cells.get("remark") or next(iter(cells.values()), None)
+        sheet = ref.sheet if ref else None
+        r = ref.row if ref and ref.row else row
+        out.setdefault((sheet, r), set()).update(codes)
+
+    for p in sub.projects:
+        add(p.remark, p.cells, p.row)
+    for ind in sub.all_indicators():
+        add(ind.remark, ind.cells, ind.row)
+    return out
+
+
+def check_submission(sub: Submission, config: Config | None = None) -> list[Finding]:
+    """Every finding of the enabled rules on ``sub``; accepted ones come back with ``suppressed=True``."""
+    config = config or default_config()
+    ctx = Context(sub, config)
+    rules = [r() for r in all_rules() if r.scope != "files" and config.enabled(r.code)]
+    by_scope: dict[str, list[Rule]] = {}
+    for r in rules:
+        by_scope.setdefault(r.scope, []).append(r)
+    items = build_items(ctx)
+    ctx.items = items  # type: ignore[attr-defined]
+    out: list[Finding] = []
+
+    def run(rule: Rule, target) -> None:
+        ctx._rule = type(rule)
+        res = rule.check(ctx, target)
+        if res:
+            out.extend(res)
+
+    item_rules = by_scope.get("value", []) + by_scope.get("indicator", [])
+    for it in items:
+        for rule in item_rules:
+            run(rule, it)
+    for rule in by_scope.get("project", []):
+        for p in sub.projects:
+            run(rule, p)
+        if sub.dept is not None and hasattr(rule, "check_dept"):
+            ctx._rule = type(rule)
+            out.extend(rule.check_dept(ctx, sub) or [])  # type: ignore[attr-defined]
+    for rule in by_scope.get("unit", []):
+        run(rule, sub)
+    ctx._rule = None
+
+    sup = _suppressions(sub)
+    if sup:
+        for f in out:
+            codes = sup.get((f.sheet, f.row))
+            if codes and f.code in codes:
+                f.suppressed = True
+    out = [f for f in out if config.enabled(f.code)]
+    seen: set[tuple] = set()
+    unique: list[Finding] = []
+    for f in out:
+        key = (f.code, f.sheet, f.cell, f.row, f.project, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(f)
+    return unique
+
+
+def iter_amounts(values: Iterable[Decimal | None]) -> list[Decimal]:
+    return [v for v in values if v is not None]

@@ -1,0 +1,113 @@
+"""The rule registry: every rule is a small class with its code, severity, scope and documentation."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from typing import ClassVar, Iterable
+
+from xl_jixiao.model import Severity
+
+SCOPES = ("value", "indicator", "project", "unit", "files")
+SCOPE_LABELS = {
+    "value": "指标值",
+    "indicator": "指标",
+    "project": "项目",
+    "unit": "单位",
+    "files": "多个文件",
+}
+
+_RULE_MODULES = (
+    "xl_jixiao.rules.structure",
+    "xl_jixiao.rules.value_rules",
+    "xl_jixiao.rules.money_rules",
+    "xl_jixiao.rules.completeness",
+    "xl_jixiao.rules.files",
+)
+
+_REGISTRY: dict[str, type["Rule"]] = {}
+
+
+class Rule:
+    """Base class.  Subclasses set the class attributes and implement :meth:`check`.
+
+    The class docstring explains the rule for users (Chinese); ``anti_pattern``
+    quotes a real form, ``best_practice`` says what to write instead.
+
+    ``check(ctx, target)`` receives, by scope:
+
+    * ``value`` / ``indicator`` — an :class:`~xl_jixiao.rules.engine.Item` (one indicator row);
+    * ``project`` — a :class:`~xl_jixiao.model.Project`;
+    * ``unit`` — the :class:`~xl_jixiao.model.Submission`;
+    * ``files`` — not run per workbook (consolidation builds these findings).
+    """
+
+    code: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.ERROR
+    scope: ClassVar[str] = "indicator"
+    title: ClassVar[str] = ""
+    anti_pattern: ClassVar[str] = ""
+    best_practice: ClassVar[str] = ""
+
+    def check(self, ctx, target) -> Iterable:  # pragma: no cover - abstract
+        return ()
+
+    @classmethod
+    def description(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "").strip()
+
+    @classmethod
+    def explanation(cls) -> str:
+        """One line for the 校验结果 sheet: what is wrong and what is right."""
+        parts = [cls.title]
+        if cls.anti_pattern:
+            parts.append(f"反例：{cls.anti_pattern}")
+        if cls.best_practice:
+            parts.append(f"正确做法：{cls.best_practice}")
+        return "；".join(parts)
+
+    @classmethod
+    def to_json(cls) -> dict:
+        return {
+            "code": cls.code,
+            "severity": cls.severity.value,
+            "scope": cls.scope,
+            "title": cls.title,
+            "description": cls.description(),
+            "anti_pattern": cls.anti_pattern,
+            "best_practice": cls.best_practice,
+        }
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator adding a rule to the catalogue (codes are unique and never reused)."""
+    if not cls.code or cls.scope not in SCOPES:
+        raise ValueError(f"rule {cls.__name__}: code and a valid scope are required")
+    if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    _REGISTRY[cls.code] = cls
+    return cls
+
+
+def _load() -> None:
+    for name in _RULE_MODULES:
+        importlib.import_module(name)
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every registered rule class, ordered by code."""
+    _load()
+    return [_REGISTRY[c] for c in sorted(_REGISTRY)]
+
+
+def get_rule(code: str) -> type[Rule]:
+    _load()
+    try:
+        return _REGISTRY[code.upper()]
+    except KeyError:
+        raise KeyError(f"未知的规则编码：{code}") from None
+
+
+def known_codes() -> set[str]:
+    _load()
+    return set(_REGISTRY)
