@@ -244,23 +244,29 @@ def dept_check_formula(key: str) -> str | None:
 
 
 # ------------------------------------------------------------------ builder
-def _resolve(scheme: str | Scheme | None, default: str = "2021") -> Scheme:
-    if isinstance(scheme, Scheme):
-        return scheme
-    try:
-        return get_scheme(scheme, default=default)
-    except KeyError as exc:
-        from xl_jixiao.errors import UserError
+def resolve_scheme(scheme: str | Scheme | None, kind: str | None = None) -> Scheme:
+    """A scheme by id, alias or name (``None``: 2021); a ``UserError`` when unknown or of another kind."""
+    from xl_jixiao.errors import UserError
 
-        raise UserError(str(exc.args[0])) from None
+    if isinstance(scheme, Scheme):
+        s = scheme
+    else:
+        try:
+            s = get_scheme(scheme)
+        except KeyError as exc:
+            raise UserError(str(exc.args[0])) from None
+    if kind is not None and s.kind != kind:
+        ids = "、".join(x.id for x in all_schemes().values() if x.kind == kind)
+        raise UserError(f"指标体系 {s.id} 不能用于项目指标（可用：{ids}）")
+    return s
 
 
 def build_template(scheme: str | Scheme | None = "2021", year: int | None = None,
                    money_unit: str = "万元", dept_scheme: str | Scheme | None = None) -> Workbook:
     """A fresh template workbook for ``scheme`` (the 部门整体 table uses ``dept_scheme``,
     by default the same scheme)."""
-    s = _resolve(scheme)
-    d = _resolve(dept_scheme) if dept_scheme else s
+    s = resolve_scheme(scheme, kind="project")
+    d = resolve_scheme(dept_scheme) if dept_scheme else s
     mu = normalize_money_unit(money_unit)
     if mu is None:
         from xl_jixiao.errors import UserError
