@@ -667,8 +667,10 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
                     continue
             names.append(c)
         if row_l1 is not None:
+            same = l1 is not None and clean_label(l1[0]) == clean_label(row_l1[0])
             l1 = row_l1
-            l2 = None
+            if not same:  # a merged 一级 repeated on every row keeps its 二级 carried
+                l2 = None
         if row_l2 is not None:
             l2 = row_l2
         if not names and value is None and (row_l1 or row_l2):
@@ -757,7 +759,7 @@ def _amount(form: Form, key: str, unit: str, issues: list[tuple[GridCell, str]])
     a = parse_amount(raw)
     if not a.ok:
         return None, cell, a.text
-    column_unit = label_u or unit
+    column_unit = label_u or form.money_unit or unit
     value = a.in_unit(column_unit)
     if column_unit != unit:
         value = convert(value, column_unit, unit)

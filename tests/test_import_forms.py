@@ -1,0 +1,253 @@
+"""Legacy xlsx and docx forms built here (merged cells, 元, 项目编码, 资金支出计划, extra columns, footers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from xl_jixiao.readers.legacy import import_legacy, read_legacy
+
+D = Decimal
+
+
+def _indicators(ws, start: int, rows: list[tuple], merges: list[str] = ()) -> int:
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if v is not None:
+                ws.cell(start + i, j + 1, v)
+    for m in merges:
+        ws.merge_cells(m)
+    return start + len(rows)
+
+
+def build_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "道路养护"
+    ws["A1"] = "某县2025年项目支出绩效目标申报表"
+    ws.merge_cells("A1:F1")
+    ws["A2"] = "单位：元"
+    ws.merge_cells("A2:F2")
+    ws["A3"] = "项目编码"
+    ws["B3"] = "52270125P000123456789"
+    ws.merge_cells("B3:C3")
+    ws["D3"] = "项目名称"
+    ws["E3"] = "农村公路日常养护"
+    ws.merge_cells("E3:F3")
+    ws["A4"] = "主管部门"
+    ws["B4"] = "某县交通运输局"
+    ws.merge_cells("B4:C4")
+    ws["D4"] = "实施单位"
+    ws["E4"] = "某县公路管理段"
+    ws.merge_cells("E4:F4")
+    ws["A5"] = "项目资金"
+    ws.merge_cells("A5:A8")
+    ws["B5"], ws["C5"] = "年度资金总额", 1972000
+    ws["B6"], ws["C6"] = "其中：财政拨款", 1500000
+    ws["B7"], ws["C7"] = "上年结转", 472000
+    ws["B8"], ws["C8"] = "上级资金", "（分级填报）"
+    ws["A9"] = "资金支出计划"
+    ws.merge_cells("A9:A10")
+    for col, (cp, pct) in zip("BCDE", (("3月底", 0.2), ("6月底", 0.5), ("10月底", 0.8), ("12月底", 1))):
+        ws[f"{col}9"] = cp
+        ws[f"{col}10"] = pct
+        ws[f"{col}10"].number_format = "0%"
+    ws["A11"] = "年度绩效目标"
+    ws["B11"] = "完成全县农村公路日常养护，路况优良率稳步提升。"
+    ws.merge_cells("B11:F11")
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值", "绩效指标描述", "指标值确定依据"])  # row 12
+    _indicators(ws, 13, [
+        ("产出指标", "数量指标", "养护农村公路里程", "≥120公里", "全年累计养护里程", "计划标准"),
+        (None, None, "路面保洁次数", "≥12次", None, "历史标准"),
+        (None, "质量指标", "路面完好率", "≥95%", None, "行业标准"),
+        (None, "时效指标", "完成时间", "2025年12月31日", None, None),
+        ("成本指标", "经济成本指标", "养护成本", "≤1972000元", "按定额测算", "预算支出标准"),
+        ("效益指标", "社会效益指标", "群众出行便利程度", "持续提升", None, None),
+        ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", None, "计划标准"),
+    ], merges=["A13:A16", "B13:B14"])
+    ws["A21"] = "填表人：张三"
+    ws["C21"] = "联系电话：0854-8221234"
+    ws["E21"] = "填报日期：2025年1月10日"
+    ws.merge_cells("A22:F22")
+    ws["A22"] = "单位负责人签字："
+
+    ws2 = wb.create_sheet("其他项目")
+    ws2["A1"] = "某县2025年项目支出绩效目标申报表"
+    ws2.merge_cells("A1:F1")
+    ws2["F2"] = "单位：元"
+    r = 3
+    for name, total, inds in (
+        ("乡村客运补贴", 300000, [
+            ("产出指标", "数量指标", "补贴客运线路", "≥20条"),
+            (None, "质量指标", "补贴发放准确率", "=100%"),
+            (None, "时效指标", "补贴发放时间", "2025年11月30日前"),
+            ("效益指标", "社会效益指标", "群众出行保障", "有效保障"),
+            ("满意度指标", "服务对象满意度指标", "乘客满意度", "≥90%"),
+        ]),
+        ("交通安全宣传", 50000, [
+            ("产出指标", "数量指标", "宣传活动场次", "≥6场"),
+            (None, None, "发放宣传资料", "≥2000份"),
+            ("效益指标", "社会效益指标", "交通安全意识", "明显提高"),
+            ("满意度指标", "服务对象满意度指标", "群众满意度", "≥85%"),
+        ]),
+    ):
+        ws2.cell(r, 1, "项目名称")
+        ws2.cell(r, 2, name)
+        ws2.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+        ws2.cell(r + 1, 1, "主管部门")
+        ws2.cell(r + 1, 2, "某县交通运输局")
+        ws2.cell(r + 1, 4, "实施单位")
+        ws2.cell(r + 1, 5, "某县交通运输局")
+        ws2.cell(r + 2, 1, "年度资金总额")
+        ws2.cell(r + 2, 2, total)
+        ws2.cell(r + 2, 3, "财政拨款")
+        ws2.cell(r + 2, 4, total)
+        ws2.cell(r + 2, 5, "其他资金")
+        ws2.cell(r + 2, 6, 0)
+        ws2.cell(r + 3, 1, "年度绩效目标")
+        ws2.cell(r + 3, 2, f"{name}年度目标")
+        ws2.merge_cells(start_row=r + 3, start_column=2, end_row=r + 3, end_column=6)
+        for j, h in enumerate(("一级指标", "二级指标", "三级指标", "指标值", "绩效标准")):
+            ws2.cell(r + 4, j + 1, h)
+        first = r + 5
+        for i, row in enumerate(inds):
+            for j, v in enumerate(row):
+                if v is not None:
+                    c = ws2.cell(first + i, j + 1, v)
+                    if str(v).startswith("="):
+                        c.data_type = "s"  # typed text, not a formula
+        # 产出指标 merged down over its rows
+        n_out = sum(1 for x in inds if x[0] in ("产出指标", None))
+        ws2.merge_cells(start_row=first, start_column=1, end_row=first + n_out - 1, end_column=1)
+        r = first + len(inds) + 1  # one blank row between the stacked projects
+    wb.save(path)
+    return path
+
+
+def test_xlsx_form_recovery(tmp_path):
+    sub, report = import_legacy(build_xlsx(tmp_path / "旧表.xlsx"))
+    assert sub.money_unit == "元"
+    assert sub.budget_year == 2025
+    assert sub.unit_name == "某县交通运输局"
+    assert [p.name for p in sub.projects] == ["农村公路日常养护", "乡村客运补贴", "交通安全宣传"]
+    p = sub.projects[0]
+    assert p.code == "52270125P000123456789"
+    assert p.supervisor == "某县交通运输局" and p.implementer == "某县公路管理段"
+    f = p.funding
+    assert (f.total, f.fiscal, f.carryover, f.other) == (D(1972000), D(1500000), D(472000), None)
+    assert f.invalid == {"上级资金": "（分级填报）"}
+    assert [(x.label, x.percent) for x in p.spending_plan] == [
+        ("3月底", D(20)), ("6月底", D(50)), ("10月底", D(80)), ("12月底", D(100))]
+    assert p.annual_goal.startswith("完成全县农村公路")
+    assert len(p.indicators) == 7
+    first = p.indicators[0]
+    assert (first.level1, first.level2, first.name, first.value) == ("产出指标", "数量指标", "养护农村公路里程", "≥120公里")
+    assert first.note == "全年累计养护里程" and first.basis == "计划标准"
+    second = p.indicators[1]
+    assert (second.level1, second.level2, second.name, second.value, second.basis) == (
+        "产出指标", "数量指标", "路面保洁次数", "≥12次", "历史标准")
+    assert p.indicators[3].value == "2025年12月31日"
+    assert (p.indicators[4].level1, p.indicators[4].level2) == ("成本指标", "经济成本指标")
+    assert first.cells["value"].sheet == "道路养护" and first.cells["value"].cell == "D13"
+    assert sub.filler == "张三" and sub.phone == "0854-8221234" and sub.fill_date == "2025年1月10日"
+    assert sub.scheme == "2021"
+
+    q, r = sub.projects[1], sub.projects[2]
+    assert (q.funding.total, q.funding.fiscal, q.funding.other) == (D(300000), D(300000), D(0))
+    assert len(q.indicators) == 5 and len(r.indicators) == 4
+    assert [(i.level1, i.level2) for i in r.indicators[:2]] == [("产出指标", "数量指标")] * 2
+    assert q.indicators[1].level1 == "产出指标"  # carried down through the merged cell
+    assert r.annual_goal == "交通安全宣传年度目标"
+    assert report.unplaced == []
+
+
+def test_xlsx_form_cli(tmp_path, capsys):
+    from xl_jixiao.cli import main
+    from xl_jixiao.readers import read_submission
+
+    src = build_xlsx(tmp_path / "旧表.xlsx")
+    out = tmp_path / "导入.xlsx"
+    assert main(["import", str(src), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "农村公路日常养护" in text and "金额单位：元" in text and "已写入" in text
+    back = read_submission(out)
+    assert [p.name for p in back.projects] == ["农村公路日常养护", "乡村客运补贴", "交通安全宣传"]
+    assert [len(p.indicators) for p in back.projects] == [7, 5, 4]
+
+
+def build_docx(path: Path) -> Path:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("项目支出绩效目标表")
+    doc.add_paragraph("（2025年度）")
+    t = doc.add_table(rows=12, cols=4)
+    t.style = "Table Grid"
+
+    def row(i, *vals):
+        for j, v in enumerate(vals):
+            if v is not None:
+                t.cell(i, j).text = v
+
+    row(0, "项目名称", "社区矫正专项经费")
+    t.cell(0, 1).merge(t.cell(0, 3))
+    row(1, "主管部门及代码", "301-某市司法局", "实施单位", "某市司法局")
+    row(2, "项目资金（万元）", "年度资金总额：", "45.5")
+    row(3, None, "其中：财政拨款", "40")
+    row(4, None, "上年结转", "5.5")
+    t.cell(2, 0).merge(t.cell(4, 0))
+    row(5, "年度绩效目标", "规范开展社区矫正工作。")
+    t.cell(5, 1).merge(t.cell(5, 3))
+    row(6, "一级指标", "二级指标", "三级指标", "指标值")
+    row(7, "产出指标", "数量指标", "社区矫正对象接收率", "=100%")
+    row(8, None, None, "教育学习活动", "≥12次")
+    row(9, None, "时效指标", "报到及时率", "≥98%")
+    row(10, "效益指标", "社会效益指标", "再犯罪率", "≤0.2%")
+    row(11, "满意度指标", "服务对象满意度指标", "矫正对象满意度", "≥90%")
+    t.cell(7, 0).merge(t.cell(9, 0))
+    t.cell(7, 1).merge(t.cell(8, 1))
+    doc.add_paragraph("填表人：李四    联系电话：13800000000")
+    doc.save(path)
+    return path
+
+
+def test_docx_form_recovery(tmp_path):
+    sub, report = import_legacy(build_docx(tmp_path / "表.docx"))
+    assert sub.budget_year == 2025 and sub.money_unit == "万元"
+    assert sub.unit_name == "某市司法局" and sub.supervisor == "301-某市司法局"
+    assert len(sub.projects) == 1
+    p = sub.projects[0]
+    assert p.name == "社区矫正专项经费"
+    assert (p.funding.total, p.funding.fiscal, p.funding.carryover) == (D("45.5"), D(40), D("5.5"))
+    assert [(i.level1, i.level2, i.name, i.value) for i in p.indicators] == [
+        ("产出指标", "数量指标", "社区矫正对象接收率", "=100%"),
+        ("产出指标", "数量指标", "教育学习活动", "≥12次"),
+        ("产出指标", "时效指标", "报到及时率", "≥98%"),
+        ("效益指标", "社会效益指标", "再犯罪率", "≤0.2%"),
+        ("满意度指标", "服务对象满意度指标", "矫正对象满意度", "≥90%"),
+    ]
+    assert p.indicators[0].cells["value"].sheet == "表1"
+    assert sub.filler == "李四" and sub.phone == "13800000000"
+    assert report.unplaced == []
+
+
+def test_several_files_make_one_submission(tmp_path):
+    sub = read_legacy([build_docx(tmp_path / "a.docx"), build_xlsx(tmp_path / "b.xlsx")])
+    assert [p.name for p in sub.projects] == ["社区矫正专项经费", "农村公路日常养护", "乡村客运补贴", "交通安全宣传"]
+    # mixed money units are brought to 万元
+    assert sub.money_unit == "万元"
+    assert sub.projects[1].funding.total == D("197.2")
+
+
+def test_unreadable_file_names_it(tmp_path):
+    from xl_jixiao.errors import ReadError
+
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(ReadError) as e:
+        read_legacy(bad)
+    assert "坏.xlsx" in str(e.value)
