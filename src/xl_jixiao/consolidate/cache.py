@@ -27,6 +27,10 @@ def cache_path_for(output: str | os.PathLike) -> Path:
     return out.with_name(out.name + CACHE_SUFFIX)
 
 
+# Parts of the package that do not change what a file's record holds.
+_NOT_AFFECTING_RECORDS = {"commands", "addin", "excel", "template", "approve", "report", "cli.py", "__main__.py"}
+
+
 def code_fingerprint(config_path: str | None = None) -> str:
     """Identify everything a record depends on: package sources and data, and the configuration."""
     import xl_jixiao
@@ -38,7 +42,7 @@ def code_fingerprint(config_path: str | None = None) -> str:
         if p.suffix not in (".py", ".json", ".toml") or not p.is_file():
             continue
         rel = p.relative_to(root).as_posix()
-        if rel.startswith("commands/") or rel.startswith("addin/"):
+        if rel.split("/", 1)[0] in _NOT_AFFECTING_RECORDS:
             continue
         h.update(rel.encode())
         try:

@@ -339,7 +339,6 @@ class SummaryWriter:
             sh.add_hyperlink(r, 2, self.file_link(f.path), "打开文件")
 
     def _write_stats(self) -> None:
-        from lxml import etree
         from openpyxl.chart import BarChart, Reference
         from openpyxl.chart.reference import DummyWorksheet
 
@@ -385,7 +384,7 @@ class SummaryWriter:
             ch.set_categories(cats)
             ch.y_axis.title = MONEY_UNIT
             height = max(16, min(60, len(shown) + 6))
-            sh.add_chart(etree.tostring(ch._write()), (6, chart_row, 16, chart_row + height))
+            sh.add_chart(_chart_xml(ch), (6, chart_row, 16, chart_row + height))
             chart_row += height + 1
 
         # indicators by category
@@ -401,7 +400,7 @@ class SummaryWriter:
             ch.add_data(Reference(ws, min_col=2, min_row=head, max_row=head + len(cats_rows)), titles_from_data=True)
             ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(cats_rows)))
             ch.legend = None
-            sh.add_chart(etree.tostring(ch._write()), (6, chart_row, 16, chart_row + 16))
+            sh.add_chart(_chart_xml(ch), (6, chart_row, 16, chart_row + 16))
             chart_row += 17
 
         # findings by rule
@@ -421,7 +420,13 @@ class SummaryWriter:
             ch.add_data(Reference(ws, min_col=2, min_row=head, max_row=head + len(by_rule)), titles_from_data=True)
             ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(by_rule)))
             ch.legend = None
-            sh.add_chart(etree.tostring(ch._write()), (6, chart_row, 16, chart_row + 18))
+            sh.add_chart(_chart_xml(ch), (6, chart_row, 16, chart_row + 18))
+
+
+def _chart_xml(chart) -> bytes:
+    from openpyxl.xml.functions import tostring
+
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write(), encoding="utf-8")
 
 
 def _size(path: str) -> int | None:
