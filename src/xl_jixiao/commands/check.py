@@ -1,0 +1,193 @@
+"""``xl-jixiao check FILE... [--format text|json] [-o OUT] [--config F] [--select …] [--ignore …] [--annotate OUT]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+NAME = "check"
+ORDER = 20
+HELP = "校验工作簿：列出每个问题、所在单元格和改法"
+DESCRIPTION = (
+    "按规则目录（xl-jixiao rules）校验一个或多个工作簿（也可以给文件夹）。"
+    "退出码：0 = 没有错误，1 = 发现错误，2 = 有文件无法使用（原因会写明文件名）。"
+)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def register(p) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿或文件夹（文件夹中的 .xlsx/.xlsm/.xls 都会校验）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="报告格式：text（默认）或 json")
+    p.add_argument("-o", "--output", metavar="OUT", help="把报告写入文件（默认输出到屏幕）")
+    p.add_argument("--config", metavar="F", help="配置文件（TOML，见内置 default_config.toml）")
+    p.add_argument("--select", action="append", metavar="CODES", help="只检查这些规则，如 JX301,JX2（可重复）")
+    p.add_argument("--ignore", action="append", metavar="CODES", help="不检查这些规则，如 JX213（可重复）")
+    p.add_argument("--scheme", metavar="ID", help="指标体系（2021、legacy …），默认用工作簿中填写的")
+    p.add_argument("--year", type=int, metavar="YYYY", help="预算年度，默认用工作簿中填写的")
+    p.add_argument("--annotate", metavar="OUT.xlsx",
+                   help="生成标注副本：问题单元格着色，并加一张「校验结果」表（多个文件时给文件夹）")
+    p.add_argument("--hide-suppressed", action="store_true", help="文字报告中不列出已忽略的问题")
+
+
+def expand_inputs(items: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to check (folders expanded, Excel lock files skipped) and (path, reason) of missing inputs."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
+                           and not x.name.startswith(("~$", ".")))
+            if not found:
+                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）"))
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append((item, "文件不存在"))
+    return files, missing
+
+
+def check_files(paths: list[Path], config) -> tuple[dict[str, list], dict[str, object], list[tuple[str, str]]]:
+    """Read and check each file: (findings by file, submissions by file, unusable files with reasons)."""
+    from xl_jixiao.errors import ReadError
+    from xl_jixiao.readers import read_submission
+    from xl_jixiao.rules import check_submission, file_finding
+
+    by_file: dict[str, list] = {}
+    subs: dict[str, object] = {}
+    failed: list[tuple[str, str]] = []
+    for p in paths:
+        key = str(p)
+        try:
+            sub = read_submission(p)
+        except ReadError as exc:
+            failed.append((key, exc.describe()))
+            by_file[key] = [file_finding("JX504", exc.reason, file=key, sheet=exc.sheet, cell=exc.cell, config=config)]
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            reason = f"读取时出错：{type(exc).__name__}: {exc}"
+            failed.append((key, f"文件 {key}：{reason}"))
+            by_file[key] = [file_finding("JX504", reason, file=key, config=config)]
+            continue
+        findings = check_submission(sub, config)
+        if sub.source is not None and sub.source.kind == "legacy" and config.enabled("JX503"):
+            findings.insert(0, file_finding(
+                "JX503", "不是模板工作簿，已按旧表导入读取；单元格位置以导入结果为准", file=key, config=config,
+                suggestion="改用当年下发的模板填写，或用 xl-jixiao import 转成模板后再提交"))
+        for f in findings:
+            if f.file is None or f.file != key:
+                f.file = key
+        by_file[key] = findings
+        subs[key] = sub
+    return by_file, subs, failed
+
+
+def _write(path: str, text: str) -> None:
+    from xl_jixiao.commands.demo import DemoContext
+
+    DemoContext.write_text(Path(path), text)
+
+
+def run(args) -> int:
+    from xl_jixiao.config import load_config
+    from xl_jixiao.errors import UserError
+    from xl_jixiao.report import annotate, render_json, render_text
+
+    config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
+                                                     scheme=args.scheme, budget_year=args.year)
+    paths, missing = expand_inputs(args.files)
+    by_file, subs, failed = check_files(paths, config)
+    for item, reason in missing:
+        from xl_jixiao.rules import file_finding
+
+        failed.append((item, f"文件 {item}：{reason}"))
+        by_file[item] = [file_finding("JX504", reason, file=item, config=config)]
+
+    text = render_json(by_file) if args.format == "json" else render_text(by_file, show_suppressed=not args.hide_suppressed)
+    if args.output:
+        _write(args.output, text)
+        print(f"报告已写入：{args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    if args.annotate:
+        targets = [k for k in subs if Path(k).suffix.lower() in (".xlsx", ".xlsm")]
+        if len(by_file) == 1 and targets:
+            outs = {targets[0]: Path(args.annotate)}
+        else:
+            folder = Path(args.annotate)
+            if folder.suffix.lower() in (".xlsx", ".xlsm"):
+                raise UserError("校验多个文件时，--annotate 应给一个文件夹")
+            outs = {k: folder / f"{Path(k).stem}_校验标注{Path(k).suffix.lower()}" for k in targets}
+        for src, out in outs.items():
+            written = annotate(src, by_file[src], out)
+            print(f"标注副本已写入：{written}", file=sys.stderr)
+        skipped = [k for k in subs if k not in outs]
+        for k in skipped:
+            print(f"（{k} 不是 .xlsx/.xlsm 工作簿，未生成标注副本）", file=sys.stderr)
+
+    for _, reason in failed:
+        print(f"无法使用：{reason}", file=sys.stderr)
+    if failed:
+        return 2
+    errors = any(f.severity.value == "error" and not f.suppressed for fs in by_file.values() for f in fs)
+    return 1 if errors else 0
+
+
+# ------------------------------------------------------------------ demo
+
+DEMO_ORDER = 40
+
+
+def _demo_inputs(out: Path) -> list[Path]:
+    from xl_jixiao.readers import is_template, load_sheets
+
+    found = []
+    for p in sorted(out.rglob("*.xlsx")):
+        if p.name.startswith(("~$", ".")) or "校验" in p.name or any(part in ("汇总", "批复表", "校验") for part in p.parts):
+            continue
+        if not (p.parent / "manifest.json").exists():
+            continue
+        try:
+            if is_template(load_sheets(p)):
+                found.append(p)
+        except Exception:  # noqa: BLE001
+            continue
+    return found
+
+
+def demo_step(ctx) -> None:
+    from xl_jixiao.config import load_config
+    from xl_jixiao.report import annotate, count, render_json, render_text
+
+    ctx.heading("校验：样例工作簿 → 问题清单和标注副本")
+    inputs = _demo_inputs(ctx.out)
+    if not inputs:
+        from xl_jixiao.template import generate_samples
+
+        target = ctx.out / "校验样例单位"
+        generate_samples(target, 3, seed=11, defect_rate=0.4)
+        inputs = sorted(target.glob("*.xlsx"))
+    config = load_config(None)
+    by_file, subs, failed = check_files(inputs, config)
+    folder = ctx.out / "校验"
+    text = render_text(by_file)
+    report = folder / "校验报告.txt"
+    ctx.write_text(report, text)
+    ctx.write_text(folder / "校验报告.json", render_json(by_file))
+    lines = text.splitlines()
+    print("\n".join(lines[:40]))
+    if len(lines) > 40:
+        print(f"……（共 {len(lines)} 行，完整报告见 {report}）")
+    ctx.artifact("校验报告", report)
+    ctx.artifact("校验报告（JSON）", folder / "校验报告.json")
+    candidates = [k for k in subs if Path(k).suffix.lower() in (".xlsx", ".xlsm")]
+    if candidates:
+        worst = max(candidates, key=lambda k: (count(by_file[k])["error"], count(by_file[k])["warning"]))
+        out = annotate(worst, by_file[worst], folder / f"{Path(worst).stem}_校验标注.xlsx")
+        print(f"标注副本：{out}")
+        ctx.artifact("校验标注副本", out)
+    for _, reason in failed:
+        print(f"无法使用：{reason}")
