@@ -898,7 +898,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
         if not (f.texts or f.amounts or f.rows):
             continue
         name = strip_markup(f.texts["name"][0]) if "name" in f.texts else None
-        placed = place_rows(f.rows, scheme, name)[0] if (scheme and f.rows) else []
+        placed = _place_form(f.rows, scheme, name) if (scheme and f.rows) else []
         p = build_project(f, sub_unit, placed, rec)
         p.funding.money_unit = sub_unit  # type: ignore[assignment]
         sub.projects.append(p)
@@ -939,6 +939,18 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
             setattr(sub, attr, text)
             sub.cells[attr] = grid.ref(cell)
     return sub, unplaced, notes, info
+
+
+def _place_form(rows: list[RawRow], scheme: Scheme, project: str | None) -> list[Placed]:
+    """Place one form's rows under the file's scheme, unless another scheme fits this form strictly better."""
+    placed, score = place_rows(rows, scheme, project)
+    for other in all_schemes().values():
+        if other.id == scheme.id or other.kind != scheme.kind:
+            continue
+        alt, alt_score = place_rows(rows, other, project)
+        if alt_score > score:
+            placed, score = alt, alt_score
+    return placed
 
 
 def _collect(form: Form, placed: list[Placed], unplaced: list[Unplaced], project: str | None) -> None:
