@@ -58,10 +58,15 @@ def is_growth_name(name: str | None) -> bool:
     return bool(name) and bool(_GROWTH_RE.search(name or ""))
 
 
+SATISFACTION_NAME_MAX = 16
+"""A satisfaction measure has a short name (``群众满意度``); long sentences that end in 满意度 describe work."""
+
+
 def is_satisfaction_name(name: str | None) -> bool:
-    """The indicator *is* a satisfaction measure (``群众满意度``), not a goal mentioning it."""
+    """The indicator *is* a satisfaction measure (``群众满意度``), not a goal or task mentioning it."""
     t = clean_indicator_name(name)
-    return bool(_SATISFACTION_RE.search(t)) and not _GOAL_VERBS_RE.search(t)
+    return (bool(_SATISFACTION_RE.search(t)) and len(t) <= SATISFACTION_NAME_MAX
+            and not _GOAL_VERBS_RE.search(t) and not re.search(r"[，,；;。]", t))
 
 
 def is_timeliness_name(name: str | None) -> bool:

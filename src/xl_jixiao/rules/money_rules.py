@@ -192,7 +192,8 @@ class MoneySuspiciousUnit(Rule):
 
 @register
 class MoneyDeptProjectsMismatch(Rule):
-    """部门整体的「项目支出」应等于本工作簿中各项目年度资金总额之和。"""
+    """部门整体的「项目支出」应等于本工作簿中各项目年度资金总额之和。模板工作簿要列出全部项目，
+    所以两者必须相等；从旧表导入的表格往往只列重点项目，只在项目合计超过项目支出时报告。"""
 
     code = "JX305"
     severity = Severity.ERROR
@@ -209,6 +210,9 @@ class MoneyDeptProjectsMismatch(Rule):
         s = sum(totals, Decimal(0))
         if abs(d.projects - s) <= _tol(ctx, [d.projects, *totals]):
             return []
+        kind = sub.source.kind if sub.source else "template"
+        if s < d.projects and kind not in ("template", "live"):
+            return []  # an imported form may list only its key projects; more than the whole is always wrong
         u = ctx.money_unit
         return [ctx.finding(
             f"部门整体项目支出 {_fmt(d.projects)} {u} ≠ {len(totals)} 个项目年度资金总额合计 {_fmt(s)} {u}（相差 {_fmt(abs(d.projects - s))} {u}）",

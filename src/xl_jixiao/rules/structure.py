@@ -262,7 +262,9 @@ def contradiction(it: Item) -> tuple[str, str] | None:
     if not name or role is None:
         return None
     sat = [f"{a}/{b}" for a, b in it.scheme.level2_with_role("satisfaction")]
-    if c.is_satisfaction_name(name) and role != "satisfaction" and sat:
+    pv = it.pv
+    measured = not c.is_quantitative(pv) or c.is_percent(pv) or not c.unit(pv)
+    if c.is_satisfaction_name(name) and role != "satisfaction" and sat and measured:
         return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
                 f"移到「{sat[0]}」下")
     if it.dept:
