@@ -124,6 +124,42 @@ def build_xlsx(path: Path) -> Path:
         n_out = sum(1 for x in inds if x[0] in ("产出指标", None))
         ws2.merge_cells(start_row=first, start_column=1, end_row=first + n_out - 1, end_column=1)
         r = first + len(inds) + 1  # one blank row between the stacked projects
+    ws3 = wb.create_sheet("部门整体", 0)
+    ws3["A1"] = "部门整体支出绩效目标表"
+    ws3.merge_cells("A1:F1")
+    ws3["A2"] = "单位名称"
+    ws3["B2"] = "某县交通运输局"
+    ws3.merge_cells("B2:F2")
+    ws3["A3"] = "部门职能"
+    ws3["B3"] = "负责全县公路、水路交通行业管理。"
+    ws3.merge_cells("B3:F3")
+    ws3["A4"] = "年度总体目标"
+    ws3["B4"] = "保障全县交通运输安全畅通。"
+    ws3.merge_cells("B4:F4")
+    ws3["A5"] = "预算情况（元）"
+    ws3.merge_cells("A5:A9")
+    budget = [("基本支出", None, "当年财政拨款", 3_000_000),
+              ("人员经费", 1_800_000, "上年结转", 472_000),
+              ("公用经费", 200_000, "其他资金", "（分级填报）"),
+              ("基本支出合计", 2_000_000, "收入预算合计", 3_472_000),
+              ("项目支出", 2_322_000, "支出预算合计", 4_322_000)]
+    for i, (a, b, c, d) in enumerate(budget, start=5):
+        ws3.cell(i, 2, a)
+        if b is not None:
+            ws3.cell(i, 3, b)
+        ws3.cell(i, 4, c)
+        ws3.cell(i, 5, d)
+    ws3.append(["一级指标", "二级指标", "三级指标", "指标值"])  # row 10
+    for row in (("部门管理", "资金投入", "基本支出预算执行率", "=100%"),
+                (None, "财务管理", "资金使用规范性", "规范"),
+                ("履职效果", "部门履职目标", "公路养护任务完成率", "≥95%"),
+                ("能力建设", "档案管理", "档案管理完备性", "完备")):
+        ws3.append(list(row))
+    for row in ws3.iter_rows(min_row=11):
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith("="):
+                c.data_type = "s"
+    ws3.merge_cells("A11:A12")
     wb.save(path)
     return path
 
@@ -133,6 +169,17 @@ def test_xlsx_form_recovery(tmp_path):
     assert sub.money_unit == "元"
     assert sub.budget_year == 2025
     assert sub.unit_name == "某县交通运输局"
+    d = sub.dept
+    assert d is not None and d.money_unit == "元"
+    assert (d.personnel, d.public, d.basic, d.projects) == (D(1800000), D(200000), D(2000000), D(2322000))
+    assert (d.fiscal, d.carryover, d.other) == (D(3000000), D(472000), None)
+    assert d.invalid == {"other": "（分级填报）"}
+    assert (d.income_total, d.expense_total) == (D(3472000), D(4322000))
+    assert d.functions.startswith("负责全县公路") and d.goal.startswith("保障全县")
+    assert [(i.level1, i.level2, i.name) for i in d.indicators] == [
+        ("部门管理", "资金投入", "基本支出预算执行率"), ("部门管理", "财务管理", "资金使用规范性"),
+        ("履职效果", "部门履职目标", "公路养护任务完成率"), ("能力建设", "档案管理", "档案管理完备性")]
+    assert sub.dept_scheme == "dept_mgmt"
     assert [p.name for p in sub.projects] == ["农村公路日常养护", "乡村客运补贴", "交通安全宣传"]
     p = sub.projects[0]
     assert p.code == "52270125P000123456789"
@@ -184,7 +231,8 @@ def build_docx(path: Path) -> Path:
 
     doc = docx.Document()
     doc.add_paragraph("项目支出绩效目标表")
-    doc.add_paragraph("（2025年度）")
+    doc.add_paragraph("预算年度：2025")
+    doc.add_paragraph("单位名称：某市司法局社区矫正管理局")
     t = doc.add_table(rows=12, cols=4)
     t.style = "Table Grid"
 
@@ -218,7 +266,7 @@ def build_docx(path: Path) -> Path:
 def test_docx_form_recovery(tmp_path):
     sub, report = import_legacy(build_docx(tmp_path / "表.docx"))
     assert sub.budget_year == 2025 and sub.money_unit == "万元"
-    assert sub.unit_name == "某市司法局" and sub.supervisor == "301-某市司法局"
+    assert sub.unit_name == "某市司法局社区矫正管理局" and sub.supervisor == "301-某市司法局"
     assert len(sub.projects) == 1
     p = sub.projects[0]
     assert p.name == "社区矫正专项经费"

@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from xl_jixiao.layout import INDICATOR_COLUMNS
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, Submission
 from xl_jixiao.money import convert, normalize_money_unit, parse_amount
-from xl_jixiao.readers.grid import Grid, GridCell
+from xl_jixiao.readers.grid import Grid, GridCell, _replace
 from xl_jixiao.schemes import Scheme, all_schemes
 
 # ------------------------------------------------------------------ text cleaning
@@ -69,6 +69,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "implementer": ("实施单位", "项目实施单位", "实施单位名称"),
     "unit_name": ("单位名称", "预算单位", "部门名称", "单位(部门)名称", "预算单位名称", "填报单位"),
     "unit_code": ("单位编码", "单位代码", "预算单位编码"),
+    "budget_year": ("预算年度", "年度"),
     "period": ("实施期", "项目期限", "实施周期", "项目实施期"),
     "total": ("年度资金总额", "资金总额", "年度资金总额合计", "项目资金总额", "预算总额", "年度预算总额"),
     "fiscal": ("财政拨款", "当年财政拨款", "财政拨款资金", "本年财政拨款", "财政资金"),
@@ -94,6 +95,7 @@ MONEY_KEYS = {"total", "fiscal", "carryover", "other", "superior", "personnel", 
               "income_total", "expense_total", "subtotal"}
 TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions"}
 NEW_FORM_KEYS = {"name", "code", "category"}
+_INLINE_STRONG = {"name", "code", "category", "supervisor", "implementer", "unit_name", "total", "budget_year"}
 
 SECTION_LABELS = {
     "资金情况", "项目资金", "项目金额", "资金来源", "预算情况", "按支出类型分", "按来源类型分", "预算金额", "预算数",
@@ -136,8 +138,26 @@ _MONEY_UNIT_CELL = re.compile(r"^[（(]?(?:金额|资金|货币)?单位\s*[:：]
 
 
 def label_of(text: str) -> str | None:
-    """The label key of a cell, or None."""
-    return _LABEL_INDEX.get(clean_label(text))
+    """The label key of a cell, or None (``年度资金总额（元）`` is 年度资金总额 with a unit)."""
+    c = clean_label(text)
+    key = _LABEL_INDEX.get(c)
+    if key is None and _UNIT_PAREN.search(c):
+        key = _LABEL_INDEX.get(clean_label(_UNIT_PAREN.sub("", c)))
+    return key
+
+
+_INLINE = re.compile(r"^\s*([^:：]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
+
+
+def split_inline(text: str) -> tuple[str, str, str] | None:
+    """``项目名称：某项目`` → (key, label, value) when the part before the colon is a label."""
+    m = _INLINE.match(text)
+    if not m:
+        return None
+    key = label_of(m.group(1))
+    if key is None or key in ("subtotal", "plan"):
+        return None
+    return key, m.group(1), m.group(2).strip()
 
 
 def is_section(text: str) -> bool:
@@ -364,6 +384,9 @@ class _Walker:
         for c in cells:
             if label_of(c.text) or money_unit_cell(c.text) or is_footer(c.text):
                 return True
+            inline = split_inline(c.text) if len(cells) <= 3 else None
+            if inline is not None and inline[0] in _INLINE_STRONG:
+                return True
         return False
 
     def _year_region(self, title: str) -> None:
@@ -419,6 +442,12 @@ class _Walker:
                 u = label_unit(text)
                 if u and re.sub(r"[（(].*", "", clean_label(text)) in _SECTION_INDEX | {"项目资金", "资金情况"}:
                     self._set_unit(grid, line, u, form_only=True)
+                    continue
+                inline = split_inline(text)
+                if inline is not None:
+                    ikey, ilabel, ivalue = inline
+                    pair = [_replace(c, text=ilabel), _replace(c, text=ivalue, value=None)]
+                    self._label(grid, r, pair, 0, ikey)
                     continue
                 self.unplaced(grid, c, "未识别的内容")
                 continue
@@ -506,6 +535,11 @@ class _Walker:
             if self.out.unit_name is None:
                 self.out.unit_name = (val.text, val, grid)
             form.texts.setdefault(key, (val.text, val))
+            return idx + 2
+        if key == "budget_year":
+            m = re.search(r"(20\d{2})", val.text)
+            if m:
+                self.out.year = self.out.year or int(m.group(1))
             return idx + 2
         if key == "unit_code":
             if self.out.unit_code is None:
