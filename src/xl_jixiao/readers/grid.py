@@ -191,7 +191,69 @@ def grids_from_xlsx(path: str | Path) -> list[Grid]:
 
 
 def grids_from_xls(path: str | Path) -> list[Grid]:
-    """Old binary workbooks through python-calamine (merged ranges included)."""
+    """Old binary workbooks: xlrd (merged ranges and number formats), python-calamine as fallback."""
+    try:
+        return _grids_from_xls_xlrd(path)
+    except ImportError:
+        pass
+    except Exception:  # noqa: BLE001 - xlrd rejects some files calamine can still read
+        pass
+    return _grids_from_xls_calamine(path)
+
+
+def _grids_from_xls_xlrd(path: str | Path) -> list[Grid]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    grids = []
+    for sheet in book.sheets():
+        if getattr(sheet, "visibility", 0):
+            continue
+        origin: dict[tuple[int, int], tuple[int, int]] = {}
+        nrows, ncols = sheet.nrows, sheet.ncols
+        for rlo, rhi, clo, chi in sheet.merged_cells:
+            nrows, ncols = max(nrows, rhi), max(ncols, chi)
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    origin[(r, c)] = (rlo, clo)
+        values = []
+        for r in range(nrows):
+            row = []
+            for c in range(ncols):
+                if r >= sheet.nrows or c >= sheet.ncols:
+                    row.append((None, ""))
+                    continue
+                cell = sheet.cell(r, c)
+                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    row.append((None, ""))
+                elif cell.ctype == xlrd.XL_CELL_TEXT:
+                    row.append((cell.value, cell.value.strip()))
+                elif cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        v = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+                    except Exception:  # noqa: BLE001
+                        v = cell.value
+                    row.append((v, number_text(v)))
+                elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                    fmt = None
+                    try:
+                        xf = book.xf_list[cell.xf_index]
+                        fmt = book.format_map[xf.format_key].format_str
+                    except Exception:  # noqa: BLE001
+                        fmt = None
+                    v = int(cell.value) if float(cell.value).is_integer() else cell.value
+                    row.append((v, number_text(v, fmt)))
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    row.append((bool(cell.value), number_text(bool(cell.value))))
+                else:
+                    row.append((None, ""))
+            values.append(row)
+        if values:
+            grids.append(_grid_from_matrix(str(path), "xls", sheet.name, values, origin))
+    return grids
+
+
+def _grids_from_xls_calamine(path: str | Path) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -211,7 +273,12 @@ def grids_from_xls(path: str | Path) -> list[Grid]:
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     origin[(r, c)] = (r0, c0)
-        values = [[(v, v.strip() if isinstance(v, str) else number_text(v if v != "" else None)) for v in row] for row in rows]
+        height = max([len(rows)] + [r + 1 for r, _ in origin])
+        rows = [list(r) for r in rows] + [[] for _ in range(height - len(rows))]
+        width = max([len(r) for r in rows] + [c + 1 for _, c in origin] + [0])
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        values = [[(v, v.strip() if isinstance(v, str) else number_text(v if v != "" else None)) for v in row]
+                  for row in rows]
         if values:
             grids.append(_grid_from_matrix(str(path), "xls", name, values, origin))
     return grids
@@ -261,7 +328,7 @@ def grid_from_docx(path: str | Path) -> Grid:
             n_table += 1
             table = Table(child, doc)
             first_row = len(grid.rows)
-            seen_at: dict[int, tuple[int, int]] = {}  # id(tc) → origin
+            seen_at: dict[object, tuple[int, int]] = {}  # <w:tc> element (kept alive, so identity holds) → origin
             for ti, row in enumerate(table.rows):
                 r = len(grid.rows)
                 cells: list[GridCell] = []
@@ -270,7 +337,7 @@ def grid_from_docx(path: str | Path) -> Grid:
                     cells.append(GridCell("", r, c, f"表{n_table}", f"第{ti + 1}行第{c + 1}列", r + 1))
                 for cell in row.cells:
                     c = len(cells)
-                    tc_id = id(cell._tc)
+                    tc_id = cell._tc
                     text = "\n".join(p.text for p in cell.paragraphs).strip()
                     o = seen_at.get(tc_id)
                     if o is None:
