@@ -1,0 +1,145 @@
+"""The template's formulas as a spreadsheet engine computes them (headless LibreOffice).
+
+A filled sample with deliberately broken rows is recalculated and converted by
+LibreOffice; the totals and the 检查 verdicts it stores are read back.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from xl_jixiao import layout as L
+from xl_jixiao.model import Indicator
+from xl_jixiao.template import write_submission, write_template
+from xl_jixiao.template.build import (
+    DEPT_INDICATOR_HEADER_ROW,
+    V_L2,
+    V_MONEY,
+    V_NO_UNIT,
+    V_PLAN,
+    V_PROJECT,
+    col,
+    dept_value_cell,
+)
+from xl_jixiao.template.samples import sample_submission
+
+pytestmark = pytest.mark.libreoffice
+
+
+def recalculate(soffice: str, src: Path, work: Path) -> Path:
+    """Open ``src`` in headless LibreOffice, recalculate, save as xlsx; returns the converted file."""
+    out = work / "converted"
+    profile = (work / "lo-profile").resolve().as_uri()
+    cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(out), str(src)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=180)
+    result = out / src.name
+    assert result.exists(), f"LibreOffice 未生成 {result}"
+    return result
+
+
+def _dec(v) -> Decimal:
+    return Decimal(str(v)).quantize(Decimal("0.01"))
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory, soffice):
+    """A 万元, 2021-scheme sample with 部门整体 and known defects, recalculated."""
+    work = tmp_path_factory.mktemp("lo")
+    sub = sample_submission(0, seed=5, projects=5, indicators=10)
+    assert sub.money_unit == "万元" and sub.dept is not None
+    p0, p1, p2 = sub.projects[:3]
+    p0.funding.fiscal += Decimal("1.5")  # sources no longer add up
+    p1.spending_plan[2].percent = p1.spending_plan[1].percent - 5  # decreasing plan
+    p2.indicators[3].level2 = "社会效益指标"  # not allowed under 产出指标
+    qty = next(i for i in p2.indicators if i.level2 == "数量指标" and i is not p2.indicators[3])
+    qty.unit = None  # a number without a unit
+    sub.unassigned_indicators.append(
+        Indicator(project="不存在的项目", level1="产出指标", level2="质量指标", name="合格率", op="≥",
+                  value="90", unit="%"))
+    d = sub.dept
+    d.basic = d.expense_total = d.income_total = None  # left to the template's formulas
+    path = write_submission(sub, work / "broken.xlsx")
+    wb = load_workbook(recalculate(soffice, path, work), data_only=True)
+    return sub, wb
+
+
+def test_project_totals_and_checks(broken):
+    sub, wb = broken
+    ws = wb[L.SHEET_PROJECTS]
+    t = L.PROJECTS
+    c = {k: col(t, k) for k in ("total", "fiscal", "carryover", "other", "sources_sum", "difference", "check")}
+    n = len(sub.projects)
+    for i, p in enumerate(sub.projects):
+        r = 3 + i
+        assert _dec(ws[f"{c['sources_sum']}{r}"].value) == _dec(p.funding.sources_sum())
+        assert _dec(ws[f"{c['difference']}{r}"].value) == _dec(p.funding.total - p.funding.sources_sum())
+    verdicts = [ws[f"{c['check']}{3 + i}"].value for i in range(n)]
+    assert verdicts == [V_MONEY, V_PLAN] + ["正常"] * (n - 2)
+    assert ws[f"{c['check']}{3 + n}"].value in (None, "")  # empty rows stay silent
+    assert _dec(ws[f"{c['total']}1"].value) == _dec(sub.project_total())
+    assert _dec(ws[f"{c['fiscal']}1"].value) == _dec(sum(p.funding.fiscal for p in sub.projects))
+    assert _dec(ws[f"{c['difference']}1"].value) == Decimal("-1.50")
+
+
+def test_indicator_display_and_checks(broken):
+    sub, wb = broken
+    ws = wb[L.SHEET_INDICATORS]
+    t = L.INDICATORS
+    rows = [ind for p in sub.projects for ind in p.indicators] + sub.unassigned_indicators
+    expected = []
+    for ind in rows:
+        if ind.level1 == "产出指标" and ind.level2 == "社会效益指标":
+            expected.append(V_L2)
+        elif ind.project == "不存在的项目":
+            expected.append(V_PROJECT)
+        elif ind.unit is None and ind.value[-1].isdigit():
+            expected.append(V_NO_UNIT)
+        else:
+            expected.append("正常")
+    got = [ws[f"{col(t, 'check')}{3 + k}"].value for k in range(len(rows))]
+    assert got == expected
+    assert expected.count("正常") == len(rows) - 3
+    shown = [ws[f"{col(t, 'display')}{3 + k}"].value for k in range(len(rows))]
+    assert shown == [ind.value_text() for ind in rows]
+
+
+def test_dept_totals(broken):
+    sub, wb = broken
+    ws = wb[L.SHEET_DEPT]
+    d = sub.dept
+    basic = d.personnel + d.public
+    assert _dec(ws[dept_value_cell("basic")].value) == _dec(basic)
+    assert _dec(ws[dept_value_cell("expense_total")].value) == _dec(basic + d.projects)
+    assert _dec(ws[dept_value_cell("income_total")].value) == _dec(d.fiscal + d.carryover + d.other)
+    for key in ("basic", "expense_total", "income_total"):
+        assert ws[f"C{dept_value_cell(key)[1:]}"].value == "正常", key
+    # 项目支出 was the projects' sum before the broken row raised nothing but a source: still equal.
+    assert ws[f"C{dept_value_cell('projects')[1:]}"].value == "正常"
+    first = DEPT_INDICATOR_HEADER_ROW + 1
+    checks = [ws[f"{col(L.DEPT_INDICATORS, 'check')}{first + k}"].value for k in range(len(d.indicators))]
+    assert checks == ["正常"] * len(d.indicators)
+
+
+def test_dept_imbalance_and_empty_template(soffice, tmp_path):
+    sub = sample_submission(3, seed=1, projects=5, indicators=8)
+    assert sub.dept is not None
+    sub.dept.projects += Decimal(1)  # 项目支出 no longer the projects' sum, 支出合计 off too
+    path = write_submission(sub, tmp_path / "dept.xlsx")
+    wb = load_workbook(recalculate(soffice, path, tmp_path), data_only=True)
+    ws = wb[L.SHEET_DEPT]
+    assert ws[f"C{dept_value_cell('projects')[1:]}"].value == "与项目信息表合计不符"
+    assert ws[f"C{dept_value_cell('expense_total')[1:]}"].value == "支出预算合计≠基本支出＋项目支出"
+
+    empty = write_template(tmp_path / "empty.xlsx", "legacy", 2025)
+    wb = load_workbook(recalculate(soffice, empty, tmp_path), data_only=True)
+    for table in (L.PROJECTS, L.INDICATORS):
+        ws = wb[table.sheet]
+        letter = col(table, "check")
+        assert {ws[f"{letter}{r}"].value for r in range(3, 40)} <= {None, ""}
+    assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'total')}1"].value == 0
