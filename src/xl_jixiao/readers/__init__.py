@@ -45,6 +45,13 @@ def _legacy_reader():
     return getattr(mod, "read_legacy", None)
 
 
+def _recognised(sub: Submission, p: Path) -> Submission:
+    """An imported form must contain something: a project, a 部门整体 block or at least the unit's name."""
+    if sub.projects or (sub.dept is not None and not sub.dept.is_empty()) or sub.unit_name:
+        return sub
+    raise ReadError("没有识别出绩效目标表的内容（既不是模板工作簿，也找不到项目或部门整体表格）", str(p))
+
+
 def read_submission(path: str | Path) -> Submission:
     """Read one submission from disk.
 
@@ -64,8 +71,8 @@ def read_submission(path: str | Path) -> Submission:
         if is_template(sheets):
             return submission_from_sheets(sheets, file=str(p))
         if legacy is not None:
-            return legacy(p)
+            return _recognised(legacy(p), p)
         raise ReadError("不是绩效目标模板工作簿（找不到「项目信息」「绩效指标」工作表及表头），且未安装旧表导入功能", str(p))
     if legacy is not None:
-        return legacy(p)
+        return _recognised(legacy(p), p)
     raise ReadError(f"不支持的文件类型「{p.suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls）", str(p))
