@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
     PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord,
@@ -339,13 +340,9 @@ class SummaryWriter:
             sh.add_hyperlink(r, 2, self.file_link(f.path), "打开文件")
 
     def _write_stats(self) -> None:
-        from openpyxl.chart import BarChart, Reference
-        from openpyxl.chart.reference import DummyWorksheet
-
         st = self.stats
         sh = self.book.add_sheet(SHEET_STATS, [Column("项目", 30), Column("数值", 16), Column("", 14),
                                                Column("", 14), Column("", 14)])
-        ws = DummyWorksheet(SHEET_STATS)
         sh.append(["绩效目标汇总统计"], [S_TITLE])
         sh.append([])
         overview = [
@@ -360,9 +357,9 @@ class SummaryWriter:
         sh.append(["概况", ""], [S_HEADER, S_HEADER])
         for label, value, style in overview:
             sh.append([label, value], [S_DEFAULT, style])
-        chart_row = 0  # charts sit to the right, starting at column G
+        chart_row = 0  # charts sit to the right, from column G
 
-        # funds by unit (largest first)
+        # funds by unit (largest first), stacked by source
         sh.append([])
         units = sorted(self.units, key=lambda u: (-u.amounts[0], u.unit_name or ""))
         shown = units[:TOP_UNITS_IN_CHART]
@@ -373,18 +370,11 @@ class SummaryWriter:
         for u in shown:
             sh.append([u.unit_name or u.display, *u.amounts], [S_DEFAULT, S_MONEY, S_MONEY, S_MONEY, S_MONEY])
         if shown:
-            ch = BarChart()
-            ch.type = "bar"
-            ch.grouping = "stacked"
-            ch.overlap = 100
-            ch.title = "各单位资金来源（" + MONEY_UNIT + "）"
-            data = Reference(ws, min_col=3, max_col=5, min_row=head, max_row=head + len(shown))
-            cats = Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(shown))
-            ch.add_data(data, titles_from_data=True)
-            ch.set_categories(cats)
-            ch.y_axis.title = MONEY_UNIT
             height = max(16, min(60, len(shown) + 6))
-            sh.add_chart(_chart_xml(ch), (6, chart_row, 16, chart_row + height))
+            sh.add_chart(bar_chart(f"各单位资金来源（{MONEY_UNIT}）", SHEET_STATS, "A", head + 1, head + len(shown),
+                                   [("C", "C"), ("D", "D"), ("E", "E")], horizontal=True, stacked=True,
+                                   value_axis_title=MONEY_UNIT),
+                         (6, chart_row, 16, chart_row + height))
             chart_row += height + 1
 
         # indicators by category
@@ -395,12 +385,8 @@ class SummaryWriter:
         for k, v in cats_rows:
             sh.append([k, v], [S_DEFAULT, S_INT])
         if cats_rows:
-            ch = BarChart()
-            ch.title = "各类指标数量"
-            ch.add_data(Reference(ws, min_col=2, min_row=head, max_row=head + len(cats_rows)), titles_from_data=True)
-            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(cats_rows)))
-            ch.legend = None
-            sh.add_chart(_chart_xml(ch), (6, chart_row, 16, chart_row + 16))
+            sh.add_chart(bar_chart("各类指标数量", SHEET_STATS, "A", head + 1, head + len(cats_rows), [("B", "B")]),
+                         (6, chart_row, 16, chart_row + 16))
             chart_row += 17
 
         # findings by rule
@@ -415,18 +401,8 @@ class SummaryWriter:
         for code, v, sev in by_rule:
             sh.append([code, v, sev], [S_DEFAULT, S_INT, S_DEFAULT])
         if by_rule:
-            ch = BarChart()
-            ch.title = "各规则发现的问题数"
-            ch.add_data(Reference(ws, min_col=2, min_row=head, max_row=head + len(by_rule)), titles_from_data=True)
-            ch.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + len(by_rule)))
-            ch.legend = None
-            sh.add_chart(_chart_xml(ch), (6, chart_row, 16, chart_row + 18))
-
-
-def _chart_xml(chart) -> bytes:
-    from openpyxl.xml.functions import tostring
-
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write(), encoding="utf-8")
+            sh.add_chart(bar_chart("各规则发现的问题数", SHEET_STATS, "A", head + 1, head + len(by_rule), [("B", "B")]),
+                         (6, chart_row, 16, chart_row + 18))
 
 
 def _size(path: str) -> int | None:

@@ -26,7 +26,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import quoteattr
 
 # ------------------------------------------------------------------ styles
 # Index into cellXfs written by _styles_xml(); keep in sync.
@@ -51,7 +50,6 @@ EXCEL_MAX_ROWS = 1_048_576
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_CODE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +65,25 @@ def xml_text(value: str) -> str:
     s = value
     if len(s) > MAX_CELL_CHARS:
         s = s[:MAX_CELL_CHARS]
-    if _ILLEGAL.search(s):
+    if not s.isprintable() and _ILLEGAL.search(s):
         s = _ILLEGAL.sub("", s)
     if "_x" in s:
         s = _ESCAPED_CODE.sub(r"_x005F_\1", s)
-    return s.translate(_XML_ESCAPE)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    return s
+
+
+def xml_attr(value: str) -> str:
+    """A double-quoted XML attribute value."""
+    s = xml_text(value).replace('"', "&quot;")
+    if "\n" in s or "\t" in s or "\r" in s:
+        s = s.replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;")
+    return f'"{s}"'
 
 
 def _number(value) -> str | None:
@@ -90,16 +102,23 @@ def _number(value) -> str | None:
     return None
 
 
+def _str_cell(value: str, s_attr: str) -> str:
+    t = xml_text(value)
+    if t[:1].isspace() or t[-1:].isspace():
+        return f'<c{s_attr} t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>'
+    return f'<c{s_attr} t="inlineStr"><is><t>{t}</t></is></c>'
+
+
+_S_ATTR = [f' s="{i}"' if i else "" for i in range(64)]
+
+
 def cell(value, style: int = 0) -> str:
     """One ``<c>`` element. ``None`` → an empty (possibly styled) cell; ``str`` → inline text, never a formula."""
-    s_attr = f' s="{style}"' if style else ""
+    s_attr = _S_ATTR[style] if style < 64 else f' s="{style}"'
     if value is None or value == "":
         return f"<c{s_attr}/>"
     if isinstance(value, str):
-        t = xml_text(value)
-        if t[:1].isspace() or t[-1:].isspace():
-            return f'<c{s_attr} t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>'
-        return f'<c{s_attr} t="inlineStr"><is><t>{t}</t></is></c>'
+        return _str_cell(value, s_attr)
     if isinstance(value, bool):
         return f'<c{s_attr} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, Formula):
@@ -113,14 +132,27 @@ def cell(value, style: int = 0) -> str:
     num = _number(value)
     if num is not None:
         return f"<c{s_attr}><v>{num}</v></c>"
-    return cell(str(value), style)
+    return _str_cell(str(value), s_attr)
 
 
 def row(values, styles=None) -> str:
     """One ``<row>``; ``styles`` is a sequence parallel to ``values`` (or None)."""
+    out = ["<row>"]
+    add = out.append
     if styles is None:
-        return "<row>" + "".join(cell(v) for v in values) + "</row>"
-    return "<row>" + "".join(cell(v, s) for v, s in zip(values, styles)) + "</row>"
+        styles = _ZEROS
+    for v, st in zip(values, styles):
+        if v is None or v == "":
+            add("<c" + _S_ATTR[st] + "/>" if st < 64 else cell(None, st))
+        elif type(v) is str and st < 64:
+            add(_str_cell(v, _S_ATTR[st]))
+        else:
+            add(cell(v, st))
+    out.append("</row>")
+    return "".join(out)
+
+
+_ZEROS = (0,) * 16384
 
 
 def col_letter(n: int) -> str:
@@ -262,10 +294,10 @@ class Sheet:
         links = []
         for ref, target, tip in self.hyperlinks:
             rid = rels.setdefault(("link", ref, target), f"rId{len(rels) + 1}")  # type: ignore[arg-type]
-            tip_attr = f" tooltip={quoteattr(tip)}" if tip else ""
+            tip_attr = f" tooltip={xml_attr(tip)}" if tip else ""
             links.append(f'<hyperlink ref="{ref}" r:id="{rid}"{tip_attr}/>')
         for ref, location in self.internal_links:
-            links.append(f"<hyperlink ref=\"{ref}\" location={quoteattr(location)} display={quoteattr(location)}/>")
+            links.append(f"<hyperlink ref=\"{ref}\" location={xml_attr(location)} display={xml_attr(location)}/>")
         if links:
             parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
         parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
@@ -336,7 +368,7 @@ class XlsxWriter:
                     if key[0] == "link":
                         rel_xml.append(
                             f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                            f'relationships/hyperlink" Target={quoteattr(key[2])} TargetMode="External"/>')
+                            f'relationships/hyperlink" Target={xml_attr(key[2])} TargetMode="External"/>')
                     elif key[0] == "drawing":
                         drawing_no += 1
                         rel_xml.append(
@@ -405,7 +437,7 @@ class XlsxWriter:
     def _workbook_xml(self) -> str:
         active = self.sheets.index(self.active_sheet) if self.active_sheet in self.sheets else 0
         sheets = "".join(
-            f"<sheet name={quoteattr(s.name)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
+            f"<sheet name={xml_attr(s.name)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
             for i, s in enumerate(self.sheets, start=1))
         names = []
         for i, s in enumerate(self.sheets):
@@ -501,7 +533,7 @@ def _styles_xml() -> str:
     ]
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'<numFmts count="1"><numFmt numFmtId="164" formatCode={quoteattr(MONEY_FORMAT)}/></numFmts>'
+            f'<numFmts count="1"><numFmt numFmtId="164" formatCode={xml_attr(MONEY_FORMAT)}/></numFmts>'
             + fonts + fills + borders
             + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
             + f'<cellXfs count="{len(xfs)}">' + "".join(xfs) + "</cellXfs>"
@@ -522,7 +554,7 @@ def split_fragment(compressed: bytes) -> list[str]:
 
 __all__ = [
     "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "col_letter", "quote_sheet", "compress_rows",
-    "split_fragment", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
+    "split_fragment", "xml_attr", "xml_text", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
     "S_DEFAULT", "S_HEADER", "S_MONEY", "S_INT", "S_LINK", "S_TOTAL", "S_TOTAL_MONEY", "S_TOTAL_INT", "S_WRAP",
     "S_TITLE", "S_BAD", "S_GOOD",
 ]

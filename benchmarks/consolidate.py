@@ -1,0 +1,231 @@
+"""Benchmark: ``xl-jixiao consolidate`` against a naive pandas script and a bare python-calamine read.
+
+    python benchmarks/consolidate.py                 # 200 files (a few minutes on 2 cores)
+    python benchmarks/consolidate.py --files 1000    # the reference size; generating the inputs takes a while
+    python benchmarks/consolidate.py --files 1000 --workdir /data/bench --skip-naive
+
+See benchmarks/README.md for what is measured and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNNER = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from xl_jixiao.consolidate import consolidate
+args = json.loads(sys.argv[1])
+r = consolidate(args["inputs"], args["output"], jobs=args["jobs"], use_cache=args["cache"], progress=False)
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+s = r.stats
+print(json.dumps({"seconds": time.perf_counter() - t0, "engine_seconds": r.seconds, "read_seconds": r.read_seconds,
+                  "main_rss_mib": self_kb / 1024, "worker_rss_mib": child_kb / 1024,
+                  "line": r.summary_line(), "indicators": s.indicators, "projects": s.projects}))
+"""
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def _generate_one(job: tuple) -> str:
+    index, seed, projects, indicators, out_dir = job
+    from xl_jixiao.schemes import get_scheme
+    from xl_jixiao.template import write_submission
+    from xl_jixiao.template.samples import sample_file_name, sample_submission
+
+    sub = sample_submission(index, seed, projects, indicators)
+    name = sample_file_name(index, sub)
+    write_submission(sub, Path(out_dir) / name, scheme=get_scheme(sub.scheme))
+    return name
+
+
+def generate(out_dir: Path, files: int, projects: int, indicators: int, jobs: int, seed: int = 0) -> list[Path]:
+    params = {"files": files, "projects": projects, "indicators": indicators, "seed": seed}
+    stamp = out_dir.parent / f"{out_dir.name}.params.json"  # beside, not inside: it is not an input
+    if stamp.exists() and json.loads(stamp.read_text()) == params:
+        found = sorted(out_dir.glob("*.xlsx"))
+        if len(found) == files:
+            print(f"复用已生成的 {files} 个样例工作簿：{out_dir}", flush=True)
+            return found
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    print(f"生成 {files} 个样例工作簿（每个 {projects} 个项目 × {indicators} 个指标）…", flush=True)
+    start = time.perf_counter()
+    try:
+        import xl_jixiao.template.samples as samples  # noqa: F401
+        from xl_jixiao.template.samples import sample_submission  # noqa: F401
+
+        tasks = [(i, seed, projects, indicators, str(out_dir)) for i in range(files)]
+        if jobs > 1:
+            import multiprocessing
+
+            with multiprocessing.Pool(jobs) as pool:
+                for n, _ in enumerate(pool.imap_unordered(_generate_one, tasks, chunksize=4), start=1):
+                    if n % 50 == 0:
+                        print(f"  {n}/{files}", flush=True)
+        else:
+            for t in tasks:
+                _generate_one(t)
+    except ImportError:
+        from xl_jixiao.template import generate_samples
+
+        generate_samples(out_dir, files, seed=seed, projects=projects, indicators=indicators)
+        (out_dir / "manifest.json").unlink(missing_ok=True)
+    stamp.write_text(json.dumps(params))
+    print(f"  用时 {time.perf_counter() - start:.1f} 秒", flush=True)
+    return sorted(out_dir.glob("*.xlsx"))
+
+
+# ------------------------------------------------------------------ contenders
+
+
+def naive(paths: list[Path], out: Path) -> float:
+    """What a finance office would script: pandas + openpyxl, every sheet of every file, concat, to_excel."""
+    import pandas as pd
+
+    start = time.perf_counter()
+    per_sheet: dict[str, list] = {}
+    for p in paths:
+        frames = pd.read_excel(p, sheet_name=None, engine="openpyxl")
+        for name, df in frames.items():
+            df.insert(0, "文件", p.name)
+            per_sheet.setdefault(name, []).append(df)
+    with pd.ExcelWriter(out, engine="openpyxl") as xw:
+        for name, frames in per_sheet.items():
+            pd.concat(frames, ignore_index=True).to_excel(xw, sheet_name=name[:31], index=False)
+    return time.perf_counter() - start
+
+
+def bare_calamine(paths: list[Path]) -> float:
+    from python_calamine import CalamineWorkbook
+
+    start = time.perf_counter()
+    cells = 0
+    for p in paths:
+        wb = CalamineWorkbook.from_path(str(p))
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(r) for r in rows)
+    return time.perf_counter() - start
+
+
+def run_consolidate(inputs: Path, output: Path, jobs: int, cache: bool = True) -> dict:
+    args = json.dumps({"inputs": [str(inputs)], "output": str(output), "jobs": jobs, "cache": cache})
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", RUNNER, args], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if r.returncode != 0:
+        raise SystemExit(f"consolidate 失败：\n{r.stderr[-3000:]}")
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    got["wall"] = wall
+    return got
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="汇总性能基准")
+    ap.add_argument("--files", type=int, default=200, help="样例工作簿个数（默认 200）")
+    ap.add_argument("--projects", type=int, default=10)
+    ap.add_argument("--indicators", type=int, default=15, help="每个项目的指标数")
+    ap.add_argument("--jobs", type=int, default=None, help="汇总的并行进程数（默认全部核）")
+    ap.add_argument("--workdir", help="工作目录（保留生成的样例，下次复用）；默认临时目录，结束后删除")
+    ap.add_argument("--skip-naive", action="store_true", help="不运行 pandas 朴素脚本（大规模时很慢）")
+    ap.add_argument("--json", help="把结果另存为 JSON 文件")
+    a = ap.parse_args(argv)
+
+    from xl_jixiao.consolidate import default_jobs
+
+    jobs = a.jobs or default_jobs()
+    tmp = None
+    if a.workdir:
+        work = Path(a.workdir).resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.mkdtemp(prefix="xl-jixiao-bench-")
+        work = Path(tmp)
+    try:
+        inputs = work / "inputs"
+        paths = generate(inputs, a.files, a.projects, a.indicators, jobs)
+        spare = generate(work / "spare", 1, a.projects, a.indicators, 1, seed=99)[0]
+        out_dir = work / "out"
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        out_dir.mkdir()
+        results: dict[str, float | dict] = {}
+
+        print(f"\n{len(paths)} 个文件，{a.projects} 项目 × {a.indicators} 指标；并行 {jobs} 个进程；"
+              f"CPU {os.cpu_count()} 核", flush=True)
+        if not a.skip_naive:
+            print("朴素脚本（pandas.read_excel + openpyxl, concat, to_excel）…", flush=True)
+            results["naive"] = naive(paths, out_dir / "naive.xlsx")
+        print("python-calamine 裸读取…", flush=True)
+        results["calamine"] = bare_calamine(paths)
+        summary = out_dir / "汇总表.xlsx"
+        print("xl-jixiao consolidate：冷启动…", flush=True)
+        results["cold"] = run_consolidate(inputs, summary, jobs)
+        print("xl-jixiao consolidate：有缓存、无变化…", flush=True)
+        results["warm"] = run_consolidate(inputs, summary, jobs)
+        # one file changes: its content is replaced by another unit's workbook
+        shutil.copy(spare, paths[0])
+        print("xl-jixiao consolidate：有缓存、1 个文件有变化…", flush=True)
+        results["warm1"] = run_consolidate(inputs, summary, jobs)
+        print("xl-jixiao consolidate --jobs 1（单进程，不用缓存）…", flush=True)
+        results["single"] = run_consolidate(inputs, out_dir / "single.xlsx", 1, cache=False)
+
+        report(results, len(paths), a, jobs)
+        if a.json:
+            Path(a.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def report(r: dict, files: int, a, jobs: int) -> None:
+    naive_s = r.get("naive")
+    cal = r["calamine"]
+    cold, warm, warm1, single = r["cold"], r["warm"], r["warm1"], r["single"]
+
+    def ratio(t: float) -> str:
+        return f"{naive_s / t:7.1f}×" if naive_s else "      —"
+
+    print("\n结果（秒；倍数 = 朴素脚本用时 / 该项用时）")
+    print(f"  文件 {files} 个，项目 {cold['projects']}，指标 {cold['indicators']}，并行 {jobs}")
+    rows = []
+    if naive_s:
+        rows.append(("朴素脚本 pandas+openpyxl", naive_s))
+    rows += [
+        ("python-calamine 裸读取（单进程）", cal),
+        ("consolidate 冷启动（端到端）", cold["wall"]),
+        ("  其中 读取+校验阶段", cold["read_seconds"]),
+        ("consolidate 有缓存、无变化", warm["wall"]),
+        ("consolidate 有缓存、1 个文件变化", warm1["wall"]),
+        ("consolidate --jobs 1 无缓存", single["wall"]),
+    ]
+    for label, t in rows:
+        print(f"  {label:<34}{t:9.2f}  {ratio(t)}")
+    print(f"  读取+校验阶段 / calamine 裸读取：{cold['read_seconds'] / cal:.2f}（目标 ≤ 2）")
+    print(f"  冷启动 / 1 个文件变化后的重跑：{cold['wall'] / warm1['wall']:.1f}×（目标 ≥ 20）")
+    if naive_s:
+        print(f"  朴素脚本 / 冷启动：{naive_s / cold['wall']:.1f}×（目标 ≥ 10）")
+    print(f"  峰值内存：主进程 {cold['main_rss_mib']:.0f} MiB，最大的工作进程 {cold['worker_rss_mib']:.0f} MiB"
+          f"（有缓存重跑时主进程 {warm1['main_rss_mib']:.0f} MiB）")
+    print(f"  {cold['line']}")
+    print(f"  {warm1['line']}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
