@@ -299,3 +299,35 @@ def test_unreadable_file_names_it(tmp_path):
     with pytest.raises(ReadError) as e:
         read_legacy(bad)
     assert "坏.xlsx" in str(e.value)
+
+
+def test_note_rows_below_the_table_are_not_indicators(tmp_path):
+    p = tmp_path / "表.txt"
+    p.write_text("项目名称\t甲项目\n年度资金总额\t10\n一级指标\t二级指标\t三级指标\t指标值\n"
+                 "产出指标\t数量指标\t培训次数\t≥2次\n注：本表金额单位为万元。\n", encoding="utf-8")
+    sub, report = import_legacy(p)
+    assert len(sub.projects[0].indicators) == 1
+    assert [u.reason for u in report.unplaced] == ["表格下方的说明文字（未导入）"]
+
+
+def test_template_given_to_import_is_read_as_template(tmp_path, seed_qingyunpu):
+    from xl_jixiao.template import write_submission
+
+    original = read_legacy(seed_qingyunpu)
+    tpl = write_submission(original, tmp_path / "模板.xlsx")
+    sub, report = import_legacy(tpl)
+    assert [p.name for p in sub.projects] == [p.name for p in original.projects]
+    assert any("模板工作簿" in n for n in report.notes)
+
+
+def test_import_json_output(tmp_path, capsys, seed_gansu):
+    import json
+
+    from xl_jixiao.cli import main
+
+    assert main(["import", str(seed_gansu), "-o", str(tmp_path / "o.xlsx"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dept"] is True and len(data["projects"]) == 5
+    assert data["projects"][0] == {"name": "政法维稳工作专项补助", "total": "1150.00", "fiscal": "1150.00",
+                                   "carryover": "0.00", "other": "0.00", "indicators": 16}
+    assert data["output"].endswith("o.xlsx")

@@ -128,10 +128,18 @@ def import_legacy(path_or_paths: PathLike | Iterable[PathLike]) -> tuple[Submiss
     """Read one unit's legacy forms (one or several files) into one submission and a report."""
     paths = _as_list(path_or_paths)
     grids: list[Grid] = []
+    templates: list[Submission] = []
     for p in paths:
+        tpl = _template_submission(p)
+        if tpl is not None:
+            templates.append(tpl)
+            continue
         grids.extend(load_grids(p))
     rec = walk(grids)
     sub, unplaced, notes, info = to_submission(rec)
+    for tpl in templates:
+        notes.append(f"{tpl.source.path if tpl.source else ''} 是模板工作簿，已按模板读取")
+        sub = _merge(sub, tpl) if (sub.projects or sub.dept is not None) else tpl
     if len(paths) == 1:
         p = paths[0]
         try:
@@ -150,6 +158,41 @@ def import_legacy(path_or_paths: PathLike | Iterable[PathLike]) -> tuple[Submiss
         grids=grids,
     )
     return sub, report
+
+
+def _template_submission(path: Path) -> Submission | None:
+    """A template workbook given to the importer is read as a template, not recognised as a form."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls") or not path.exists():
+        return None
+    try:
+        from xl_jixiao.readers import is_template, load_sheets, submission_from_sheets
+    except ImportError:  # pragma: no cover - the template reader ships with the package
+        return None
+    try:
+        sheets = load_sheets(path)
+    except Exception:  # noqa: BLE001 - unreadable files are reported by the grid reader
+        return None
+    if not is_template(sheets):
+        return None
+    return submission_from_sheets(sheets, file=str(path))
+
+
+def _merge(a: Submission, b: Submission) -> Submission:
+    from xl_jixiao.money import convert
+
+    for p in b.projects:
+        f = p.funding
+        if f.money_unit != a.money_unit:
+            for k in ("total", "fiscal", "carryover", "other"):
+                setattr(f, k, convert(getattr(f, k), f.money_unit, a.money_unit))
+            f.money_unit = a.money_unit
+        a.projects.append(p)
+    if a.dept is None and b.dept is not None:
+        a.dept = b.dept
+    for k in ("unit_name", "unit_code", "budget_year", "supervisor"):
+        if getattr(a, k) is None:
+            setattr(a, k, getattr(b, k))
+    return a
 
 
 def read_legacy(path_or_paths: PathLike | Iterable[PathLike]) -> Submission:

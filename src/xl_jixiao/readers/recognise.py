@@ -132,6 +132,7 @@ _HEADER_KEYS.update({clean_label(k): v for k, v in {
 
 _CHECKPOINT = re.compile(r"^(?:截[至止])?(\d{1,2})月(?:底|末)(?:前)?(?:累计)?(?:支出)?(?:进度|比例)?(?:[(（]%[)）])?$")
 _TITLE = re.compile(r"绩效目标.*表|批复表|绩效目标申报表")
+_NOTE_ROW = re.compile(r"^\s*(注|说明|填表说明|附注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
 _YEAR_ROW = re.compile(r"^[（(]?\s*(20\d{2})\s*年度?\s*[)）]?$")
 _YEAR_IN = re.compile(r"(20\d{2})\s*年")
 _MONEY_UNIT_CELL = re.compile(r"^[（(]?(?:金额|资金|货币)?单位\s*[:：]?\s*(万元|元)[)）]?$")
@@ -368,6 +369,10 @@ class _Walker:
             for c in cells:
                 if not header_key(c.text) and not is_section(c.text):
                     self.unplaced(grid, c, "指标表头中未识别的列")
+            return
+        if self.indicator_mode and len(cells) == 1 and _NOTE_ROW.match(cells[0].text):
+            self.indicator_mode = False
+            self.unplaced(grid, cells[0], "表格下方的说明文字（未导入）")
             return
         if self.indicator_mode and not self._is_label_row(cells):
             form = self.ensure(grid, line)
