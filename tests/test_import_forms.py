@@ -331,3 +331,38 @@ def test_import_json_output(tmp_path, capsys, seed_gansu):
     assert data["projects"][0] == {"name": "政法维稳工作专项补助", "total": "1150.00", "fiscal": "1150.00",
                                    "carryover": "0.00", "other": "0.00", "indicators": 16}
     assert data["output"].endswith("o.xlsx")
+
+
+def test_variant_text_form_with_inline_labels_and_row_numbers(tmp_path):
+    """Another layout: 'label：value' cells, a 序号 column, 计算符号/计量单位 columns, a 元 amount inline."""
+    text = (
+        "2025年度项目支出绩效目标申报表\n"
+        "单位名称：某县人民医院\t\t金额单位：元\n"
+        "项目名称：县域医共体建设\t项目编码：52272225P000000000001\n"
+        "主管部门：某县卫生健康局\t实施单位：某县人民医院\n"
+        "年度资金总额\t800000\t财政拨款\t600000\t其他资金\t200000\n"
+        "年度绩效目标\t建成县域医共体信息平台。\n"
+        "序号\t一级指标\t二级指标\t三级指标\t计算符号\t指标值\t计量单位\t指标值确定依据\n"
+        "1\t产出指标\t数量指标\t接入乡镇卫生院\t≥\t12\t家\t计划标准\n"
+        "2\t\t时效指标\t平台上线时间\t定性\t2025年10月底前\t\t计划标准\n"
+        "3\t满意度指标\t服务对象满意度指标\t患者满意度\t≥\t90\t%\t行业标准\n"
+        "填表人：王五\t联系电话：0854-1234567\n"
+    )
+    p = tmp_path / "申报表.txt"
+    p.write_text(text, encoding="utf-8")
+    sub, report = import_legacy(p)
+    assert sub.budget_year == 2025 and sub.money_unit == "元"
+    assert sub.unit_name == "某县人民医院"
+    (proj,) = sub.projects
+    assert (proj.name, proj.code, proj.supervisor, proj.implementer) == (
+        "县域医共体建设", "52272225P000000000001", "某县卫生健康局", "某县人民医院")
+    assert (proj.funding.total, proj.funding.fiscal, proj.funding.other) == (D(800000), D(600000), D(200000))
+    got = [(i.level1, i.level2, i.name, i.op, i.value, i.unit, i.basis) for i in proj.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "接入乡镇卫生院", "≥", "12", "家", "计划标准"),
+        ("产出指标", "时效指标", "平台上线时间", "定性", "2025年10月底前", None, "计划标准"),
+        ("满意度指标", "服务对象满意度指标", "患者满意度", "≥", "90", "%", "行业标准"),
+    ]
+    assert proj.indicators[0].value_text() == "≥12家"
+    assert sub.filler == "王五"
+    assert report.unplaced == []

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.layout import INDICATOR_COLUMNS
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, Submission
-from xl_jixiao.money import convert, normalize_money_unit, parse_amount
+from xl_jixiao.money import convert, parse_amount
 from xl_jixiao.readers.grid import Grid, GridCell, _replace
 from xl_jixiao.schemes import Scheme, all_schemes
 
@@ -117,7 +117,7 @@ _SECTION_INDEX = {clean_label(s) for s in SECTION_LABELS}
 # indicator header columns, from the template contract plus legacy names
 _HEADER_KEYS: dict[str, str] = {}
 for _f in INDICATOR_COLUMNS:
-    if _f.key in ("seq", "project", "display", "check"):
+    if _f.key in ("display", "check"):
         continue
     for _lab in _f.labels:
         _HEADER_KEYS[clean_label(_lab)] = _f.key
@@ -360,8 +360,6 @@ class _Walker:
         hdr = is_indicator_header(cells)
         if hdr is not None:
             form = self.ensure(grid, line)
-            if self.indicator_mode and form.rows and self._has_name_label_before(form):
-                pass
             form.header_seen = True
             self.header = HeaderMap(hdr)
             self.indicator_mode = True
@@ -380,10 +378,6 @@ class _Walker:
             return
         self.indicator_mode = False if self._is_label_row(cells) else self.indicator_mode
         self.labels(grid, r, cells)
-
-    @staticmethod
-    def _has_name_label_before(form: Form) -> bool:
-        return "name" in form.texts
 
     def _is_label_row(self, cells: list[GridCell]) -> bool:
         for c in cells:
@@ -617,10 +611,6 @@ class Placed:
     fit: int = 0
 
 
-def _match_l1(scheme: Scheme, text: str):
-    return scheme.match_level1(text)
-
-
 def _match_l2_any(scheme: Scheme, text: str) -> str | None:
     """The 一级 under which ``text`` is a 二级, when unique."""
     hits = scheme.level1_for_level2(text)
@@ -633,12 +623,8 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
     l1: tuple[str, GridCell] | None = None
     l2: tuple[str, GridCell] | None = None
     score = 0
-    last_header: HeaderMap | None = None
     for raw in rows:
         grid, hdr = raw.grid, raw.header
-        if hdr is not last_header and last_header is not None and hdr.cols != last_header.cols:
-            pass
-        last_header = hdr
         cells = [c for c in raw.cells if not is_section(c.text)]
         if not cells:
             continue
@@ -648,6 +634,11 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         rest: list[GridCell] = []
         for c in cells:
             k = hdr.key_at(c.col)
+            if k == "seq" and re.fullmatch(r"[\d.、()（）]+", c.text.strip()):
+                continue  # a row number
+            if k == "project":
+                extras.setdefault("project", c)
+                continue
             if k in ("note", "basis", "remark", "unit") and vc is not None and c.col > vc:
                 extras.setdefault(k, c)
             elif k == "op" and vc is not None and c.col != vc:
@@ -743,6 +734,8 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             ind.value = value.text
             ind.cells["value"] = grid.ref(value)
         for k, c in extras.items():
+            if k == "project":
+                continue  # the row's project column; the indicator belongs to the form it sits in
             setattr(ind, k, strip_markup(c.text))
             ind.cells[k] = grid.ref(c)
         if note_parts:
@@ -955,8 +948,6 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
         _collect(f, placed, unplaced, "部门整体")
         for extra in dept_forms[1:]:
             notes.append(f"发现多张部门整体表，只导入第一张；{extra.grid.source} 第{extra.first_line}行起的表未导入")
-        if "name" in f.texts and not rec.unit_name:
-            pass
     # unit information
     supervisors = [p.supervisor for p in sub.projects if p.supervisor]
     implementers = [p.implementer for p in sub.projects if p.implementer]
