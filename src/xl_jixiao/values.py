@@ -44,8 +44,8 @@ KIND_LABELS: dict[str, str] = {
 }
 
 FLAG_LABELS: dict[str, str] = {
-    "nonstandard_symbol": "计算符号写法不规范（如 >=、<、=、≧、\\geq 或“不低于”“以上”等文字），已规范为 ≥ ＞ ＝ ＜ ≤",
-    "latex": "含 LaTeX 排版符号（如 $\\geq 90\\%$），已去除",
+    "nonstandard_symbol": "计算符号写法不规范（如 >=、=、≧、“不低于”），已规范为 ≥ ＞ ＝ ＜ ≤",
+    "latex": "含 LaTeX 排版符号（如 $\\geq$），已去除",
     "markup": "含网页标记（如 <br>、<b>），已去除",
     "extra_spaces": "含多余的空格，已去除",
     "fullwidth": "含全角数字或标点（如 ９５％），已转为半角",
@@ -61,7 +61,7 @@ FLAG_LABELS: dict[str, str] = {
     "missing_year": "日期没有写年份，无法核对是否在预算年度内",
     "before_date": "写作“…前”，表示在该日期之前完成",
     "bad_date": "日期不存在（如13月、2月30日）或期间起止颠倒",
-    "merged_values": "一个单元格里写了多个值（如“≤0.5万元 = 100%”“≥90良好”），应拆成多个指标",
+    "merged_values": "一个单元格里写了多个值，应拆成多个指标",
     "approximate": "含“约、余、多、左右”等约数，不是确定的目标值",
     "range": "写成了数值区间（如“3-5次”），应只写一个目标值",
     "multiple_numbers": "含多个数字，无法读成“符号+数值+单位”",

@@ -29,7 +29,21 @@ def run(args) -> int:
         print(json.dumps(pv.to_json(), ensure_ascii=False))
     else:
         print(render_table([pv]))
+        for line in detail_lines(pv):
+            print(line)
     return 0
+
+
+def detail_lines(pv) -> list[str]:
+    """What the one-row table cannot show: dates of a period, the parts of a merged cell."""
+    lines = []
+    if pv.date is not None and pv.end is not None:
+        lines.append(f"期间：{pv.date.isoformat()} 至 {pv.end.isoformat()}")
+    elif pv.date is not None:
+        lines.append(f"日期：{pv.date.isoformat()}")
+    if pv.parts:
+        lines.append("拆分为：" + "；".join(f"{p.text}（{p.kind_label}）" for p in pv.parts))
+    return lines
 
 
 def _cell(v: object) -> str:
