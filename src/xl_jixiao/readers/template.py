@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -216,7 +217,7 @@ class _Reader:
     # -- cell references -------------------------------------------------
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
         r0, c0 = self.origins.get(sheet, (0, 0))
-        return CellRef(file=self.file, sheet=sheet, cell=a1(r + r0, c + c0), row=r + r0 + 1)
+        return CellRef(file=self.file, sheet=sheet, cell=f"{_letter(c + c0)}{r + r0 + 1}", row=r + r0 + 1)
 
     def sheet(self, name: str) -> list[list[object]] | None:
         if name in self.sheets:
@@ -425,16 +426,10 @@ class _Reader:
             if texts.get("name") and norm_label(texts["name"]) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
                 continue  # a repeated header row
-            ind = Indicator(row=r + 1 + r0)
-            for k, c in cols.items():
-                ind.cells[k] = self.ref(sheet, r, c)
-            for k, v in texts.items():
-                if k in ("display", "check"):
-                    continue
-                if hasattr(ind, k):
-                    setattr(ind, k, v)
+            fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
             if default_project is not None and "project" not in cols:
-                ind.project = default_project
+                fields["project"] = default_project
+            ind = Indicator(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cols.items()}, **fields)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:
@@ -478,6 +473,14 @@ class _Reader:
                     ind.project = proj.name
                 proj.indicators.append(ind)
         return sub
+
+
+_INDICATOR_FIELDS = frozenset({"project", "level1", "level2", "name", "op", "value", "unit", "note", "basis", "remark"})
+
+
+@lru_cache(maxsize=4096)
+def _letter(index: int) -> str:
+    return col_letter(index)
 
 
 def _name_key(name: str) -> str:

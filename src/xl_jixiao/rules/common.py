@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from xl_jixiao.money import convert
 
@@ -13,14 +14,18 @@ PERCENT = "%"
 # "产出数量指标1-" / "社会效益指标2-" / "1." / "（1）" numbering before an indicator name
 _PREFIX_RE = re.compile(r"^(?:[（(]?\d+[)）.、．]|[\u4e00-\u9fff]{2,8}指标\d*\s*[-—－_:：]+)\s*")
 _SUFFIX_RE = re.compile(r"\s*[（(][^（）()]{0,6}[)）]\s*$")
+_TAG_RE = re.compile(r"<[^>]+>")
+_SPACE_RE = re.compile(r"[\s\u3000]+")
+_COMPACT_RE = re.compile(r"[\s\u3000，,。.；;：:、“”\"'（）()]+")
 
 
+@lru_cache(maxsize=65536)
 def clean_indicator_name(name: str | None) -> str:
     """An indicator name without numbering prefixes, unit suffixes (``（%）``), spaces or markup."""
     if not name:
         return ""
-    t = re.sub(r"<[^>]+>", "", str(name))
-    t = re.sub(r"[\s\u3000]+", "", t)
+    t = _TAG_RE.sub("", str(name))
+    t = _SPACE_RE.sub("", t)
     for _ in range(2):
         t2 = _PREFIX_RE.sub("", t)
         t2 = _SUFFIX_RE.sub("", t2)
@@ -30,12 +35,13 @@ def clean_indicator_name(name: str | None) -> str:
     return t
 
 
+@lru_cache(maxsize=65536)
 def compact(text: str | None) -> str:
     """Text for equality tests: no spaces, markup or punctuation differences."""
     if not text:
         return ""
-    t = re.sub(r"<[^>]+>", "", str(text))
-    t = re.sub(r"[\s\u3000，,。.；;：:、“”\"'（）()]+", "", t)
+    t = _TAG_RE.sub("", str(text))
+    t = _COMPACT_RE.sub("", t)
     return t
 
 

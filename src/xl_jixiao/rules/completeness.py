@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from xl_jixiao import layout
 from xl_jixiao.model import Project, Severity, Submission
@@ -16,11 +17,19 @@ def has_placeholder(ctx: Context, text: str | None) -> str | None:
     """The placeholder left in ``text`` (``（分级填报）``, ``XXX``, ``请填写`` …), or ``None``."""
     if not text:
         return None
-    t = str(text)
-    for ph in ctx.config.placeholders:
-        if ph and ph in t:
-            return ph
-    return None
+    rx = _placeholder_re(ctx.config.placeholders)
+    if rx is None:
+        return None
+    m = rx.search(str(text))
+    return m.group(0) if m else None
+
+
+@lru_cache(maxsize=8)
+def _placeholder_re(words: tuple[str, ...]):
+    words = tuple(w for w in words if w)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 @register

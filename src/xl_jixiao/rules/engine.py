@@ -51,6 +51,19 @@ class Item:
 
         return parse_value(self.text)
 
+    @cached_property
+    def flags(self) -> frozenset[str]:
+        return frozenset(getattr(self.pv, "flags", ()) or ())
+
+    @cached_property
+    def kind(self) -> str:
+        return str(getattr(self.pv, "kind", "") or "")
+
+    @cached_property
+    def readable(self) -> bool:
+        """A non-empty value that is neither merged nor unreadable (the value rules apply to it)."""
+        return self.kind not in ("empty", "invalid") and "merged_values" not in self.flags and bool(self.text.strip())
+
     @property
     def name(self) -> str:
         return (self.ind.name or "").strip()

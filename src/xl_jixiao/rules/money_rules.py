@@ -43,7 +43,7 @@ def _cost_amounts(ctx: Context, p: Project) -> list[tuple[Item, Decimal]]:
         if it.project is not p or it.role != "cost":
             continue
         pv = it.pv
-        if c.kind(pv) != "quantitative" or "merged_values" in c.flags(pv):
+        if it.kind != "quantitative" or "merged_values" in it.flags:
             continue
         amt = c.amount_in(pv, ctx.money_unit)
         if amt is not None and amt >= 0:
@@ -129,7 +129,7 @@ class MoneyCostExceedsTotal(Rule):
         if p is None or it.role != "cost" or p.funding.total is None:
             return []
         pv = it.pv
-        if c.kind(pv) != "quantitative" or "merged_values" in c.flags(pv):
+        if it.kind != "quantitative" or "merged_values" in it.flags:
             return []
         amt = c.amount_in(pv, ctx.money_unit)
         if amt is None:

@@ -23,10 +23,7 @@ HUNDRED = Decimal(100)
 
 def _readable(it: Item) -> bool:
     """A non-empty value that is neither merged nor unreadable (the other value rules apply)."""
-    pv = it.pv
-    if c.kind(pv) in ("empty", "invalid") or "merged_values" in c.flags(pv):
-        return False
-    return bool(it.text.strip())
+    return it.readable
 
 
 def _where(it: Item) -> str:
@@ -62,7 +59,7 @@ class ValueUnreadable(Rule):
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
-        if c.kind(pv) != "invalid" or "merged_values" in c.flags(pv):
+        if it.kind != "invalid" or "merged_values" in it.flags:
             return []
         why = "；".join(pv.flag_labels()) if hasattr(pv, "flag_labels") else ""
         n = c.number(pv)
@@ -87,7 +84,7 @@ class ValueMerged(Rule):
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
-        if "merged_values" not in c.flags(pv):
+        if "merged_values" not in it.flags:
             return []
         parts = [c.normalized(p, getattr(p, "raw", "")) for p in (getattr(pv, "parts", ()) or ())]
         parts = [p for p in parts if p]
@@ -204,7 +201,7 @@ class ValueRateOutOfRange(Rule):
 
 def _vague(ctx: Context, it: Item) -> str | None:
     pv = it.pv
-    if not _readable(it) or c.kind(pv) != "qualitative":
+    if not _readable(it) or it.kind != "qualitative":
         return None
     text = c.compact(c.normalized(pv, it.text))
     if not text or text in ctx.config.qualitative_grades:
@@ -256,7 +253,7 @@ class ValueNotation(Rule):
         pv = it.pv
         if not _readable(it):
             return []
-        fl = [f for f in NORMALISED_FLAGS if f in c.flags(pv)]
+        fl = [f for f in NORMALISED_FLAGS if f in it.flags]
         if not fl:
             return []
         norm = c.normalized(pv, it.text)
@@ -280,7 +277,7 @@ class ValueRepeatsName(Rule):
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
-        if not _readable(it) or c.kind(pv) != "qualitative":
+        if not _readable(it) or it.kind != "qualitative":
             return []
         v = c.compact(it.text)
         n = c.compact(c.clean_indicator_name(it.ind.name))
@@ -367,7 +364,7 @@ def _timeliness_problem(it: Item) -> bool:
         return False  # 「及时」「按时」「依据合同按时发放」
     if c.is_percent(pv) and (c.mentions_time(it.ind.name) or c.is_timeliness_name(it.ind.name)):
         return False  # a timeliness rate
-    if c.kind(pv) == "qualitative" and c.mentions_time(it.ind.name):
+    if it.kind == "qualitative" and c.mentions_time(it.ind.name):
         return False  # 「会议召开及时性 / 及时」 style grades
     return True
 
@@ -421,7 +418,7 @@ class ValueDateOutsideYear(Rule):
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
-        if not _readable(it) or c.kind(pv) not in ("date", "period"):
+        if not _readable(it) or it.kind not in ("date", "period"):
             return []
         rng = _allowed_years(ctx, it)
         if rng is None:
@@ -434,7 +431,7 @@ class ValueDateOutsideYear(Rule):
         if end < lo or start > hi:
             span = f"{lo}年" if lo == hi else f"{lo}–{hi}年"
             fixed = re.sub(r"(?:19|20|21)\d{2}", str(ctx.budget_year), it.text, count=1) \
-                if c.kind(pv) == "date" else f"{ctx.budget_year}年12月31日前"
+                if it.kind == "date" else f"{ctx.budget_year}年12月31日前"
             return [ctx.finding(f"{_ind(it)}的日期「{it.text}」不在预算年度（{span}）内", it.ref(),
                                 project=it.project_name, value=it.text, suggestion=f"核对年份，如「{fixed}」")]
         return []
