@@ -105,3 +105,26 @@ def test_through_xlwings_custom_functions(tmp_path):
     assert abs(out["total"][0][0] - 14.0) < 1e-9
     assert out["level2"] == [["数量指标", "质量指标", "时效指标"]]
     assert "JX203" in out["check"][0][0]
+
+
+def test_nothing_but_the_excel_layer_needs_xlwings():
+    """The core and the CLI import without xlwings; the excel package imports it lazily."""
+    script = textwrap.dedent("""
+        import sys
+        sys.modules["xlwings"] = None  # any 'import xlwings' now raises ImportError
+        import importlib, pkgutil
+        import xl_jixiao
+        for info in pkgutil.walk_packages(xl_jixiao.__path__, "xl_jixiao."):
+            if info.name.endswith("__main__") or info.name.startswith("xl_jixiao.excel.udfs"):
+                continue
+            importlib.import_module(info.name)
+        import xl_jixiao.excel.macros, xl_jixiao.excel.live, xl_jixiao.excel.remote, xl_jixiao.excel.udfs
+        from xl_jixiao.excel import udfs
+        assert udfs.JX_VALUE(">=95%") == "≥95%"
+        from xl_jixiao.cli import build_parser
+        build_parser()
+        print("ok")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("ok")
