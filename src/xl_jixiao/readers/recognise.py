@@ -131,7 +131,7 @@ _HEADER_KEYS.update({clean_label(k): v for k, v in {
 }.items()})
 
 _CHECKPOINT = re.compile(r"^(?:截[至止])?(\d{1,2})月(?:底|末)(?:前)?(?:累计)?(?:支出)?(?:进度|比例)?(?:[(（]%[)）])?$")
-_TITLE = re.compile(r"绩效目标.*表|批复表|绩效目标申报表")
+_TITLE = re.compile(r"(绩效目标|绩效指标|批复)[^，,。；;：:]*表$")
 _NOTE_ROW = re.compile(r"^\s*(注|说明|填表说明|附注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
 _YEAR_ROW = re.compile(r"^[（(]?\s*(20\d{2})\s*年度?\s*[)）]?$")
 _YEAR_IN = re.compile(r"(20\d{2})\s*年")
@@ -161,6 +161,15 @@ def split_inline(text: str) -> tuple[str, str, str] | None:
     return key, m.group(1), m.group(2).strip()
 
 
+def is_title(text: str) -> bool:
+    """A form's title: ``…项目支出绩效目标表``, ``…批复表``, optionally followed by ``（2024年度）``."""
+    t = clean_label(text)
+    if not t or len(t) > 40 or label_of(text):
+        return False
+    t = re.sub(r"[（(][^（()）]*[)）]$", "", t)
+    return bool(_TITLE.search(t))
+
+
 def is_section(text: str) -> bool:
     c = clean_label(text)
     c2 = _UNIT_PAREN.sub("", c)
@@ -175,6 +184,12 @@ def money_unit_cell(text: str) -> str | None:
 
 def is_footer(text: str) -> bool:
     return bool(_FOOTER_RE.match(clean_label(text) or ""))
+
+
+def _footer_key(label: str) -> str | None:
+    if label.startswith("单位负责人"):
+        return "head"
+    return FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label))
 
 
 def checkpoint_of(text: str) -> str | None:
@@ -341,8 +356,9 @@ class _Walker:
         line = cells[0].line
         first = cells[0].text
         # title of a form
-        title_cell = next((c for c in cells if _TITLE.search(clean_label(c.text)) and len(clean_label(c.text)) <= 40
-                           and not label_of(c.text)), None)
+        title_cell = cells[0] if is_title(cells[0].text) and all(
+            money_unit_cell(c.text) or label_of(c.text) or split_inline(c.text) or _YEAR_ROW.match(clean_label(c.text))
+            for c in cells[1:]) else None
         if title_cell is not None:
             t = clean_label(title_cell.text)
             kind = "dept" if re.search(r"部门整体|单位整体|整体支出", t) else "project"
@@ -392,7 +408,7 @@ class _Walker:
         m = _YEAR_IN.search(title)
         if m:
             self.out.year = self.out.year or int(m.group(1))
-            region = title[: m.start()].strip()
+            region = re.sub(r"^附件\s*[\d一二三四五六七八九十]*\s*[:：]?", "", title[: m.start()]).strip()
             if region and not self.out.region and len(region) <= 20:
                 self.out.region = region
         else:
@@ -551,6 +567,7 @@ class _Walker:
         return idx + 2
 
     def _footer(self, grid: Grid, cells: list[GridCell], idx: int) -> int:
+        """填表人/联系电话/填报日期/单位负责人: inline (``填表人：张三``) or with the value beside."""
         c = cells[idx]
         text = c.text.strip()
         parts = list(_FOOTER_RE.finditer(text))
@@ -558,19 +575,15 @@ class _Walker:
         for n, m in enumerate(parts):
             end = parts[n + 1].start() if n + 1 < len(parts) else len(text)
             value = text[m.end():end].strip(" \t:：")
-            key = FOOTER_LABELS.get(re.sub(r"[（(）)]", "", m.group(1)).replace("签字", "签字")) \
-                or FOOTER_LABELS.get(m.group(1))
-            if m.group(1).startswith("单位负责人"):
-                key = "head"
+            key = _footer_key(m.group(1))
             if value:
                 found_inline = True
                 if key:
                     self.out.footer.setdefault(key, (value, c, grid))
         if not found_inline and len(parts) == 1:
             nxt = self._value_right(cells, idx)
-            label = parts[0].group(1)
-            key = "head" if label.startswith("单位负责人") else FOOTER_LABELS.get(label)
             if nxt is not None:
+                key = _footer_key(parts[0].group(1))
                 if key:
                     self.out.footer.setdefault(key, (nxt.text.strip(), nxt, grid))
                 self.consumed.add(nxt.key)
