@@ -334,3 +334,11 @@ def test_findings_are_deep_copy_safe():
     sub = clean_sub()
     CASES["JX301"][0](sub)
     assert codes(check_submission(copy.deepcopy(sub))) == codes(check_submission(sub))
+
+
+def test_misspelt_category_reported_once():
+    def typo(sub):
+        _find(sub, "群众安全感").level1 = "效益"
+        _find(sub, "矛盾纠纷调处成功率").level2 = "质量"
+    found = codes(run(typo))
+    assert {"JX101", "JX102"} <= found and not found & {"JX103", "JX104"}

@@ -134,6 +134,14 @@ class StructureMissingLevel1(_GroupRule):
         if dept and scheme.kind != "dept":
             return []  # 部门整体 using the project tree: its categories are not all required
         present = {it.level1 for it in items if it.level1}
+        for it in items:  # a misspelt 一级 is JX101's finding; do not report its category as missing too
+            if it.level1 is None and it.ind.level1:
+                present.update(scheme.level1_for_level2(it.ind.level1))
+                guess = scheme.suggest_level1(it.ind.level1)
+                if guess:
+                    present.add(guess)
+            if it.level1 is None and it.ind.level2:
+                present.update(scheme.level1_for_level2(it.ind.level2))
         missing = [r for r in scheme.required if r not in present]
         if not missing:
             return []
@@ -164,6 +172,11 @@ class StructureOutputIncomplete(_GroupRule):
         if not mine:
             return []  # no 产出指标 at all: JX103
         present = {it.level2 for it in mine if it.level2}
+        for it in mine:  # a misspelt 二级 is JX102's finding
+            if it.level2 is None and it.ind.level2:
+                guess = scheme.suggest_level2(out1, it.ind.level2)
+                if guess:
+                    present.add(guess)
         missing = [x for x in scheme.output_required if x not in present]
         if not missing:
             return []
