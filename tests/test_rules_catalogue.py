@@ -342,3 +342,16 @@ def test_misspelt_category_reported_once():
         _find(sub, "矛盾纠纷调处成功率").level2 = "质量"
     found = codes(run(typo))
     assert {"JX101", "JX102"} <= found and not found & {"JX103", "JX104"}
+
+
+def test_typo_in_project_column_reported_once():
+    def typo(sub):
+        p = _p(sub)
+        for i in p.indicators:
+            i.project = "平安建设经费"
+        sub.unassigned_indicators = p.indicators
+        p.indicators = []
+    found = run(typo)
+    assert codes(found) == {"JX108"}
+    [f] = found
+    assert "平安建设工作经费" in f.suggestion and "共 6 行" in f.message

@@ -339,6 +339,14 @@ class StructureProjectWithoutIndicators(Rule):
     def check(self, ctx: Context, p: Project):
         if p.indicators:
             return []
+        names = {(i.project or "").strip() for i in ctx.sub.unassigned_indicators}
+        names.discard("")
+        if p.name and names:
+            others = [q.name for q in ctx.sub.projects if q.name]
+            for n in names:
+                close = difflib.get_close_matches(n, others, n=1, cutoff=0.5)
+                if close and close[0] == p.name:
+                    return []  # its indicators name it with a typo: JX108 says so and suggests this name
         return [ctx.finding(f"项目「{p.name or '（未命名）'}」没有任何绩效指标", p.location("name"),
                             project=p.name, value=p.name,
                             suggestion="在绩效指标表中为该项目填写指标，项目名称与项目信息表一致")]

@@ -259,7 +259,7 @@ class ValueNotation(Rule):
         norm = c.normalized(pv, it.text)
         from xl_jixiao.values import FLAG_LABELS
 
-        why = "；".join(FLAG_LABELS.get(f, f).split("，已")[0] for f in fl)
+        why = "；".join(re.sub(r"（如[^）]*）", "", FLAG_LABELS.get(f, f).split("，已")[0]) for f in fl)
         return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」写法不规范（{why}），已按「{norm}」处理",
                             it.ref(), project=it.project_name, value=it.text, suggestion=f"写成「{norm}」")]
 
