@@ -366,3 +366,17 @@ def test_variant_text_form_with_inline_labels_and_row_numbers(tmp_path):
     assert proj.indicators[0].value_text() == "≥12家"
     assert sub.filler == "王五"
     assert report.unplaced == []
+
+
+def test_nothing_recognised_writes_nothing(tmp_path, capsys):
+    from xl_jixiao.cli import main
+
+    junk = tmp_path / "杂项.txt"
+    junk.write_text("你好\n世界\tfoo\n", encoding="utf-8")
+    out = tmp_path / "o.xlsx"
+    assert main(["import", str(junk), "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "未识别的内容" in captured.out and "未写入" in captured.err
+    assert not out.exists()
+    assert main(["approve", str(junk), "-o", str(out)]) == 1
+    assert not out.exists()

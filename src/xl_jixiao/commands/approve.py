@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 NAME = "approve"
@@ -32,6 +33,9 @@ def run(args) -> int:
     if Path(args.input).resolve() == out.resolve():
         raise UserError(f"输出文件不能与输入文件相同：{out}")
     subs, how = load_for_approval(args.input)
+    if not any(s.projects or (s.dept is not None and not s.dept.is_empty()) for s in subs):
+        print(f"错误：{args.input} 中没有可批复的项目或部门整体表，未写入输出文件。", file=sys.stderr)
+        return 1
     how_label = {"summary": "汇总工作簿", "template": "模板工作簿", "legacy": "旧表（导入识别）"}[how]
     print(f"读取：{args.input}（{how_label}），单位 {len(subs)} 个")
     written = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 NAME = "import"
@@ -35,6 +36,13 @@ def run(args) -> int:
         if Path(f).resolve() == out.resolve():
             raise UserError(f"输出文件不能与输入文件相同：{out}")
     sub, report = import_legacy(args.files)
+    if not sub.projects and sub.dept is None:
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print(report.render())
+        print("没有识别出任何项目或部门整体表，未写入输出文件。", file=sys.stderr)
+        return 1
     path = write_submission(sub, out, scheme=args.scheme)
     if args.json:
         data = report.to_json()

@@ -409,7 +409,7 @@ class _Walker:
         if m:
             self.out.year = self.out.year or int(m.group(1))
             region = re.sub(r"^附件\s*[\d一二三四五六七八九十]*\s*[:：]?", "", title[: m.start()]).strip()
-            if region and not self.out.region and len(region) <= 20:
+            if region and not self.out.region and len(region) <= 20 and not re.search(r"表|绩效|[（(]", region):
                 self.out.region = region
         else:
             m = re.search(r"[（(]\s*(20\d{2})\s*年度?\s*[)）]", title)
