@@ -75,12 +75,15 @@ def _describe(result) -> str:
 DEMO_ORDER = 50
 
 
-def _sample_dirs(out: Path) -> list[Path]:
+def _sample_dirs(ctx) -> list[Path]:
     """Folders of sample unit workbooks written by earlier demo steps (they hold a manifest.json)."""
     dirs = []
-    for manifest in sorted(out.rglob("manifest.json")):
+    known = getattr(ctx, "samples_dir", None)
+    if known and Path(known).is_dir():
+        dirs.append(Path(known))
+    for manifest in sorted(ctx.out.rglob("manifest.json")):
         d = manifest.parent
-        if "汇总" in d.parts:
+        if "汇总" in d.parts or d in dirs:
             continue
         if any(d.glob("*.xlsx")):
             dirs.append(d)
@@ -91,16 +94,18 @@ def demo_step(ctx) -> None:
     from xl_jixiao.consolidate import consolidate
 
     ctx.heading("汇总：多个单位工作簿 → 汇总表")
-    dirs = _sample_dirs(ctx.out)
+    dirs = _sample_dirs(ctx)
     if not dirs:
         from xl_jixiao.template import generate_samples
 
         target = ctx.out / "汇总样例单位"
         generate_samples(target, 8, seed=7, defect_rate=0.2)
         dirs = [target]
+    # the workbooks themselves: the generator's manifest.json is not a submission
+    inputs = sorted(str(p) for d in dirs for p in d.rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"))
     out = ctx.out / "汇总" / "汇总表.xlsx"
-    print("输入：" + "、".join(str(d) for d in dirs))
-    result = consolidate([str(d) for d in dirs], out, progress=False)
+    print("输入：" + "、".join(str(d) for d in dirs) + f"（{len(inputs)} 个工作簿）")
+    result = consolidate(inputs, out, progress=False)
     print(_describe(result))
     print(result.summary_line())
     ctx.artifact("汇总表", out)

@@ -65,6 +65,20 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
+def _set_default_mode(tmp: str, out: Path) -> None:
+    """mkstemp makes the file private (0600); give the summary the mode a normal save would."""
+    try:
+        if out.exists():
+            mode = out.stat().st_mode & 0o777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+    except OSError:
+        pass
+
+
 def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.PathLike | None = None,
                 use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
                 absolute_links: bool = False, log=None) -> Result:
@@ -190,6 +204,7 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
         for index, finding in cross.findings():
             writer.add_finding(index, finding)
         stats = writer.finish()
+        _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)
         tmp_name = None
         bar.close()
