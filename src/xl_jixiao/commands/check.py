@@ -114,13 +114,16 @@ def run(args) -> int:
 
     if args.annotate:
         targets = [k for k in subs if Path(k).suffix.lower() in (".xlsx", ".xlsm")]
-        if len(by_file) == 1 and targets:
-            outs = {targets[0]: Path(args.annotate)}
+        target = Path(args.annotate)
+        if not targets:
+            outs = {}
+            print("没有可以生成标注副本的工作簿（只支持能读取的 .xlsx/.xlsm）", file=sys.stderr)
+        elif target.suffix.lower() in (".xlsx", ".xlsm"):
+            if len(targets) > 1:
+                raise UserError("校验多个工作簿时，--annotate 应给一个文件夹")
+            outs = {targets[0]: target}
         else:
-            folder = Path(args.annotate)
-            if folder.suffix.lower() in (".xlsx", ".xlsm"):
-                raise UserError("校验多个文件时，--annotate 应给一个文件夹")
-            outs = {k: folder / f"{Path(k).stem}_校验标注{Path(k).suffix.lower()}" for k in targets}
+            outs = {k: target / f"{Path(k).stem}_校验标注{Path(k).suffix.lower()}" for k in targets}
         for src, out in outs.items():
             written = annotate(src, by_file[src], out)
             print(f"标注副本已写入：{written}", file=sys.stderr)
