@@ -380,3 +380,14 @@ def test_nothing_recognised_writes_nothing(tmp_path, capsys):
     assert not out.exists()
     assert main(["approve", str(junk), "-o", str(out)]) == 1
     assert not out.exists()
+
+
+def test_indicator_table_without_header_row(tmp_path):
+    p = tmp_path / "无表头.txt"
+    p.write_text("项目名称\t乙项目\n年度资金总额\t5\n产出指标\t数量指标\t开展培训\t≥2次\n\t\t发放手册\t≥100册\n"
+                 "满意度指标\t服务对象满意度指标\t学员满意度\t≥90%\n", encoding="utf-8")
+    sub, report = import_legacy(p)
+    assert [(i.level1, i.level2, i.name, i.value) for i in sub.projects[0].indicators] == [
+        ("产出指标", "数量指标", "开展培训", "≥2次"), ("产出指标", "数量指标", "发放手册", "≥100册"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%")]
+    assert report.unplaced == []

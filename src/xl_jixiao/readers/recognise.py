@@ -388,6 +388,13 @@ class _Walker:
             self.indicator_mode = False
             self.unplaced(grid, cells[0], "表格下方的说明文字（未导入）")
             return
+        if not self.indicator_mode and self.form is not None and self.form.grid is grid \
+                and (self.form.texts or self.form.amounts) and not self._is_label_row(cells):
+            implied = _implied_header(cells)
+            if implied is not None:  # an indicator table without its header row
+                self.header = implied
+                self.indicator_mode = True
+                self.form.header_seen = True
         if self.indicator_mode and not self._is_label_row(cells):
             form = self.ensure(grid, line)
             form.rows.append(RawRow(grid, r, cells, self.header or HeaderMap({})))
@@ -605,6 +612,19 @@ class _Walker:
         else:
             form.plan.append((label, "", c))
         return idx + 1
+
+
+def _implied_header(cells: list[GridCell]) -> HeaderMap | None:
+    """Columns of an indicator row that starts with a 一级 and its 二级 (``产出指标 | 数量指标 | 名称 | 值``)."""
+    if len(cells) < 4:
+        return None
+    for s in all_schemes().values():
+        for i in range(len(cells) - 3):
+            m1 = s.match_level1(cells[i].text)
+            if m1 is not None and m1.how == "exact" and s.match_level2(m1.canonical, cells[i + 1].text) is not None:
+                return HeaderMap({"level1": cells[i].col, "level2": cells[i + 1].col, "name": cells[i + 2].col,
+                                  "value": cells[i + 3].col})
+    return None
 
 
 def walk(grids: list[Grid]) -> Recognised:
