@@ -39,6 +39,7 @@ JX403   绩效指标     取值依据 ``省市文件`` → the 取值依据 cell
 from __future__ import annotations
 
 import json
+import os
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,6 +52,7 @@ from xl_jixiao.model import DeptBudget, Funding, Indicator, PlanPoint, Project, 
 from xl_jixiao.schemes import get_scheme
 from xl_jixiao.template.build import col, first_data_row
 from xl_jixiao.template.fill import write_submission
+from xl_jixiao.template.io import write_text_atomic
 
 DEFAULT_YEAR = 2025
 MIN_INDICATORS = 8
@@ -259,8 +261,8 @@ def _dept(rng: random.Random, sub: Submission, dept: Department, region: str, mo
 
 def _project(rng: random.Random, j: int, topic: str, unit_name: str, unit_code: str, region: str,
              scheme_id: str, money: _Money, n_ind: int, year: int) -> Project:
-    if n_ind < MIN_INDICATORS:
-        raise UserError(f"每个项目至少需要 {MIN_INDICATORS} 个指标（各类指标齐全），而不是 {n_ind} 个")
+    if not MIN_INDICATORS <= n_ind <= MAX_INDICATORS:
+        raise UserError(f"每个项目的指标数应在 {MIN_INDICATORS}—{MAX_INDICATORS} 之间，而不是 {n_ind} 个")
     # Money: total split into sources, all whole units; every non-zero source ≥ 1 万元.
     total = money.draw(rng, 10, 800)
     carry = (total * rng.randint(10, 30) // 100) if rng.random() < 0.3 else 0
@@ -292,6 +294,11 @@ def _project(rng: random.Random, j: int, topic: str, unit_name: str, unit_code: 
         period_goal=(f"实施期内持续推进{topic}工作，{ben.name}逐年提高，形成长效工作机制。" if multi else None),
         spending_plan=plan, indicators=inds,
     )
+
+
+MAX_INDICATORS = (1 + len(QUANTITY) + len(QUALITY) + len(TIMELY_RATE) + len(COST) + len(SATISFACTION)
+                  + len(BENEFIT["社会效益指标"]) + len(BENEFIT["经济效益指标"]))
+"""Most indicators a project can have without repeating a name (either scheme)."""
 
 
 def _counts(rng: random.Random, n: int, legacy: bool) -> dict[str, int]:
@@ -504,13 +511,23 @@ def sample_file_name(index: int, sub: Submission) -> str:
     return f"{index + 1:03d}_{sub.unit_name}.xlsx"
 
 
+def _write_unit(job: tuple) -> tuple[str, list[dict]]:
+    out, i, seed, defect_rate, projects, indicators, year = job
+    sub = sample_submission(i, seed, projects, indicators, year)
+    entries = inject_defects(sub, defect_rate, random.Random(f"defects:{seed}:{i}"))
+    name = sample_file_name(i, sub)
+    write_submission(sub, Path(out) / name, scheme=get_scheme(sub.scheme))
+    return name, entries
+
+
 def generate_samples(out_dir, units: int, seed: int = 0, defect_rate: float = 0.0,
                      projects: int | None = None, indicators: int | None = None,
-                     year: int = DEFAULT_YEAR) -> dict[str, list[dict]]:
+                     year: int = DEFAULT_YEAR, workers: int | None = None) -> dict[str, list[dict]]:
     """Write ``units`` filled workbooks and ``manifest.json`` into ``out_dir``.
 
     Returns the manifest: file name → injected defects ``{"sheet", "cell", "code"}``
-    (an empty list for a clean workbook).
+    (an empty list for a clean workbook).  ``workers`` processes write the files
+    (default: one per CPU for 8 units or more); the content does not depend on it.
     """
     if units < 0:
         raise UserError("单位数量不能为负数")
@@ -518,17 +535,21 @@ def generate_samples(out_dir, units: int, seed: int = 0, defect_rate: float = 0.
         raise UserError("缺陷比例应在 0 到 1 之间")
     if projects is not None and projects < 1:
         raise UserError("每个单位至少需要 1 个项目")
+    if indicators is not None and not MIN_INDICATORS <= indicators <= MAX_INDICATORS:
+        raise UserError(f"每个项目的指标数应在 {MIN_INDICATORS}—{MAX_INDICATORS} 之间，而不是 {indicators} 个")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    manifest: dict[str, list[dict]] = {}
-    for i in range(units):
-        sub = sample_submission(i, seed, projects, indicators, year)
-        entries = inject_defects(sub, defect_rate, random.Random(f"defects:{seed}:{i}"))
-        name = sample_file_name(i, sub)
-        write_submission(sub, out / name, scheme=get_scheme(sub.scheme))
-        manifest[name] = entries
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
-    from xl_jixiao.template.io import write_text_atomic
+    jobs = [(str(out), i, seed, defect_rate, projects, indicators, year) for i in range(units)]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 8) if units >= 8 else 1
+    if workers > 1 and units > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
+        with ProcessPoolExecutor(max_workers=min(workers, units)) as pool:
+            results = list(pool.map(_write_unit, jobs, chunksize=max(1, units // (workers * 4))))
+    else:
+        results = [_write_unit(job) for job in jobs]
+    manifest = dict(results)
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
     write_text_atomic(out / "manifest.json", text + "\n")
     return manifest
