@@ -391,3 +391,13 @@ def test_indicator_table_without_header_row(tmp_path):
         ("产出指标", "数量指标", "开展培训", "≥2次"), ("产出指标", "数量指标", "发放手册", "≥100册"),
         ("满意度指标", "服务对象满意度指标", "学员满意度", "≥90%")]
     assert report.unplaced == []
+
+
+def test_project_after_a_dept_block_without_title(tmp_path):
+    p = tmp_path / "合表.txt"
+    p.write_text("单位整体支出绩效目标表\n单位名称\t某局\n人员经费\t10\n公用经费\t2\n"
+                 "项目名称\t丙项目\n年度资金总额\t3\n一级指标\t二级指标\t三级指标\t指标值\n"
+                 "产出指标\t数量指标\t次数\t≥1次\n", encoding="utf-8")
+    sub = read_legacy(p)
+    assert sub.dept is not None and (sub.dept.personnel, sub.dept.public) == (D(10), D(2))
+    assert [p.name for p in sub.projects] == ["丙项目"] and len(sub.projects[0].indicators) == 1

@@ -508,8 +508,7 @@ class _Walker:
         line = lab.line
         form = self.ensure(grid, line)
         if key in NEW_FORM_KEYS and (form.kind == "dept" or key in form.texts or form.rows or form.header_seen):
-            if not (key == "name" and "name" not in form.texts and not form.rows and not form.header_seen):
-                form = self.new_form(grid, line, "project")
+            form = self.new_form(grid, line, "project")  # the next project (stacked forms, no title between)
         if key == "name" and form.kind is None:
             form.kind = "project"
         if key in ("personnel", "public", "basic", "projects", "income_total", "expense_total") and form.kind is None:
