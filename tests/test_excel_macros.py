@@ -61,8 +61,8 @@ def test_validate_writes_the_result_sheet_in_one_bulk_write(samples):
     result, actions, state = run(macros.validate, payload)
     funcs = [a["func"] for a in actions["actions"]]
     assert funcs.count("setValues") == 1
-    assert "setRangeColor" not in funcs  # fills go in blocks
-    assert funcs.count("setRangeColors") <= 6
+    assert "setRangeColors" not in funcs  # only the fill action every client replays
+    assert funcs.count("setRangeColor") <= len(result.marked) + 8
     assert macros.RESULT_SHEET in state.names()
     rows = state.sheet(macros.RESULT_SHEET).rows()
     counts = result.counts()
@@ -221,15 +221,18 @@ def test_approve(samples, tmp_path):
     assert state.sheet(macros.LOG_SHEET).rows()[0][0].startswith("已生成批复表")
 
 
-def test_fill_blocks_stay_within_the_remote_limit():
+def test_fills_are_merged_into_rectangles():
     payload = remote.payload_from_sheets("大.xlsx", [("S", [[""]])])
     book = remote.book_from_payload(payload)
     sheet = book.sheets[0]
-    cells = {(r, 1 + (r * 7) % 30): "#FFC7CE" for r in range(1, 6001, 3)}
-    blocks = macros.fill_cells(sheet, cells)
+    cells = {(4, c): "#D9D9D9" for c in range(1, 13)}                 # a header row
+    cells.update({(r, 2): "#FFC7CE" for r in range(5, 400)})          # a severity column
+    cells.update({(r, 7): "#FFEB9C" for r in range(5, 3000, 3)})      # scattered marks
+    cells.update({(r, c): None for r in range(10, 20) for c in (9, 10)})  # a block to reset
+    n = macros.fill_cells(sheet, cells)
     acts = book.json()["actions"]
-    assert len(acts) == blocks
-    for a in acts:
-        assert a["row_count"] * a["column_count"] <= macros.MAX_FILL_BLOCK
+    assert len(acts) == n == 1 + 1 + len(range(5, 3000, 3)) + 1
+    assert {a["func"] for a in acts} == {"setRangeColor"}
     state = remote.replay(payload, book.json())
-    assert {remote.parse_a1(a) for a in state.sheet("S").colored()} == set(cells)
+    got = {rc: (v.lower() if v else None) for rc, v in state.sheet("S").colors.items()}
+    assert got == {rc: (c.lower() if c else None) for rc, c in cells.items()}

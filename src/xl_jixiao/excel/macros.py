@@ -9,7 +9,7 @@ activating one.  Hyperlinks are written as ``HYPERLINK`` formulas inside the
 one bulk value write, so they work on every client and cost nothing extra.
 
 Large books stay fast: one ``.value`` read per sheet, one 2-D write per
-result sheet, fills in rectangular blocks (``Range.set_colors``).
+result sheet, fills merged into as few rectangles as possible.
 
 Fill colours cannot be read back portably, so 校验 remembers which cells it
 coloured: their addresses are listed under 「已标记单元格」 in the 校验结果
@@ -47,8 +47,6 @@ MARKS_COLUMN = len(RESULT_HEADER) + 2  # one blank column after the table
 RESULT_HEADER_ROW = 4
 FOLDER_LABELS = ("汇总文件夹", "汇总目录")
 
-MAX_FILL_BLOCK = 10_000
-"""Cells per ``set_colors`` call (the remote engine's limit)."""
 
 
 def _caller(book):
@@ -136,38 +134,53 @@ def _write(sheet, top_left: tuple[int, int], rows: list[list[object]]) -> None:
         sheet.range(top_left).value = _pad([[_text(v) for v in r] for r in rows])
 
 
+def fill_rectangles(cells: dict[tuple[int, int], str | None]) -> list[tuple[int, int, int, int, str | None]]:
+    """Cover ``cells`` with few rectangles of one fill each: (row1, col1, row2, col2, colour).
+
+    Horizontal runs of equal colour in a row are merged first, then equal runs in
+    consecutive rows, so a header row, a severity column or a block of marked
+    cells each become one rectangle.
+    """
+    by_color: dict[str | None, dict[int, list[int]]] = {}
+    for (r, c), color in cells.items():
+        by_color.setdefault(color, {}).setdefault(r, []).append(c)
+    rects: list[tuple[int, int, int, int, str | None]] = []
+    for color in sorted(by_color, key=lambda x: x or ""):
+        open_runs: dict[tuple[int, int], list[int]] = {}  # (c0, c1) -> [row0, row1]
+        for r in sorted(by_color[color]):
+            cols = sorted(set(by_color[color][r]))
+            segments = []
+            start = prev = cols[0]
+            for c in cols[1:]:
+                if c != prev + 1:
+                    segments.append((start, prev))
+                    start = c
+                prev = c
+            segments.append((start, prev))
+            for seg in segments:
+                run = open_runs.get(seg)
+                if run is not None and run[1] == r - 1:
+                    run[1] = r
+                else:
+                    if run is not None:
+                        rects.append((run[0], seg[0], run[1], seg[1], color))
+                    open_runs[seg] = [r, r]
+        for (c0, c1), (r0, r1) in open_runs.items():
+            rects.append((r0, c0, r1, c1, color))
+    return sorted(rects, key=lambda t: (t[0], t[1], t[4] or ""))
+
+
 def fill_cells(sheet, cells: dict[tuple[int, int], str | None]) -> int:
-    """Set the fill of ``cells`` ((row, col) → ``#RRGGBB`` or ``None`` for no fill)
-    in a few rectangular blocks; other cells in a block keep their fill."""
-    if not cells:
-        return 0
-    by_row: dict[int, list[int]] = {}
-    for (r, c) in cells:
-        by_row.setdefault(r, []).append(c)
-    rows = sorted(by_row)
-    blocks: list[tuple[int, int, int, int]] = []
-    start = rows[0]
-    cmin, cmax = min(by_row[start]), max(by_row[start])
-    last = start
-    for r in rows[1:]:
-        nmin, nmax = min(cmin, *by_row[r]), max(cmax, *by_row[r])
-        if (r - start + 1) * (nmax - nmin + 1) > MAX_FILL_BLOCK or r - last > 20:
-            blocks.append((start, cmin, last, cmax))
-            start, cmin, cmax = r, min(by_row[r]), max(by_row[r])
-        else:
-            cmin, cmax = nmin, nmax
-        last = r
-    blocks.append((start, cmin, last, cmax))
-    for r0, c0, r1, c1 in blocks:
-        rng = sheet.range((r0, c0), (r1, c1))
-        if hasattr(rng, "set_colors"):
-            matrix = [[cells.get((r, c), ...) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
-            rng.set_colors(matrix)
-        else:  # xlwings before 0.37.5
-            for (r, c), color in cells.items():
-                if r0 <= r <= r1 and c0 <= c <= c1:
-                    sheet.range((r, c)).color = color
-    return len(blocks)
+    """Set the fill of ``cells`` ((row, col) → ``#RRGGBB``, or ``None`` for no fill).
+
+    Uses ``Range.color`` on a few rectangles: the one fill operation every
+    xlwings client replays (desktop Excel, xlwings Server's VBA, Office.js and
+    Google Apps Script clients, xlwings Lite).  Returns the number of ranges.
+    """
+    rects = fill_rectangles(cells)
+    for r0, c0, r1, c1, color in rects:
+        sheet.range((r0, c0), (r1, c1)).color = color
+    return len(rects)
 
 
 def severity_of_color(color: str | None) -> str:
