@@ -401,3 +401,24 @@ def test_project_after_a_dept_block_without_title(tmp_path):
     sub = read_legacy(p)
     assert sub.dept is not None and (sub.dept.personnel, sub.dept.public) == (D(10), D(2))
     assert [p.name for p in sub.projects] == ["丙项目"] and len(sub.projects[0].indicators) == 1
+
+
+def test_labels_and_values_merged_down_are_read_once(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "项目名称", "丁项目"
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:B2")
+    ws["A3"], ws["B3"] = "年度资金总额", 12
+    ws["A4"], ws["B4"] = "年度绩效目标", "目标文字"
+    ws.merge_cells("A4:A5")
+    ws.merge_cells("B4:F5")
+    ws.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    ws.append(["产出指标", "数量指标", "次数", "≥1次"])
+    wb.save(tmp_path / "m.xlsx")
+    sub, report = import_legacy(tmp_path / "m.xlsx")
+    assert [p.name for p in sub.projects] == ["丁项目"]
+    assert sub.projects[0].annual_goal == "目标文字" and len(sub.projects[0].indicators) == 1
+    assert report.unplaced == []

@@ -345,12 +345,18 @@ class _Walker:
         self.consumed = set()
         self.last_unit = None
         for r in range(len(grid.rows)):
-            cells = [c for c in grid.distinct(r) if c.key not in self.consumed or c.merged_copy]
-            cells = [c for c in cells if (c.row, c.col) not in self.consumed]
+            cells = [c for c in grid.distinct(r) if (c.row, c.col) not in self.consumed
+                     and not self._spent_copy(c, r)]
             if not cells:
                 continue
             self.row(grid, r, cells)
         self.finish()
+
+    def _spent_copy(self, c: GridCell, r: int) -> bool:
+        """A cell merged down from a row above that was already used (a value, a label, a title)."""
+        if not c.merged_copy or c.origin is None or c.origin[0] >= r:
+            return c.key in self.consumed and not c.merged_copy
+        return c.key in self.consumed or bool(label_of(c.text)) or is_section(c.text) or is_title(c.text)
 
     def row(self, grid: Grid, r: int, cells: list[GridCell]) -> None:
         line = cells[0].line
