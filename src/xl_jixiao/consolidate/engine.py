@@ -154,7 +154,7 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
         worker.init_worker(config_path)
         if n_jobs > 1:
             ctx = _pool_context()
-            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(config_path,))
+            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(config_path, True))
             chunk = max(1, min(8, len(tasks) // (n_jobs * 8)))
             results = pool.imap(worker.process, tasks, chunksize=chunk)
         else:

@@ -19,7 +19,7 @@ from xl_jixiao.consolidate.records import (
     PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord,
 )
 from xl_jixiao.consolidate.xlsx import (
-    EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
+    EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
     S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, col_letter, compress_rows, quote_sheet, row,
     split_fragment,
 )
@@ -183,7 +183,9 @@ class SummaryWriter:
         self.summary = self.book.add_sheet(SHEET_SUMMARY, SUMMARY_COLUMNS, freeze_rows=1, autofilter=True)
         self.projects = PartedSheet(self.book, SHEET_PROJECTS, PROJECT_COLUMNS, max_rows)
         self.indicators = PartedSheet(self.book, SHEET_INDICATORS, INDICATOR_COLUMNS, max_rows)
-        self.findings = PartedSheet(self.book, SHEET_FINDINGS, FINDING_COLUMNS, max_rows)
+        # one hyperlink per finding: keep each part within Excel's hyperlinks-per-sheet limit
+        self.findings = PartedSheet(self.book, SHEET_FINDINGS, FINDING_COLUMNS,
+                                    min(max_rows, EXCEL_MAX_HYPERLINKS))
         self.max_rows = max_rows
         self.units: list[UnitRow] = []
         self.files: list[FileRow] = []

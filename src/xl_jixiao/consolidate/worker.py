@@ -21,8 +21,16 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _state: dict = {"config": None, "config_loaded": False, "config_path": None}
 
 
-def init_worker(config_path: str | None) -> None:
-    """Pool initializer: load the configuration once per process."""
+def init_worker(config_path: str | None, in_pool: bool = False) -> None:
+    """Pool initializer: remember the configuration (loaded on first use, once per process).
+
+    In a pool worker Ctrl-C is left to the main process, which stops the pool and
+    removes the half-written summary.
+    """
+    if in_pool:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state["config_path"] = config_path
     _state["config_loaded"] = False
     _state["config"] = None

@@ -47,6 +47,8 @@ MONEY_FORMAT = "#,##0.00####"
 
 MAX_CELL_CHARS = 32767
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_HYPERLINKS = 65_530
+"""Excel's limit of hyperlinks on one worksheet; sheets with a link per row are split before it."""
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_CODE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -231,6 +233,8 @@ class Sheet:
         return first
 
     def add_hyperlink(self, row_no: int, col: int, target: str, tooltip: str | None = None) -> None:
+        if len(self.hyperlinks) >= EXCEL_MAX_HYPERLINKS:
+            return  # Excel would refuse the sheet; the text stays, the link is dropped
         self.hyperlinks.append((f"{col_letter(col)}{row_no}", target, tooltip))
 
     def add_internal_link(self, row_no: int, col: int, location: str) -> None:
@@ -293,7 +297,7 @@ class Sheet:
             parts.append(f'<autoFilter ref="{self.filter_ref()}"/>')
         links = []
         for ref, target, tip in self.hyperlinks:
-            rid = rels.setdefault(("link", ref, target), f"rId{len(rels) + 1}")  # type: ignore[arg-type]
+            rid = rels.setdefault(("link", target), f"rId{len(rels) + 1}")  # one relationship per target
             tip_attr = f" tooltip={xml_attr(tip)}" if tip else ""
             links.append(f'<hyperlink ref="{ref}" r:id="{rid}"{tip_attr}/>')
         for ref, location in self.internal_links:
@@ -368,7 +372,7 @@ class XlsxWriter:
                     if key[0] == "link":
                         rel_xml.append(
                             f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                            f'relationships/hyperlink" Target={xml_attr(key[2])} TargetMode="External"/>')
+                            f'relationships/hyperlink" Target={xml_attr(key[1])} TargetMode="External"/>')
                     elif key[0] == "drawing":
                         drawing_no += 1
                         rel_xml.append(
