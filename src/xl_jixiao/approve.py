@@ -27,6 +27,8 @@ from xl_jixiao.errors import ReadError
 from xl_jixiao.model import DeptBudget, Funding, Indicator, Project, Submission
 from xl_jixiao.money import convert, parse_amount
 
+__all__ = ["approval_workbook", "write_approval", "load_for_approval", "submissions_from_summary", "ApprovalBook"]
+
 SHOW_UNIT = "万元"
 AMOUNT_FORMAT = "#,##0.00####"
 WIDTHS = {"A": 13, "B": 13, "C": 16, "D": 38, "E": 18, "F": 16}

@@ -22,6 +22,8 @@ from xl_jixiao.readers.recognise import Unplaced, to_submission, walk
 
 PathLike = str | os.PathLike
 
+__all__ = ["read_legacy", "import_legacy", "ImportReport", "Unplaced"]
+
 
 @dataclass
 class ImportReport:
