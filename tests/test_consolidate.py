@@ -527,3 +527,16 @@ def test_non_template_workbook_goes_through_the_importer_or_is_explained(tmp_pat
     assert row["原因 / 说明"]
     codes = {(f["文件"], f["规则"]) for f in table(openpyxl.load_workbook(out)["问题清单"])}
     assert ("普通表格.xlsx", "JX503") in codes or ("普通表格.xlsx", "JX504") in codes
+
+
+def test_configuration_applies_to_cross_file_and_file_findings(tmp_path, inbox, capsys):
+    cfg = tmp_path / "地区配置.toml"
+    cfg.write_text('[check]\nignore = ["JX502"]\n\n[severity]\nJX501 = "warning"\n', encoding="utf-8")
+    out = tmp_path / "汇总表.xlsx"
+    code, s, _ = run_cli(capsys, inbox, "-o", out, "--jobs", "1", "--config", cfg)
+    findings = table(openpyxl.load_workbook(out)["问题清单"])
+    assert not [f for f in findings if f["规则"] == "JX502"]
+    dup = [f for f in findings if f["规则"] == "JX501"]
+    assert dup and all(f["严重程度"] == "警告" for f in dup)
+    assert [f for f in findings if f["规则"] == "JX504"]
+    assert main(["consolidate", str(inbox), "-o", str(out), "--config", str(tmp_path / "无.toml")]) == 2

@@ -113,12 +113,13 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
     entries = [e if e.skip_reason or CACHE_SUFFIX not in Path(e.path).name else
                type(e)(e.path, e.display, "汇总缓存文件（不作为输入）") for e in entries]
 
+    cfg = None
     if config_path is not None:
         try:
             from xl_jixiao.config import load_config
         except ImportError as exc:
             raise UserError("本版本不支持 --config（找不到配置模块）") from exc
-        load_config(config_path)  # fail early, in Chinese, on a bad configuration
+        cfg = load_config(config_path)  # fail early, in Chinese, on a bad configuration
     cache = Cache(cache_file if use_cache else None, code_fingerprint(config_path), log=log)
 
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
@@ -201,8 +202,13 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
             pool.join()
             pool = None
         read_seconds = time.perf_counter() - start
-        for index, finding in cross.findings():
-            writer.add_finding(index, finding)
+        cross_findings = cross.findings()
+        if cross_findings:
+            if cfg is None:
+                cfg = worker._config_or_none()
+            for index, finding in cross_findings:
+                for f in worker.configured([finding], cfg):
+                    writer.add_finding(index, f)
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)

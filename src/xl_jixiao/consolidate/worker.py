@@ -128,6 +128,7 @@ def read_file(path: str, display: str) -> FileRecord:
         findings.append({"code": "JX503", "severity": "warning", "message":
                          "工作簿不是已知的模板版本，已通过旧表导入功能读取：请核对导入结果，并请单位改用标准模板填报",
                          "suggestion": "使用 xl-jixiao template 生成的标准模板重新填报"})
+        findings = configured(findings, _config_or_none())
     try:
         findings.extend(_check(sub))
     except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the file
@@ -166,9 +167,33 @@ def _check(sub) -> list[dict]:
     return out
 
 
+def configured(findings: list[dict], config) -> list[dict]:
+    """Findings made here (JX5xx) under the configuration: ignored codes dropped, severities overridden."""
+    if config is None:
+        return findings
+    from xl_jixiao.model import Severity
+
+    out = []
+    for f in findings:
+        code = f["code"]
+        if not config.enabled(code):
+            continue
+        sev = config.severity_for(code, Severity(f.get("severity", "error")))
+        out.append({**f, "severity": getattr(sev, "value", sev)})
+    return out
+
+
+def _config_or_none():
+    try:
+        return _config()
+    except Exception:  # noqa: BLE001 - the main process already validated the configuration
+        return None
+
+
 def _fail_finding(rec: FileRecord) -> None:
-    render_findings(rec, [{"code": "JX504", "severity": "error", "message": f"文件无法使用：{rec.reason}",
-                           "suggestion": "请单位重新提交可以打开、未加密的绩效目标模板工作簿"}])
+    render_findings(rec, configured([{"code": "JX504", "severity": "error", "message": f"文件无法使用：{rec.reason}",
+                                      "suggestion": "请单位重新提交可以打开、未加密的绩效目标模板工作簿"}],
+                                    _config_or_none()))
 
 
 # ------------------------------------------------------------------ probing
