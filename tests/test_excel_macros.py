@@ -236,3 +236,13 @@ def test_fills_are_merged_into_rectangles():
     state = remote.replay(payload, book.json())
     got = {rc: (v.lower() if v else None) for rc, v in state.sheet("S").colors.items()}
     assert got == {rc: (c.lower() if c else None) for rc, c in cells.items()}
+
+
+def test_run_macro_by_name(samples):
+    d, manifest = samples
+    name = next(iter(manifest))
+    payload = remote.payload_from_file(d / name)
+    actions = remote.run_macro("validate", payload)
+    assert remote.colored_cells(payload, actions)
+    with pytest.raises(ValueError):
+        remote.run_macro("os.system", payload)

@@ -280,3 +280,25 @@ def replay(payload: dict, actions: dict | list) -> BookState:
 def colored_cells(payload: dict, actions: dict | list) -> dict[tuple[str, str], str]:
     """(sheet, A1) → colour of every cell a macro filled."""
     return replay(payload, actions).colored()
+
+
+MACROS = ("validate", "totals", "clear_marks", "consolidate", "approve")
+"""The ribbon macros a remote client may call by name."""
+
+
+def run_macro(name: str, payload: dict) -> dict:
+    """Run one ribbon macro on a client's payload and return the actions to replay.
+
+    This is all an xlwings Server endpoint needs, e.g. with FastAPI::
+
+        @app.post("/xl-jixiao/{name}")
+        def endpoint(name: str, payload: dict = Body(...)):
+            return run_macro(name, payload)
+    """
+    if name not in MACROS:
+        raise ValueError(f"未知的宏：{name}（可用：{'、'.join(MACROS)}）")
+    from xl_jixiao.excel import macros
+
+    book = book_from_payload(payload)
+    getattr(macros, name)(book)
+    return book.json()
