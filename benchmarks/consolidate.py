@@ -132,6 +132,46 @@ def run_consolidate(inputs: Path, output: Path, jobs: int, cache: bool = True) -
     return got
 
 
+SYNTHETIC = r"""
+import json, resource, sys, time, dataclasses
+from pathlib import Path
+from xl_jixiao.consolidate import worker
+from xl_jixiao.consolidate.crossfile import CrossFileIndex
+from xl_jixiao.consolidate.summary import SummaryWriter
+args = json.loads(sys.argv[1])
+worker.init_worker(None)
+proto = worker.process((args["sample"], "样例.xlsx", None))[1]
+base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+out = Path(args["output"])
+w = SummaryWriter(out, out)
+cross = CrossFileIndex()
+for i in range(args["n"]):
+    rec = dataclasses.replace(proto, path=f"{args['sample']}.{i}", display=f"单位{i:05d}.xlsx",
+                              unit_code=f"U{i:05d}", project_codes=[[f"{c[0]}-{i}", *c[1:]] for c in proto.project_codes])
+    w.add(rec, "缓存")
+    cross.add(len(w.files) - 1, rec.display, rec.unit_name, rec.unit_code, rec.project_codes)
+for index, f in cross.findings():
+    w.add_finding(index, f)
+st = w.finish()
+print(json.dumps({"seconds": time.perf_counter() - t0, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "base_rss_mib": base_kb / 1024, "indicators": st.indicators, "size_mib": out.stat().st_size / 2**20,
+                  "sheets": [s.name for s in w.book.sheets]}))
+"""
+
+
+def synthetic(sample: Path, n: int, work: Path) -> dict:
+    """The main process's share at scale: ``n`` cached records (clones of one real file) → one summary."""
+    out = work / f"synthetic-{n}.xlsx"
+    r = subprocess.run([sys.executable, "-c", SYNTHETIC, json.dumps({"sample": str(sample), "n": n,
+                                                                     "output": str(out)})],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"合成测试失败：\n{r.stderr[-3000:]}")
+    out.unlink(missing_ok=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -144,6 +184,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workdir", help="工作目录（保留生成的样例，下次复用）；默认临时目录，结束后删除")
     ap.add_argument("--skip-naive", action="store_true", help="不运行 pandas 朴素脚本（大规模时很慢）")
     ap.add_argument("--json", help="把结果另存为 JSON 文件")
+    ap.add_argument("--synthetic", type=int, metavar="N",
+                    help="另测主进程在 N 个文件规模下的内存和写出用时（用 1 个真实文件的记录复制 N 份，如 10000）")
     a = ap.parse_args(argv)
 
     from xl_jixiao.consolidate import default_jobs
@@ -185,6 +227,10 @@ def main(argv=None) -> int:
         print("xl-jixiao consolidate --jobs 1（单进程，不用缓存）…", flush=True)
         results["single"] = run_consolidate(inputs, out_dir / "single.xlsx", 1, cache=False)
 
+        if a.synthetic:
+            print(f"合成规模测试：{a.synthetic} 个文件的记录写成汇总表…", flush=True)
+            results["synthetic"] = synthetic(paths[1], a.synthetic, out_dir)
+
         report(results, len(paths), a, jobs)
         if a.json:
             Path(a.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
@@ -223,6 +269,11 @@ def report(r: dict, files: int, a, jobs: int) -> None:
         print(f"  朴素脚本 / 冷启动：{naive_s / cold['wall']:.1f}×（目标 ≥ 10）")
     print(f"  峰值内存：主进程 {cold['main_rss_mib']:.0f} MiB，最大的工作进程 {cold['worker_rss_mib']:.0f} MiB"
           f"（有缓存重跑时主进程 {warm1['main_rss_mib']:.0f} MiB）")
+    syn = r.get("synthetic")
+    if syn:
+        print(f"  合成规模：{a.synthetic} 个文件（{syn['indicators']} 行指标），主进程写出 {syn['seconds']:.1f} 秒，"
+              f"峰值内存 {syn['rss_mib']:.0f} MiB（读入样例后 {syn['base_rss_mib']:.0f} MiB），"
+              f"汇总表 {syn['size_mib']:.0f} MiB，工作表：{'、'.join(syn['sheets'])}")
     print(f"  {cold['line']}")
     print(f"  {warm1['line']}")
 
