@@ -69,7 +69,7 @@ def test_package_parts(built, kind):
     wb_rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
     vba = [r for r in wb_rels if r.get("Type") == package.REL_VBA]
     assert len(vba) == 1 and vba[0].get("Target") == "vbaProject.bin"
-    assert parts["customUI/customUI14.xml"] == (REPO / "vba" / "customUI14.xml").read_bytes()
+    assert parts["customUI/customUI14.xml"] == (REPO / "vba" / "customUI14.xml").read_bytes().replace(b"\r\n", b"\n")
     assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
     assert b"2025-01-01T00:00:00Z" in parts["docProps/core.xml"]
 

@@ -92,7 +92,9 @@ def load_sources(vba_dir: str | os.PathLike | None = None) -> AddinSources:
     for path in sorted(d.glob("*.bas")):
         text = path.read_bytes().decode("utf-8")
         modules.append(parse_bas(text, default_name=path.stem))
-    return AddinSources(custom_ui=(d / CUSTOM_UI_FILE).read_bytes(), modules=tuple(modules))
+    # Line ends are normalised so a checkout with CRLF conversion builds the same bytes.
+    custom_ui = (d / CUSTOM_UI_FILE).read_bytes().replace(b"\r\n", b"\n")
+    return AddinSources(custom_ui=custom_ui, modules=tuple(modules))
 
 
 def _template_workbook():
