@@ -422,3 +422,46 @@ def test_labels_and_values_merged_down_are_read_once(tmp_path):
     assert [p.name for p in sub.projects] == ["丁项目"]
     assert sub.projects[0].annual_goal == "目标文字" and len(sub.projects[0].indicators) == 1
     assert report.unplaced == []
+
+
+def test_standard_form_with_goal_texts_below_their_headers(tmp_path):
+    """The Ministry layout: 总体目标 over 实施期目标 / 年度目标 with the texts one row below."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = [
+        ["项目支出绩效目标申报表"],
+        ["（2025年度）"],
+        ["项目名称", "戊项目"],
+        ["主管部门及代码", "201-某厅", "实施单位", "某中心"],
+        ["项目资金（万元）", "年度资金总额", 80, None],
+        [None, "其中：财政拨款", 80, None],
+        [None, "其他资金", 0, None],
+        ["总体目标", "实施期目标", None, "年度目标"],
+        [None, "三年建成体系。", None, "本年完成一期。"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+        [None, "产出指标", "数量指标", "建成站点", "≥5个"],
+        [None, None, "质量指标", "验收合格率", "=100%"],
+        [None, "满意度指标", "服务对象满意度指标", "用户满意度", "≥90%"],
+    ]
+    for row in rows:
+        ws.append(row)
+    for c in ws["E"]:
+        if isinstance(c.value, str) and c.value.startswith("="):
+            c.data_type = "s"
+    ws.merge_cells("A8:A9")
+    ws.merge_cells("B8:C8")
+    ws.merge_cells("B9:C9")
+    ws.merge_cells("A10:A13")
+    wb.save(tmp_path / "申报表.xlsx")
+    sub, report = import_legacy(tmp_path / "申报表.xlsx")
+    (p,) = sub.projects
+    assert sub.budget_year == 2025 and sub.money_unit == "万元"
+    assert (p.name, p.supervisor, p.implementer) == ("戊项目", "201-某厅", "某中心")
+    assert (p.funding.total, p.funding.fiscal, p.funding.other) == (D(80), D(80), D(0))
+    assert p.annual_goal == "本年完成一期。" and p.period_goal == "三年建成体系。"
+    assert [(i.level1, i.level2, i.name, i.value) for i in p.indicators] == [
+        ("产出指标", "数量指标", "建成站点", "≥5个"), ("产出指标", "质量指标", "验收合格率", "=100%"),
+        ("满意度指标", "服务对象满意度指标", "用户满意度", "≥90%")]
+    assert report.unplaced == []

@@ -553,9 +553,16 @@ class _Walker:
             return used
         if key == "plan":
             return used
-        if val is None:
-            if key in TEXT_BELOW_KEYS:
+        if val is None and key in TEXT_BELOW_KEYS:
+            below = self._below(grid, r, lab.col)
+            if below is not None and not (money_unit_cell(below.text) or is_footer(below.text)
+                                          or header_key(below.text) or checkpoint_of(below.text)):
+                val = below
+                self.consumed.add((below.row, below.col))
+            else:
                 self.pending_text = (form, key, lab)
+                return used
+        if val is None:
             return used
         self.consumed.add(val.key)
         if key == "unit_name":
