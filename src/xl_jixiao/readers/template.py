@@ -83,9 +83,13 @@ def cell_text(value: object) -> str | None:
 
 
 def _decimal_text(d: Decimal) -> str:
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
+    """``Decimal`` as plain digits: ``95``, ``0.5``, never an exponent."""
+    if not d.is_finite():
+        return str(d)
+    t = format(d, "f")
+    if "." in t:
+        t = t.rstrip("0").rstrip(".")
+    return t or "0"
 
 
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊]+")

@@ -166,8 +166,12 @@ def year_of(d) -> int | None:
 
 
 def fmt_number(n: Decimal | None) -> str:
+    """A number as written digits (``95``, ``0.5``, ``1972000``), never with an exponent."""
     if n is None:
         return ""
-    if n == n.to_integral_value():
-        return str(n.quantize(Decimal(1)))
-    return format(n.normalize(), "f")
+    if not n.is_finite():
+        return str(n)
+    t = format(n, "f")
+    if "." in t:
+        t = t.rstrip("0").rstrip(".")
+    return t or "0"

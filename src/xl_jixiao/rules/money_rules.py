@@ -7,7 +7,7 @@ configured ``[money] tolerance``.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.model import DeptBudget, Project, Severity, Submission
 from xl_jixiao.money import convert, tolerance
@@ -24,9 +24,14 @@ DEPT_LABELS = {
 
 
 def _fmt(v: Decimal | None) -> str:
+    """An amount for messages: thousands separators, at least two decimals (``192.80``, ``37.107``)."""
     if v is None:
         return "（空）"
-    return f"{v.quantize(Decimal('0.01')):,}" if v == v.quantize(Decimal("0.01")) else f"{v.normalize():,}"
+    try:
+        q = v.quantize(Decimal("0.01"))
+        return f"{q:,}" if q == v else f"{v.normalize():,f}"
+    except InvalidOperation:
+        return f"{v:,f}"
 
 
 def _tol(ctx: Context, values) -> Decimal:
