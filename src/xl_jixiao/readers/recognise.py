@@ -829,7 +829,8 @@ def choose_scheme(rows: list[RawRow], kind: str, project: str | None = None) -> 
 
 
 # ------------------------------------------------------------------ building the model
-def _amount(form: Form, key: str, unit: str, issues: list[tuple[GridCell, str]]):
+def _amount(form: Form, key: str, unit: str):
+    """(value in ``unit``, its cell, the text when it is not an amount)."""
     if key not in form.amounts:
         return None, None, None
     raw, cell, label_u = form.amounts[key]
@@ -854,10 +855,9 @@ def _percent(text: str) -> Decimal | None:
         return None
 
 
-def build_project(form: Form, unit: str, placed: list[Placed], out: Recognised) -> Project:
+def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
     g = form.grid
     p = Project()
-    issues: list[tuple[GridCell, str]] = []
     for key in ("name", "code", "category", "supervisor", "implementer", "period", "purpose", "remark"):
         if key in form.texts:
             text, cell = form.texts[key]
@@ -873,7 +873,7 @@ def build_project(form: Form, unit: str, placed: list[Placed], out: Recognised) 
         p.cells["period_goal"] = g.ref(cell)
     f = Funding(money_unit=unit)  # type: ignore[arg-type]
     for key in ("total", "fiscal", "carryover", "other", "superior"):
-        value, cell, bad = _amount(form, key, unit, issues)
+        value, cell, bad = _amount(form, key, unit)
         if cell is None:
             continue
         if key == "superior":
@@ -902,7 +902,7 @@ def build_dept(form: Form, unit: str, placed: list[Placed]) -> DeptBudget:
     d = DeptBudget(money_unit=unit)  # type: ignore[arg-type]
     for key in ("personnel", "public", "basic", "projects", "expense_total", "fiscal", "carryover", "other",
                 "income_total"):
-        value, cell, bad = _amount(form, key, unit, [])
+        value, cell, bad = _amount(form, key, unit)
         if cell is None:
             continue
         d.cells[key] = g.ref(cell)
@@ -976,7 +976,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
             continue
         name = strip_markup(f.texts["name"][0]) if "name" in f.texts else None
         placed = _place_form(f.rows, scheme, name) if (scheme and f.rows) else []
-        p = build_project(f, sub_unit, placed, rec)
+        p = build_project(f, sub_unit, placed)
         p.funding.money_unit = sub_unit  # type: ignore[assignment]
         sub.projects.append(p)
         _collect(f, placed, unplaced, name)
