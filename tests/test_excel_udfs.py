@@ -128,3 +128,30 @@ def test_nothing_but_the_excel_layer_needs_xlwings():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("ok")
+
+
+def test_classic_xlwings_registration_wrapper():
+    """Desktop Excel (Windows): xlwings' Import Functions writes a VBA wrapper from the
+    classic decorators' metadata.  COM modules are stubbed: only the text is generated."""
+    script = textwrap.dedent("""
+        import io, sys, types
+        for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+            sys.modules[name] = types.ModuleType(name)
+        sys.modules["win32com.client"].Dispatch = None
+        sys.modules["pythoncom"].CoInitialize = lambda: None
+        import xlwings
+        import xlwings.udfs as classic
+        xlwings.func, xlwings.arg = classic.xlfunc, classic.xlarg
+        import xl_jixiao.excel.udfs as udfs
+        f = io.StringIO()
+        classic.generate_vba_wrapper("xl_jixiao.excel.udfs", udfs, f, types.SimpleNamespace(Name="绩效目标表模板.xlsm"))
+        print(f.getvalue())
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    vba = proc.stdout
+    assert "Function JX_VALUE(text)" in vba
+    assert "Function JX_CHECK(level1, level2, name, value, Optional unit, Optional scheme, Optional year)" in vba
+    assert "Function JX_TOTAL(amounts, Optional money_unit, Optional amounts_unit, Optional by)" in vba
+    assert "Function JX_LEVEL2(level1, Optional scheme)" in vba
+    assert 'XLPy.CallUDF("xl_jixiao.excel.udfs", "JX_TOTAL"' in vba
