@@ -355,3 +355,16 @@ def test_typo_in_project_column_reported_once():
     assert codes(found) == {"JX108"}
     [f] = found
     assert "平安建设工作经费" in f.suggestion and "共 6 行" in f.message
+
+
+@pytest.mark.parametrize("mutate,specific,general", [
+    (set_value("宣传活动成本", "≥95%", "成本控制率"), "JX210", "JX209"),
+    (set_value("矛盾纠纷调处成功率", "905", "资金到位率"), "JX215", "JX203"),
+    (set_value("开展宣传活动次数", "95"), "JX203", "JX212"),
+    (set_value("群众满意度", "不断提升"), "JX211", "JX204"),
+])
+def test_general_rule_speaks_when_specific_one_is_off(mutate, specific, general):
+    on = codes(run(mutate))
+    assert specific in on and general not in on
+    off = codes(run(mutate, load_config(None).with_overrides(ignore=[specific])))
+    assert general in off and specific not in off

@@ -127,6 +127,10 @@ class Context:
                     best, best_score = s, score
         return best
 
+    def enabled(self, code: str) -> bool:
+        """Whether rule ``code`` runs; a rule defers to a more specific one only when that one runs."""
+        return self.config.enabled(code)
+
     # ------------------------------------------------------------ findings
     def finding(self, message: str, ref: CellRef | None = None, *, project: str | None = None,
                 value: str | None = None, suggestion: str | None = None, code: str | None = None,

@@ -104,7 +104,7 @@ class MoneyCostsExceedTotal(Rule):
         if total is None or len(amounts) < 2:
             return []
         tol = _tol(ctx, [total, *(a for _, a in amounts)])
-        if any(a > total + tol for _, a in amounts):
+        if ctx.enabled("JX303") and any(a > total + tol for _, a in amounts):
             return []  # JX303 reports the single amount
         s = sum((a for _, a in amounts), Decimal(0))
         if s <= total + tol:
@@ -343,7 +343,7 @@ class MoneyInvalidAmount(Rule):
             groups.append(("部门整体", sub.dept.invalid, sub.dept, DEPT_LABELS, sub.dept.cells, "部门整体"))
         for project, invalid, obj, labels, cells, what in groups:
             for key, text in invalid.items():
-                if has_placeholder(ctx, text):
+                if ctx.enabled("JX402") and has_placeholder(ctx, text):
                     continue  # JX402
                 out.append(ctx.finding(f"{what}的{labels.get(key, key)}「{text}」不是金额", cells.get(key),
                                        project=project, value=text,

@@ -341,7 +341,7 @@ class StructureProjectWithoutIndicators(Rule):
             return []
         names = {(i.project or "").strip() for i in ctx.sub.unassigned_indicators}
         names.discard("")
-        if p.name and names:
+        if p.name and names and ctx.enabled("JX108"):
             others = [q.name for q in ctx.sub.projects if q.name]
             for n in names:
                 close = difflib.get_close_matches(n, others, n=1, cutoff=0.5)

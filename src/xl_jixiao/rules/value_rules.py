@@ -35,8 +35,11 @@ def _ind(it: Item) -> str:
 
 
 def _suggest_symbol(it: Item) -> str:
-    """≥ for positive targets, ≤ for costs and things to keep low."""
+    """≥ for positive targets, ≤ for costs and things to keep low, ＝ for a rate of exactly 100%."""
     name = it.ind.name or ""
+    n = c.number(it.pv)
+    if n == HUNDRED and (c.is_percent(it.pv) or c.is_rate_name(name) or it.role == "satisfaction"):
+        return "＝"
     if it.role == "cost" or re.search(r"发生(率|数|次数)|投诉|事故|故障|差错|失误|超支|时长|耗时|成本", name):
         return "≤"
     return "≥"
@@ -101,6 +104,10 @@ TYPO_LIMIT = Decimal(200)
 """A rate of 200 or more is a typing slip (``905`` for 90%), reported as JX215; 100–200% as JX205."""
 
 
+def _defer_215(ctx: Context, it: Item) -> bool:
+    return ctx.enabled("JX215") and _rate_out_of_range(it)
+
+
 def _rate_out_of_range(it: Item) -> bool:
     """A rate whose number cannot be a percentage: ``905``, ``≥905%``, or a negative rate."""
     pv = it.pv
@@ -135,11 +142,13 @@ class ValueMissingUnit(Rule):
         pv = it.pv
         if not _readable(it) or not c.is_quantitative(pv) or c.unit(pv) or c.number(pv) is None:
             return []
-        if _rate_out_of_range(it):
+        if _defer_215(ctx, it):
             return []  # JX215 says more
         op = c.op(pv) or _suggest_symbol(it)
         n = c.fmt_number(c.number(pv))
         if c.is_rate_name(it.ind.name) or it.role == "satisfaction":
+            if op == "≥" and c.number(pv) == HUNDRED:
+                op = "＝"
             sugg = f"写成「{op}{n}%」"
         else:
             sugg = f"在数值后写上计量单位，如「{op}{n}次」「{op}{n}个」「{op}{n}%」"
@@ -162,8 +171,10 @@ class ValueMissingSymbol(Rule):
         pv = it.pv
         if not _readable(it) or not c.is_quantitative(pv) or c.op(pv) or c.number(pv) is None:
             return []
-        if _rate_out_of_range(it):
+        if _defer_215(ctx, it):
             return []
+        if not c.unit(pv) and ctx.enabled("JX203"):
+            return []  # no unit either: JX203's suggestion gives the whole value
         sym = _suggest_symbol(it)
         body = c.normalized(pv, it.text)
         return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」没有计算符号", it.ref(),
@@ -227,7 +238,8 @@ class ValueVague(Rule):
         word = _vague(ctx, it)
         if word is None:
             return []
-        if it.role in ("cost", "satisfaction") or (it.role == "timeliness" and _timeliness_problem(it)):
+        if (it.role == "cost" and ctx.enabled("JX209")) or (it.role == "satisfaction" and ctx.enabled("JX211")) or \
+                (it.role == "timeliness" and ctx.enabled("JX207") and _timeliness_problem(it)):
             return []  # JX209 / JX211 / JX207 say what to write instead
         if it.role in ("social", "economic", "ecological", "sustainable", "benefit"):
             sugg = "写成可核对的目标，如「≥95%」「≥3次」「较上年提高≥5%」，或能判断是否达到的等级（达到/未达到）"
@@ -318,10 +330,10 @@ class ValueImpossibleBound(Rule):
         if op == "≥" and n == HUNDRED:
             return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」：比率最高 100%，「≥100%」只能是「＝100%」",
                                 it.ref(), project=it.project_name, value=it.text, suggestion="写成「＝100%」")]
-        if op == "＞" and n >= HUNDRED and not _rate_out_of_range(it):
+        if op == "＞" and n >= HUNDRED and not _defer_215(ctx, it):
             return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」：比率不可能超过 100%", it.ref(),
                                 project=it.project_name, value=it.text, suggestion="写成「＝100%」或「≥95%」这样的下限")]
-        if op in ("≥", "＝", "＞") and n > HUNDRED and rate and not _rate_out_of_range(it):
+        if op in ("≥", "＝", "＞") and n > HUNDRED and rate and not _defer_215(ctx, it):
             return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」：比率不可能超过 100%", it.ref(),
                                 project=it.project_name, value=it.text,
                                 suggestion="写成不超过 100% 的目标，如「＝100%」「≥95%」")]
@@ -347,7 +359,7 @@ class ValueQuantityAsRate(Rule):
             return []
         from xl_jixiao.rules.structure import contradiction
 
-        if contradiction(it) is not None:
+        if ctx.enabled("JX107") and contradiction(it) is not None:
             return []  # JX107 already says it belongs elsewhere
         return [ctx.finding(f"{_ind(it)}是数量指标，指标值「{it.text}」却是百分比", it.ref(),
                             project=it.project_name, value=it.text,
@@ -458,7 +470,7 @@ class ValueCostNotAmount(Rule):
         pv = it.pv
         if c.is_quantitative(pv) and c.unit(pv).startswith(("万元", "元")):
             return []
-        if c.op(pv) in ("≥", "＞"):
+        if c.op(pv) in ("≥", "＞") and ctx.enabled("JX210"):
             return []  # JX210
         return [ctx.finding(f"{_ind(it)}是成本指标，指标值「{it.text}」不是金额", it.ref(),
                             project=it.project_name, value=it.text,
@@ -503,9 +515,9 @@ class ValueSatisfactionNotPercent(Rule):
     def check(self, ctx: Context, it: Item):
         if it.role != "satisfaction" or not _readable(it) or c.is_percent(it.pv):
             return []
-        if _rate_out_of_range(it):
+        if _defer_215(ctx, it):
             return []  # JX215
-        if c.is_quantitative(it.pv) and not c.unit(it.pv):
+        if c.is_quantitative(it.pv) and not c.unit(it.pv) and ctx.enabled("JX203"):
             return []  # JX203 asks for the % already
         return [ctx.finding(f"{_ind(it)}是满意度指标，指标值「{it.text}」不是百分比", it.ref(),
                             project=it.project_name, value=it.text, suggestion="写成「≥90%」这样的百分比")]
