@@ -76,11 +76,13 @@ def _group(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 def where(f: Finding) -> str:
+    """``绩效指标!G12``; for imported forms whatever location the importer kept (``第12行 第3格``)."""
     if f.sheet and f.cell:
         return f"{f.sheet}!{f.cell}"
     if f.sheet and f.row:
         return f"{f.sheet} 第{f.row}行"
-    return f.sheet or ""
+    parts = [p for p in (f.sheet, f"第{f.row}行" if f.row else None, f.cell) if p]
+    return " ".join(parts)
 
 
 # ------------------------------------------------------------------ text
