@@ -19,6 +19,9 @@ def register(p) -> None:
                    help="输出文件，.xlsm（宏模板）或 .xlam（加载项）；可重复")
     p.add_argument("--from", dest="source", metavar="XLSX",
                    help="以这个 .xlsx 工作簿为底（默认：内置模板；.xlam 默认为一页说明）")
+    p.add_argument("--scheme", metavar="ID", help="内置模板的指标体系（默认 2021；见 xl-jixiao template -h）")
+    p.add_argument("--year", type=int, metavar="YYYY", help="内置模板预填的预算年度（默认不填）")
+    p.add_argument("--money-unit", choices=("万元", "元"), help="内置模板的金额单位（默认 万元）")
     p.add_argument("--vba", metavar="DIR", help="VBA 源文件目录（默认：仓库中的 vba/ 或随包安装的副本）")
     p.add_argument("--workbooks", metavar="DIR", nargs="?", const="workbooks",
                    help="重新生成仓库 workbooks/ 中的两个默认文件（模板 .xlsm 与加载项 .xlam）")
@@ -44,6 +47,10 @@ def run(args) -> int:
             from openpyxl import load_workbook
 
             workbook = load_workbook(src)
+        elif out.suffix.lower() == ".xlsm" and (args.scheme or args.year or args.money_unit):
+            from xl_jixiao.template import build_template
+
+            workbook = build_template(args.scheme or "2021", args.year, args.money_unit or "万元")
         path = addin.build(out, workbook=workbook, vba_dir=args.vba)
         kind = "宏模板" if path.suffix.lower() == ".xlsm" else "加载项"
         print(f"已生成{kind}：{path}（{path.stat().st_size:,} 字节）")
