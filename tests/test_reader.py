@@ -232,3 +232,12 @@ def test_read_submission_dispatches_text_forms_to_importer(seed_qiannan):
         return
     sub = read_submission(seed_qiannan)
     assert sub.source.kind == "legacy" and len(sub.projects) == 6
+
+
+def test_renamed_sheets_are_found():
+    s = sheets()
+    s["绩效指标 (2)"] = s.pop("绩效指标")
+    s["项目信息表"] = s.pop("项目信息")
+    assert is_template(s)
+    sub = submission_from_sheets(s)
+    assert sub.projects[0].indicators[0].cells["value"].sheet == "绩效指标 (2)"

@@ -224,22 +224,11 @@ class _Reader:
         return CellRef(file=self.file, sheet=sheet, cell=f"{_letter(c + c0)}{r + r0 + 1}", row=r + r0 + 1)
 
     def sheet(self, name: str) -> list[list[object]] | None:
-        if name in self.sheets:
-            return self.sheets[name]
-        want = norm_label(name)
-        for k, v in self.sheets.items():
-            if norm_label(k) == want:
-                return v
-        return None
+        actual = _sheet_key(self.sheets, name)
+        return None if actual is None else self.sheets[actual]
 
     def sheet_name(self, name: str) -> str:
-        if name in self.sheets:
-            return name
-        want = norm_label(name)
-        for k in self.sheets:
-            if norm_label(k) == want:
-                return k
-        return name
+        return _sheet_key(self.sheets, name) or name
 
     # -- label/value blocks ----------------------------------------------
     def label_values(self, sheet: str, fields: Sequence[Field], stop_row: int | None = None
@@ -487,6 +476,22 @@ def _letter(index: int) -> str:
     return col_letter(index)
 
 
+def _sheet_key(sheets, name: str) -> str | None:
+    """The workbook's sheet for template sheet ``name``: exact, then ignoring spaces, then a renamed copy
+    that starts with it (``绩效指标 (2)``, ``绩效指标表``)."""
+    if name in sheets:
+        return name
+    want = norm_label(name)
+    keys = list(sheets)
+    for k in keys:
+        if norm_label(k) == want:
+            return k
+    for k in keys:
+        if norm_label(k).startswith(want):
+            return k
+    return None
+
+
 def _name_key(name: str) -> str:
     return re.sub(r"[\s\u3000]+", "", name).replace("（", "(").replace("）", ")")
 
@@ -577,10 +582,9 @@ _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab i
 
 def is_template(sheets: Sheets) -> bool:
     """True when the sheets look like the template: a 项目信息 or 绩效指标 sheet with its header."""
-    names = {norm_label(n): n for n in sheets}
     for sheet, table, req in ((layout.SHEET_INDICATORS, layout.INDICATORS, ("name", "value")),
                               (layout.SHEET_PROJECTS, layout.PROJECTS, ("name",))):
-        n = names.get(norm_label(sheet))
+        n = _sheet_key(sheets, sheet)
         if n is None:
             continue
         if find_header(_rows(sheets[n]), table, req, layout.HEADER_SEARCH_ROWS) is not None:
