@@ -465,3 +465,15 @@ def test_standard_form_with_goal_texts_below_their_headers(tmp_path):
         ("产出指标", "数量指标", "建成站点", "≥5个"), ("产出指标", "质量指标", "验收合格率", "=100%"),
         ("满意度指标", "服务对象满意度指标", "用户满意度", "≥90%")]
     assert report.unplaced == []
+
+
+def test_levels_written_differently_stay_levels(tmp_path):
+    p = tmp_path / "简写.txt"
+    p.write_text("项目名称\t己项目\n年度资金总额\t6\n一级指标\t二级指标\t三级指标\t指标值\n"
+                 "产出\t数量\t培训次数\t≥2次\n\t时效\t完成时间\t2025年12月31日\n效益\t社会效益\t群众知晓率\t≥80%\n",
+                 encoding="utf-8")
+    sub, report = import_legacy(p)
+    assert [(i.level1, i.level2, i.name, i.value) for i in sub.projects[0].indicators] == [
+        ("产出", "数量", "培训次数", "≥2次"), ("产出", "时效", "完成时间", "2025年12月31日"),
+        ("效益", "社会效益", "群众知晓率", "≥80%")]
+    assert report.unplaced == []

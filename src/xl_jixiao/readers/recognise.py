@@ -712,7 +712,8 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         left = [c for c in rest if value is None or c.col < value.col]
         row_l1 = row_l2 = None
         names: list[GridCell] = []
-        for c in left:
+        for pos, c in enumerate(left):
+            later = pos + 1 < len(left)  # a name still follows this cell
             if level_candidate(c) and not names:
                 m2 = None
                 cur1 = row_l1[0] if row_l1 else (l1[0] if l1 else None)
@@ -735,10 +736,13 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
                     continue
                 if row_l2 and clean_label(row_l2[0]) == clean_label(c.text):
                     continue
-                if row_l1 is None and row_l2 is None and scheme.suggest_level1(c.text) and _levelish(c.text) \
-                        and (hdr.cols.get("level1") == c.col):
+                # not a name of the scheme, but in the 一级/二级 column with the name still to come:
+                # a level written differently (``效益``); kept as written for the validator
+                if later and row_l1 is None and row_l2 is None and hdr.cols.get("level1") == c.col:
                     row_l1 = (c.text, c)
-                    issues.append((c, "一级指标名称不在指标体系中"))
+                    continue
+                if later and row_l2 is None and hdr.cols.get("level2") == c.col:
+                    row_l2 = (c.text, c)
                     continue
             names.append(c)
         if row_l1 is not None:
@@ -799,11 +803,6 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         score += fit
         placed.append(Placed(ind, issues, fit))
     return placed, score
-
-
-def _levelish(text: str) -> bool:
-    t = clean_label(text)
-    return t.endswith("指标") and len(t) <= 10
 
 
 def _is_level(scheme: Scheme, text: str) -> bool:
