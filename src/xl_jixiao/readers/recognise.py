@@ -471,6 +471,8 @@ class _Walker:
                 if u and re.sub(r"[（(].*", "", clean_label(text)) in _SECTION_INDEX | {"项目资金", "资金情况"}:
                     self._set_unit(grid, line, u, form_only=True)
                     continue
+                if header_key(text):
+                    continue  # an indicator-table heading on a row of its own (two-row headers)
                 inline = split_inline(text)
                 if inline is not None:
                     ikey, ilabel, ivalue = inline
