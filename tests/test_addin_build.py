@@ -179,3 +179,11 @@ def test_command_line_from_existing_workbook(tmp_path):
     assert main(["addin", "--from", str(src), "-o", str(tmp_path / "x.xlsm")]) == 0
     parts = _parts(tmp_path / "x.xlsm")
     assert "xl/vbaProject.bin" in parts and "xl/worksheets/sheet2.xml" in parts
+
+
+def test_command_line_template_options(tmp_path):
+    out = tmp_path / "legacy.xlsm"
+    assert main(["addin", "-o", str(out), "--scheme", "legacy", "--year", "2025", "--money-unit", "元"]) == 0
+    parts = _parts(out)
+    assert "xl/vbaProject.bin" in parts
+    assert "单位信息" in parts["xl/workbook.xml"].decode("utf-8")  # built from the template

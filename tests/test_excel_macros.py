@@ -83,6 +83,9 @@ def test_validate_writes_the_result_sheet_in_one_bulk_write(samples):
     listed = {r[marks_col] for r in rows[macros.RESULT_HEADER_ROW:] if len(r) > marks_col and r[marks_col]}
     assert listed == {f"{s}!{c}" for (s, c) in marked(state)}
     # severity column coloured, header grey
+    fmts = state.sheet(macros.RESULT_SHEET).number_formats
+    assert fmts[(macros.RESULT_HEADER_ROW + 1, 8)] == "@"  # 当前值 stays text
+    assert (macros.RESULT_HEADER_ROW + 1, link_col + 1) not in fmts  # the link stays a formula
     colors = state.sheet(macros.RESULT_SHEET).colored()
     assert colors["A4"].lower() == macros.HEADER_COLOR.lower()
     assert colors[f"B{macros.RESULT_HEADER_ROW + 1}"].lower() in COLORS

@@ -346,6 +346,10 @@ def _write_result_sheet(book, result: ValidationResult, explanations: dict[str, 
     for k in range(max(len(body), len(marks))):
         row = body[k] if k < len(body) else [None] * len(RESULT_HEADER)
         rows.append(row + [None, marks[k] if k < len(marks) else None])
+    if body:
+        # Text columns stay text: Excel would turn a written "1/2" into a date, "00123" into 123.
+        first, last = RESULT_HEADER_ROW + 1, RESULT_HEADER_ROW + len(body)
+        sheet.range((first, 2), (last, RESULT_HEADER.index("跳转"))).number_format = "@"
     _write(sheet, (1, 1), rows)
 
     fills: dict[tuple[int, int], str | None] = {}
