@@ -241,3 +241,18 @@ def test_renamed_sheets_are_found():
     assert is_template(s)
     sub = submission_from_sheets(s)
     assert sub.projects[0].indicators[0].cells["value"].sheet == "绩效指标 (2)"
+
+
+def test_blank_value_never_borrows_help_text(tmp_path):
+    from xl_jixiao.model import Funding, Indicator, Project, Submission
+    from xl_jixiao.rules import check_submission
+    from xl_jixiao.template import write_submission
+
+    sub = Submission(budget_year=2024, unit_name=None, projects=[Project(
+        name="甲", implementer="局", annual_goal="目标", funding=Funding(total=1, fiscal=1),
+        indicators=[Indicator(level1="产出指标", level2="数量指标", name="n", value="≥1个")])])
+    path = tmp_path / "t.xlsx"
+    write_submission(sub, path)
+    got = read_submission(path)
+    assert got.unit_name is None and got.cells["unit_name"].cell == "B" + str(got.cells["unit_name"].row)
+    assert any(f.code == "JX401" and f.cell == got.cells["unit_name"].cell for f in check_submission(got))

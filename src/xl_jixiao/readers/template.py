@@ -233,9 +233,11 @@ class _Reader:
     # -- label/value blocks ----------------------------------------------
     def label_values(self, sheet: str, fields: Sequence[Field], stop_row: int | None = None
                      ) -> dict[str, tuple[object, CellRef]]:
-        """Find each field's label anywhere on the sheet; its value is the next cell to the right.
+        """Find each field's label anywhere on the sheet; its value is the cell to its right.
 
-        Cells to the right are skipped while blank, but never past another label.
+        Only the adjacent cell counts: the template keeps help text and check
+        formulas further right, and a blank value must stay blank (JX401 points
+        at it).  Forms with other layouts go through the importer.
         """
         rows = self.sheet(sheet)
         if rows is None:
@@ -254,15 +256,9 @@ class _Reader:
                 f = index[lab]
                 if f.key in found and not is_blank(found[f.key][0]):
                     continue
-                value, vc = None, c + 1
-                for cc in range(c + 1, len(row)):
-                    w = row[cc]
-                    if is_blank(w):
-                        continue
-                    if norm_label(w) in all_labels:
-                        break
-                    value, vc = w, cc
-                    break
+                value, vc = _get(row, c + 1), c + 1
+                if is_blank(value) or norm_label(value) in all_labels:
+                    value = None
                 found[f.key] = (value, self.ref(name, r, vc))
                 u = header_unit(v)
                 if u and f.money:
