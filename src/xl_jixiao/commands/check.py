@@ -30,14 +30,15 @@ def register(p) -> None:
 
 
 def expand_inputs(items: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to check (folders expanded, Excel lock files skipped) and (path, reason) of missing inputs."""
+    """Files to check (folders expanded; Excel lock files and earlier annotated copies skipped) and
+    (path, reason) of missing inputs."""
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
     for item in items:
         p = Path(item)
         if p.is_dir():
             found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not x.name.startswith(("~$", ".")))
+                           and not x.name.startswith(("~$", ".")) and "_校验标注" not in x.stem)
             if not found:
                 missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）"))
             files.extend(found)

@@ -2,8 +2,9 @@
 
 One defect is reported once: a merged or unreadable cell gets JX202/JX201 and
 no other value rule; a more specific rule wins over a general one on the same
-cell (JX215 over JX203/JX212, JX210 over JX209, JX107 over JX206, JX211 and
-JX209/JX207 over JX204).
+cell (JX215 over JX203/JX205/JX211/JX212, JX203 over JX212, JX210 over JX209,
+JX107 over JX206, JX209/JX211/JX207 over JX204) — but only while the specific
+rule is enabled, so ignoring it lets the general one speak.
 """
 
 from __future__ import annotations
