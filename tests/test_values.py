@@ -171,6 +171,8 @@ MORE_VALUES = [
     ("<b>良好</b>", "qualitative", None, None, None, "良好", {"markup"}),
     ("≥95%。", "quantitative", "≥", "95", "%", "≥95%", {"stray_punctuation"}),
     ("≥ 95 %", "quantitative", "≥", "95", "%", "≥95%", {"extra_spaces"}),
+    ("≥1 000 000元", "quantitative", "≥", "1000000", "元", "≥1000000元", {"extra_spaces", "thousands_separator"}),
+    ("90 95", "invalid", None, None, None, "90 95", {"extra_spaces", "merged_values"}),
     ("百分之95", "quantitative", None, "95", "%", "95%", {"percent_word", "missing_symbol"}),
     ("≥1次/年", "quantitative", "≥", "1", "次/年", "≥1次/年", set()),
     ("≥-5%", "quantitative", "≥", "-5", "%", "≥-5%", set()),
@@ -416,7 +418,8 @@ def test_normalised_table_values_are_clean(row):
 _SIMPLE = st.tuples(
     st.sampled_from(["", ">=", "<=", ">", "<", "=", "≥", "≤", "＞", "＜", "＝", "≧"]),
     st.sampled_from(["", " ", "\u3000"]),
-    st.from_regex(r"[0-9]{1,6}(\.[0-9]{1,3})?", fullmatch=True),
+    st.tuples(st.sampled_from(["", "0"]), st.integers(0, 999999), st.sampled_from(["", ".5", ".05", ".50", ".125"])).map(
+        lambda t: f"{t[0]}{t[1]}{t[2]}"),
     st.sampled_from(["", " "]),
     st.sampled_from(["", "%", "百分比", "万元", "元", "次", "天", "年", "个月", "平方米", "良好", "余人"]),
 ).map("".join)

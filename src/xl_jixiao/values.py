@@ -483,6 +483,17 @@ _SHORT_UNIT_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}|[A-Za-z]{1,4})$")
 _SPLIT_RE = re.compile(r"[;；,，、|]+|(?<=[^;；,，、|≥＞＝＜≤])(?=[≥＞＝＜≤])")
 _RANGE_RE = re.compile(
     rf"^[≥＞＝＜≤]?-?[\d.,]+(?:{_UNIT_ALT})?(?:至|到|[-~—–])+[≥＞＝＜≤]?-?[\d.,]+(?:{_UNIT_ALT})?$")
+_DIGIT_GAP_RE = re.compile(r"(?<=\d) (?=\d)(\d{3}(?!\d))?")
+
+
+def _digit_gap(m: re.Match, flags: set[str]) -> str:
+    """A space between digits: a thousands gap (``1 000 000``) or two numbers (``90 95``)."""
+    if m.group(1):
+        flags.add("thousands_separator")
+        return m.group(1)
+    return ";"
+
+
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -704,7 +715,10 @@ def _parse_slow(raw: str) -> ParsedValue:
         if _PLACEHOLDER_RE.match(display):
             flags.add("placeholder")
             return _pv(raw, "empty", flags)
-    s = display.replace(" ", "")
+    if " " in display and _DIGIT_GAP_RE.search(display):
+        s = _DIGIT_GAP_RE.sub(lambda m: _digit_gap(m, flags), display).replace(" ", "")
+    else:
+        s = display.replace(" ", "")
     if not s:
         return _pv(raw, "empty", flags)
     return _parse_clean(s, raw, display, flags)
