@@ -78,5 +78,14 @@ def demo_step(ctx) -> None:
             subs = [read_legacy(seed)]
         path = write_approval(subs, folder / f"{seed.stem}_批复表.xlsx")
         n = sum(len(s.projects) for s in subs)
-        print(f"  {seed.name} → {path}（{n} 个项目）")
+        dept = "，含部门整体" if any(s.dept is not None and not s.dept.is_empty() for s in subs) else ""
+        print(f"  {seed.name} → {path}（{n} 个项目{dept}）")
         ctx.artifact(f"批复表（{subs[0].unit_name or seed.stem}）", path)
+    summary = ctx.out / "汇总" / "汇总表.xlsx"
+    if summary.exists():
+        subs, how = load_for_approval(summary)
+        if how == "summary" and subs:
+            path = write_approval(subs, folder / "汇总_批复表.xlsx")
+            n = sum(len(s.projects) for s in subs)
+            print(f"  {summary} → {path}（按单位分组：{len(subs)} 个单位，{n} 个项目）")
+            ctx.artifact("批复表（汇总表，按单位分组）", path)
