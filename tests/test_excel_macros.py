@@ -249,3 +249,18 @@ def test_run_macro_by_name(samples):
     assert remote.colored_cells(payload, actions)
     with pytest.raises(ValueError):
         remote.run_macro("os.system", payload)
+
+
+def test_validate_with_a_configuration(samples, tmp_path):
+    d, manifest = samples
+    name = next(n for n, x in manifest.items() if x)
+    codes = sorted({x["code"] for x in manifest[name]})
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text("[check]\nignore = [" + ", ".join(f'"{c}"' for c in codes) + "]\n", encoding="utf-8")
+    payload = remote.payload_from_file(d / name)
+    result, _, state = run(macros.validate, payload, config=str(cfg))
+    assert not {f.code for f in result.findings} & set(codes)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[nonsense\n", encoding="utf-8")
+    result, _, state = run(macros.validate, payload, config=str(bad))
+    assert result.error and state.sheet(macros.RESULT_SHEET).rows()[0][0].startswith("无法校验")

@@ -249,6 +249,24 @@ def _explanations() -> dict[str, str]:
     return {r.code: r.explanation() for r in all_rules()}
 
 
+CONFIG_FILE = "xl_jixiao.toml"
+"""A region's rule configuration placed beside the workbook is used by 校验."""
+
+
+def _config_for(book, config):
+    """``config`` as a Config: a path is loaded; by default ``xl_jixiao.toml`` beside the book."""
+    from xl_jixiao.config import load_config
+
+    if config is None:
+        folder = book_folder(book)
+        if folder is not None and (folder / CONFIG_FILE).is_file():
+            return load_config(folder / CONFIG_FILE)
+        return None
+    if isinstance(config, (str, Path)):
+        return load_config(config)
+    return config
+
+
 def _check(sub: Submission, config=None) -> list[Finding]:
     from xl_jixiao.rules import check_submission
 
@@ -272,15 +290,24 @@ def _status_color(counts: dict[Severity, int]) -> str:
 
 
 def validate(book=None, config=None) -> ValidationResult:
-    """校验: check the workbook, colour offending cells, (re)write the 校验结果 sheet."""
-    from xl_jixiao.errors import ReadError
+    """校验: check the workbook, colour offending cells, (re)write the 校验结果 sheet.
+
+    ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file;
+    by default ``xl_jixiao.toml`` beside the workbook when there is one.
+    """
+    from xl_jixiao.errors import ReadError, UserError
     from xl_jixiao.readers import submission_from_sheets
 
     book = _caller(book)
     previous = _previous_marks(book)
     live = read_sheets(book, skip=OWN_SHEETS)
     try:
+        config = _config_for(book, config)
         sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
+    except UserError as exc:
+        result = ValidationResult([], status=f"无法校验：配置文件有误：{exc}", error=str(exc))
+        _write_result_sheet(book, result, {})
+        return result
     except ReadError as exc:
         cleared = _reset_marks(book, previous)
         result = ValidationResult([], cleared=cleared, status=f"无法校验：{exc.reason}", error=exc.reason)
