@@ -49,9 +49,15 @@ def test_injected_defects_found_at_their_cells(defect_dir):
         # nothing else is an error or warning
         injected = {(e["sheet"], e["cell"]) for e in entries}
         stray = [f"{f.code} {f.sheet}!{f.cell} {f.message}" for f in found
-                 if f.severity.value != "info" and (f.sheet, f.cell) not in injected
-                 and f.code not in ("JX302", "JX104", "JX103")]  # consequences elsewhere in the project
+                 if f.severity.value != "info" and (f.sheet, f.cell) not in injected]
         assert stray == [], name
+
+
+def test_defect_samples_cover_every_injected_code(defect_dir):
+    from xl_jixiao.template.samples import DEFECT_CODES
+
+    _, manifest = defect_dir
+    assert {e["code"] for entries in manifest.values() for e in entries} == set(DEFECT_CODES)
 
 
 def test_check_text_report_and_exit_codes(clean_dir, defect_dir, capsys):
