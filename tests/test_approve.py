@@ -193,3 +193,12 @@ def test_approve_rejects_bad_output(seed_qiannan, tmp_path, capsys):
 
     assert main(["approve", str(seed_qiannan), "-o", str(tmp_path / "x.pdf")]) == 2
     assert "xlsx" in capsys.readouterr().err
+
+
+def test_region_from_unit_names():
+    from xl_jixiao.readers.recognise import region_from_unit
+
+    assert region_from_unit("中共黔南州委政法委员会") == "黔南州"
+    assert region_from_unit("中共南昌市青云谱区委政法委员会") == "南昌市青云谱区"
+    assert region_from_unit("三都县教育局") == "三都县"
+    assert region_from_unit("政法委") is None

@@ -935,7 +935,7 @@ def region_from_unit(name: str | None) -> str | None:
     if not name:
         return None
     t = re.sub(r"^(中共|中国共产党)", "", name.strip())
-    m = re.match(r"^(.{1,8}?(?:省|自治区|市|州|盟|地区))(.{1,8}?(?:区|县|旗|市))?", t)
+    m = re.match(r"^(.{1,8}?(?:省|自治区|市|州|盟|地区|县|旗|区))(.{1,8}?(?:区|县|旗|市))?", t)
     if not m:
         return None
     head = m.group(1)
