@@ -46,6 +46,8 @@ def test_injected_defects_found_at_their_cells(defect_dir):
         got = {(f.sheet, f.cell, f.code) for f in found}
         for e in entries:
             assert (e["sheet"], e["cell"], e["code"]) in got, (name, e)
+            at = {f.code for f in found if (f.sheet, f.cell) == (e["sheet"], e["cell"]) and f.severity.value != "info"}
+            assert at == {e["code"]}, (name, e, at)  # one defect, one finding
         # nothing else is an error or warning
         injected = {(e["sheet"], e["cell"]) for e in entries}
         stray = [f"{f.code} {f.sheet}!{f.cell} {f.message}" for f in found
