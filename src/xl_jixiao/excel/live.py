@@ -47,18 +47,6 @@ def read_sheets(book, skip: tuple[str, ...] = ()) -> LiveSheets:
     return LiveSheets(values, origins)
 
 
-def anchored(live: LiveSheets) -> Sheets:
-    """The arrays re-anchored at A1 (blank rows/columns prepended where needed)."""
-    out: Sheets = {}
-    for name, rows in live.values.items():
-        r0, c0 = live.origins.get(name, (0, 0))
-        width = c0 + max((len(r) for r in rows), default=0)
-        padded = [[None] * width for _ in range(r0)]
-        padded += [[None] * c0 + list(r) for r in rows]
-        out[name] = padded
-    return out
-
-
 def book_path(book) -> str:
     """The book's full name: a path on the desktop, the bare name on remote engines."""
     try:

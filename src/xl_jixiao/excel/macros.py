@@ -604,7 +604,7 @@ def consolidate(book=None, folder: str | None = None, out: str | None = None) ->
     except ImportError:
         return _log(book, "汇总", RunResult(False, "无法汇总：本机安装的 xl_jixiao 不含汇总功能，请升级。"))
     try:
-        summary = _run_consolidation(cons, path, out, exclude=book_path(book))
+        summary = _run_consolidation(cons, path, out)
     except Exception as exc:  # noqa: BLE001 - reported to the user in the workbook
         return _log(book, "汇总", RunResult(False, f"汇总失败：{exc}"))
     return _log(book, "汇总", summary)
@@ -615,7 +615,7 @@ def summary_path_for(folder: Path) -> Path:
     return folder.parent / f"{folder.name}_汇总表.xlsx"
 
 
-def _run_consolidation(cons, folder: Path, out: str | None, exclude: str | None) -> RunResult:
+def _run_consolidation(cons, folder: Path, out: str | None) -> RunResult:
     output = Path(out) if out else summary_path_for(folder)
     res = cons.consolidate([str(folder)], str(output), progress=False, log=lambda _msg: None)
     s = res.stats
