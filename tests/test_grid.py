@@ -90,7 +90,7 @@ def test_xlsx_merges_expanded(tmp_path):
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="需要 LibreOffice")
-def test_xls_through_calamine(tmp_path):
+def test_xls_workbook(tmp_path):
     src = _merged_workbook(tmp_path / "m.xlsx")
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     subprocess.run([exe, "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
