@@ -96,6 +96,10 @@ def _column(v, n: int) -> list[object]:
     return [vec[i] if i < len(vec) else None for i in range(n)]
 
 
+_ROW_PROJECT = "JX_CHECK"
+"""Name of the stand-in project the rows are checked in (removed from messages)."""
+
+
 def check_rows(level1, level2, name, value, unit=None, scheme=None, year=None) -> list[str]:
     """The findings of each indicator row as text (``""`` when the row is fine)."""
     from xl_jixiao.model import CellRef, Indicator, Project, Submission
@@ -113,7 +117,7 @@ def check_rows(level1, level2, name, value, unit=None, scheme=None, year=None) -
         if not any(fields.values()):
             continue
         indicators.append(Indicator(
-            project="JX_CHECK", row=row, **fields,
+            project=_ROW_PROJECT, row=row, **fields,
             cells={k: CellRef(sheet="绩效指标", cell=f"{letters[k]}{row}", row=row) for k in letters},
         ))
     if not indicators:
@@ -121,9 +125,9 @@ def check_rows(level1, level2, name, value, unit=None, scheme=None, year=None) -
     budget_year = int(float(year)) if not _blank(year) else None
     sub = Submission(
         budget_year=budget_year,
-        unit_name="JX_CHECK",
+        unit_name=_ROW_PROJECT,
         scheme=None if _blank(scheme) else _cell_text(scheme),
-        projects=[Project(name="JX_CHECK", indicators=indicators)],
+        projects=[Project(name=_ROW_PROJECT, indicators=indicators)],
     )
     per_row: dict[int, list[str]] = {}
     for f in check_submission(sub):
@@ -133,7 +137,8 @@ def check_rows(level1, level2, name, value, unit=None, scheme=None, year=None) -
             scope = None
         if scope not in ("value", "indicator") or f.row is None or f.suppressed:
             continue
-        per_row.setdefault(f.row, []).append(f"{f.code} {f.severity.label}：{f.message}")
+        message = f.message.replace(f"项目「{_ROW_PROJECT}」的", "").replace(f"项目「{_ROW_PROJECT}」", "本行")
+        per_row.setdefault(f.row, []).append(f"{f.code} {f.severity.label}：{message}")
     return ["；".join(dict.fromkeys(per_row.get(i + 1, []))) for i in range(n)]
 
 
