@@ -28,7 +28,8 @@ from xl_jixiao.template.build import (
 )
 from xl_jixiao.template.samples import sample_submission
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice,
+              pytest.mark.filterwarnings("ignore:Print area cannot be set to Defined name")]
 
 
 def recalculate(soffice: str, src: Path, work: Path) -> Path:

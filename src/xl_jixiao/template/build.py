@@ -374,6 +374,18 @@ def _protect(ws) -> None:
     p.autoFilter = False
 
 
+def _dynamic_print_area(ws, table: L.Table) -> None:
+    """Print only the rows in use: the formula rows below them would print as blank pages.
+
+    A formula-defined print area; Excel and WPS follow it, LibreOffice prints the used range.
+    """
+    h = header_row(table)
+    name = f"{quote_sheetname(ws.title)}!${col(table, 'name')}:${col(table, 'name')}"
+    ws.defined_names["_xlnm.Print_Area"] = DefinedName(
+        "_xlnm.Print_Area",
+        attr_text=f"OFFSET({quote_sheetname(ws.title)}!$A$1,0,0,MAX({h},{h - 1}+COUNTA({name})),{len(table.columns)})")
+
+
 def _print_setup(ws, title_rows: str | None) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -616,6 +628,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
     _print_setup(ws, f"{h}:{h}")
+    _dynamic_print_area(ws, t)
     _protect(ws)
 
 
@@ -689,6 +702,7 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
         _print_setup(ws, f"{h}:{h}")
     else:
         _print_setup(ws, None)
+    _dynamic_print_area(ws, t)
     _protect(ws)
 
 

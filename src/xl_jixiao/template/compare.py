@@ -27,6 +27,7 @@ def workbook_content(path) -> dict:
             "protected": bool(ws.protection.sheet),
             "freeze": ws.freeze_panes,
             "print_titles": ws.print_title_rows,
+            "sheet_names": sorted((n, d.attr_text) for n, d in ws.defined_names.items()),
             "merged": sorted(str(r) for r in ws.merged_cells.ranges),
             "widths": {k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.width},
             "cells": cells,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from xl_jixiao import layout as L
 from xl_jixiao.model import DeptBudget, Indicator, Project, Submission
@@ -27,6 +28,7 @@ from xl_jixiao.template.build import (
     dept_row,
     display_formula,
     first_data_row,
+    header_row,
     indicator_check_formula,
     last_data_row,
     project_check_formula,
@@ -89,7 +91,17 @@ def fill_workbook(wb: Workbook, sub: Submission) -> Workbook:
         rows.extend((p.name or ind.project, ind) for ind in p.indicators)
     rows.extend((ind.project, ind) for ind in sub.unassigned_indicators)
     _fill_indicators(L.INDICATORS, wb[L.SHEET_INDICATORS], rows)
+    dept_rows = len(sub.dept.indicators) if sub.dept is not None else 0
+    for table, n in ((L.PROJECTS, len(sub.projects)), (L.INDICATORS, len(rows)), (L.DEPT_INDICATORS, dept_rows)):
+        _static_print_area(wb[table.sheet], table, n)
     return wb
+
+
+def _static_print_area(ws, table: L.Table, rows: int) -> None:
+    """Print the rows written (a fixed range: every engine, and openpyxl, understands it)."""
+    ws.defined_names.pop("_xlnm.Print_Area", None)
+    last = max(header_row(table), first_data_row(table) + rows - 1)
+    ws.print_area = f"A1:{get_column_letter(len(table.columns))}{last}"
 
 
 def write_submission(submission: Submission, path, scheme: str | Scheme | None = None) -> Path:
