@@ -404,6 +404,7 @@ class _Reader:
                             default_project: str | None = None) -> list[Indicator]:
         cols = header.columns
         key_cols = [cols[k] for k in table.key_columns if k in cols]
+        cell_cols = [(k, c) for k, c in cols.items() if k in _INDICATOR_FIELDS]
         out: list[Indicator] = []
         prev: Indicator | None = None
         r0 = self.origins.get(sheet, (0, 0))[0]
@@ -411,14 +412,14 @@ class _Reader:
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
                 continue
-            texts = {k: cell_text(_get(row, c)) for k, c in cols.items() if k != "seq"}
+            texts = {k: cell_text(_get(row, c)) for k, c in cell_cols}
             if texts.get("name") and norm_label(texts["name"]) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
                 continue  # a repeated header row
             fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
             if default_project is not None and "project" not in cols:
                 fields["project"] = default_project
-            ind = Indicator(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cols.items()}, **fields)
+            ind = Indicator(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:

@@ -177,32 +177,47 @@ def _fit(s: Scheme, pairs) -> int:
     return score
 
 
-def _item(ind: Indicator, project: Project | None, name: str | None, dept: bool, scheme: Scheme) -> Item:
-    it = Item(ind=ind, project=project, project_name=name, dept=dept, scheme=scheme)
-    m1 = scheme.match_level1(ind.level1) if ind.level1 else None
+def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | None, str | None, str | None]:
+    """(canonical 一级, canonical 二级, role) of a written pair under ``scheme``."""
+    level1 = level2 = None
+    m1 = scheme.match_level1(l1) if l1 else None
     if m1 is not None:
-        it.level1 = m1.canonical
-        m2 = scheme.match_level2(m1.canonical, ind.level2) if ind.level2 else None
+        level1 = m1.canonical
+        m2 = scheme.match_level2(m1.canonical, l2) if l2 else None
         if m2 is not None:
-            it.level2 = m2.canonical
-    it.role = scheme.role(ind.level1, ind.level2) if (ind.level1 or ind.level2) else None
-    if it.level1 is not None and ind.level2 and it.level2 is None:
+            level2 = m2.canonical
+    role = scheme.role(l1, l2) if (l1 or l2) else None
+    if level1 is not None and l2 and level2 is None:
         # a 二级 that does not belong under its 一级 (JX102) says nothing reliable about the role
-        it.role = scheme.role(ind.level1)
+        role = scheme.role(l1)
+    return level1, level2, role
+
+
+def _item(ind: Indicator, project: Project | None, name: str | None, dept: bool, scheme: Scheme,
+          cache: dict | None = None) -> Item:
+    it = Item(ind=ind, project=project, project_name=name, dept=dept, scheme=scheme)
+    key = (id(scheme), ind.level1, ind.level2)
+    hit = cache.get(key) if cache is not None else None
+    if hit is None:
+        hit = _classify(scheme, ind.level1, ind.level2)
+        if cache is not None:
+            cache[key] = hit
+    it.level1, it.level2, it.role = hit
     return it
 
 
 def build_items(ctx: Context) -> list[Item]:
     items: list[Item] = []
     sub = ctx.sub
+    cache: dict = {}
     if sub.dept:
         for ind in sub.dept.indicators:
-            items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, ctx.dept_scheme))
+            items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, ctx.dept_scheme, cache))
     for p in sub.projects:
         for ind in p.indicators:
-            items.append(_item(ind, p, p.name, False, ctx.scheme))
+            items.append(_item(ind, p, p.name, False, ctx.scheme, cache))
     for ind in sub.unassigned_indicators:
-        items.append(_item(ind, None, ind.project, False, ctx.scheme))
+        items.append(_item(ind, None, ind.project, False, ctx.scheme, cache))
     return items
 
 

@@ -268,13 +268,27 @@ class StructureCategoryContradiction(Rule):
 _OUTPUT_ROLES = ("quantity", "quality", "timeliness")
 
 
+_ROLE_PATHS: dict[tuple[int, str], tuple[object, list[str]]] = {}
+
+
+def _with_role(scheme, role: str) -> list[str]:
+    """``一级/二级`` paths with ``role`` in ``scheme`` (memoised: schemes are immutable; the entry keeps
+    the scheme alive so its id cannot be reused)."""
+    key = (id(scheme), role)
+    hit = _ROLE_PATHS.get(key)
+    if hit is None or hit[0] is not scheme:
+        hit = (scheme, [f"{a}/{b}" for a, b in scheme.level2_with_role(role)])
+        _ROLE_PATHS[key] = hit
+    return hit[1]
+
+
 def contradiction(it: Item) -> tuple[str, str] | None:
     """The JX107 verdict for one indicator (also used by rules that defer to it)."""
     name = it.ind.name or ""
     role = it.role
     if not name or role is None:
         return None
-    sat = [f"{a}/{b}" for a, b in it.scheme.level2_with_role("satisfaction")]
+    sat = _with_role(it.scheme, "satisfaction")
     pv = it.pv
     measured = not c.is_quantitative(pv) or c.is_percent(pv) or not c.unit(pv)
     if c.is_satisfaction_name(name) and role != "satisfaction" and sat and measured:
@@ -282,10 +296,10 @@ def contradiction(it: Item) -> tuple[str, str] | None:
                 f"移到「{sat[0]}」下")
     if it.dept:
         return None
-    timely = [f"{a}/{b}" for a, b in it.scheme.level2_with_role("timeliness")]
+    timely = _with_role(it.scheme, "timeliness")
     if role in ("quantity", "quality") and c.is_timeliness_name(name) and timely:
         return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
-    cost = [f"{a}/{b}" for a, b in it.scheme.level2_with_role("cost")]
+    cost = _with_role(it.scheme, "cost")
     if role in _OUTPUT_ROLES and c.is_money(it.pv) and cost:
         return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",
                 f"金额类指标移到「{cost[0]}」下；{it.ind.level2}写实物量，如「≥10个」")
