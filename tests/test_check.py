@@ -179,3 +179,16 @@ def test_render_text_groups_by_file_and_project():
     assert "项目信息!G3" in text and "建议：s1" in text and "（已忽略）" in text
     assert "b.xlsx" in text and "没有发现问题" in text
     assert "错误 2 个" in text and "另有已忽略 1 个" in text
+
+
+def test_check_imported_form_via_cli(seed_qingyunpu, capsys):
+    try:
+        import xl_jixiao.readers.legacy  # noqa: F401
+    except ImportError:
+        pytest.skip("旧表导入模块不可用")
+    assert main(["check", str(seed_qingyunpu), "--format", "json", "--ignore", "JX213"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    codes = [x["code"] for x in data]
+    assert codes[0] == "JX503" and "JX301" in codes
+    [f] = [x for x in data if x["code"] == "JX301"]
+    assert f["project"] == "青云谱区综治中心提档升级采购项目" and f["severity"] == "error"
