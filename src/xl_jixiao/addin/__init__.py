@@ -38,6 +38,7 @@ from xl_jixiao.addin.vbaproject import (
 
 __all__ = [
     "AddinSources",
+    "kind_of",
     "build",
     "build_bytes",
     "build_vba_project",
