@@ -86,6 +86,7 @@ def test_project_totals_and_checks(broken):
     assert _dec(ws[f"{c['total']}1"].value) == _dec(sub.project_total())
     assert _dec(ws[f"{c['fiscal']}1"].value) == _dec(sum(p.funding.fiscal for p in sub.projects))
     assert _dec(ws[f"{c['difference']}1"].value) == Decimal("-1.50")
+    assert ws[f"{c['check']}1"].value == "2 行有问题"
 
 
 def test_indicator_display_and_checks(broken):
@@ -106,6 +107,7 @@ def test_indicator_display_and_checks(broken):
     got = [ws[f"{col(t, 'check')}{3 + k}"].value for k in range(len(rows))]
     assert got == expected
     assert expected.count("正常") == len(rows) - 3
+    assert ws[f"{col(t, 'check')}1"].value == "3 行有问题"
     shown = [ws[f"{col(t, 'display')}{3 + k}"].value for k in range(len(rows))]
     assert shown == [ind.value_text() for ind in rows]
 
@@ -143,4 +145,5 @@ def test_dept_imbalance_and_empty_template(soffice, tmp_path):
         ws = wb[table.sheet]
         letter = col(table, "check")
         assert {ws[f"{letter}{r}"].value for r in range(3, 40)} <= {None, ""}
+        assert ws[f"{letter}1"].value == "全部正常"
     assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'total')}1"].value == 0

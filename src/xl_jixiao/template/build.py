@@ -124,6 +124,8 @@ EMPTY_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
 WARN_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")
 
 OK = "正常"
+ALL_OK = "全部正常"
+ROWS_BAD = " 行有问题"
 
 # Verdicts of the 检查 columns (the same conditions colour the cells).
 V_L1 = "一级指标不在指标体系中"
@@ -212,6 +214,14 @@ def sources_sum_formula(r: int | str) -> str:
 def difference_formula(r: int | str) -> str:
     g, k = f"{col(L.PROJECTS, 'total')}{r}", f"{col(L.PROJECTS, 'sources_sum')}{r}"
     return f'=IF(OR(NOT(ISNUMBER({g})),NOT(ISNUMBER({k}))),"",{g}-{k})'
+
+
+def check_summary_formula(table: L.Table) -> str:
+    """Row 1 above the 检查 column: how many rows have a problem."""
+    c = col(table, "check")
+    rng = f"{c}{first_data_row(table)}:{c}{last_data_row(table)}"
+    bad = f'(COUNTIF({rng},"?*")-COUNTIF({rng},"{OK}"))'
+    return f'=IF({bad}=0,"{ALL_OK}",{bad}&"{ROWS_BAD}")'
 
 
 def dept_total_formula(key: str) -> str:
@@ -372,6 +382,17 @@ def _protect(ws) -> None:
     p.deleteRows = False
     p.sort = False
     p.autoFilter = False
+
+
+def _check_summary(ws, table: L.Table) -> None:
+    if table is L.DEPT_INDICATORS:
+        return  # row 1 of 部门整体 is its title; the table is short
+    c = ws.cell(1, table.index("check"), check_summary_formula(table))
+    c.font = HEADER_FONT
+    c.fill = FORMULA_FILL
+    c.alignment = Alignment(horizontal="center", vertical="center")
+    ref = f"{col(table, 'check')}1"
+    _cf(ws, ref, f'{ref}<>"{ALL_OK}"', ERROR_FILL, ERROR_FONT)
 
 
 def _dynamic_print_area(ws, table: L.Table) -> None:
@@ -624,6 +645,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     _cf(ws, plan, _plan_bad(first), ERROR_FILL)
     ck = f"{col(t, 'check')}{first}"
     _cf(ws, rng("check"), f'AND({ck}<>"",{ck}<>"{OK}")', ERROR_FILL, ERROR_FONT)
+    _check_summary(ws, t)
 
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
@@ -695,6 +717,7 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
         _cf(ws, rng("project"), f'AND({p}<>"",COUNTIF(JX_PROJECTS,{p})=0)', ERROR_FILL)
     ck = f"{col(t, 'check')}{first}"
     _cf(ws, rng("check"), f'AND({ck}<>"",{ck}<>"{OK}")', ERROR_FILL, ERROR_FONT)
+    _check_summary(ws, t)
 
     if t is L.INDICATORS:
         ws.freeze_panes = f"{col(t, 'level1')}{first}"
