@@ -96,3 +96,17 @@ def test_rejects_bad_names():
     root.add(cfb.Stream("SAME", b"y"))
     with pytest.raises(ValueError):
         cfb.write_compound_file(root)
+
+
+def test_several_fat_sectors():
+    big = bytes((i * 7) % 251 for i in range(300_000))  # > 128 sectors: the FAT spans several sectors
+    root = cfb.Storage("Root Entry")
+    root.add(cfb.Stream("Big", big))
+    for i in range(40):
+        root.add(cfb.Stream(f"S{i:02d}", bytes([i]) * (50 + i * 90)))
+    data = cfb.write_compound_file(root)
+    assert struct.unpack_from("<I", data, 44)[0] > 1  # number of FAT sectors
+    ole = olefile.OleFileIO(io.BytesIO(data))
+    assert ole.openstream("Big").read() == big
+    for i in range(40):
+        assert ole.openstream(f"S{i:02d}").read() == bytes([i]) * (50 + i * 90)
