@@ -545,6 +545,7 @@ def _fraction_plan(p: Project, raws: list[object]) -> None:
     for pt in numeric:
         v = (pt.percent * 100).normalize()
         pt.percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
+        pt.raw = f"{_decimal_text(pt.percent)}%"  # as the cell displays it
 
 
 def parse_year(raw: object) -> int | None:
