@@ -152,4 +152,7 @@ def fmt(amount: Decimal | None, places: int = 2) -> str:
     if amount is None:
         return "（空）"
     q = Decimal(1).scaleb(-places)
-    return f"{amount.quantize(q):,}"
+    try:
+        return f"{amount.quantize(q):,}"
+    except InvalidOperation:  # more digits than the context holds: show it as it is
+        return f"{amount:,}"
