@@ -338,3 +338,17 @@ def test_column_letters_used_in_docs():
     assert (col(L.PROJECTS, "total"), col(L.PROJECTS, "purpose"), col(L.PROJECTS, "plan_3")) == ("G", "M", "R")
     assert (col(L.INDICATORS, "level2"), col(L.INDICATORS, "value"), col(L.INDICATORS, "basis")) == ("D", "G", "J")
     assert get_column_letter(len(L.INDICATORS.columns)) == col(L.INDICATORS, "check")
+
+
+def test_rows_beyond_the_prepared_ones_keep_their_formulas(tmp_path):
+    projects = [Project(name=f"项目{i}", implementer="某单位", annual_goal="目标",
+                        funding=Funding(total=Decimal(1), fiscal=Decimal(1)),
+                        indicators=[Indicator(level1="产出指标", level2="数量指标", name="人次", op="≥",
+                                              value="1", unit="人次")])
+                for i in range(L.MAX_PROJECT_ROWS + 1)]
+    path = write_submission(Submission(unit_name="某单位", projects=projects), tmp_path / "big.xlsx")
+    wb = load_workbook(path)
+    r = 3 + L.MAX_PROJECT_ROWS
+    assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'name')}{r}"].value == f"项目{L.MAX_PROJECT_ROWS}"
+    assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}{r}"].value.startswith("=IF(")
+    assert wb[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}{r}"].value.startswith("=IF(")

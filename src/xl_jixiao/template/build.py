@@ -121,7 +121,6 @@ PERCENT_FORMAT = "0%"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
 EMPTY_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
-WARN_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")
 
 OK = "正常"
 ALL_OK = "全部正常"
@@ -313,6 +312,13 @@ def _formula_column(ws, column: int, first: int, last: int, pattern: str) -> Non
         c._style = copy(style)
 
 
+def list_names(table: L.Table) -> dict[str, str]:
+    """Defined names of an indicator table's vocabularies: the 一级 list (``l1``), the prefix
+    of the per-一级 二级 lists (``l2`` + 1-based position of the 一级), the ``一级|二级`` pairs."""
+    p = "L" if table is L.INDICATORS else "D"
+    return {"l1": f"JX_{p}1", "l2": f"JX_{p}2_", "pairs": f"JX_{p}PAIRS"}
+
+
 def _define(wb: Workbook, name: str, ref: str) -> None:
     wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
@@ -322,17 +328,18 @@ def _lists_sheet(wb: Workbook, ws, opts: TemplateOptions) -> dict[str, dict[str,
     ws.sheet_state = "hidden"
     columns: list[tuple[str, str, list[str]]] = []  # (defined name, title, values)
 
-    def tree(prefix: str, sch: Scheme, label: str) -> dict[str, str]:
+    def tree(table: L.Table, sch: Scheme, label: str) -> dict[str, str]:
+        names = list_names(table)
         l1 = sch.level1_names()
-        columns.append((f"JX_{prefix}1", f"{label}一级指标", l1))
+        columns.append((names["l1"], f"{label}一级指标", l1))
         for i, name in enumerate(l1, start=1):
-            columns.append((f"JX_{prefix}2_{i}", name, sch.level2_names(name)))
+            columns.append((f"{names['l2']}{i}", name, sch.level2_names(name)))
         pairs = [f"{a}|{b}" for a in l1 for b in sch.level2_names(a)]
-        columns.append((f"JX_{prefix}PAIRS", f"{label}一级|二级", pairs))
-        return {"l1": f"JX_{prefix}1", "l2": f"JX_{prefix}2_", "pairs": f"JX_{prefix}PAIRS"}
+        columns.append((names["pairs"], f"{label}一级|二级", pairs))
+        return names
 
-    project = tree("L", opts.scheme, "项目")
-    dept = tree("D", opts.dept_scheme, "部门整体")
+    project = tree(L.INDICATORS, opts.scheme, "项目")
+    dept = tree(L.DEPT_INDICATORS, opts.dept_scheme, "部门整体")
     schemes = all_schemes().values()
     columns += [
         ("JX_OPS", "计算符号", list(L.OPS)),
@@ -357,7 +364,7 @@ def _lists_sheet(wb: Workbook, ws, opts: TemplateOptions) -> dict[str, dict[str,
     return {"project": project, "dept": dept}
 
 
-def _title(ws, text: str, span: int) -> None:
+def _title(ws, text: str) -> None:
     ws.cell(1, 1, text).font = TITLE_FONT
     ws.cell(1, 1).alignment = Alignment(vertical="center")
     ws.row_dimensions[1].height = 26
@@ -469,7 +476,7 @@ INSTRUCTIONS = (
 
 
 def _instructions_sheet(ws, opts: TemplateOptions) -> None:
-    _title(ws, "预算绩效目标表填报说明", 2)
+    _title(ws, "预算绩效目标表填报说明")
     ws.cell(2, 1, L.TEMPLATE_VERSION_LABEL).font = HEADER_FONT
     ws.cell(2, 2, L.TEMPLATE_VERSION)
     ws.cell(3, 1, "指标体系").font = HEADER_FONT
@@ -510,7 +517,7 @@ UNIT_HELP = {
 
 
 def _unit_sheet(ws, opts: TemplateOptions) -> None:
-    _title(ws, "单位信息", 3)
+    _title(ws, "单位信息")
     for i, text in enumerate(("项目", "填写内容", "说明"), start=1):
         _header_cell(ws.cell(2, i), text)
     for f in L.UNIT_FIELDS:

@@ -31,6 +31,7 @@ from xl_jixiao.template.build import (
     header_row,
     indicator_check_formula,
     last_data_row,
+    list_names,
     project_check_formula,
     sources_sum_formula,
     difference_formula,
@@ -191,7 +192,7 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
 def _fill_indicators(t: L.Table, ws, rows: list[tuple[str | None, Indicator]]) -> None:
     first, last = first_data_row(t), last_data_row(t)
     idx = {f.key: t.index(f.key) for f in t.columns}
-    names = {"l1": "JX_L1", "pairs": "JX_LPAIRS"} if t is L.INDICATORS else {"l1": "JX_D1", "pairs": "JX_DPAIRS"}
+    names = list_names(t)
     for n, (project, ind) in enumerate(rows):
         r = first + n
         values = {"seq": n + 1, "project": project, "level1": ind.level1, "level2": ind.level2,
