@@ -245,7 +245,7 @@ class Sheet:
 
     def _flush(self) -> None:
         if self._pending:
-            data = zlib.compress("".join(self._pending).encode("utf-8"), 1)
+            data = zlib.compress("".join(self._pending).encode("utf-8", "replace"), 1)
             self._spool.write(struct.pack("<I", len(data)))
             self._spool.write(data)
             self._pending.clear()
@@ -547,7 +547,7 @@ def _styles_xml() -> str:
 
 def compress_rows(rows_xml: list[str]) -> bytes:
     """Rendered rows → a fragment for :meth:`Sheet.append_fragment`."""
-    return zlib.compress("".join(rows_xml).encode("utf-8"), 1)
+    return zlib.compress("".join(rows_xml).encode("utf-8", "replace"), 1)
 
 
 def split_fragment(compressed: bytes) -> list[str]:
