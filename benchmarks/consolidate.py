@@ -25,7 +25,16 @@ t0 = time.perf_counter()
 from xl_jixiao.consolidate import consolidate
 args = json.loads(sys.argv[1])
 r = consolidate(args["inputs"], args["output"], jobs=args["jobs"], use_cache=args["cache"], progress=False)
-self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm_kb():
+    # VmHWM starts afresh at exec; ru_maxrss would include the parent's size before exec
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+self_kb = hwm_kb()
 child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 s = r.stats
 print(json.dumps({"seconds": time.perf_counter() - t0, "engine_seconds": r.seconds, "read_seconds": r.read_seconds,
@@ -141,7 +150,15 @@ from xl_jixiao.consolidate.summary import SummaryWriter
 args = json.loads(sys.argv[1])
 worker.init_worker(None)
 proto = worker.process((args["sample"], "样例.xlsx", None))[1]
-base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def hwm_kb():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base_kb = hwm_kb()
 t0 = time.perf_counter()
 out = Path(args["output"])
 w = SummaryWriter(out, out)
@@ -154,7 +171,7 @@ for i in range(args["n"]):
 for index, f in cross.findings():
     w.add_finding(index, f)
 st = w.finish()
-print(json.dumps({"seconds": time.perf_counter() - t0, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({"seconds": time.perf_counter() - t0, "rss_mib": hwm_kb() / 1024,
                   "base_rss_mib": base_kb / 1024, "indicators": st.indicators, "size_mib": out.stat().st_size / 2**20,
                   "sheets": [s.name for s in w.book.sheets]}))
 """
