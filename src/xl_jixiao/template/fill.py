@@ -9,6 +9,7 @@ in ``submission.money_unit``.  Text never becomes a live formula.
 
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from xl_jixiao.template.build import (
     MONEY_FORMAT,
     PERCENT_FORMAT,
     UNLOCKED,
+    WRAP,
     build_template,
     dept_row,
     display_formula,
@@ -52,18 +54,29 @@ def _scheme_or_none(ref: str | Scheme | None) -> Scheme | None:
         return None
 
 
-def put(ws, row: int, column: int, value, number_format: str | None = None, *, unlock: bool = True):
-    """Write one input cell: text stays text (even ``=…``), the cell stays editable."""
+def put(ws, row: int, column: int, value, number_format: str | None = None, *, unlock: bool = True,
+        styles: dict | None = None):
+    """Write one input cell: text stays text (even ``=…``), the cell stays editable.
+
+    With ``styles`` (column → style, shared by the calls for one table) a table cell gets
+    the look of its column: wrapped text, the column's number format, unlocked.
+    """
     if value is None:
         return None
     cell = ws.cell(row, column)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
+    if styles is not None and column in styles:
+        cell._style = copy(styles[column])
+        return cell
     if number_format:
         cell.number_format = number_format
     if unlock:
         cell.protection = UNLOCKED
+    if styles is not None:
+        cell.alignment = WRAP
+        styles[column] = copy(cell._style)
     return cell
 
 
@@ -153,6 +166,7 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
     t = L.PROJECTS
     first, last = first_data_row(t), last_data_row(t)
     idx = {f.key: t.index(f.key) for f in t.columns}
+    styles: dict = {}
     for i, p in enumerate(projects):
         r = first + i
         fu = p.funding
@@ -182,7 +196,7 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
         for f in t.columns:
             if f.formula:
                 continue
-            put(ws, r, idx[f.key], values.get(f.key), _format(f))
+            put(ws, r, idx[f.key], values.get(f.key), _format(f), styles=styles)
         if r > last:  # beyond the prepared rows: carry the formulas along
             ws.cell(r, idx["sources_sum"], sources_sum_formula(r))
             ws.cell(r, idx["difference"], difference_formula(r))
@@ -192,6 +206,7 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
 def _fill_indicators(t: L.Table, ws, rows: list[tuple[str | None, Indicator]]) -> None:
     first, last = first_data_row(t), last_data_row(t)
     idx = {f.key: t.index(f.key) for f in t.columns}
+    styles: dict = {}
     names = list_names(t)
     for n, (project, ind) in enumerate(rows):
         r = first + n
@@ -201,7 +216,7 @@ def _fill_indicators(t: L.Table, ws, rows: list[tuple[str | None, Indicator]]) -
         for f in t.columns:
             if f.formula:
                 continue
-            put(ws, r, idx[f.key], values.get(f.key), _format(f))
+            put(ws, r, idx[f.key], values.get(f.key), _format(f), styles=styles)
         if r > last:
             ws.cell(r, idx["display"], display_formula(t, r))
             ws.cell(r, idx["check"], indicator_check_formula(t, r, names))
