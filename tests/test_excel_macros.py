@@ -264,3 +264,20 @@ def test_validate_with_a_configuration(samples, tmp_path):
     bad.write_text("[nonsense\n", encoding="utf-8")
     result, _, state = run(macros.validate, payload, config=str(bad))
     assert result.error and state.sheet(macros.RESULT_SHEET).rows()[0][0].startswith("无法校验")
+
+
+def test_a_sheet_that_refuses_fills_is_reported(samples, monkeypatch):
+    d, manifest = samples
+    name = next(n for n, x in manifest.items() if any(y["sheet"] == "绩效指标" for y in x))
+    payload = remote.payload_from_file(d / name)
+    real = macros.fill_cells
+
+    def refuse(sheet, cells):
+        if sheet.name == "绩效指标":
+            raise RuntimeError("protected")
+        return real(sheet, cells)
+
+    monkeypatch.setattr(macros, "fill_cells", refuse)
+    result, _, state = run(macros.validate, payload)
+    assert "受保护" in result.status
+    assert all(s != "绩效指标" for (s, _a) in result.marked)

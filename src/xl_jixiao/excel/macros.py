@@ -183,6 +183,16 @@ def fill_cells(sheet, cells: dict[tuple[int, int], str | None]) -> int:
     return len(rects)
 
 
+def _try_fill(sheet, cells) -> bool:
+    """Fill ``cells``; False when the client refuses (desktop Excel: a protected sheet
+    that does not allow formatting).  Remote clients report such errors themselves."""
+    try:
+        fill_cells(sheet, cells)
+        return True
+    except Exception:  # noqa: BLE001 - COM raises its own error types
+        return False
+
+
 def severity_of_color(color: str | None) -> str:
     for sev, c in SEVERITY_COLORS.items():
         if color and c.lower() == str(color).lower():
@@ -338,8 +348,12 @@ def validate(book=None, config=None) -> ValidationResult:
                 cleared += 1
     for (sheet_name, rc), sev in worst.items():
         fills.setdefault(sheet_name, {})[rc] = SEVERITY_COLORS[sev]
+    refused: list[str] = []
     for sheet_name, cells in fills.items():
-        fill_cells(_sheet(book, sheet_name), cells)
+        if not _try_fill(_sheet(book, sheet_name), cells):
+            refused.append(sheet_name)
+    if refused:  # keep the list honest: nothing was coloured there
+        worst = {k: v for k, v in worst.items() if k[0] not in refused}
 
     result = ValidationResult(
         findings,
@@ -349,6 +363,8 @@ def validate(book=None, config=None) -> ValidationResult:
     counts = result.counts()
     suppressed = sum(1 for f in findings if f.suppressed)
     result.status = _status_line(counts, suppressed, len(worst))
+    if refused:
+        result.status += "（工作表「" + "」「".join(refused) + "」受保护且不允许设置单元格格式，未能着色）"
     _write_result_sheet(book, result, _explanations())
     return result
 
@@ -400,8 +416,8 @@ def _reset_marks(book, marks: dict[str, set[tuple[int, int]]]) -> int:
         sheet = _sheet(book, sheet_name)
         if sheet is None or not cells:
             continue
-        fill_cells(sheet, {rc: None for rc in cells})
-        n += len(cells)
+        if _try_fill(sheet, {rc: None for rc in cells}):
+            n += len(cells)
     return n
 
 
