@@ -352,3 +352,35 @@ def test_rows_beyond_the_prepared_ones_keep_their_formulas(tmp_path):
     assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'name')}{r}"].value == f"项目{L.MAX_PROJECT_ROWS}"
     assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}{r}"].value.startswith("=IF(")
     assert wb[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}{r}"].value.startswith("=IF(")
+
+
+def test_project_validations_cover_all_rows(wb):
+    ws = wb[L.SHEET_PROJECTS]
+    dvs = _validations(ws)
+    t = L.PROJECTS
+    assert _range(t, "total") == f"G3:G{2 + L.MAX_PROJECT_ROWS}"
+    for f in t.columns:
+        if f.money and not f.formula:
+            (dv,) = dvs[_range(t, f.key)]
+            assert dv.type == "decimal" and dv.operator == "greaterThanOrEqual" and dv.errorStyle == "warning"
+        if f.percent:
+            (dv,) = dvs[_range(t, f.key)]
+            assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("decimal", "between", "0", "1")
+    (name,) = dvs[_range(t, "name")]
+    assert name.type == "custom" and name.formula1.startswith("COUNTIF($C$3:$C$302,C3)")
+    cf = _cf_ranges(ws)
+    for f in t.columns:
+        if f.required:
+            assert any('=""' in x for x in cf[_range(t, f.key)]), f.key
+    assert ws["U1"].value.startswith("=IF(")
+
+
+def test_dept_block_checks(wb):
+    ws = wb[L.SHEET_DEPT]
+    cf = _cf_ranges(ws)
+    for key in ("basic", "projects", "expense_total", "income_total"):
+        r = dept_value_cell(key)[1:]
+        assert ws[f"C{r}"].value.startswith("=IF("), key
+        assert f"B{r}" in cf and f"C{r}" in cf
+    assert ws[dept_value_cell("functions")].protection.locked is False
+    assert f"B{dept_value_cell('goal')[1:]}:L{dept_value_cell('goal')[1:]}" in {str(m) for m in ws.merged_cells.ranges}
