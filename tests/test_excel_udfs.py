@@ -155,3 +155,31 @@ def test_classic_xlwings_registration_wrapper():
     assert "Function JX_TOTAL(amounts, Optional money_unit, Optional amounts_unit, Optional by)" in vba
     assert "Function JX_LEVEL2(level1, Optional scheme)" in vba
     assert 'XLPy.CallUDF("xl_jixiao.excel.udfs", "JX_TOTAL"' in vba
+
+
+def test_scripts_for_xlwings_lite_and_server(tmp_path):
+    from xl_jixiao.template import generate_samples
+
+    generate_samples(tmp_path, units=1, seed=3, defect_rate=0.5)
+    sample = sorted(tmp_path.glob("*.xlsx"))[0]
+    script = textwrap.dedent(f"""
+        import asyncio, json
+        import xlwings as xw
+        from xlwings import server
+        import xl_jixiao.excel.scripts as scripts
+        from xl_jixiao.excel import remote
+
+        meta = server.custom_scripts_meta(scripts)
+        book = xw.Book(json=remote.payload_from_file({str(sample)!r}))
+        asyncio.run(server.custom_scripts_call(scripts, "jx_validate", typehint_to_value={{xw.Book: book}}))
+        funcs = [a["func"] for a in book.json()["actions"]]
+        print(json.dumps({{"meta": meta, "funcs": funcs}}, ensure_ascii=False))
+    """)
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    names = {m["function_name"]: m.get("name") for m in res["meta"]}
+    assert names == {"jx_validate": "校验", "jx_totals": "合计", "jx_clear_marks": "清除标记",
+                     "jx_consolidate": "汇总", "jx_approve": "生成批复表"}
+    assert "setValues" in res["funcs"] and "addSheet" in res["funcs"]

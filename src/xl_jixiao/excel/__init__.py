@@ -8,6 +8,7 @@ lazily (inside functions), so ``import xl_jixiao.excel`` works without it.
 * :mod:`.macros` – 校验, 合计, 清除标记, 汇总, 生成批复表, written once against
   ``xw.Book`` and using only operations every xlwings client replays (values,
   fill colour, number format, sheets);
+* :mod:`.scripts` – the same macros as ``@xw.script`` for xlwings Lite and xlwings Server;
 * :mod:`.udfs` – ``JX_VALUE``, ``JX_CHECK``, ``JX_TOTAL``, ``JX_LEVEL2`` (``@xw.func``);
 * :mod:`.remote` – payloads for xlwings' remote engine (``xw.Book(json=…)``) made
   from workbook files, and a replay of the actions a macro returns.
