@@ -48,7 +48,6 @@ RESULT_HEADER_ROW = 4
 FOLDER_LABELS = ("汇总文件夹", "汇总目录")
 
 
-
 def _caller(book):
     if book is not None:
         return book
