@@ -219,6 +219,12 @@ def main(argv=None) -> int:
         inputs = work / "inputs"
         paths = generate(inputs, a.files, a.projects, a.indicators, jobs)
         spare = generate(work / "spare", 1, a.projects, a.indicators, 1, seed=99)[0]
+        # the "one file changed" step replaces paths[0]; keep its original so every run starts the same
+        original = work / "original-0.xlsx"
+        if not original.exists() or original.read_bytes() == spare.read_bytes():
+            shutil.copy(paths[0], original)
+        if paths[0].read_bytes() != original.read_bytes():
+            shutil.copy(original, paths[0])
         out_dir = work / "out"
         if out_dir.exists():
             shutil.rmtree(out_dir)

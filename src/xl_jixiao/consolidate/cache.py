@@ -74,17 +74,25 @@ class Cache:
         if self.path is not None:
             try:
                 self._open()
-            except (sqlite3.Error, OSError, ValueError) as exc:
-                self.log(f"缓存文件无法使用（{exc}），已重新建立：{self.path}")
-                self._close_quietly()
-                self._remove_files()
-                self.rebuilt = True
-                try:
-                    self._open()
-                except (sqlite3.Error, OSError, ValueError) as exc2:
-                    self.log(f"无法建立缓存（{exc2}），本次不使用缓存")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower():
+                    self._rebuild(exc)
+                else:  # another consolidation is writing it: leave it alone
+                    self.log(f"缓存正被另一次汇总使用，本次不使用缓存：{self.path}")
                     self._close_quietly()
-                    self.db = None
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                self._rebuild(exc)
+
+    def _rebuild(self, exc: Exception) -> None:
+        self.log(f"缓存文件无法使用（{exc}），已重新建立：{self.path}")
+        self._close_quietly()
+        self._remove_files()
+        self.rebuilt = True
+        try:
+            self._open()
+        except (sqlite3.Error, OSError, ValueError) as exc2:
+            self.log(f"无法建立缓存（{exc2}），本次不使用缓存")
+            self._close_quietly()
 
     # -- setup
     def _open(self) -> None:
@@ -202,6 +210,10 @@ class Cache:
         self._close_quietly()
 
     def _disable_on_db_error(self, exc: Exception) -> None:
+        if "locked" in str(exc).lower():  # another consolidation holds it: leave the file alone
+            self.log("缓存正被另一次汇总使用，本次其余文件不再使用缓存")
+            self._close_quietly()
+            return
         self.log(f"缓存出错（{exc}），本次其余文件不再使用缓存；下次运行时将重建")
         self._close_quietly()
         if self.path is not None:

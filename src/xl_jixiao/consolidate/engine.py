@@ -122,7 +122,11 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
         cfg = load_config(config_path)  # fail early, in Chinese, on a bad configuration
     cache = Cache(cache_file if use_cache else None, code_fingerprint(config_path), log=log)
 
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
+    except OSError as exc:
+        cache.close()
+        raise UserError(f"无法在 {out.parent} 中写入汇总表：{exc.strerror or exc}") from exc
     os.close(fd)
     writer = None
     pool = None
