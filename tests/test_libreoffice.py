@@ -57,6 +57,9 @@ def broken(tmp_path_factory, soffice):
     p0, p1, p2 = sub.projects[:3]
     p0.funding.fiscal += Decimal("1.5")  # sources no longer add up
     p1.spending_plan[2].percent = p1.spending_plan[1].percent - 5  # decreasing plan
+    p3, p4 = sub.projects[3:5]
+    p3.spending_plan[2].label = "10月底"  # no column of its own: 9月底 stays blank, still fine
+    del p4.spending_plan[3]  # not ending at 100%
     p2.indicators[3].level2 = "社会效益指标"  # not allowed under 产出指标
     qty = next(i for i in p2.indicators if i.level2 == "数量指标" and i is not p2.indicators[3])
     qty.unit = None  # a number without a unit
@@ -81,12 +84,12 @@ def test_project_totals_and_checks(broken):
         assert _dec(ws[f"{c['sources_sum']}{r}"].value) == _dec(p.funding.sources_sum())
         assert _dec(ws[f"{c['difference']}{r}"].value) == _dec(p.funding.total - p.funding.sources_sum())
     verdicts = [ws[f"{c['check']}{3 + i}"].value for i in range(n)]
-    assert verdicts == [V_MONEY, V_PLAN] + ["正常"] * (n - 2)
+    assert verdicts == [V_MONEY, V_PLAN, "正常", "正常", V_PLAN]
     assert ws[f"{c['check']}{3 + n}"].value in (None, "")  # empty rows stay silent
     assert _dec(ws[f"{c['total']}1"].value) == _dec(sub.project_total())
     assert _dec(ws[f"{c['fiscal']}1"].value) == _dec(sum(p.funding.fiscal for p in sub.projects))
     assert _dec(ws[f"{c['difference']}1"].value) == Decimal("-1.50")
-    assert ws[f"{c['check']}1"].value == "2 行有问题"
+    assert ws[f"{c['check']}1"].value == "3 行有问题"
 
 
 def test_indicator_display_and_checks(broken):

@@ -155,11 +155,13 @@ def _is_number_without_unit(value: str, unit: str) -> str:
 
 
 def _plan_bad(r: int | str) -> str:
+    """Spending plan: non-numeric, outside 0–100%, decreasing (blank checkpoints skipped),
+    or 12月底 not 100%."""
     cps = [f"${col(L.PROJECTS, f'plan_{i}')}{r}" for i in range(1, len(L.PLAN_CHECKPOINTS) + 1)]
     rng = f"{cps[0]}:{cps[-1]}"
-    steps = ",".join(f"{b}<{a}" for a, b in zip(cps, cps[1:]))
+    steps = ",".join(f'AND({a}<>"",{b}<>"",{b}<{a})' for i, a in enumerate(cps) for b in cps[i + 1:])
     return (f"OR(COUNTA({rng})>COUNT({rng}),AND(COUNT({rng})>0,OR(MIN({rng})<0,MAX({rng})>1,"
-            f"{steps},ABS({cps[-1]}-1)>0.0001)))")
+            f"ABS(N({cps[-1]})-1)>0.0001,{steps})))")
 
 
 def _money_bad(r: int | str) -> str:
