@@ -115,9 +115,10 @@ def test_defects_are_where_the_manifest_says(defect_dir):
     out, manifest = defect_dir
     entries = [(f, e) for f, v in manifest.items() for e in v]
     assert len(entries) >= 20
+    books = {f: load_workbook(out / f) for f in manifest}
     for f, e in entries:
         assert e["code"] in DEFECT_CODES
-        ws = load_workbook(out / f)[e["sheet"]]
+        ws = books[f][e["sheet"]]
         value = ws[e["cell"]].value
         row = ws[e["cell"]].row
         code = e["code"]
