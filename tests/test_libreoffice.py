@@ -134,13 +134,16 @@ def test_dept_totals(broken):
 
 def test_dept_imbalance_and_empty_template(soffice, tmp_path):
     sub = sample_submission(3, seed=1, projects=5, indicators=8)
-    assert sub.dept is not None
+    assert sub.dept is not None and sub.money_unit == "元" and sub.scheme == "legacy"
     sub.dept.projects += Decimal(1)  # 项目支出 no longer the projects' sum, 支出合计 off too
     path = write_submission(sub, tmp_path / "dept.xlsx")
     wb = load_workbook(recalculate(soffice, path, tmp_path), data_only=True)
     ws = wb[L.SHEET_DEPT]
     assert ws[f"C{dept_value_cell('projects')[1:]}"].value == "与项目信息表合计不符"
     assert ws[f"C{dept_value_cell('expense_total')[1:]}"].value == "支出预算合计≠基本支出＋项目支出"
+    # Everything else of this clean 元 / legacy sample passes the in-sheet checks.
+    assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}1"].value == "全部正常"
+    assert wb[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}1"].value == "全部正常"
 
     empty = write_template(tmp_path / "empty.xlsx", "legacy", 2025)
     wb = load_workbook(recalculate(soffice, empty, tmp_path), data_only=True)
