@@ -393,6 +393,20 @@ def _protect(ws) -> None:
     p.autoFilter = False
 
 
+def _common_checks(ws, t: L.Table) -> None:
+    """Required cells empty in a started row (yellow); 检查 verdicts other than 正常 (red);
+    the problem count above the 检查 column."""
+    first, last = first_data_row(t), last_data_row(t)
+    started = _started(t, first)
+    for f in t.columns:
+        if f.required:
+            c = col(t, f.key)
+            _cf(ws, f"{c}{first}:{c}{last}", f'AND({started},{c}{first}="")', EMPTY_FILL)
+    c = col(t, "check")
+    _cf(ws, f"{c}{first}:{c}{last}", f'AND({c}{first}<>"",{c}{first}<>"{OK}")', ERROR_FILL, ERROR_FONT)
+    _check_summary(ws, t)
+
+
 def _check_summary(ws, table: L.Table) -> None:
     if table is L.DEPT_INDICATORS:
         return  # row 1 of 部门整体 is its title; the table is short
@@ -643,18 +657,11 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
                 title="项目名称", kind="custom", style="warning")
 
     # In-sheet checks: the same conditions as the 检查 column, on the offending cells.
-    started = _started(t, first)
-    for f in t.columns:
-        if f.required:
-            ref = f"{col(t, f.key)}{first}"
-            _cf(ws, rng(f.key), f'AND({started},{ref}="")', EMPTY_FILL)
+    _common_checks(ws, t)
     money = f"{col(t, 'total')}{first}:{col(t, 'difference')}{last}"
     _cf(ws, money, f"OR({_money_bad(first)},{_money_text(first)})", ERROR_FILL)
     plan = f"{col(t, 'plan_1')}{first}:{col(t, f'plan_{len(L.PLAN_CHECKPOINTS)}')}{last}"
     _cf(ws, plan, _plan_bad(first), ERROR_FILL)
-    ck = f"{col(t, 'check')}{first}"
-    _cf(ws, rng("check"), f'AND({ck}<>"",{ck}<>"{OK}")', ERROR_FILL, ERROR_FONT)
-    _check_summary(ws, t)
 
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
@@ -708,11 +715,7 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
                     "项目名称必须与「项目信息」中的某个项目一致。", title="所属项目")
 
     # In-sheet checks.
-    started = _started(t, first)
-    for f in t.columns:
-        if f.required:
-            ref = f"{col(t, f.key)}{first}"
-            _cf(ws, rng(f.key), f'AND({started},{ref}="")', EMPTY_FILL)
+    _common_checks(ws, t)
     c2 = f"${col(t, 'level2')}{first}"
     _cf(ws, rng("level1"), f'AND({c1}<>"",COUNTIF({names["l1"]},{c1})=0)', ERROR_FILL)
     _cf(ws, rng("level2"), f'AND({c2}<>"",COUNTIF({names["l1"]},{c1})>0,'
@@ -724,9 +727,6 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
     if t is L.INDICATORS:
         p = f"${col(t, 'project')}{first}"
         _cf(ws, rng("project"), f'AND({p}<>"",COUNTIF(JX_PROJECTS,{p})=0)', ERROR_FILL)
-    ck = f"{col(t, 'check')}{first}"
-    _cf(ws, rng("check"), f'AND({ck}<>"",{ck}<>"{OK}")', ERROR_FILL, ERROR_FONT)
-    _check_summary(ws, t)
 
     if t is L.INDICATORS:
         ws.freeze_panes = f"{col(t, 'level1')}{first}"
