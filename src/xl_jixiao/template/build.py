@@ -237,9 +237,8 @@ def dept_check_formula(key: str) -> str | None:
     label = {f.key: f.header for f in L.DEPT_FIELDS}
     if key in DEPT_TOTAL_FORMULAS:
         parts = DEPT_TOTAL_FORMULAS[key]
-        s = "+".join(f"N({dept_value_cell(k)})" for k in parts)
         text = "＋".join(label[k] for k in parts)
-        cond = f"ABS(N({b})-({s}))>{tol}"
+        cond = f"ABS(N({b})-({dept_total_formula(key)[1:]}))>{tol}"
         if key == "income_total":
             e = dept_value_cell("expense_total")
             return (f'=IF({b}="","",IF({cond},"{label[key]}≠{text}",'
