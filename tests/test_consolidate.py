@@ -540,3 +540,30 @@ def test_configuration_applies_to_cross_file_and_file_findings(tmp_path, inbox, 
     assert dup and all(f["严重程度"] == "警告" for f in dup)
     assert [f for f in findings if f["规则"] == "JX504"]
     assert main(["consolidate", str(inbox), "-o", str(out), "--config", str(tmp_path / "无.toml")]) == 2
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_no_half_written_summary(tmp_path, base_books):
+    import signal
+    import time
+
+    d = tmp_path / "many"
+    d.mkdir()
+    for i in range(30):
+        shutil.copy(base_books["a" if i % 2 else "c"], d / f"{i:02d}.xlsx")
+    out = tmp_path / "汇总表.xlsx"
+    proc = subprocess.Popen([sys.executable, "-m", "xl_jixiao", "consolidate", str(d), "-o", str(out),
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (tmp_path / "汇总表.xlsx.jxcache.sqlite").exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    if proc.returncode == 130:
+        assert "已中断" in stderr
+        assert not out.exists()
+    else:  # it finished first: then it must be complete
+        assert proc.returncode == 1 and openpyxl.load_workbook(out).sheetnames[0] == "汇总"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~xl-jixiao-")]
+    assert not [p for p in d.iterdir() if not p.name.endswith(".xlsx")]  # inputs untouched, nothing added
