@@ -35,6 +35,7 @@ from xl_jixiao.addin.vbaproject import (
     document_module,
     parse_bas,
 )
+from xl_jixiao.template.io import share_formulas_in_package
 
 __all__ = [
     "AddinSources",
@@ -128,7 +129,7 @@ def _xlsx_bytes(wb) -> tuple[bytes, list[str]]:
         code_names.append(f"Sheet{i}")
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue(), code_names
+    return share_formulas_in_package(wb, buf.getvalue()), code_names
 
 
 def build_bytes(

@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from xl_jixiao import layout as L
 from xl_jixiao.money import normalize_money_unit
 from xl_jixiao.schemes import Scheme, all_schemes, get_scheme
+from xl_jixiao.template.io import register_filled_formula
 
 # ------------------------------------------------------------------ positions
 UNIT_FIRST_ROW = 3
@@ -303,7 +304,11 @@ ROW = "#R#"
 
 
 def _formula_column(ws, column: int, first: int, last: int, pattern: str) -> None:
-    """Write ``pattern`` (with ``ROW`` for the row number) into rows first…last, shaded."""
+    """Write ``pattern`` (with ``ROW`` for the row number) into rows first…last, shaded.
+
+    The column is registered so that saving stores it as one shared formula, as Excel
+    does for a filled-down formula (see :mod:`xl_jixiao.template.io`).
+    """
     proto = ws.cell(first, column)
     proto.fill = FORMULA_FILL
     style = proto._style
@@ -311,6 +316,7 @@ def _formula_column(ws, column: int, first: int, last: int, pattern: str) -> Non
         c = ws.cell(r, column)
         c.value = pattern.replace(ROW, str(r))
         c._style = copy(style)
+    register_filled_formula(ws, get_column_letter(column), first, last, pattern)
 
 
 def list_names(table: L.Table) -> dict[str, str]:

@@ -1,10 +1,123 @@
-"""Atomic saving of workbooks: a temporary file in the target folder, then ``os.replace``."""
+"""Saving workbooks: atomically (a temporary file in the target folder, then ``os.replace``),
+with filled-down formula columns stored as shared formulas.
+
+openpyxl writes a formula column of 5,000 rows as 5,000 full formulas (several MB of
+XML).  Excel stores such a column as one *shared formula*: the first cell carries the
+formula and the range it covers, the others only a reference to it.  Every spreadsheet
+engine and reader (Excel, WPS, LibreOffice, openpyxl, python-calamine) understands it,
+and the files become several times smaller and faster to read.
+"""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROW_PLACEHOLDER = "#R#"
+_REGISTRY_ATTR = "_jx_filled_formulas"
+
+
+def register_filled_formula(ws, column: str, first: int, last: int, pattern: str) -> None:
+    """Remember that ``ws`` holds ``pattern`` (``#R#`` = row) in ``column`` rows first…last."""
+    wb = ws.parent
+    specs = getattr(wb, _REGISTRY_ATTR, None)
+    if specs is None:
+        specs = []
+        setattr(wb, _REGISTRY_ATTR, specs)
+    specs.append((ws.title, column, first, last, pattern))
+
+
+_CHAR_REF = re.compile(r"&#(\d+);")
+
+
+def _char(m: re.Match) -> str:
+    return chr(int(m.group(1)))
+
+
+_CELL_FORMULA = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f>([^<]*)</f>')
+
+
+def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
+    """Rewrite a worksheet's XML so each contiguous run of cells whose formula is exactly
+    ``pattern`` at its row becomes one shared formula. Other cells are left untouched."""
+    by_col = {col: (first, last, pattern) for col, first, last, pattern in specs}
+    rows: dict[str, list[int]] = {}
+    for m in _CELL_FORMULA.finditer(xml):
+        col, row = m.group(1), int(m.group(2))
+        spec = by_col.get(col)
+        if spec is None or not spec[0] <= row <= spec[1]:
+            continue
+        expected = escape(spec[2].replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
+        if _CHAR_REF.sub(_char, m.group(4)) == expected:
+            rows.setdefault(col, []).append(row)
+    masters: dict[tuple[str, int], tuple[int, int]] = {}
+    members: dict[tuple[str, int], int] = {}
+    si = 0
+    for col, found in rows.items():
+        found.sort()
+        start = prev = found[0]
+        for r in found[1:] + [None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            if prev > start:  # a run of one cell stays an ordinary formula
+                masters[(col, start)] = (si, prev)
+                for x in range(start + 1, prev + 1):
+                    members[(col, x)] = si
+                si += 1
+            if r is not None:
+                start = prev = r
+    if not masters:
+        return xml
+
+    def rewrite(m: re.Match) -> str:
+        key = (m.group(1), int(m.group(2)))
+        head = f'<c r="{m.group(1)}{m.group(2)}"{m.group(3)}>'
+        if key in masters:
+            k, end = masters[key]
+            return f'{head}<f t="shared" ref="{key[0]}{key[1]}:{key[0]}{end}" si="{k}">{m.group(4)}</f>'
+        if key in members:
+            return f'{head}<f t="shared" si="{members[key]}"/>'
+        return m.group(0)
+
+    return _CELL_FORMULA.sub(rewrite, xml)
+
+
+def _parts(wb) -> dict[str, list[tuple[str, int, int, str]]]:
+    """Registered formula columns by worksheet part name (valid once ``wb`` was saved)."""
+    by_part: dict[str, list[tuple[str, int, int, str]]] = {}
+    for title, col, first, last, pattern in getattr(wb, _REGISTRY_ATTR, None) or ():
+        if title not in wb.sheetnames:
+            continue
+        part = (getattr(wb[title], "path", "") or "").lstrip("/")
+        if part:
+            by_part.setdefault(part, []).append((col, first, last, pattern))
+    return by_part
+
+
+def share_formulas_in_package(wb, data: bytes) -> bytes:
+    """The package ``data`` just saved from ``wb``, with its filled-down formula columns shared."""
+    by_part = _parts(wb)
+    if not by_part:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename in by_part:
+                part = share_formulas(part.decode("utf-8"), by_part[info.filename]).encode("utf-8")
+            dst.writestr(info, part)
+    return out.getvalue()
+
+
+def _share_in_package(wb, path: Path) -> None:
+    if _parts(wb):
+        path.write_bytes(share_formulas_in_package(wb, path.read_bytes()))
 
 
 def _umask() -> int:
@@ -21,6 +134,7 @@ def save_atomic(wb, path) -> Path:
     os.close(fd)
     try:
         wb.save(tmp)
+        _share_in_package(wb, Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:

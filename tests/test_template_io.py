@@ -1,0 +1,65 @@
+"""Saved workbooks store filled-down formula columns as shared formulas, readable everywhere."""
+
+import zipfile
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from xl_jixiao import layout as L
+from xl_jixiao.template import build_template, write_template
+from xl_jixiao.template.build import col, first_data_row, last_data_row
+from xl_jixiao.template.io import share_formulas
+
+
+def test_share_formulas_rewrites_only_matching_contiguous_runs():
+    cells = "".join(f'<c r="L{r}" s="2"><f>A{r}&amp;B{r}</f><v></v></c>' for r in range(3, 7))
+    cells += '<c r="L7" s="2"><f>SUM(A1:A2)</f><v></v></c>'  # changed by hand: stays as it is
+    cells += '<c r="L8" s="2"><f>A8&amp;B8</f><v></v></c>'  # a run of one: ordinary formula
+    xml = share_formulas(cells, [("L", 3, 100, "=A#R#&B#R#")])
+    assert '<c r="L3" s="2"><f t="shared" ref="L3:L6" si="0">A3&amp;B3</f>' in xml
+    for r in (4, 5, 6):
+        assert f'<c r="L{r}" s="2"><f t="shared" si="0"/>' in xml
+    assert '<f>SUM(A1:A2)</f>' in xml and '<f>A8&amp;B8</f>' in xml
+
+
+def test_template_formula_columns_are_shared_and_read_back_in_full(tmp_path):
+    path = write_template(tmp_path / "t.xlsx")
+    with zipfile.ZipFile(path) as z:
+        part = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and
+                    'ref="L3:L5002"' in z.read(n).decode("utf-8"))
+        xml = z.read(part).decode("utf-8")
+    assert xml.count('t="shared"') >= 2 * L.MAX_INDICATOR_ROWS
+    assert len(xml) < 2_000_000  # a 5,000-row formula column no longer costs megabytes
+
+    fresh = build_template()[L.SHEET_INDICATORS]
+    ws = openpyxl.load_workbook(path)[L.SHEET_INDICATORS]
+    last = last_data_row(L.INDICATORS)
+    for key in ("display", "check"):
+        c = col(L.INDICATORS, key)
+        for r in (first_data_row(L.INDICATORS), 77, last):
+            assert ws[f"{c}{r}"].value == fresh[f"{c}{r}"].value
+    # value readers see an empty (not yet calculated) cell, as before
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_INDICATORS).to_python()
+    assert len(rows) <= 2
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_calculates_shared_formulas(tmp_path, soffice):
+    import subprocess
+
+    from xl_jixiao.model import Funding, Indicator, Project, Submission
+    from xl_jixiao.template import write_submission
+
+    inds = [Indicator(level1="产出指标", level2="数量指标", name=f"培训{i}", op="≥", value=str(i + 1), unit="次")
+            for i in range(3)]
+    sub = Submission(unit_name="测试单位", budget_year=2025, projects=[
+        Project(name="甲项目", implementer="测试单位", annual_goal="开展培训", indicators=inds,
+                funding=Funding(total=10, fiscal=10))])
+    src = write_submission(sub, tmp_path / "in.xlsx")
+    out = tmp_path / "out"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180)
+    ws = openpyxl.load_workbook(out / "in.xlsx", data_only=True)[L.SHEET_INDICATORS]
+    disp = col(L.INDICATORS, "display")
+    assert [ws[f"{disp}{r}"].value for r in (3, 4, 5)] == ["≥1次", "≥2次", "≥3次"]
