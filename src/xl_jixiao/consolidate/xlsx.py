@@ -27,6 +27,8 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from openpyxl.utils import get_column_letter
+
 # ------------------------------------------------------------------ styles
 # Index into cellXfs written by _styles_xml(); keep in sync.
 S_DEFAULT = 0
@@ -159,11 +161,7 @@ _ZEROS = (0,) * 16384
 
 def col_letter(n: int) -> str:
     """1 → A, 27 → AA."""
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+    return get_column_letter(n)
 
 
 def quote_sheet(name: str) -> str:

@@ -20,6 +20,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
 NONCOMMERCIAL = "noncommercial"
@@ -111,11 +113,8 @@ def book_from_file(path: str | os.PathLike, client: str = "VBA"):
 # ---------------------------------------------------------------- replaying actions
 
 def col_letter(index: int) -> str:
-    s = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    """1-based column index → Excel letters."""
+    return get_column_letter(index)
 
 
 def address(row: int, col: int) -> str:

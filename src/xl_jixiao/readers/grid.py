@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import CellRef
 
@@ -109,12 +111,7 @@ class Grid:
 # ------------------------------------------------------------------ helpers
 def col_letter(col: int) -> str:
     """0-based column index → Excel letters."""
-    n = col + 1
-    s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    return get_column_letter(col + 1)
 
 
 def a1(row: int, col: int) -> str:

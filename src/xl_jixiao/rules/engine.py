@@ -13,7 +13,7 @@ from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
 from xl_jixiao.model import CellRef, Finding, Indicator, Project, Severity, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
-from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, get_scheme
+from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
 
 SUPPRESS_RE = re.compile(r"忽略\s*[:：]\s*((?:JX\d{3}[\s,，、;；/]*)+)", re.IGNORECASE)
 
@@ -119,10 +119,10 @@ class Context:
         pairs = [(i.level1, i.level2) for i in (self.sub.dept.indicators if self.sub.dept else [])]
         if not pairs:
             return self.scheme
-        best, best_score = self.scheme, _fit(self.scheme, pairs)
+        best, best_score = self.scheme, fit_score(self.scheme, pairs)
         for s in all_schemes().values():
             if s.kind == "dept":
-                score = _fit(s, pairs)
+                score = fit_score(s, pairs)
                 if score > best_score:
                     best, best_score = s, score
         return best
@@ -162,19 +162,6 @@ class Context:
         if ref is None:
             return CellRef(file=self.file, sheet=layout.SHEET_UNIT)
         return ref
-
-
-def _fit(s: Scheme, pairs) -> int:
-    score = 0
-    for l1, l2 in pairs:
-        m1 = s.match_level1(l1)
-        if m1 is None:
-            score -= 2
-            continue
-        score += 1
-        if l2 and s.match_level2(m1.canonical, l2) is not None:
-            score += 1
-    return score
 
 
 def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | None, str | None, str | None]:

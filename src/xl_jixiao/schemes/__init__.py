@@ -266,6 +266,20 @@ def get_scheme(scheme_id: str | None, default: str = "2021") -> Scheme:
     raise KeyError(f"未知的指标体系：{scheme_id}（可用：{'、'.join(schemes)}）")
 
 
+def fit_score(scheme: Scheme, pairs: Iterable[tuple[object, object]]) -> int:
+    """How well (一级, 二级) pairs fit ``scheme``: +1 a known 一级, +1 its 二级 under it, −2 an unknown 一级."""
+    score = 0
+    for l1, l2 in pairs:
+        m1 = scheme.match_level1(l1)
+        if m1 is None:
+            score -= 2
+            continue
+        score += 1
+        if l2 and scheme.match_level2(m1.canonical, l2) is not None:
+            score += 1
+    return score
+
+
 def detect_scheme(pairs: Iterable[tuple[object, object]], kind: str = "project") -> Scheme:
     """Pick the scheme of ``kind`` under which the (一级, 二级) pairs fit best.
 
@@ -276,15 +290,7 @@ def detect_scheme(pairs: Iterable[tuple[object, object]], kind: str = "project")
     candidates = [s for s in all_schemes().values() if s.kind == kind] or list(all_schemes().values())
     best, best_score = None, None
     for s in candidates:
-        score = 0
-        for l1, l2 in pairs:
-            m1 = s.match_level1(l1)
-            if m1 is None:
-                score -= 2
-                continue
-            score += 1
-            if l2 and s.match_level2(m1.canonical, l2) is not None:
-                score += 1
+        score = fit_score(s, pairs)
         if best_score is None or score > best_score or (score == best_score and s.id == "2021"):
             best, best_score = s, score
     assert best is not None
