@@ -47,3 +47,13 @@ def test_finding_json_and_severity():
     assert Severity.parse("提示") is Severity.INFO
     with pytest.raises(ValueError):
         Severity.parse("fatal")
+
+
+def test_cell_references():
+    from xl_jixiao.cellref import a1, column_letter
+
+    assert [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703, 16384)] == \
+        ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+    assert a1(12, 7) == "G12"
+    with pytest.raises(ValueError):
+        column_letter(0)

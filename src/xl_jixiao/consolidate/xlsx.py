@@ -27,7 +27,7 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
+from xl_jixiao.cellref import column_letter
 
 # ------------------------------------------------------------------ styles
 # Index into cellXfs written by _styles_xml(); keep in sync.
@@ -161,7 +161,7 @@ _ZEROS = (0,) * 16384
 
 def col_letter(n: int) -> str:
     """1 → A, 27 → AA."""
-    return get_column_letter(n)
+    return column_letter(n)
 
 
 def quote_sheet(name: str) -> str:

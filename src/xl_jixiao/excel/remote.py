@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
+from xl_jixiao.cellref import column_letter
 
 
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
@@ -114,7 +114,7 @@ def book_from_file(path: str | os.PathLike, client: str = "VBA"):
 
 def col_letter(index: int) -> str:
     """1-based column index → Excel letters."""
-    return get_column_letter(index)
+    return column_letter(index)
 
 
 def address(row: int, col: int) -> str:

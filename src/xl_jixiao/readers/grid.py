@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
+from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import CellRef
 
@@ -111,7 +110,7 @@ class Grid:
 # ------------------------------------------------------------------ helpers
 def col_letter(col: int) -> str:
     """0-based column index → Excel letters."""
-    return get_column_letter(col + 1)
+    return column_letter(col + 1)
 
 
 def a1(row: int, col: int) -> str:

@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from openpyxl.utils import get_column_letter
-
+from xl_jixiao.cellref import column_letter
 from xl_jixiao import layout
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
@@ -34,7 +33,7 @@ TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
 
 def col_letter(index: int) -> str:
     """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    return get_column_letter(index + 1)
+    return column_letter(index + 1)
 
 
 def a1(row: int, col: int) -> str:
