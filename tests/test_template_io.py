@@ -63,3 +63,14 @@ def test_libreoffice_calculates_shared_formulas(tmp_path, soffice):
     ws = openpyxl.load_workbook(out / "in.xlsx", data_only=True)[L.SHEET_INDICATORS]
     disp = col(L.INDICATORS, "display")
     assert [ws[f"{disp}{r}"].value for r in (3, 4, 5)] == ["≥1次", "≥2次", "≥3次"]
+
+
+def test_user_workbooks_open_without_library_warnings(tmp_path, capfd):
+    """A blank template (formula print areas) is checked and annotated without openpyxl's warnings."""
+    from xl_jixiao.cli import main
+
+    src = write_template(tmp_path / "空白模板.xlsx")
+    assert main(["check", str(src), "--annotate", str(tmp_path / "标注.xlsx")]) == 1  # 单位名称 etc. are empty
+    err = capfd.readouterr().err
+    assert "UserWarning" not in err and "Print area" not in err
+    assert (tmp_path / "标注.xlsx").exists()

@@ -178,12 +178,12 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     hyperlink to its cell and the rule's explanation.  The source is never
     modified; the copy is written atomically.
     """
-    import openpyxl
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from xl_jixiao.rules.registry import get_rule
+    from xl_jixiao.template.io import load_workbook_quietly
 
     src = Path(src_path)
     out = Path(out_path)
@@ -194,7 +194,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         out = out.with_suffix(src.suffix.lower())
     try:
-        wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+        wb = load_workbook_quietly(src, keep_vba=src.suffix.lower() == ".xlsm")
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for bad files
         raise UserError(f"无法打开工作簿 {src}：{exc}") from exc
     findings = list(findings)

@@ -44,7 +44,7 @@ def run(args) -> int:
             src = Path(args.source)
             if not src.is_file():
                 raise UserError(f"找不到工作簿：{src}")
-            from openpyxl import load_workbook
+            from xl_jixiao.template.io import load_workbook_quietly as load_workbook
 
             workbook = load_workbook(src)
         elif out.suffix.lower() == ".xlsm" and (args.scheme or args.year or args.money_unit):

@@ -58,7 +58,7 @@ def _json_value(v: object) -> object:
 
 def sheets_from_file(path: str | os.PathLike) -> list[tuple[str, list[list[object]]]]:
     """Every worksheet's values from A1, as Excel would report them (cached formula results)."""
-    from openpyxl import load_workbook
+    from xl_jixiao.template.io import load_workbook_quietly as load_workbook
 
     wb = load_workbook(path, data_only=True, read_only=False)
     out = []

@@ -153,10 +153,10 @@ def _plain(d: Decimal) -> str:
 # ------------------------------------------------------------------ workbooks
 def grids_from_xlsx(path: str | Path) -> list[Grid]:
     """One grid per worksheet, merged ranges expanded, numbers shown as formatted."""
-    import openpyxl
+    from xl_jixiao.template.io import load_workbook_quietly
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        wb = load_workbook_quietly(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure is reported with the file name
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []

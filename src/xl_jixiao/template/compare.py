@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl import load_workbook
+from xl_jixiao.template.io import load_workbook_quietly as load_workbook
 
 
 def workbook_content(path) -> dict:

@@ -120,6 +120,18 @@ def _share_in_package(wb, path: Path) -> None:
         path.write_bytes(share_formulas_in_package(wb, path.read_bytes()))
 
 
+def load_workbook_quietly(path, **kwargs):
+    """``openpyxl.load_workbook`` without its warnings about features it does not keep
+    (a formula print area, data-validation extensions): users should not see library noise."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return load_workbook(path, **kwargs)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
