@@ -77,3 +77,11 @@ def test_fmt():
 @given(st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.decimals(allow_nan=False, allow_infinity=False)))
 def test_parse_amount_never_raises(raw):
     assert isinstance(parse_amount(raw), Amount)
+
+
+@pytest.mark.parametrize("d, text", [(Decimal("95"), "95"), (Decimal("0.50"), "0.5"), (Decimal("1E+2"), "100"),
+                                     (Decimal("1972000.00"), "1972000"), (Decimal("-0.0"), "0"), (Decimal("0.000"), "0")])
+def test_plain_number(d, text):
+    from xl_jixiao.money import plain_number
+
+    assert plain_number(d) == text

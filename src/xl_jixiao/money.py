@@ -147,6 +147,16 @@ def tolerance(values: list[Decimal | None] | tuple[Decimal | None, ...], floor: 
     return tol
 
 
+def plain_number(d: Decimal) -> str:
+    """A Decimal as the digits a person writes: ``95``, ``0.5``, ``1972000`` (no exponent, no trailing zeros)."""
+    if not d.is_finite():
+        return str(d)
+    t = format(d, "f")
+    if "." in t:
+        t = t.rstrip("0").rstrip(".")
+    return "0" if t in ("", "-0") else t
+
+
 def fmt(amount: Decimal | None, places: int = 2) -> str:
     """Format an amount for messages: thousands separators, fixed decimals."""
     if amount is None:

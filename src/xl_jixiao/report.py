@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -153,22 +151,6 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def write_atomic(wb, out: Path) -> None:
-    """Save an openpyxl workbook to a temporary file beside ``out``, then move it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=out.suffix)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     """Write a copy of ``src_path`` to ``out_path`` with offending cells filled and a 校验结果 sheet.
 
@@ -183,7 +165,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from xl_jixiao.rules.registry import get_rule
-    from xl_jixiao.template.io import load_workbook_quietly
+    from xl_jixiao.template.io import load_workbook_quietly, save_atomic
 
     src = Path(src_path)
     out = Path(out_path)
@@ -268,5 +250,5 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
-    write_atomic(wb, out)
+    save_atomic(wb, out)
     return out

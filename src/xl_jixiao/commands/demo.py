@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,11 +30,9 @@ class DemoContext:
     @staticmethod
     def write_text(path: Path, text: str) -> None:
         """Write a text file atomically."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        from xl_jixiao.template.io import write_text_atomic
+
+        write_text_atomic(path, text)
 
 
 def steps():

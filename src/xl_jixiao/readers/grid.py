@@ -30,6 +30,7 @@ from pathlib import Path
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import CellRef
+from xl_jixiao.money import float_to_decimal, plain_number
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 XLS_SUFFIXES = (".xls",)
@@ -120,18 +121,12 @@ def a1(row: int, col: int) -> str:
 
 def number_text(value: object, number_format: str | None = None) -> str:
     """A typed cell value as the text a person sees (no binary float noise)."""
-    from xl_jixiao.money import float_to_decimal
-
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, _dt.datetime):
-        if value.hour or value.minute or value.second:
-            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-        return f"{value.year}年{value.month}月{value.day}日"
     if isinstance(value, _dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return date_text(value)
     if isinstance(value, (int, float, Decimal)):
         try:
             d = value if isinstance(value, Decimal) else (Decimal(value) if isinstance(value, int) else float_to_decimal(value))
@@ -139,15 +134,17 @@ def number_text(value: object, number_format: str | None = None) -> str:
             return str(value)
         if number_format and "%" in number_format:
             d = d * 100
-            return _plain(d) + "%"
-        return _plain(d)
+            return plain_number(d) + "%"
+        return plain_number(d)
     return str(value)
 
 
-def _plain(d: Decimal) -> str:
-    if d == d.to_integral():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
+def date_text(value: _dt.date) -> str:
+    """A date (or date-time) cell as written in Chinese forms: ``2024年12月31日`` [``HH:MM``]."""
+    text = f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.datetime) and (value.hour or value.minute or value.second):
+        text += f" {value:%H:%M}"
+    return text
 
 
 # ------------------------------------------------------------------ workbooks

@@ -15,12 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from xl_jixiao.cellref import column_letter
 from xl_jixiao import layout
+from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
-from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount
+from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
+from xl_jixiao.readers.grid import date_text
 
 Sheets = dict[str, list[list[object]]]
 Origins = dict[str, tuple[int, int]]
@@ -63,29 +64,15 @@ def cell_text(value: object) -> str | None:
             d = float_to_decimal(value)
         except ValueError:
             return None
-        return _decimal_text(d)
+        return plain_number(d)
     if isinstance(value, (int, Decimal)):
-        return _decimal_text(Decimal(value))
-    if isinstance(value, _dt.datetime):
-        if value.hour or value.minute or value.second:
-            return f"{value.year}年{value.month}月{value.day}日 {value.hour:02d}:{value.minute:02d}"
-        return f"{value.year}年{value.month}月{value.day}日"
+        return plain_number(Decimal(value))
     if isinstance(value, _dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return date_text(value)
     if isinstance(value, _dt.timedelta):
         return str(value)
     t = str(value).strip()
     return t or None
-
-
-def _decimal_text(d: Decimal) -> str:
-    """``Decimal`` as plain digits: ``95``, ``0.5``, never an exponent."""
-    if not d.is_finite():
-        return str(d)
-    t = format(d, "f")
-    if "." in t:
-        t = t.rstrip("0").rstrip(".")
-    return t or "0"
 
 
 _LABEL_NOISE = re.compile(r"[\s\u3000*＊]+")
@@ -541,7 +528,7 @@ def _fraction_plan(p: Project, raws: list[object]) -> None:
     for pt in numeric:
         v = (pt.percent * 100).normalize()
         pt.percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
-        pt.raw = f"{_decimal_text(pt.percent)}%"  # as the cell displays it
+        pt.raw = f"{plain_number(pt.percent)}%"  # as the cell displays it
 
 
 def parse_year(raw: object) -> int | None:

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from xl_jixiao.money import convert
+from xl_jixiao.money import convert, plain_number
 
 MONEY_UNITS = ("万元", "元")
 PERCENT = "%"
@@ -170,9 +170,4 @@ def fmt_number(n: Decimal | None) -> str:
     """A number as written digits (``95``, ``0.5``, ``1972000``), never with an exponent."""
     if n is None:
         return ""
-    if not n.is_finite():
-        return str(n)
-    t = format(n, "f")
-    if "." in t:
-        t = t.rstrip("0").rstrip(".")
-    return t or "0"
+    return plain_number(n)
