@@ -236,7 +236,7 @@ def consolidate(paths: PathArg | Iterable[PathArg], output: PathArg | None = Non
     """
     from xl_jixiao.consolidate.engine import consolidate as run
 
-    cfg = _config(config)
+    cfg = None if config is None else _config(config)  # the defaults: as the command line does
     res: Result
     if output is None:
         with tempfile.TemporaryDirectory(prefix="xl-jixiao-") as tmp:

@@ -12,13 +12,13 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
     PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
 )
-from xl_jixiao.model import Finding
 from xl_jixiao.consolidate.xlsx import (
     EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
     S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, col_letter, compress_rows, quote_sheet, row,
@@ -49,6 +49,9 @@ FILE_COLUMNS = [
     Column("单位名称", 24), Column("大小（字节）", 12, S_INT), Column("修改时间", 19), Column("来源", 10),
     Column("SHA-256", 20),
 ]
+
+if TYPE_CHECKING:
+    from xl_jixiao.model import Finding
 
 TOP_UNITS_IN_CHART = 30
 
