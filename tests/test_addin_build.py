@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
-
-import struct
 
 import olefile
 import pytest
@@ -145,7 +144,7 @@ def test_olevba_reads_back_every_module_exactly(built, kind):
 def _wrappers(code: str) -> dict[str, list[tuple[str, bool]]]:
     """VBA function name → [(argument, optional)] of every Public Function in ``code``."""
     out = {}
-    for name, params in re.findall(r"^Public Function (\w+)\(([^)]*)\)", code, re.M):
+    for name, params in re.findall(r"^Public Function (\w+)\(([^)]*)\)", code, re.MULTILINE):
         args = []
         for p in filter(None, (x.strip() for x in params.split(","))):
             args.append((p.split()[-1], p.startswith("Optional ")))
@@ -213,7 +212,8 @@ def test_olevba_finds_no_obfuscation(built, kind):
 
 
 def test_olevba_command_line(built):
-    out = subprocess.run(["olevba", "--code", str(built["xlsm"])], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(["olevba", "--code", str(built["xlsm"])], capture_output=True, text=True, timeout=120,
+                         check=False)
     for m in addin.load_sources().modules:
         assert f"VBA MACRO {m.name}.bas" in out.stdout
     assert 'RunPython "import xl_jixiao.excel.macros as m; m.validate()"' in out.stdout

@@ -58,21 +58,21 @@ def test_every_callback_exists_with_the_ribbon_signature():
     code = "\n".join(m.code for m in sources.modules)
     for b in _ribbon().findall(f".//{NS}button"):
         name = b.get("onAction")
-        assert re.search(rf"^\s*Public Sub {name}\(control As IRibbonControl\)\s*$", code, re.M), name
+        assert re.search(rf"^\s*Public Sub {name}\(control As IRibbonControl\)\s*$", code, re.MULTILINE), name
         assert name in sources.callbacks()
 
 
 def test_callbacks_only_call_runpython():
     sources = load_sources(VBA)
     ribbon = next(m for m in sources.modules if m.name == "JixiaoButtons")
-    bodies = re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)\n(.*?)\nEnd Sub", ribbon.code, re.S)
+    bodies = re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)\n(.*?)\nEnd Sub", ribbon.code, re.DOTALL)
     assert len(bodies) == 5
     for name, body in bodies:
         lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
         assert len(lines) == 1, name
         m = re.fullmatch(r'RunPython "import xl_jixiao\.excel\.macros as m; m\.(\w+)\(\)"', lines[0])
         assert m, lines[0]
-        import xl_jixiao.excel.macros as macros
+        from xl_jixiao.excel import macros
 
         assert callable(getattr(macros, m.group(1)))
 
@@ -84,7 +84,7 @@ def test_module_sources_hold_literal_chinese_in_the_project_code_page():
         text = path.read_bytes().decode("utf-8")
         text.encode(f"cp{CODEPAGE}")  # stored as GBK (code page 936) in the project
         # No strings assembled from code points: olevba reads those as obfuscation.
-        assert not re.search(r"\bChrW?\$?\s*\(|&H[0-9A-F]{2}", text, re.I), path.name
+        assert not re.search(r"\bChrW?\$?\s*\(|&H[0-9A-F]{2}", text, re.IGNORECASE), path.name
         if path.suffix == ".bas":
             assert text.startswith(f'Attribute VB_Name = "{path.stem}"')
     bridge = (VBA / "JixiaoXlwings.bas").read_text("utf-8")
@@ -102,7 +102,7 @@ def test_bridge_reaches_xlwings_late_bound_through_existing_procedures():
     for module, proc in targets:
         text = (addin_src / f"{module}.bas").read_text("utf-8", errors="replace")
         assert "Option Private Module" not in text
-        assert re.search(rf"^(Public )?Function {proc}\(", text, re.M), (module, proc)
+        assert re.search(rf"^(Public )?Function {proc}\(", text, re.MULTILINE), (module, proc)
     assert 'Const XLWINGS As String = "\'xlwings.xlam\'!"' in bridge
 
 

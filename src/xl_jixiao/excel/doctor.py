@@ -95,7 +95,7 @@ def read_config(path: Path, encoding: str = "utf-8") -> dict[str, str]:
     if not path.is_file():
         return {}
     text = path.read_bytes().decode(encoding, errors="replace")
-    out = {}
+    out: dict[str, str] = {}
     for line in text.splitlines():
         m = _LINE.match(line)
         if m:
@@ -182,10 +182,10 @@ def _check_xlwings_addin(env: Environment, version: str | None) -> Check:
 
 def _registry_addins() -> list[str]:
     """Add-ins Excel loads at start-up (Windows registry, every installed Office version)."""
-    try:
-        import winreg
-    except ImportError:
+    if sys.platform != "win32":
         return []
+    import winreg
+
     found = []
     try:
         office = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Office")
@@ -223,7 +223,7 @@ def _check_our_addin(env: Environment) -> Check:
     for p in places:
         if p.is_file():
             return Check(OK, f"{ADDIN_NAME} 已放入 Excel 的加载项文件夹", str(p))
-    if any(ADDIN_NAME in v for v in (_registry_addins() if sys.platform.startswith("win") else [])):
+    if any(ADDIN_NAME in v for v in _registry_addins()):
         return Check(OK, f"{ADDIN_NAME} 已在 Excel 中勾选")
     return Check(INFO, f"没有找到 {ADDIN_NAME}",
                  "只用宏模板（.xlsm）的单位不需要它；汇总人员要对任何工作簿使用按钮和 JX_ 函数时才需要。",
@@ -233,7 +233,7 @@ def _check_our_addin(env: Environment) -> Check:
 def _run_interpreter(python: str) -> tuple[bool, str]:
     code = "import xl_jixiao, xlwings; print(xl_jixiao.__version__, xlwings.__version__)"
     try:
-        res = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
+        res = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         return False, str(exc)
     if res.returncode != 0:

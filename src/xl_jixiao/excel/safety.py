@@ -36,12 +36,11 @@ def drop_workbook_paths(book=None) -> list[str]:
     from xl_jixiao.excel.live import book_folder, book_path
 
     folder = book_folder(book) if book is not None else None
-    zipped = Path(book_path(book)).with_suffix(".zip") if folder is not None else None
+    unsafe = [folder, Path(book_path(book)).with_suffix(".zip")] if folder is not None else []
     removed = []
     kept = []
     for entry in sys.path:
-        if not isinstance(entry, str) or entry in _RELATIVE or (
-                folder is not None and (_same(entry, folder) or _same(entry, zipped))):
+        if not isinstance(entry, str) or entry in _RELATIVE or any(_same(entry, u) for u in unsafe):
             removed.append(entry)
         else:
             kept.append(entry)
