@@ -96,6 +96,9 @@ def test_vba_project_streams(built):
     major, minor = struct.unpack_from("<IH", dir_stream, at + 6)
     # Excel stores a large build-dependent major number (files saved by Excel: 1.6e9-1.8e9), not 1.0.
     assert 1_600_000_000 <= major < 1_800_000_000 and 2 <= minor <= 8
+    # xlwings is reached late-bound (Application.Run): no reference to its project, only OLE Automation and Office.
+    assert b"xlwings.xlam" not in dir_stream.lower()
+    assert b"stdole" in dir_stream and b"Office" in dir_stream
     project = ole.openstream("PROJECT").read().decode("gbk")
     assert 'Name="JixiaoTemplate"' in project
     assert "Module=JixiaoButtons" in project and "Document=ThisWorkbook/&H00000000" in project
