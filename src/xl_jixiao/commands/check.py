@@ -13,10 +13,11 @@ DESCRIPTION = (
     "退出码：0 = 没有错误，1 = 发现错误，2 = 有文件无法使用（原因会写明文件名）。"
 )
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+INPUT_SUFFIXES = WORKBOOK_SUFFIXES + (".pdf",)  # published forms are read by the form importer
 
 
 def register(p) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿或文件夹（文件夹中的 .xlsx/.xlsm/.xls 都会校验）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、PDF 或文件夹（文件夹中的 .xlsx/.xlsm/.xls/.pdf 都会校验）")
     p.add_argument("--format", choices=("text", "json"), default="text", help="报告格式：text（默认）或 json")
     p.add_argument("-o", "--output", metavar="OUT", help="把报告写入文件（默认输出到屏幕）")
     p.add_argument("--config", metavar="F", help="配置文件（TOML，见内置 default_config.toml）")
@@ -37,10 +38,10 @@ def expand_inputs(items: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in INPUT_SUFFIXES
                            and not x.name.startswith(("~$", ".")) and "_校验标注" not in x.stem)
             if not found:
-                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）"))
+                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）或 PDF"))
             files.extend(found)
         elif p.exists():
             files.append(p)

@@ -93,11 +93,13 @@ def read_file(path: str, display: str) -> FileRecord:
 
     try:
         from xl_jixiao.readers import is_template, load_sheets, submission_from_sheets
+        from xl_jixiao.readers.grid import PDF_SUFFIXES
 
-        sheets = load_sheets(path)
-        if not any(v not in (None, "") for rows in sheets.values() for r in rows for v in r):
+        pdf = Path(path).suffix.lower() in PDF_SUFFIXES  # a PDF is never a template: straight to the importer
+        sheets = {} if pdf else load_sheets(path)
+        if not pdf and not any(v not in (None, "") for rows in sheets.values() for r in rows for v in r):
             raise ReadError("工作簿是空的（没有任何内容）", path)
-        if is_template(sheets):
+        if not pdf and is_template(sheets):
             sub = submission_from_sheets(sheets, file=path)
             outcome = OK
         else:
@@ -108,7 +110,8 @@ def read_file(path: str, display: str) -> FileRecord:
             try:
                 sub = legacy(path)
             except ReadError as exc:
-                raise ReadError("不是绩效目标模板工作簿，按旧表导入也失败：" + exc.reason, path) from exc
+                raise ReadError(exc.reason if pdf else "不是绩效目标模板工作簿，按旧表导入也失败：" + exc.reason,
+                                path) from exc
             outcome = LEGACY
         del sheets
     except ReadError as exc:
@@ -211,8 +214,12 @@ def probe(path: str) -> str | None:
         return f"无法打开文件：{exc.strerror or exc}"
     if size == 0:
         return "空文件（0 字节）"
+    from xl_jixiao.readers.grid import PDF_SUFFIXES
+
+    if suffix in PDF_SUFFIXES:
+        return None  # the PDF reader says precisely why a PDF cannot be read
     if suffix not in WORKBOOK_SUFFIXES:
-        return f"不支持的文件类型「{suffix or '无扩展名'}」（只汇总 .xlsx、.xlsm、.xls 工作簿）"
+        return f"不支持的文件类型「{suffix or '无扩展名'}」（只汇总 .xlsx、.xlsm、.xls 工作簿和 PDF）"
     if head.startswith(CFB_MAGIC):
         if _is_encrypted(path):
             return "工作簿设有打开密码（已加密），无法读取：请去掉密码后再提交"
