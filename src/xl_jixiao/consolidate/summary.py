@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
@@ -21,7 +22,7 @@ from xl_jixiao.consolidate.records import (
 )
 from xl_jixiao.consolidate.xlsx import (
     EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
-    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, col_letter, compress_rows, quote_sheet, row,
+    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, compress_rows, quote_sheet, row,
     split_fragment,
 )
 
@@ -316,7 +317,7 @@ class SummaryWriter:
         first = 2
 
         def total(col: int, value):
-            letter = col_letter(col)
+            letter = column_letter(col)
             if last < first:
                 return value
             return Formula(f"SUM({letter}{first}:{letter}{last})", value)
