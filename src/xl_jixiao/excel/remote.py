@@ -28,7 +28,6 @@ from pathlib import Path
 from xl_jixiao.cellref import a1, parse_a1
 from xl_jixiao.errors import UserError
 
-
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
 
 
