@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,11 +78,22 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform.startswith("linux") and "fork" in methods:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+def _supervisor(cfg: Config | None, jobs: int):
+    from xl_jixiao.config import default_config
+    from xl_jixiao.consolidate import worker
+    from xl_jixiao.consolidate.supervisor import Supervisor
+
+    worker.init_worker(cfg)
+    limits = (cfg or default_config()).limits
+    return Supervisor(worker.process, jobs, memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
+                      init=functools.partial(worker.init_worker, cfg),
+                      on_failure=lambda task, reason: ("result", *worker.failure(task, reason, cfg)))
+
+
+def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:
+    """One file read now, whatever the cache knows (in its own supervised process)."""
+    [got] = list(_supervisor(cfg, 1).map([task]))
+    return got[1], got[2]
 
 
 def _set_default_mode(tmp: str, out: Path) -> None:
@@ -180,19 +190,11 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
 
         n_jobs = max(1, min(jobs, len(tasks)))
         kept: list[bytes] = []
+        results: Iterator[tuple] = iter(())
         if tasks:
-            from xl_jixiao.consolidate import worker
-
-            worker.init_worker(cfg)
-        if not tasks:
-            results = iter(())
-        elif n_jobs > 1:
-            ctx = _pool_context()
-            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(cfg, True))
-            chunk = max(1, min(8, len(tasks) // (n_jobs * 8)))
-            results = pool.imap(worker.process, tasks, chunksize=chunk)
-        else:
-            results = map(worker.process, tasks)
+            # every file is parsed in a supervised reading process: one that dies or overruns costs that file
+            pool = _supervisor(cfg, n_jobs)
+            results = pool.map(tasks)
 
         bar = Progress(len(to_read), enabled=progress)
         done = 0
@@ -226,10 +228,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                     source = SOURCE_READ
                     cache.put(rec, blob)
             if rec is None or (keep_results and blob is None):  # damaged entry: read it now
-                from xl_jixiao.consolidate import worker
-
-                worker.init_worker(cfg)
-                blob, rec = worker.result_and_record((e.path, e.display, None))
+                blob, rec = _read_now((e.path, e.display, None), cfg)
                 source = SOURCE_READ
                 cache.put(rec, blob)
             if keep_results and blob is not None:
@@ -242,7 +241,6 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             del rec
         if pool is not None:
             pool.close()
-            pool.join()
             pool = None
         read_seconds = time.perf_counter() - start
         cross_findings = cross.findings(cfg)
@@ -259,7 +257,6 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     except BaseException:
         if pool is not None:
             pool.terminate()
-            pool.join()
         if writer is not None:
             writer.abort()
         cache.close()
