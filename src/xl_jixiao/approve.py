@@ -309,7 +309,10 @@ def write_approval(subs: Submission | list[Submission], path, region: str | None
     """Write the 批复表 workbook atomically; returns the path."""
     from xl_jixiao.template.io import save_atomic
 
+    from xl_jixiao.inbox import mark_workbook
+
     book = approval_workbook(subs, region)
+    mark_workbook(book.workbook, "approval")  # never counted as a unit when left in an inbox
     return save_atomic(book.workbook, path)
 
 
@@ -362,8 +365,8 @@ def _link_path(target: str, base: Path) -> Path:
 
     target = target.split("#", 1)[0]
     if target.startswith("file:"):
-        return Path(unquote(urlparse(target).path))
-    return (base / unquote(target)).resolve()
+        return Path(unquote(urlparse(target).path, errors="surrogateescape"))
+    return (base / unquote(target, errors="surrogateescape")).resolve()
 
 
 def results_from_summary(path: str | Path, config: Config | None = None) -> list[FileResult]:

@@ -105,7 +105,8 @@ def _setup_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+            # file names that are not valid UTF-8 are shown with their bytes escaped, never a crash
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):  # pragma: no cover - exotic streams
             pass
     _setup_logging()
@@ -121,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (UserError, XlJixiaoError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # disk full, read-only target, a link loop, no permission …
+        from xl_jixiao.inbox import os_error_text
+
+        print(f"错误：{os_error_text(exc)}", file=sys.stderr)
         return 2
 
 

@@ -142,18 +142,18 @@ class VocabularySection(_Section):
 
 
 class LimitsSection(_Section):
-    max_file_mb: int = Field(100, ge=1)
-    max_part_mb: int = Field(256, ge=1)
-    max_total_mb: int = Field(512, ge=1)
-    max_ratio: int = Field(200, ge=2)
-    max_parts: int = Field(10_000, ge=10)
-    max_rows: int = Field(1_048_576, ge=100)
-    max_columns: int = Field(1_024, ge=10)
-    max_cells: int = Field(5_000_000, ge=1000)
-    max_shared_strings: int = Field(2_000_000, ge=100)
-    max_string_kb: int = Field(1_024, ge=1)
-    worker_memory_mb: int = Field(2_048, ge=256)
-    worker_seconds: int = Field(300, ge=1)
+    max_file_mb: int = Field(default=100, ge=1)
+    max_part_mb: int = Field(default=256, ge=1)
+    max_total_mb: int = Field(default=512, ge=1)
+    max_ratio: int = Field(default=200, ge=2)
+    max_parts: int = Field(default=10_000, ge=10)
+    max_rows: int = Field(default=1_048_576, ge=100)
+    max_columns: int = Field(default=1_024, ge=10)
+    max_cells: int = Field(default=5_000_000, ge=1000)
+    max_shared_strings: int = Field(default=2_000_000, ge=100)
+    max_string_kb: int = Field(default=1_024, ge=1)
+    worker_memory_mb: int = Field(default=2_048, ge=256)
+    worker_seconds: int = Field(default=300, ge=1)
 
 
 class ConfigFile(_Section):

@@ -416,7 +416,135 @@ def _string_too_big(name: str, limits: Limits) -> None:
                     "疑似异常文件，未读取", name)
 
 
+
+
+# ------------------------------------------------------------------ outputs never overwrite inputs
+
+
+def own_output_kind(path: str | os.PathLike[str]) -> str | None:
+    """The kind of output of this tool ``path`` is (its marker), or ``None`` — never raises."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > MIB:
+                return None
+            m = _MARKER_RE.search(zf.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
+        return None
+    return m.group(1).decode() if m else None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def refuse_input_overwrite(output: str | os.PathLike[str], inputs, what: str = "输出文件") -> None:
+    """Raise :class:`~xl_jixiao.errors.UserError` when writing ``output`` would replace an input.
+
+    Refused: ``output`` is (or resolves to, through links or a hard link) one of
+    ``inputs``; or it is an existing file inside an input folder — a file that
+    would be read as an input — unless it is an earlier output of this tool
+    (recognised by its marker), which a rerun may replace.
+    """
+    from xl_jixiao.errors import UserError
+
+    out = os.path.realpath(os.fspath(output))
+    out_exists = os.path.lexists(os.fspath(output))
+    for item in inputs:
+        src = os.fspath(item)
+        if not os.path.lexists(src):
+            continue
+        if os.path.isdir(src):
+            root = os.path.realpath(src)
+            inside = os.path.normcase(out).startswith(os.path.normcase(root.rstrip(os.sep) + os.sep))
+            if inside and out_exists and not os.path.isdir(out) and own_output_kind(out) is None:
+                raise UserError(f"{what}不能写到 {shown(os.fspath(output))}：那里已有一个要读取的输入文件，"
+                                "写入会覆盖它。请换一个输出文件名或放到输入文件夹以外")
+        elif _same_file(src, os.fspath(output)):
+            raise UserError(f"{what}不能与输入文件相同（会覆盖输入）：{shown(os.fspath(output))}")
+
+
+# ------------------------------------------------------------------ stale temporaries
+
+TEMP_PREFIX = ".~xl-jixiao-"
+TEMP_SUFFIX = ".tmp"
+
+
+def hold_temporary(path: str) -> int | None:
+    """Mark the temporary ``path`` as in use by this process (an advisory lock held until the fd is closed)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: stale files are judged by age alone
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError:
+        return None
+
+
+def release_temporary(fd: int | None) -> None:
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def remove_stale_temporaries(folder: str | os.PathLike[str], older_than: float | None = None) -> int:
+    """Remove temporaries of this tool left in ``folder`` by a run that was killed; returns how many.
+
+    A temporary still held by a running process (its lock) is left alone; where
+    locks are not available, only files older than a day are removed.
+    """
+    import time
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None  # type: ignore[assignment]
+    cutoff = older_than if older_than is not None else time.time()
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            st = os.lstat(full)
+            if not stat.S_ISREG(st.st_mode) or st.st_mtime > cutoff:
+                continue
+            if fcntl is None:
+                if st.st_mtime > cutoff - 86400:
+                    continue
+                os.remove(full)
+                removed += 1
+                continue
+            fd = os.open(full, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a running process is writing it
+            finally:
+                os.close(fd)
+            os.remove(full)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 __all__ = [
     "MARKER_PROPERTY", "OUTPUT_KINDS", "Snapshot", "Inspection", "read_once", "inspect_package", "mark_workbook",
-    "custom_xml", "own_output_reason", "os_error_text", "special_file_reason", "shown", "CHANGED",
+    "custom_xml", "own_output_reason", "os_error_text", "special_file_reason", "shown", "CHANGED", "OwnOutput",
+    "own_output_kind", "refuse_input_overwrite", "remove_stale_temporaries", "hold_temporary", "release_temporary",
+    "TEMP_PREFIX", "TEMP_SUFFIX",
 ]

@@ -22,7 +22,7 @@ import os
 import time
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -152,12 +152,24 @@ class FileResult(BaseModel):
 
     # ------------------------------------------------------------ storage
     def to_bytes(self) -> bytes:
-        return zlib.compress(self.model_dump_json(exclude_defaults=False).encode("utf-8"), 3)
+        try:
+            text = self.model_dump_json(exclude_defaults=False)
+        except ValueError:  # a file name that is not valid UTF-8: its surrogate escapes kept as JSON escapes
+            import json
+
+            text = json.dumps(self.model_dump(mode="json", exclude_defaults=False), ensure_ascii=True)
+        return zlib.compress(text.encode("utf-8"), 3)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> FileResult:
         """A stored result; raises ``ValueError`` when it is damaged or of another format."""
-        res = cls.model_validate_json(zlib.decompress(blob))
+        raw = zlib.decompress(blob)
+        try:
+            res = cls.model_validate_json(raw)
+        except ValueError:
+            import json
+
+            res = cls.model_validate(json.loads(raw))
         if res.format != RESULT_FORMAT:
             raise ValueError("stored result has another format")
         return res
@@ -193,12 +205,11 @@ def unreadable_finding(reason: str, file: str, config: Config, *, sheet: str | N
 
 
 def failed_result(path: str, reason: str, config: Config | None = None, *, display: str | None = None,
-                  sheet: str | None = None, cell: str | None = None, **identity: object) -> FileResult:
+                  sheet: str | None = None, cell: str | None = None, **identity: Any) -> FileResult:
     """A result for a source that cannot be used: the reason and its JX504 finding."""
     config = config or default_config()
     findings = [unreadable_finding(reason, path, config, sheet=sheet, cell=cell)] if config.enabled("JX504") else []
-    return FileResult(path=path, display=display, outcome="failed", reason=reason,  # type: ignore[arg-type]
-                      findings=findings, **identity)
+    return FileResult(path=path, display=display, outcome="failed", reason=reason, findings=findings, **identity)
 
 
 def skipped_result(path: str, reason: str, *, display: str | None = None) -> FileResult:
@@ -243,7 +254,7 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     from xl_jixiao.inbox import OwnOutput, inspect_package, read_once
     from xl_jixiao.readers import read_source
 
-    identity: dict[str, object] = {}
+    identity: dict[str, Any] = {}
     try:
         # the bytes are read once: the hash, the checks and the parse all come from them
         snap = snapshot or read_once(path, config.limits)
@@ -254,7 +265,7 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
         inspection = inspect_package(snap.data, path, config.limits)
         if inspection.own_output:
             raise OwnOutput(inspection.own_output, path)
-        got = read_source(path, sha256=identity["sha256"], data=snap.data)  # type: ignore[arg-type]
+        got = read_source(path, sha256=identity["sha256"], data=snap.data)
     except OwnOutput as exc:
         res = skipped_result(path, exc.reason, display=display)
         return res.model_copy(update=identity)
@@ -263,7 +274,7 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
                              timings=Timings(read=time.perf_counter() - start), **identity)
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
+    except Exception as exc:
         log.debug("reading %s failed", path, exc_info=True)
         return failed_result(path, f"读取时出错（{type(exc).__name__}）：{str(exc)[:200]}", config,
                              display=display, timings=Timings(read=time.perf_counter() - start), **identity)
@@ -275,7 +286,7 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     return FileResult(path=path, display=display, outcome=got.reader, reason=reason,  # type: ignore[arg-type]
                       reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
                       timings=Timings(read=read_done - start, check=end - read_done, total=end - start),
-                      **identity)  # type: ignore[arg-type]
+                      **identity)
 
 
 def _read_live(source: LiveSource, config: Config, display: str | None, start: float) -> FileResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -156,6 +157,13 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
 def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     """Write a copy of ``src_path`` to ``out_path`` with offending cells filled and a 校验结果 sheet.
 
@@ -176,12 +184,14 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     out = Path(out_path)
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"只能为 .xlsx/.xlsm 工作簿生成标注副本：{src}")
-    if out.exists() and out.resolve() == src.resolve():
-        raise UserError(f"标注副本不能覆盖源文件：{out}")
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         out = out.with_suffix(src.suffix.lower())
+    if os.path.lexists(out) and _same_file(out, src):
+        raise UserError(f"标注副本不能覆盖源文件：{out}")
     try:
-        wb = load_workbook_quietly(src, keep_vba=src.suffix.lower() == ".xlsm")
+        # macros are kept only in an .xlsm copy: an .xlsx holding vbaProject.bin is refused by Excel
+        keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
+        wb = load_workbook_quietly(src, keep_vba=keep_vba)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for bad files
         raise UserError(f"无法打开工作簿 {src}：{exc}") from exc
     findings = list(findings)
@@ -255,5 +265,8 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
+    from xl_jixiao.inbox import mark_workbook
+
+    mark_workbook(wb, "annotated")  # never counted as a unit when left in an inbox
     save_atomic(wb, out)
     return out

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import combinations
 from dataclasses import dataclass, field
-
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from xl_jixiao.units import same_unit

@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint, warn
@@ -73,7 +72,7 @@ class Result:
 
 def default_jobs() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
 
@@ -133,13 +132,22 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         raise UserError(f"汇总表必须是 .xlsx 文件：{output}")
     if out.exists() and out.is_dir():
         raise UserError(f"输出路径是一个文件夹：{output}")
+    from xl_jixiao.inbox import (
+        TEMP_PREFIX,
+        hold_temporary,
+        refuse_input_overwrite,
+        release_temporary,
+        remove_stale_temporaries,
+    )
+
+    refuse_input_overwrite(output, inputs, "汇总表")
     cfg: Config | None = None  # None: the defaults, loaded only when something is read
     if isinstance(config, (str, os.PathLike)):
         if not Path(config).is_file():
             raise UserError(f"找不到配置文件：{config}")
         from xl_jixiao.config import load_config
 
-        cfg = load_config(config)  # fail early, in Chinese, on a bad configuration
+        cfg = load_config(os.fspath(config))  # fail early, in Chinese, on a bad configuration
     elif config is not None:
         cfg = config
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
@@ -155,12 +163,17 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
 
     cache = Cache(cache_file if use_cache else None, code_fingerprint(cfg), log=log)
 
+    remove_stale_temporaries(out.parent, older_than=time.time() - (time.perf_counter() - start))
+    tmp_name: str | None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
+        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=TEMP_PREFIX, suffix=".xlsx.tmp")
     except OSError as exc:
         cache.close()
-        raise UserError(f"无法在 {out.parent} 中写入汇总表：{exc.strerror or exc}") from exc
+        from xl_jixiao.inbox import os_error_text
+
+        raise UserError(f"无法在 {out.parent} 中写入汇总表：{os_error_text(OSError(exc.errno, exc.strerror))}") from exc
     os.close(fd)
+    held = hold_temporary(tmp_name)  # a later run sees this temporary is in use, not left behind
     writer = None
     pool = None
     try:
@@ -174,17 +187,13 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 plan.append(("skip",))
                 continue
             known = None
-            entry = cache.entry(e.path) if cache.enabled else None
-            if entry is not None and entry[3] == e.display:
-                size, mtime_ns, sha, _ = entry
-                try:
-                    st = os.stat(e.path)
-                except OSError:
-                    st = None
-                if st is not None and st.st_size == size and st.st_mtime_ns == mtime_ns:
-                    plan.append(("hit",))
-                    continue
-                known = sha
+            same = cache.unchanged(e.path, e.display) if cache.enabled else None
+            if same:
+                plan.append(("hit",))
+                continue
+            if same is False:
+                entry = cache.entry(e.path)
+                known = entry[2] if entry else None
             plan.append(("task",))
             tasks.append((e.path, e.display, known))
 
@@ -200,11 +209,11 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         done = 0
         for e, step in zip(entries, plan):
             if step[0] == "skip":
-                writer.add_skipped(e.path, e.display, e.skip_reason)
+                writer.add_skipped(e.path, e.display, e.skip_reason or "")
                 if keep_results:
                     from xl_jixiao.pipeline import skipped_result
 
-                    kept.append(skipped_result(e.path, e.skip_reason, display=e.display).to_bytes())
+                    kept.append(skipped_result(e.path, e.skip_reason or "", display=e.display).to_bytes())
                 continue
             rec: FileRecord | None = None
             blob: bytes | None = None
@@ -262,6 +271,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         cache.close()
         raise
     finally:
+        release_temporary(held)
         if tmp_name is not None:
             try:
                 os.remove(tmp_name)

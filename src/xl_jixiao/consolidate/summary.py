@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,12 +18,38 @@ from typing import TYPE_CHECKING
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
-    FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
-    PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
+    FINDING_COLUMNS,
+    FINDING_LINK_COL,
+    INDICATOR_COLUMNS,
+    LEGACY,
+    MONEY_UNIT,
+    OUTCOME_LABELS,
+    PROJECT_COLUMNS,
+    SEVERITY_LABELS,
+    SKIPPED,
+    FileRecord,
+    finding_cells,
 )
 from xl_jixiao.consolidate.xlsx import (
-    EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
-    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, compress_rows, quote_sheet, row,
+    EXCEL_MAX_HYPERLINKS,
+    EXCEL_MAX_ROWS,
+    S_BAD,
+    S_DEFAULT,
+    S_GOOD,
+    S_HEADER,
+    S_INT,
+    S_LINK,
+    S_MONEY,
+    S_TITLE,
+    S_TOTAL,
+    S_TOTAL_INT,
+    S_TOTAL_MONEY,
+    Column,
+    Formula,
+    Sheet,
+    XlsxWriter,
+    compress_rows,
+    quote_sheet,
     split_fragment,
 )
 
@@ -168,12 +195,28 @@ class PartedSheet:
         return self.current, self.current.append(values)
 
 
+_LINK_UNSAFE = re.compile("[%#\\:?\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _escape_link(text: str) -> str:
+    r"""A path as a link target: characters that would change what the link means (``%``, ``#``, ``\\``,
+    ``:``, ``?``, control characters) and the bytes of a name that is not UTF-8 percent-encoded, so a file
+    named ``javascript:…``, ``file:…`` or ``\\host\share\…`` is a file in the folder, never a scheme or a share."""
+    def enc(m: re.Match) -> str:
+        return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8", "surrogateescape"))
+
+    return _LINK_UNSAFE.sub(enc, text)
+
+
 def _file_url(path: str) -> str:
     p = Path(path).resolve()
     text = p.as_posix()
     if not text.startswith("/"):
+        drive, rest = text[:2], text[2:]
+        if drive[1:] == ":":  # C:/… keeps its drive colon
+            return "file:///" + drive + _escape_link(rest)
         text = "/" + text
-    return "file://" + text.replace("#", "%23")
+    return "file://" + _escape_link(text)
 
 
 class SummaryWriter:
@@ -203,7 +246,8 @@ class SummaryWriter:
             target = _file_url(path)
         else:
             try:
-                target = os.path.relpath(path, self.out_dir).replace(os.sep, "/").replace("#", "%23")
+                # built from the path this run resolved itself, never from text inside a file
+                target = _escape_link(os.path.relpath(path, self.out_dir).replace(os.sep, "/"))
             except ValueError:  # another drive
                 target = _file_url(path)
         if sheet:
@@ -241,6 +285,8 @@ class SummaryWriter:
             st.indicators += rec.n_indicators
             for k, v in rec.level1_counts.items():
                 st.level1[k] = st.level1.get(k, 0) + v
+        elif rec.outcome == SKIPPED:  # one of this tool's own outputs, recognised when read
+            st.skipped += 1
         else:
             st.failed += 1
         st.errors += rec.errors

@@ -13,6 +13,7 @@ stores is what was read.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.consolidate.records import FileRecord, summarise
@@ -61,7 +62,7 @@ def failure(task: Task, reason: str, config: Config | None = None) -> tuple[byte
     import os
 
     path, display, _ = task
-    identity: dict[str, object] = {}
+    identity: dict[str, Any] = {}
     try:
         st = os.stat(path)
         identity = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}

@@ -138,12 +138,23 @@ def _umask() -> int:
     return mask
 
 
+def _temporary(path: Path) -> tuple[str, int | None]:
+    """A temporary file beside ``path`` (held while in use); temporaries a killed run left there are removed."""
+    from xl_jixiao.inbox import TEMP_PREFIX, TEMP_SUFFIX, hold_temporary, remove_stale_temporaries
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=(path.suffix or ".xlsx") + TEMP_SUFFIX)
+    os.close(fd)
+    return tmp, hold_temporary(tmp)
+
+
 def save_atomic(wb, path) -> Path:
     """Save ``wb`` to ``path``; readers never see a half-written file."""
+    from xl_jixiao.inbox import release_temporary
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix or ".xlsx")
-    os.close(fd)
+    tmp, held = _temporary(path)
     try:
         wb.save(tmp)
         _share_in_package(wb, Path(tmp))
@@ -155,16 +166,31 @@ def save_atomic(wb, path) -> Path:
         except OSError:
             pass
         raise
+    finally:
+        release_temporary(held)
     return path
 
 
 def write_text_atomic(path, text: str, encoding: str = "utf-8") -> Path:
-    """Write a text file (UTF-8 unless told otherwise) atomically."""
+    """Write a text file (UTF-8 unless told otherwise) atomically.
+
+    File names that are not valid UTF-8 (surrogate escapes) are written with their bytes escaped.
+    """
+    from xl_jixiao.inbox import release_temporary
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding=encoding) as f:
-        f.write(text)
-    os.chmod(tmp, 0o666 & ~_umask())
-    os.replace(tmp, path)
+    tmp, held = _temporary(path)
+    try:
+        with open(tmp, "w", encoding=encoding, errors="backslashreplace") as f:
+            f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    finally:
+        release_temporary(held)
     return path
