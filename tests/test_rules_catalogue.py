@@ -133,8 +133,8 @@ def invalid_amount(sub):
 
 
 CASES: dict[str, tuple] = {
-    "JX101": (lambda s: setattr(_find(s, "群众安全感"), "level1", "效益"),
-              lambda s: setattr(_find(s, "群众安全感"), "level1", "效益 指标")),
+    "JX101": (lambda s: setattr(_find(s, "群众安全感"), "level1", "效益类指标"),
+              lambda s: setattr(_find(s, "群众安全感"), "level1", "效益")),
     "JX102": (lambda s: setattr(_find(s, "群众安全感"), "level1", "产出指标"),
               add("效益指标", "可持续影响指", "长效机制建立", "达到")),
     "JX103": (remove(lambda i: i.level1 == "满意度指标"), lambda s: None),
@@ -338,8 +338,8 @@ def test_findings_are_deep_copy_safe():
 
 def test_misspelt_category_reported_once():
     def typo(sub):
-        _find(sub, "群众安全感").level1 = "效益"
-        _find(sub, "矛盾纠纷调处成功率").level2 = "质量"
+        _find(sub, "群众安全感").level1 = "效益类指标"
+        _find(sub, "矛盾纠纷调处成功率").level2 = "工作质量"
     found = codes(run(typo))
     assert {"JX101", "JX102"} <= found and not found & {"JX103", "JX104"}
 

@@ -151,7 +151,7 @@ MORE_VALUES = [
     ("不少于5次", "quantitative", "≥", "5", "次", "≥5次", {"nonstandard_symbol"}),
     ("不低于95%", "quantitative", "≥", "95", "%", "≥95%", {"nonstandard_symbol"}),
     ("不超过10万元", "quantitative", "≤", "10", "万元", "≤10万元", {"nonstandard_symbol"}),
-    ("达到100%", "quantitative", "≥", "100", "%", "≥100%", {"nonstandard_symbol"}),
+    ("达到100%", "quantitative", "＝", "100", "%", "＝100%", {"nonstandard_symbol"}),
     ("大于等于90%", "quantitative", "≥", "90", "%", "≥90%", {"nonstandard_symbol"}),
     ("低于5%", "quantitative", "＜", "5", "%", "＜5%", {"nonstandard_symbol"}),
     ("高于80%", "quantitative", "＞", "80", "%", "＞80%", {"nonstandard_symbol"}),

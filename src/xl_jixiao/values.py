@@ -175,7 +175,10 @@ _WORD_OPS = {
     "等于": "＝",
 }
 # ... and after it.
-_SUFFIX_OPS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤"}
+_SUFFIX_OPS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤"}
+# A time limit or a date is often followed by what is to happen by then: ``11月前完成``, ``3日内办结``.
+_COMPLETION_WORDS = ("完成", "完工", "办结", "办理完毕", "完毕", "结束", "到位", "交付", "上线", "验收", "处理",
+                     "答复", "反馈", "响应", "支付", "拨付", "出具")
 
 _PERCENT_WORDS = ("百分比",)
 
@@ -190,7 +193,8 @@ _BASE_UNITS = (
     "学时", "课", "轮", "届", "级", "分", "星", "章", "款", "栋", "幢", "网点", "站", "所次", "单位", "元",
     "个百分点", "百分点", "倍", "成",
     # time
-    "工作日", "小时", "分钟", "秒钟", "秒", "天", "日", "周", "个季度", "季度", "个月", "月", "年", "年度",
+    "个工作日", "工作日", "个小时", "小时", "分钟", "秒钟", "秒", "天", "日", "个星期", "星期", "周", "个季度", "季度",
+    "个月", "月", "年", "年度",
     # measures
     "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "米", "公顷", "亩", "吨",
     "千克", "公斤", "克", "斤", "千瓦时", "千瓦", "瓦", "度", "升", "毫升", "兆", "字节",
@@ -198,10 +202,12 @@ _BASE_UNITS = (
     "G", "T", "t", "m", "h",
 )
 _BASE_ALT = "|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
-_ONE_UNIT = rf"(?:[{_MAGNITUDE}]?(?:{_BASE_ALT}))"
+_ONE_UNIT = rf"(?:[{_MAGNITUDE}]?(?:{_BASE_ALT})|万|亿)"
 _UNIT_ALT = rf"(?:百分比|%|‰|{_ONE_UNIT}(?:/{_ONE_UNIT})?)"
 
 _DURATION_UNITS = frozenset(("年", "月", "个月", "季度", "个季度", "年度"))
+_TIME_UNITS = frozenset(("个工作日", "工作日", "个小时", "小时", "分钟", "秒钟", "秒", "天", "日", "个星期", "星期", "周",
+                         *_DURATION_UNITS))
 
 # Words that are grades or statements, never units (``≥90良好`` is two values).
 _GRADE_WORDS = frozenset((
@@ -393,8 +399,8 @@ def _try_date(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue | 
     p1 = _scan_point(s, start, yearless=True)
     if p1 is None:
         return None
-    if p1.y is None and p1.precision == "month" and not p1.eom:
-        return None  # "18月" is a duration, not a date
+    if p1.y is None and p1.precision == "month" and not p1.eom and not _BEFORE_RE.match(s[p1.end_pos:]):
+        return None  # "18月" is a duration, not a date ("11月前" is one)
     lead = _DATE_LEAD_RE.match(s, 0, start)
     assert lead is not None  # the pattern accepts any text
     op = lead["op"]
@@ -476,7 +482,8 @@ _LEAD_RE = re.compile(
     rf"^(?P<text>.*?)(?P<word>{_WORD_ALT})?(?P<op>[≥＞＝＜≤])?(?P<approx>大约|大概|约|近)?(?P<pct>百分之)?$", re.S)
 _SUFFIX_ALT = "|".join(sorted(_SUFFIX_OPS, key=len, reverse=True))
 _TAIL_RE = re.compile(
-    rf"(?P<approx1>余|多)?(?P<unit>{_UNIT_ALT})?(?P<approx2>余|多|左右|上下)?(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
+    rf"(?P<approx1>余|多)?(?P<unit>{_UNIT_ALT})?(?:(?:每|一)(?P<per>{_ONE_UNIT}))?(?P<approx2>余|多|左右|上下)?"
+    rf"(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
     re.S)
 _NOT_UNITS = _GRADE_WORDS | frozenset(_SUFFIX_OPS) | frozenset(_WORD_OPS) | frozenset(("余", "多", "左右", "上下", "以", "之"))
 _SHORT_UNIT_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}|[A-Za-z]{1,4})$")
@@ -536,6 +543,10 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
         if op is None:
             op = _SUFFIX_OPS[suffix]
     unit = tail["unit"]
+    if unit and tail["per"]:
+        unit = f"{unit}/{tail['per']}"  # 30万一年 → 30万/年
+    if word in ("达到", "达") and not lead["op"] and unit in ("%", "百分比") and number == 100 and not tail["suffix"]:
+        op = "＝"  # 达到100%: the whole, not "at least" the whole
     if unit == "百分比":
         flags.add("percent_word")
         unit = "%"
@@ -621,6 +632,22 @@ def _parse_piece(piece: str) -> ParsedValue:
 
 def _parse_clean(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue:
     """``s``: compact canonical text (no spaces); ``display``: the cleaned text with single spaces."""
+    pv = _parse_clean1(s, raw, display, flags)
+    if pv.kind in ("invalid", "qualitative") and s.endswith(_COMPLETION_WORDS):
+        # ``11月前完成`` / ``3个工作日内办结``: the date or time limit, with what happens by then
+        word = next(w for w in _COMPLETION_WORDS if s.endswith(w))
+        head = s[: -len(word)]
+        trial_flags: set[str] = set(flags) - {"merged_values", "contains_number"}
+        inner = _parse_clean1(head, raw, display, trial_flags) if head and _DIGIT_RE.search(head) else None
+        if inner is not None and (inner.kind in ("date", "period") or (
+                inner.kind == "quantitative" and inner.unit in _TIME_UNITS)):
+            trial_flags.add("text_around")
+            return _pv(raw, inner.kind, trial_flags, op=inner.op, number=inner.number, unit=inner.unit,
+                       text=inner.text, date=inner.date, end=inner.end)
+    return pv
+
+
+def _parse_clean1(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue:
     if not s:
         return _pv(raw, "empty", flags)
     if not _DIGIT_RE.search(s):

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from xl_jixiao.layout import INDICATOR_COLUMNS
+from xl_jixiao import vocab
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, Submission
 from xl_jixiao.money import convert, parse_amount
 from xl_jixiao.readers.grid import Grid, GridCell, _replace
@@ -56,44 +56,26 @@ def clean_label(text: str) -> str:
 
 def label_unit(text: str) -> str | None:
     """The money unit a label carries: ``项目资金(万元)`` → 万元."""
-    m = _UNIT_PAREN.search(_TAG.sub("", _BR.sub("", text)))
-    return m.group(1) if m else None
+    return vocab.label_unit(_TAG.sub("", _BR.sub("", text)))
 
 
 # ------------------------------------------------------------------ vocabulary
-LABELS: dict[str, tuple[str, ...]] = {
-    "category": ("一级项目名称", "一级项目", "项目类别", "项目类型", "项目分类"),
-    "name": ("项目名称", "二级项目名称", "项目支出名称", "三级项目名称", "二级项目"),
-    "code": ("项目编码", "项目代码", "项目编号"),
-    "supervisor": ("主管部门", "主管部门及代码", "主管部门(及代码)", "主管部门（及代码）", "主管单位"),
-    "implementer": ("实施单位", "项目实施单位", "实施单位名称"),
-    "unit_name": ("单位名称", "预算单位", "部门名称", "单位(部门)名称", "预算单位名称", "填报单位"),
-    "unit_code": ("单位编码", "单位代码", "预算单位编码"),
-    "budget_year": ("预算年度", "年度"),
-    "period": ("实施期", "项目期限", "实施周期", "项目实施期"),
-    "total": ("年度资金总额", "资金总额", "年度资金总额合计", "项目资金总额", "预算总额", "年度预算总额"),
-    "fiscal": ("财政拨款", "当年财政拨款", "财政拨款资金", "本年财政拨款", "财政资金"),
-    "carryover": ("上年结转", "上年结转资金", "上年结转结余", "结转结余", "上年结余结转"),
-    "other": ("其他资金", "非财政拨款", "其他来源资金", "其他来源"),
-    "superior": ("上级资金", "上级补助", "上级补助资金", "上级专项资金"),
-    "goal": ("年度总体目标", "总体目标", "年度绩效目标", "年度目标", "整体绩效目标", "部门整体绩效目标",
-             "年度整体绩效目标", "绩效目标"),
-    "period_goal": ("实施期绩效目标", "实施期目标", "中长期绩效目标", "中长期目标"),
-    "purpose": ("资金用途", "资金使用范围", "项目资金用途"),
-    "functions": ("部门职能", "部门职责", "单位职能", "单位职责", "部门职能职责"),
-    "remark": ("备注",),
-    "personnel": ("人员经费",),
-    "public": ("公用经费",),
-    "basic": ("基本支出", "基本支出合计"),
-    "projects": ("项目支出", "项目支出合计"),
-    "income_total": ("收入预算合计", "收入合计"),
-    "expense_total": ("支出预算合计", "支出合计"),
-    "subtotal": ("合计", "小计"),
-    "plan": ("资金支出计划", "支出计划", "资金支出进度", "支出进度计划", "资金支出计划(累计%)", "资金支出计划（累计%）"),
-}
-MONEY_KEYS = {"total", "fiscal", "carryover", "other", "superior", "personnel", "public", "basic", "projects",
-              "income_total", "expense_total", "subtotal"}
-TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions"}
+# Field keys of the label rows, from the shared vocabulary (data/labels.json).  Project and
+# 部门整体 goals share the key ``goal``; the form they sit in decides which one it is.
+_FORM_SECTIONS = ("project", "form", "dept", "unit")
+_UNIT_KEYS = {"budget_year", "unit_name", "unit_code", "supervisor"}
+_RENAME = {"annual_goal": "goal"}
+
+
+def _form_key(section: str, key: str) -> str | None:
+    if section == "unit" and key not in _UNIT_KEYS:
+        return None  # money unit and footer labels have their own handling
+    return _RENAME.get(key, key)
+
+
+MONEY_KEYS = {"total", "period_total", "fiscal", "carryover", "other", "superior", "personnel", "public", "basic",
+              "projects", "income_total", "expense_total", "subtotal"}
+TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions", "policy_basis", "calc_basis"}
 NEW_FORM_KEYS = {"name", "code", "category"}
 _INLINE_STRONG = {"name", "code", "category", "supervisor", "implementer", "unit_name", "total", "budget_year"}
 
@@ -111,28 +93,12 @@ _FOOTER_RE = re.compile(
     r"(填表人|联系电话|填报日期|填表日期|单位负责人[（(]?签字[)）]?|单位负责人|审核人|财务负责人|经办人|单位[（(]?盖章[)）]?)\s*[:：]?\s*"
 )
 
-_LABEL_INDEX: dict[str, str] = {clean_label(v): k for k, vs in LABELS.items() for v in vs}
 _SECTION_INDEX = {clean_label(s) for s in SECTION_LABELS}
 
-# indicator header columns, from the template contract plus legacy names
-_HEADER_KEYS: dict[str, str] = {}
-for _f in INDICATOR_COLUMNS:
-    if _f.key in ("display", "check"):
-        continue
-    for _lab in _f.labels:
-        _HEADER_KEYS[clean_label(_lab)] = _f.key
-_HEADER_KEYS.update({clean_label(k): v for k, v in {
-    "一级指标": "level1", "二级指标": "level2", "三级指标": "name", "三级指标名称": "name", "指标名称": "name",
-    "指标值": "value", "指标目标值": "value", "目标值": "value", "年度指标值": "value", "指标值(包含数字及文字描述)": "value",
-    "绩效指标值": "value", "说明": "note", "指标说明": "note", "绩效指标描述": "note", "指标解释": "note",
-    "指标值说明": "note", "指标内容": "note", "指标值确定依据": "basis", "取值依据": "basis", "绩效标准": "basis",
-    "评(扣)分标准": "basis", "评（扣）分标准": "basis", "计算符号": "op", "符号": "op", "计量单位": "unit",
-    "度量单位": "unit", "备注": "remark",
-}.items()})
 
 _CHECKPOINT = re.compile(r"^(?:截[至止])?(\d{1,2})月(?:底|末)(?:前)?(?:累计)?(?:支出)?(?:进度|比例)?(?:[(（]%[)）])?$")
 _TITLE = re.compile(r"(绩效目标|绩效指标|批复)[^，,。；;：:]*表$")
-_NOTE_ROW = re.compile(r"^\s*(注|说明|填表说明|附注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
+_NOTE_ROW = re.compile(r"^\s*(注|说明|填表说明|附注|备注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
 _YEAR_ROW = re.compile(r"^[（(]?\s*(20\d{2})\s*年度?\s*[)）]?$")
 _YEAR_IN = re.compile(r"(20\d{2})\s*年")
 _MONEY_UNIT_CELL = re.compile(r"^[（(]?(?:金额|资金|货币)?单位\s*[:：]?\s*(万元|元)[)）]?$")
@@ -140,11 +106,10 @@ _MONEY_UNIT_CELL = re.compile(r"^[（(]?(?:金额|资金|货币)?单位\s*[:：]
 
 def label_of(text: str) -> str | None:
     """The label key of a cell, or None (``年度资金总额（元）`` is 年度资金总额 with a unit)."""
-    c = clean_label(text)
-    key = _LABEL_INDEX.get(c)
-    if key is None and _UNIT_PAREN.search(c):
-        key = _LABEL_INDEX.get(clean_label(_UNIT_PAREN.sub("", c)))
-    return key
+    hit = vocab.lookup(text, *_FORM_SECTIONS)
+    if hit is None:
+        return None
+    return _form_key(*hit)
 
 
 _INLINE = re.compile(r"^\s*([^:：]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
@@ -198,7 +163,8 @@ def checkpoint_of(text: str) -> str | None:
 
 
 def header_key(text: str) -> str | None:
-    return _HEADER_KEYS.get(clean_label(text))
+    hit = vocab.lookup(text, "indicator")
+    return hit[1] if hit else None
 
 
 def is_indicator_header(cells: list[GridCell]) -> dict[str, int] | None:
@@ -275,6 +241,7 @@ class Form:
     texts: dict[str, tuple[str, GridCell]] = field(default_factory=dict)
     amounts: dict[str, tuple[object, GridCell, str | None]] = field(default_factory=dict)
     plan: list[tuple[str, str, GridCell]] = field(default_factory=list)
+    blank: dict[str, GridCell] = field(default_factory=dict)  # labels found with no value: key → label cell
     rows: list[RawRow] = field(default_factory=list)
     header_seen: bool = False
     first_line: int | None = None
@@ -549,6 +516,7 @@ class _Walker:
                         self.unplaced(grid, val, "「合计」不属于可识别的预算块")
                     return used
             if val is None:
+                form.blank.setdefault(key, lab)
                 return used
             form.amounts.setdefault(key, (val.value if val.value is not None else val.text, val, unit))
             self.consumed.add(val.key)
@@ -565,6 +533,7 @@ class _Walker:
                 self.pending_text = (form, key, lab)
                 return used
         if val is None:
+            form.blank.setdefault(key, lab)
             return used
         self.consumed.add(val.key)
         if key == "unit_name":
@@ -656,6 +625,14 @@ class Placed:
     indicator: Indicator
     issues: list[tuple[GridCell, str]] = field(default_factory=list)
     fit: int = 0
+    na: bool = False  # a row declaring its category not applicable (不适用), not an indicator
+
+
+def _declares_na(name: GridCell | None, value: GridCell | None) -> bool:
+    """``不适用`` (or ``无``, ``—`` …) where the indicator's name is, and nothing but that as its value."""
+    if name is None:
+        return value is not None and vocab.is_not_applicable(value.text)
+    return vocab.is_not_applicable(name.text) and (value is None or vocab.is_not_applicable(value.text))
 
 
 def _match_l2_any(scheme: Scheme, text: str) -> str | None:
@@ -759,6 +736,20 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         for c in right:
             issues.append((c, "指标值右侧未识别的单元格"))
         name_cell = names[0] if names else None
+        if _declares_na(name_cell, value) and not any(c for c in names[1:] if not vocab.is_not_applicable(c.text)):
+            ind = Indicator(project=project, name=name_cell.text if name_cell else None,
+                            value=value.text if value else None, row=(name_cell or value or cells[0]).line)
+            if l1:
+                ind.level1 = strip_markup(l1[0])
+                ind.cells["level1"] = grid.ref(l1[1])
+            if l2:
+                ind.level2 = strip_markup(l2[0])
+                ind.cells["level2"] = grid.ref(l2[1])
+            for key, c in (("name", name_cell), ("value", value)):
+                if c is not None:
+                    ind.cells[key] = grid.ref(c)
+            placed.append(Placed(ind, [], 0, na=True))
+            continue
         note_parts = []
         if len(names) > 1:
             for c in names[1:]:
@@ -859,7 +850,8 @@ def _percent(text: str) -> Decimal | None:
 def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
     g = form.grid
     p = Project()
-    for key in ("name", "code", "category", "supervisor", "implementer", "period", "purpose", "remark"):
+    for key in ("name", "code", "category", "project_type", "is_new", "allocation", "supervisor", "implementer",
+                "period", "purpose", "policy_basis", "calc_basis", "remark"):
         if key in form.texts:
             text, cell = form.texts[key]
             setattr(p, key, strip_markup(text))
@@ -873,7 +865,7 @@ def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
         p.period_goal = strip_markup(text)
         p.cells["period_goal"] = g.ref(cell)
     f = Funding(money_unit=unit)  # type: ignore[arg-type]
-    for key in ("total", "fiscal", "carryover", "other", "superior"):
+    for key in ("total", "fiscal", "carryover", "other", "period_total", "superior"):
         value, cell, bad = _amount(form, key, unit)
         if cell is None:
             continue
@@ -893,7 +885,11 @@ def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
     for label, raw, cell in form.plan:
         p.spending_plan.append(PlanPoint(label=label, percent=_percent(raw), raw=raw or None))
         p.cells[f"plan_{len(p.spending_plan)}"] = g.ref(cell)
-    p.indicators = [pl.indicator for pl in placed]
+    for key, lab in form.blank.items():  # a label whose value was left blank: point at the label
+        attr = {"goal": "annual_goal"}.get(key, key)
+        p.cells.setdefault(attr, g.ref(lab))
+    p.indicators = [pl.indicator for pl in placed if not pl.na]
+    p.not_applicable = [pl.indicator for pl in placed if pl.na]
     p.row = form.first_line
     return p
 
@@ -917,7 +913,8 @@ def build_dept(form: Form, unit: str, placed: list[Placed]) -> DeptBudget:
     if "functions" in form.texts:
         d.functions = strip_markup(form.texts["functions"][0])
         d.cells["functions"] = g.ref(form.texts["functions"][1])
-    d.indicators = [pl.indicator for pl in placed]
+    d.indicators = [pl.indicator for pl in placed if not pl.na]
+    d.not_applicable = [pl.indicator for pl in placed if pl.na]
     return d
 
 

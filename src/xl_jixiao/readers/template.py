@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from xl_jixiao import layout
+from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
@@ -75,34 +75,21 @@ def cell_text(value: object) -> str | None:
     return t or None
 
 
-_LABEL_NOISE = re.compile(r"[\s\u3000*＊]+")
-_UNIT_SUFFIX = re.compile(r"[（(]\s*(万元|元|%|％|单位[:：]?\s*(万元|元))\s*[)）]$")
-
-
 def norm_label(value: object) -> str:
-    """Header/label text for matching: no spaces, no required-marks, no trailing colon or unit."""
-    if value is None or not isinstance(value, str):
-        return ""
-    t = re.sub(r"<[^>]+>", "", value)
-    t = _LABEL_NOISE.sub("", t)
-    t = t.strip("：:")
-    t = _UNIT_SUFFIX.sub("", t)
-    return t.strip("：:")
+    """Header/label text for matching (see :func:`xl_jixiao.vocab.norm_label`)."""
+    return vocab.norm_label(value) if isinstance(value, str) else ""
 
 
 def header_unit(value: object) -> str | None:
-    """The money unit a header names in parentheses (``年度资金总额（元）`` → ``元``)."""
-    if not isinstance(value, str):
-        return None
-    m = re.search(r"[（(]\s*(?:单位[:：]?\s*)?(万元|元)\s*[)）]", value)
-    return m.group(1) if m else None
+    """The money unit a header names in brackets (``年度资金总额（元）`` → ``元``)."""
+    return vocab.label_unit(value) if isinstance(value, str) else None
 
 
 def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
     idx: dict[str, Field] = {}
     for f in fields:
         for lab in f.labels:
-            idx.setdefault(norm_label(lab), f)
+            idx.setdefault(vocab.label_key(lab), f)
     return idx
 
 
@@ -132,7 +119,7 @@ def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok:
         lab = norm_label(v)
         if not lab:
             continue
-        f = index.get(lab)
+        f = vocab.find(v, index)
         if f is not None and not f.formula:
             if f.key.startswith("plan_"):
                 pass  # handled by the generic checkpoint match below
@@ -233,10 +220,9 @@ class _Reader:
         for r in range(limit):
             row = rows[r]
             for c, v in enumerate(row):
-                lab = norm_label(v)
-                if not lab or lab not in index:
+                f = vocab.find(v, index) if isinstance(v, str) else None
+                if f is None:
                     continue
-                f = index[lab]
                 if f.key in found and not is_blank(found[f.key][0]):
                     continue
                 value, vc = _get(row, c + 1), c + 1

@@ -160,6 +160,22 @@ def _suspicious(ctx: Context, v: Decimal | None) -> str | None:
     return None
 
 
+def _total_in_yuan(ctx: Context, p: Project) -> str | None:
+    """Evidence inside the project that a 万元 total was written in 元: its cost indicators add up to
+    the total read as 元 (total ``3000`` beside a cost ``不超过0.3万元``)."""
+    total = p.funding.total
+    if ctx.money_unit != "万元" or total is None or total <= 0:
+        return None
+    costs = sum((a for _, a in _cost_amounts(ctx, p)), Decimal(0))
+    if costs <= 0:
+        return None
+    as_yuan = convert(total, "元", "万元")
+    if costs * 1000 > total or not (as_yuan / 2 <= costs <= as_yuan * Decimal("1.01")):
+        return None
+    return (f"万元表中的 {_fmt(total)} 万元是成本指标合计 {_fmt(costs)} 万元的 {_fmt(total / costs)} 倍，"
+            f"而按「元」理解正好是 {_fmt(as_yuan)} 万元，疑似按「元」填写")
+
+
 @register
 class MoneySuspiciousUnit(Rule):
     """金额的数量级与表的金额单位不符，多半是元和万元填混了。"""
@@ -178,6 +194,8 @@ class MoneySuspiciousUnit(Rule):
             for key, label in FUNDING_LABELS.items():
                 v = getattr(p.funding, key)
                 why = _suspicious(ctx, v)
+                if why is None and key == "total":
+                    why = _total_in_yuan(ctx, p)
                 if why:
                     fixed = convert(v, other, ctx.money_unit)
                     out.append(ctx.finding(f"项目「{p.name}」的{label}：{why}", p.location(key), project=p.name,

@@ -469,7 +469,7 @@ class ValueCostNotAmount(Rule):
         if it.role != "cost" or not _readable(it):
             return []
         pv = it.pv
-        if c.is_quantitative(pv) and c.unit(pv).startswith(("万元", "元")):
+        if c.is_money(pv):
             return []
         if c.op(pv) in ("≥", "＞") and ctx.enabled("JX210"):
             return []  # JX210
