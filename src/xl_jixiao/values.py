@@ -168,7 +168,8 @@ _SYMBOL_RE = re.compile("|".join(re.escape(k) for k in sorted(_SYMBOL_SPELLINGS,
 _WORD_OPS = {
     "大于或等于": "≥", "大于等于": "≥", "不少于": "≥", "不低于": "≥", "不小于": "≥", "至少": "≥", "达到": "≥",
     "达": "≥",
-    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不大于": "≤", "不多于": "≤", "最多": "≤",
+    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不超": "≤", "不大于": "≤", "不多于": "≤",
+    "最多": "≤",
     "控制在": "≤",
     "大于": "＞", "高于": "＞", "超过": "＞", "多于": "＞",
     "小于": "＜", "低于": "＜", "少于": "＜",
@@ -242,7 +243,7 @@ _LATEX_LEFTOVER = str.maketrans("", "", "${}\\")
 _WS_RE = re.compile(r"\s+")
 _SPACE_NEAR_WIDE_RE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 _PLACEHOLDER_RE = re.compile(r"^[/\\\-—–_~.。·*＊、…－]+$")
-_EDGE_PUNCT_RE = re.compile(r"^[;；,，。、:：.\s]+|[;；,，。、:：.\s]+$")
+_EDGE_PUNCT_RE = re.compile(r"^[;；,，。、:：.·\s]+|[;；,，。、:：.·\s]+$")
 _DIGIT_RE = re.compile(r"\d")
 _DIGIT_RE_ASCII = re.compile(r"[0-9]")
 
@@ -486,6 +487,9 @@ _TAIL_RE = re.compile(
     rf"(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
     re.S)
 _NOT_UNITS = _GRADE_WORDS | frozenset(_SUFFIX_OPS) | frozenset(_WORD_OPS) | frozenset(("余", "多", "左右", "上下", "以", "之"))
+_CLASSIFIERS = frozenset(("个", "家", "所", "条", "处", "座", "项", "名", "户", "间", "张", "台", "辆", "批", "场", "期",
+                          "次", "人次", "件", "宗", "起", "套", "份", "本", "篇"))
+_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{1,6}")
 _SHORT_UNIT_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}|[A-Za-z]{1,4})$")
 _SPLIT_RE = re.compile(r"[;；,，、|]+|(?<=[^;；,，、|≥＞＝＜≤])(?=[≥＞＝＜≤])")
 _RANGE_RE = re.compile(
@@ -568,6 +572,11 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
         if lead_text:
             flags.add("contains_number")
             return _pv(raw, "qualitative", flags, text=display)
+        if unit in _CLASSIFIERS and _NOUN_RE.fullmatch(rest) and rest not in _NOT_UNITS and not approx:
+            flags.add("text_around")  # 12个城中村: a count of something named after the classifier
+            if op is None:
+                flags.add("missing_symbol")
+            return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=f"{op or ''}{numstr}{unit}")
         if op or unit or rest in _GRADE_WORDS:
             flags.add("merged_values")
             head = s[: len(s) - len(rest)]
@@ -595,7 +604,17 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
     return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=text)
 
 
+_YEAR_LEAD_RE = re.compile(r"^(?:19|20)\d{2}年度?(?=[^\d月])")
+
+
 def _parse_multi(s: str, raw: str, display: str, flags: set[str], nums: list) -> ParsedValue:
+    year = _YEAR_LEAD_RE.match(s)
+    if year and len(nums) == 2:
+        # ``2023年支付成本不超过300万元``: the year says when, the value is what follows
+        inner = _parse_clean1(s[year.end():], raw, display, set(flags))
+        if inner.kind == "quantitative" and inner.op:
+            return _pv(raw, inner.kind, set(inner.flags) | {"text_around"}, op=inner.op, number=inner.number,
+                       unit=inner.unit, text=inner.text)
     pieces = [p for p in _SPLIT_RE.split(s) if p]
     if len(pieces) >= 2:
         flags.add("merged_values")

@@ -731,8 +731,9 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
                 l2 = None
         if row_l2 is not None:
             l2 = row_l2
-        if not names and value is None and (row_l1 or row_l2):
-            continue  # a row holding only level names (merged layout)
+        if value is None and (row_l1 or row_l2) and (
+                not names or (len(names) == 1 and _is_level(scheme, names[0].text))):
+            continue  # a row holding only level names (merged layout, or a blank form's category rows)
         for c in right:
             issues.append((c, "指标值右侧未识别的单元格"))
         name_cell = names[0] if names else None

@@ -142,7 +142,7 @@ def is_time_value(pv) -> bool:
         return True
     if "duration" in flags(pv):
         return True
-    return is_quantitative(pv) and unit(pv) in TIME_UNITS
+    return is_quantitative(pv) and unit(pv).split("/")[0] in TIME_UNITS
 
 
 def amount_in(pv, money_unit: str) -> Decimal | None:
