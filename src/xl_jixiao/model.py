@@ -43,6 +43,7 @@ class Indicator(_Model):
     """One 三级 indicator row: level1 → level2 → name, with its target value."""
 
     project: str | None = None  # the project name the row refers to (template) or belongs to
+    project_code: str | None = None  # the 项目编码 the row refers to (a system export links rows by code)
     level1: str | None = None
     level2: str | None = None
     name: str | None = None
@@ -160,7 +161,7 @@ class DeptBudget(_Model):
 
 class SourceInfo(_Model):
     path: str
-    kind: Literal["template", "legacy", "live", "unknown"] = "template"
+    kind: Literal["template", "export", "legacy", "live", "unknown"] = "template"
     sha256: str | None = None
     template_version: str | None = None
 
