@@ -44,31 +44,6 @@ RANDOM_SEEDS = ((range(100), 0.3), (range(1000, 1100), 0.15))
 
 # kind / kind=option / a&b (all present) → why the current reader fails on it
 KNOWN_FAILURES: dict[str, str] = {
-    "yuan=on&unit_at=title": "the money unit written in the title (…表（单位：元）) is ignored: 元 amounts are "
-                             "read as 万元 (recognise._Walker.row, title branch)",
-    "ptype": "a 项目类型 row beside 项目类别: both map to the category key, which is in NEW_FORM_KEYS, so the "
-             "second one starts a new, empty project (recognise.LABELS / _Walker._label)",
-    "label.unit=1": "申请单位 is not a unit label (recognise.LABELS['unit_name'])",
-    "label.unit=4": "预算部门 is not a unit label (recognise.LABELS['unit_name'])",
-    "label.sup=2": "一级预算单位 is not a supervisor label (recognise.LABELS['supervisor'])",
-    "label.period=1": "实施期限 is not a period label (recognise.LABELS['period'])",
-    "label.total=1": "本年度项目金额 is not an annual-total label (recognise.LABELS['total'])",
-    "label.total=2": "年度预算金额 is not an annual-total label (recognise.LABELS['total'])",
-    "label.total=3": "预算金额 is a section heading (recognise.SECTION_LABELS), its amount is dropped",
-    "label.total=4": "预算数 is a section heading (recognise.SECTION_LABELS), its amount is dropped",
-    "label.total=6": "年度预算申请 is not an annual-total label (recognise.LABELS['total'])",
-    "label.pgoal=1": "长期目标 is not a period-goal label (recognise.LABELS['period_goal'])",
-    "label.pgoal=2": "长期目标（跨度多年的项目需填） is not a period-goal label",
-    "label.value=2": "指标值及单位 is not an indicator header (recognise._HEADER_KEYS): the last cell becomes the "
-                     "value (passes by chance when the value is the last column)",
-    "label.basis=3": "评（计）分标准 is not an indicator header (only 评(扣)分标准)",
-    "broken": "a row holding only a name continuation is read as a new indicator (recognise.place_rows)",
-    "pos=above": "labels with their values on the row below: only money and goal texts are looked up below "
-                 "(recognise._Walker._label)",
-    "unit_at=fill1": "「填报单位：X    单位：万元」in one cell: the money unit stays in the unit name and is "
-                     "not set, 元 amounts are read as 万元 (recognise.split_inline / money_unit_cell)",
-    "footer": "a 备注：… row after the table is read as an indicator (recognise._Walker.row/_is_label_row)",
-    "na": "不适用 rows are read as indicators, not as declared-not-applicable categories (recognise.place_rows)",
 }
 
 

@@ -115,6 +115,32 @@ def label_of(text: str) -> str | None:
 _INLINE = re.compile(r"^\s*([^:：]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
 
 
+_UNIT_IN_TEXT = re.compile(r"(?:金额|资金|货币)?单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
+_SEGMENT_SPLIT = re.compile(
+    r"(?:\s{2,}|[\t\u3000]+|\s(?=(?:金额|资金)?单位\s*[:：]))(?=[^\s:：]{1,12}\s*[:：])")
+
+
+def unit_in_text(text: str) -> str | None:
+    """The money unit a title or a 填报单位 line states (``…表（单位：元）``, ``单位：万元``)."""
+    m = _UNIT_IN_TEXT.search(_TAG.sub("", text))
+    return m.group(1) if m else (vocab.label_unit(text) if "单位" in text else None)
+
+
+def segments(text: str) -> list[str]:
+    """Several ``label：value`` pairs typed into one cell (``填报单位：某局    单位：万元``), split apart."""
+    parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    if all(money_unit_cell(p) or split_inline(p) or is_footer(p) for p in parts):
+        return parts
+    return [text]
+
+
+def _split_cell(c: GridCell) -> list[GridCell]:
+    segs = segments(c.text)
+    return [c] if len(segs) == 1 else [_replace(c, text=t, value=None) for t in segs]
+
+
 def split_inline(text: str) -> tuple[str, str, str] | None:
     """``项目名称：某项目`` → (key, label, value) when the part before the colon is a label."""
     m = _INLINE.match(text)
@@ -316,6 +342,8 @@ class _Walker:
                      and not self._spent_copy(c, r)]
             if not cells:
                 continue
+            if any(":" in c.text or "：" in c.text for c in cells):
+                cells = [part for c in cells for part in _split_cell(c)]
             self.row(grid, r, cells)
         self.finish()
 
@@ -338,6 +366,9 @@ class _Walker:
             form = self.new_form(grid, line, kind)
             form.title = t
             self._year_region(t)
+            u = unit_in_text(title_cell.text)
+            if u:
+                self._set_unit(grid, line, u)
             self.consumed.add(title_cell.key)
             rest = [c for c in cells if c is not title_cell]
             if rest:
@@ -523,13 +554,16 @@ class _Walker:
             return used
         if key == "plan":
             return used
-        if val is None and key in TEXT_BELOW_KEYS:
+        after = idx + 2
+        if val is None:  # the value below its label (a row of labels above a row of values)
             below = self._below(grid, r, lab.col)
             if below is not None and not (money_unit_cell(below.text) or is_footer(below.text)
-                                          or header_key(below.text) or checkpoint_of(below.text)):
+                                          or header_key(below.text) or checkpoint_of(below.text)
+                                          or is_title(below.text)):
                 val = below
                 self.consumed.add((below.row, below.col))
-            else:
+                after = idx + 1  # the next cell on this row is the next label
+            elif key in TEXT_BELOW_KEYS:
                 self.pending_text = (form, key, lab)
                 return used
         if val is None:
@@ -540,21 +574,21 @@ class _Walker:
             if self.out.unit_name is None:
                 self.out.unit_name = (val.text, val, grid)
             form.texts.setdefault(key, (val.text, val))
-            return idx + 2
+            return after
         if key == "budget_year":
             m = re.search(r"(20\d{2})", val.text)
             if m:
                 self.out.year = self.out.year or int(m.group(1))
-            return idx + 2
+            return after
         if key == "unit_code":
             if self.out.unit_code is None:
                 self.out.unit_code = (val.text, val, grid)
-            return idx + 2
+            return after
         if key in form.texts and key in NEW_FORM_KEYS:
             self.unplaced(grid, val, f"重复的「{clean_label(lab.text)}」")
-            return idx + 2
+            return after
         form.texts.setdefault(key, (val.text, val))
-        return idx + 2
+        return after
 
     def _footer(self, grid: Grid, cells: list[GridCell], idx: int) -> int:
         """填表人/联系电话/填报日期/单位负责人: inline (``填表人：张三``) or with the value beside."""
@@ -626,6 +660,7 @@ class Placed:
     issues: list[tuple[GridCell, str]] = field(default_factory=list)
     fit: int = 0
     na: bool = False  # a row declaring its category not applicable (不适用), not an indicator
+    raw_r: int = -1  # the grid row it was read from (the last one, for a name broken over two rows)
 
 
 def _declares_na(name: GridCell | None, value: GridCell | None) -> bool:
@@ -669,6 +704,16 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
                 extras.setdefault(k, c)
             else:
                 rest.append(c)
+        own = [c for c in rest if not c.merged_copy]
+        if (placed and not placed[-1].na and placed[-1].raw_r == raw.r - 1 and not extras and len(own) == 1
+                and nc is not None and own[0].col == nc and placed[-1].indicator.value is not None):
+            # a cell broken over two lines: the name goes on in the row below, nothing else is there
+            prev = placed[-1]
+            prev.indicator.name = (prev.indicator.name or "") + strip_markup(own[0].text)
+            prev.issues.append((own[0], "三级指标名称的续行，已并入上一行的名称"))
+            prev.raw_r = raw.r
+            continue
+
         # level cells: only to the left of the 三级 column
         def level_candidate(c: GridCell) -> bool:
             return nc is None or c.col < nc
@@ -749,7 +794,7 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             for key, c in (("name", name_cell), ("value", value)):
                 if c is not None:
                     ind.cells[key] = grid.ref(c)
-            placed.append(Placed(ind, [], 0, na=True))
+            placed.append(Placed(ind, [], 0, na=True, raw_r=raw.r))
             continue
         note_parts = []
         if len(names) > 1:
@@ -795,7 +840,7 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         if ind.level2 and not ind.level1:
             fit -= 1
         score += fit
-        placed.append(Placed(ind, issues, fit))
+        placed.append(Placed(ind, issues, fit, raw_r=raw.r))
     return placed, score
 
 
