@@ -1022,6 +1022,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
         placed = _place_form(f.rows, scheme, name) if (scheme and f.rows) else []
         p = build_project(f, sub_unit, placed)
         p.funding.money_unit = sub_unit  # type: ignore[assignment]
+        p.uncertain = uncertain_layout(f, placed)
         sub.projects.append(p)
         _collect(f, placed, unplaced, name)
         if name is None:
@@ -1058,6 +1059,30 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
             setattr(sub, attr, text)
             sub.cells[attr] = grid.ref(cell)
     return sub, unplaced, notes, info
+
+
+_DOUBTFUL = ("缺少三级指标名称", "指标值右侧未识别的单元格", "一行中有多个指标名称候选，已并入说明")
+UNCERTAIN_MIN_ROWS = 4
+"""Below this many indicator rows a layout is not judged uncertain (too little to tell)."""
+
+
+def uncertain_layout(form: Form, placed: list[Placed]) -> str | None:
+    """Where the recogniser stopped understanding a form's indicator table, when most rows are doubtful.
+
+    A row is doubtful when its 一级 is not a category of any scheme, it has no name, or cells are left over
+    beside its value: the columns were not understood, so judging the values would judge the wrong cells.
+    A row that only lacks its value is not doubtful (that is the unit's omission, JX106)."""
+    rows = [pl for pl in placed if not pl.na]
+    if len(rows) < UNCERTAIN_MIN_ROWS:
+        return None
+    doubtful = [pl for pl in rows if pl.fit < 0 or any(reason in _DOUBTFUL for _, reason in pl.issues)]
+    if len(doubtful) * 2 <= len(rows):
+        return None
+    first = doubtful[0]
+    cell = next((c for c, _ in first.issues), None)
+    where = form.grid.where(cell) if cell is not None else f"第{first.indicator.row}行"
+    return (f"指标表有 {len(doubtful)}/{len(rows)} 行无法按「一级指标、二级指标、三级指标、指标值」读出，"
+            f"从{where}起版式无法可靠识别")
 
 
 def _place_form(rows: list[RawRow], scheme: Scheme, project: str | None) -> list[Placed]:
