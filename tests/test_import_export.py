@@ -138,3 +138,22 @@ def test_unreadable_layout_is_said_once(tmp_path):
     assert sub.projects[0].uncertain and "第5行" in sub.projects[0].uncertain
     found = [f for f in check_submission(sub) if f.project == "乡村道路养护"]
     assert [f.code for f in found] == ["JX505"]
+
+
+def test_each_project_is_judged_by_the_scheme_it_uses(tmp_path):
+    """Two forms in one file, one with 成本 under 产出 (legacy), one with 成本指标 as a 一级 (2021)."""
+    def form(name, rows):
+        return ["项目支出绩效目标表", f"项目名称\t{name}", "年度资金总额（万元）\t10", "年度绩效目标\t完成工作",
+                "一级指标\t二级指标\t三级指标\t指标值", *rows]
+    legacy = ["产出指标\t数量指标\t培训人次\t≥100人次", "产出指标\t质量指标\t合格率\t≥95%",
+              "产出指标\t时效指标\t完成时间\t2024年12月31日前", "产出指标\t成本指标\t培训成本\t≤10万元",
+              "效益指标\t社会效益指标\t知晓率\t≥90%", "满意度指标\t服务对象满意度指标\t满意度\t≥90%"]
+    new = ["成本指标\t经济成本指标\t采购成本\t≤10万元", "产出指标\t数量指标\t采购台数\t≥10台",
+           "产出指标\t质量指标\t验收合格率\t≥95%", "产出指标\t时效指标\t完成时间\t2024年12月31日前",
+           "效益指标\t社会效益指标\t使用率\t≥90%", "满意度指标\t服务对象满意度指标\t满意度\t≥90%"]
+    src = tmp_path / "two.txt"
+    src.write_text("\n".join(form("培训项目", legacy) + form("采购项目", new)), encoding="utf-8")
+    sub = read_submission(src)
+    assert len(sub.projects) == 2
+    codes = {f.code for f in check_submission(sub)}
+    assert not codes & {"JX101", "JX102", "JX103", "JX104"}

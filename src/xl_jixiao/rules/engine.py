@@ -127,6 +127,22 @@ class Context:
                     best, best_score = s, score
         return best
 
+    def project_scheme(self, p: Project) -> Scheme:
+        """The scheme a project is judged against: the configured or declared one, else the one its own
+        categories fit best (a file may hold projects from forms of different schemes)."""
+        from_template = self.sub.source is None or self.sub.source.kind == "template"
+        declared = (self.config.scheme and self.config.scheme != "auto") or (self.sub.scheme and from_template)
+        pairs = [(i.level1, i.level2) for i in p.indicators]
+        if declared or not pairs:
+            return self.scheme
+        best, best_score = self.scheme, fit_score(self.scheme, pairs)
+        for s in all_schemes().values():
+            if s.kind == "project" and s.id != self.scheme.id:
+                score = fit_score(s, pairs)
+                if score > best_score:
+                    best, best_score = s, score
+        return best
+
     def enabled(self, code: str) -> bool:
         """Whether rule ``code`` runs; a rule defers to a more specific one only when that one runs."""
         return self.config.enabled(code)
@@ -201,8 +217,9 @@ def build_items(ctx: Context) -> list[Item]:
         for ind in sub.dept.indicators:
             items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, ctx.dept_scheme, cache))
     for p in sub.projects:
+        scheme = ctx.project_scheme(p)
         for ind in p.indicators:
-            items.append(_item(ind, p, p.name, False, ctx.scheme, cache))
+            items.append(_item(ind, p, p.name, False, scheme, cache))
     for ind in sub.unassigned_indicators:
         items.append(_item(ind, None, ind.project, False, ctx.scheme, cache))
     return items

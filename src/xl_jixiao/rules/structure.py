@@ -104,7 +104,7 @@ class _GroupRule(Rule):
 
     def check(self, ctx: Context, p: Project):
         items = _items_by_group(ctx).get(id(p), [])
-        declared = _declared(ctx.scheme, p.not_applicable)
+        declared = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
         return self.check_group(ctx, items, p.name, p.location("name"), False, declared)
 
     def check_dept(self, ctx: Context, sub: Submission):
