@@ -137,7 +137,7 @@ def test_unreadable_layout_is_said_once(tmp_path):
     sub = read_submission(src)
     assert sub.projects[0].uncertain and "第5行" in sub.projects[0].uncertain
     found = [f for f in check_submission(sub) if f.project == "乡村道路养护"]
-    assert [f.code for f in found] == ["JX505"]
+    assert [f.code for f in found] == ["JX506"]
 
 
 def test_each_project_is_judged_by_the_scheme_it_uses(tmp_path):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xl_jixiao.cellref import column_letter
+from xl_jixiao.cellref import a1
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import CellRef
 from xl_jixiao.money import float_to_decimal, plain_number
@@ -109,16 +109,6 @@ class Grid:
 
 
 # ------------------------------------------------------------------ helpers
-def col_letter(col: int) -> str:
-    """0-based column index → Excel letters."""
-    return column_letter(col + 1)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based row/column → A1."""
-    return f"{col_letter(col)}{row + 1}"
-
-
 def number_text(value: object, number_format: str | None = None) -> str:
     """A typed cell value as the text a person sees (no binary float noise)."""
     if value is None:
@@ -289,7 +279,7 @@ def _grid_from_matrix(source: str, kind: str, sheet: str, values, origin) -> Gri
                 # a merged range shows its top-left cell everywhere
                 oraw, otext = values[o[0]][o[1]] if o[1] < len(values[o[0]]) else (None, "")
                 raw, text = oraw, otext
-            cells.append(GridCell(text=text, row=r, col=c, sheet=sheet, cell=a1(r, c), line=r + 1,
+            cells.append(GridCell(text=text, row=r, col=c, sheet=sheet, cell=a1(r + 1, c + 1), line=r + 1,
                                   origin=o, value=raw if not isinstance(raw, str) else None))
         grid.rows.append(cells)
     return grid
