@@ -407,6 +407,10 @@ class _Walker:
         self.labels(grid, r, cells)
 
     def _is_label_row(self, cells: list[GridCell]) -> bool:
+        if self.indicator_mode and self.header is not None and len(cells) > 1:
+            # inside an indicator table a label row starts with its label: a 指标解释 that happens to read
+            # 「预算数」 does not end the table
+            cells = cells[:1]
         for c in cells:
             if label_of(c.text) or money_unit_cell(c.text) or is_footer(c.text):
                 return True
@@ -441,6 +445,8 @@ class _Walker:
                 pform.texts.setdefault(key, (c0.text, c0))
                 self.consumed.add(c0.key)
                 i = 1
+            else:
+                pform.blank.setdefault(key, lab)  # the label's value was left blank
         while i < len(cells):
             c = cells[i]
             text = c.text
