@@ -1,7 +1,8 @@
 """Every legacy source becomes a :class:`Grid`: rows of :class:`GridCell`.
 
 One representation for workbooks (xlsx/xlsm via openpyxl, xls via python-calamine),
-Word tables (.docx via python-docx) and text dumps of such tables.  The
+Word tables (.docx via python-docx), PDFs with a text layer
+(:mod:`xl_jixiao.readers.pdf`) and text dumps of such tables.  The
 recogniser (:mod:`xl_jixiao.readers.recognise`) only ever sees grids.
 
 Merged cells are expanded: every cell of a merged range carries the text of the
@@ -35,6 +36,7 @@ from xl_jixiao.money import float_to_decimal, plain_number
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 XLS_SUFFIXES = (".xls",)
 DOCX_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ class Grid:
         """Human location of a cell: sheet + A1, line number, or table/row/column."""
         if self.kind in ("xlsx", "xls"):
             return f"工作表「{cell.sheet}」{cell.cell}"
-        if self.kind == "docx":
+        if self.kind in ("docx", "pdf"):
             return f"{cell.sheet or ''}{cell.cell or ''}"
         return f"第{cell.line}行" + (f"第{cell.col + 1}格" if cell.col else "")
 
@@ -468,7 +470,11 @@ def load_grids(path: str | Path) -> list[Grid]:
         return grids_from_xls(p)
     if suffix in DOCX_SUFFIXES:
         return [grid_from_docx(p)]
-    if suffix in (".doc", ".pdf", ".wps", ".et"):
+    if suffix in PDF_SUFFIXES:
+        from xl_jixiao.readers.pdf import grids_from_pdf
+
+        return grids_from_pdf(p)
+    if suffix in (".doc", ".wps", ".et"):
         raise ReadError(f"不支持的文件格式 {suffix}：请另存为 .docx / .xlsx，或导出为文本后再导入", file=str(path))
     head = p.read_bytes()[:8]
     if head.startswith(b"PK\x03\x04"):
