@@ -70,6 +70,8 @@ _RENAME = {"annual_goal": "goal"}
 def _form_key(section: str, key: str) -> str | None:
     if section == "unit" and key not in _UNIT_KEYS:
         return None  # money unit and footer labels have their own handling
+    if section == "form" and key in ("section", "footer_other"):
+        return None  # headings and footer words are not fields
     return _RENAME.get(key, key)
 
 
@@ -79,19 +81,16 @@ TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions", "policy_basis"
 NEW_FORM_KEYS = {"name", "code", "category"}
 _INLINE_STRONG = {"name", "code", "category", "supervisor", "implementer", "unit_name", "total", "budget_year"}
 
-SECTION_LABELS = {
-    "资金情况", "项目资金", "项目金额", "资金来源", "预算情况", "按支出类型分", "按来源类型分", "预算金额", "预算数",
-    "金额", "绩效指标", "年度绩效指标", "项目绩效指标", "部门整体绩效指标", "资金", "资金构成", "来源",
-    "累计支出进度", "累计支出比例", "累计支出进度(%)", "累计%", "累计(%)", "支出进度", "序号",
+SECTION_LABELS = set(vocab.labels("form", "section"))
+"""Headings inside a form (资金情况, 按来源类型分 …): neither a field nor a value."""
+FOOTER_LABELS: dict[str, str | None] = {
+    **{lab: key for key in ("filler", "phone", "fill_date", "head") for lab in vocab.labels("unit", key)},
+    **{lab: None for lab in vocab.labels("form", "footer_other")},
 }
-FOOTER_LABELS = {
-    "填表人": "filler", "联系电话": "phone", "填报日期": "fill_date", "填表日期": "fill_date",
-    "单位负责人签字": "head", "单位负责人": "head", "负责人": "head", "单位负责人(签字)": "head",
-    "审核人": None, "财务负责人": None, "经办人": "filler", "单位(盖章)": None, "单位盖章": None,
-}
+"""The footer's labels (填表人, 联系电话 …) → the submission field they fill (``None``: kept out)."""
 _FOOTER_RE = re.compile(
-    r"(填表人|联系电话|填报日期|填表日期|单位负责人[（(]?签字[)）]?|单位负责人|审核人|财务负责人|经办人|单位[（(]?盖章[)）]?)\s*[:：]?\s*"
-)
+    "(" + "|".join(re.escape(lab).replace(r"\(", "[（(]?").replace(r"\)", "[)）]?")
+                   for lab in sorted(FOOTER_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*")
 
 _SECTION_INDEX = {clean_label(s) for s in SECTION_LABELS}
 
@@ -180,7 +179,7 @@ def is_footer(text: str) -> bool:
 def _footer_key(label: str) -> str | None:
     if label.startswith("单位负责人"):
         return "head"
-    return FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label))
+    return FOOTER_LABELS.get(label, FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label)))
 
 
 def checkpoint_of(text: str) -> str | None:
@@ -534,13 +533,14 @@ class _Walker:
             if val is not None and not parse_amount(val.value if val.value is not None else val.text).ok \
                     and (label_of(val.text) or len(val.text) > 30):
                 val = None
-            if val is None:
+            if val is not None:
+                used = idx + 2
+            elif not any(is_section(x.text) for x in cells if x is not lab):
+                # the amount below its label (not below a column heading: 按支出类型分 | 预算金额 | 按来源类型分)
                 below = self._below(grid, r, lab.col)
                 if below is not None and parse_amount(below.value if below.value is not None else below.text).ok:
                     val = below
                     self.consumed.add((below.row, below.col))
-            else:
-                used = idx + 2
             if key == "basic" and val is None:
                 form.basic_pending = True
                 return used

@@ -484,8 +484,7 @@ class _Reader:
 
     # -- everything -------------------------------------------------------
     def read(self) -> Submission:
-        kind = "export" if self.tables.export else "template"
-        sub = Submission(source=SourceInfo(path=self.file or "", kind=kind))
+        sub = Submission(source=SourceInfo(path=self.file or "", kind="export" if self.tables.export else "template"))
         self.read_unit(sub)
         sub.dept = self.read_dept(sub)
         sub.projects = self.read_projects(sub)

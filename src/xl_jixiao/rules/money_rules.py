@@ -8,14 +8,12 @@ configured ``[money] tolerance``.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.config import Config
-
 from xl_jixiao.model import DeptBudget, Project, Severity, Submission
-from xl_jixiao.money import convert, tolerance
+from xl_jixiao.money import convert, converted, tolerance
 from xl_jixiao.rules import common as c
 from xl_jixiao.rules.engine import Context, Item
 from xl_jixiao.rules.registry import Rule, register
@@ -113,7 +111,7 @@ def _calc_amounts(p: Project) -> list[Decimal]:
             v = Decimal(m.group(1).replace(",", ""))
         except InvalidOperation:
             continue
-        out.append(v if m.group(2) != "元" else convert(v, "元", "万元"))
+        out.append(v if m.group(2) != "元" else converted(v, "元", "万元"))
     return out
 
 
@@ -122,7 +120,7 @@ def _calc_says_yuan(p: Project, total: Decimal) -> Decimal | None:
     amounts = _calc_amounts(p)
     if not amounts:
         return None
-    as_yuan = convert(total, "元", "万元")
+    as_yuan = converted(total, "元", "万元")
 
     def same(a: Decimal, b: Decimal) -> bool:
         return abs(a - b) <= max(Decimal("0.005"), b * Decimal("0.001"))
@@ -156,7 +154,7 @@ def _comparable_total(ctx: Context, p: Project) -> tuple[Decimal | None, str]:
     """The annual total to compare costs with, and a note when it was read as 元 (see :func:`total_in_yuan`)."""
     total = p.funding.total
     if total is not None and total_in_yuan(ctx, p):
-        fixed = convert(total, "元", ctx.money_unit)
+        fixed = converted(total, "元", ctx.money_unit)
         return fixed, f"（年度资金总额 {_fmt(total)} 疑似按元填写，按 {_fmt(fixed)} {ctx.money_unit} 比较）"
     return total, ""
 
@@ -243,7 +241,7 @@ def _total_in_yuan(ctx: Context, p: Project) -> str | None:
     costs = sum((a for _, a in _cost_amounts(ctx, p)), Decimal(0))
     if costs <= 0:
         return None
-    as_yuan = convert(total, "元", "万元")
+    as_yuan = converted(total, "元", "万元")
     if costs * 1000 > total or not (as_yuan / 2 <= costs <= as_yuan * Decimal("1.01")):
         return None
     return (f"万元表中的 {_fmt(total)} 万元是成本指标合计 {_fmt(costs)} 万元的 {_fmt(total / costs)} 倍，"
