@@ -789,14 +789,9 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             issues.append((c, "指标值右侧未识别的单元格"))
         name_cell = names[0] if names else None
         if _declares_na(name_cell, value) and not any(c for c in names[1:] if not vocab.is_not_applicable(c.text)):
-            ind = Indicator(project=project, name=name_cell.text if name_cell else None,
-                            value=value.text if value else None, row=(name_cell or value or cells[0]).line)
-            if l1:
-                ind.level1 = strip_markup(l1[0])
-                ind.cells["level1"] = grid.ref(l1[1])
-            if l2:
-                ind.level2 = strip_markup(l2[0])
-                ind.cells["level2"] = grid.ref(l2[1])
+            ind = _with_levels(Indicator(project=project, name=name_cell.text if name_cell else None,
+                                         value=value.text if value else None,
+                                         row=(name_cell or value or cells[0]).line), grid, l1, l2)
             for key, c in (("name", name_cell), ("value", value)):
                 if c is not None:
                     ind.cells[key] = grid.ref(c)
@@ -814,13 +809,7 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         if name_cell is not None and nc is not None and name_cell.col != nc and not row_l1 and not row_l2 \
                 and (name_cell.col < (hdr.cols.get("level2", nc))):
             issues.append((name_cell, "名称位于一级/二级指标列，按三级指标名称导入（合并单元格错位）"))
-        ind = Indicator(project=project)
-        if l1:
-            ind.level1 = strip_markup(l1[0])
-            ind.cells["level1"] = grid.ref(l1[1])
-        if l2:
-            ind.level2 = strip_markup(l2[0])
-            ind.cells["level2"] = grid.ref(l2[1])
+        ind = _with_levels(Indicator(project=project), grid, l1, l2)
         if name_cell is not None:
             ind.name = strip_markup(name_cell.text)
             ind.cells["name"] = grid.ref(name_cell)
@@ -848,6 +837,16 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         score += fit
         placed.append(Placed(ind, issues, fit, raw_r=raw.r))
     return placed, score
+
+
+def _with_levels(ind: Indicator, grid: Grid, l1: tuple[str, GridCell] | None,
+                 l2: tuple[str, GridCell] | None) -> Indicator:
+    """The 一级 and 二级 in force for a row (carried down from merged cells), with their cells."""
+    for key, level in (("level1", l1), ("level2", l2)):
+        if level is not None:
+            setattr(ind, key, strip_markup(level[0]))
+            ind.cells[key] = grid.ref(level[1])
+    return ind
 
 
 def _is_level(scheme: Scheme, text: str) -> bool:
