@@ -80,7 +80,7 @@ def custom_xml(kind: str) -> str:
             f'name="{MARKER_PROPERTY}"><vt:lpwstr>{kind}</vt:lpwstr></property></Properties>')
 
 
-_MARKER_RE = re.compile(rb'name="' + MARKER_PROPERTY.encode() + rb'"[^>]*>\s*<vt:lpwstr>([a-z]+)</vt:lpwstr>')
+_MARKER_RE = re.compile(rb'name="' + MARKER_PROPERTY.encode() + rb'"[^>]*>\s*<(?:\w+:)?lpwstr\b[^>]*>([a-z]+)<')
 
 
 # ------------------------------------------------------------------ names
@@ -120,9 +120,11 @@ if hasattr(errno, "EDQUOT"):
 def os_error_text(exc: OSError) -> str:
     """An ``OSError`` as a Chinese sentence (the system's own words only for rare cases)."""
     text = _ERRNO_TEXT.get(exc.errno or -1)
+    name = exc.filename if isinstance(exc.filename, str) else None
+    if exc.errno == errno.EEXIST and name and os.path.islink(name) and not os.path.exists(name):
+        text = "路径是一个符号链接循环或失效的链接，无法作为文件夹使用"  # mkdir over a looping link
     if text is None:
         text = f"系统错误：{exc.strerror or exc}"
-    name = exc.filename if isinstance(exc.filename, str) else None
     return f"{text}：{shown(name)}" if name else text
 
 
@@ -279,6 +281,21 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
             for _ in _stream(zf, info, name, limits):
                 pass
     return out
+
+
+def guard(path: str | os.PathLike[str], limits: Limits) -> Snapshot:
+    """A file read once and checked before any parser sees it (regular file, size, package limits, what
+    its name and first bytes say); raises :class:`ReadError` (Chinese) otherwise.  The caller parses
+    ``Snapshot.data``."""
+    from xl_jixiao.readers import probe
+
+    p = os.fspath(path)
+    snap = read_once(p, limits)
+    reason = probe(p, snap.data)
+    if reason:
+        raise ReadError(reason, p)
+    inspect_package(snap.data, p, limits)
+    return snap
 
 
 def _check_part_size(info: zipfile.ZipInfo, size: int, name: str, limits: Limits) -> None:
@@ -546,5 +563,5 @@ __all__ = [
     "MARKER_PROPERTY", "OUTPUT_KINDS", "Snapshot", "Inspection", "read_once", "inspect_package", "mark_workbook",
     "custom_xml", "own_output_reason", "os_error_text", "special_file_reason", "shown", "CHANGED", "OwnOutput",
     "own_output_kind", "refuse_input_overwrite", "remove_stale_temporaries", "hold_temporary", "release_temporary",
-    "TEMP_PREFIX", "TEMP_SUFFIX",
+    "TEMP_PREFIX", "TEMP_SUFFIX", "guard",
 ]

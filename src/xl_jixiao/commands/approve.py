@@ -31,8 +31,9 @@ def run(args) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件应为 .xlsx：{out}")
-    if Path(args.input).resolve() == out.resolve():
-        raise UserError(f"输出文件不能与输入文件相同：{out}")
+    from xl_jixiao.inbox import refuse_input_overwrite
+
+    refuse_input_overwrite(out, [args.input], "批复表")
     subs, how = load_for_approval(args.input)
     if not any(s.projects or (s.dept is not None and not s.dept.is_empty()) for s in subs):
         print(f"错误：{args.input} 中没有可批复的项目或部门整体表，未写入输出文件。", file=sys.stderr)

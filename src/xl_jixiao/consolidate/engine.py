@@ -95,6 +95,15 @@ def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:
     return got[1], got[2]
 
 
+def _drop(cache_file: Path) -> None:
+    """Remove a cache this run created: a run that wrote nothing leaves nothing behind."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.remove(str(cache_file) + suffix)
+        except OSError:
+            pass
+
+
 def _set_default_mode(tmp: str, out: Path) -> None:
     """mkstemp makes the file private (0600); give the summary the mode a normal save would."""
     try:
@@ -127,7 +136,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     inputs = [os.fspath(i) for i in inputs]
     if not inputs:
         raise UserError("请给出要汇总的文件夹或文件")
-    out = Path(output).expanduser().resolve()
+    out = Path(os.path.realpath(os.path.expanduser(os.fspath(output))))  # never raises, even on a link loop
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"汇总表必须是 .xlsx 文件：{output}")
     if out.exists() and out.is_dir():
@@ -161,6 +170,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     entries = [e if e.skip_reason or CACHE_SUFFIX not in Path(e.path).name else
                type(e)(e.path, e.display, "汇总缓存文件（不作为输入）") for e in entries]
 
+    cache_is_new = not cache_file.exists()
     cache = Cache(cache_file if use_cache else None, code_fingerprint(cfg), log=log)
 
     remove_stale_temporaries(out.parent, older_than=time.time() - (time.perf_counter() - start))
@@ -169,6 +179,8 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=TEMP_PREFIX, suffix=".xlsx.tmp")
     except OSError as exc:
         cache.close()
+        if cache_is_new:
+            _drop(cache_file)
         from xl_jixiao.inbox import os_error_text
 
         raise UserError(f"无法在 {out.parent} 中写入汇总表：{os_error_text(OSError(exc.errno, exc.strerror))}") from exc
@@ -267,8 +279,13 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         if pool is not None:
             pool.terminate()
         if writer is not None:
-            writer.abort()
+            try:
+                writer.abort()
+            except OSError:  # a full disk fails again while letting go of the spooled rows
+                pass
         cache.close()
+        if cache_is_new:
+            _drop(cache_file)
         raise
     finally:
         release_temporary(held)

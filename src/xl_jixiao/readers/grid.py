@@ -153,7 +153,7 @@ def grids_from_xlsx(path: str | Path, data: bytes | None = None) -> list[Grid]:
 
     try:
         wb = load_workbook_quietly(_source(path, data), data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported with the file name
+    except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
     for ws in wb.worksheets:
@@ -252,7 +252,7 @@ def _grids_from_xls_calamine(path: str | Path, data: bytes | None = None) -> lis
     try:
         src = _source(path, data)
         wb = CalamineWorkbook.from_path(src) if isinstance(src, str) else CalamineWorkbook.from_filelike(src)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
     for name in wb.sheet_names:
@@ -305,7 +305,7 @@ def grid_from_docx(path: str | Path, data: bytes | None = None) -> Grid:
 
     try:
         doc = docx.Document(_source(path, data))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"无法打开 Word 文档（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grid = Grid(source=str(path), kind="docx")
     body = doc.element.body

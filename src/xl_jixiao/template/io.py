@@ -156,8 +156,13 @@ def save_atomic(wb, path) -> Path:
     path = Path(path)
     tmp, held = _temporary(path)
     try:
-        wb.save(tmp)
-        _share_in_package(wb, Path(tmp))
+        # rendered in memory, then written in one go: a full disk fails on our own file, cleanly
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = share_formulas_in_package(wb, buf.getvalue())
+        del buf
+        with open(tmp, "wb") as f:
+            f.write(data)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
