@@ -708,6 +708,9 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             k = hdr.key_at(c.col)
             if k == "seq" and re.fullmatch(r"[\d.、()（）]+", c.text.strip()):
                 continue  # a row number
+            if k == "nature" and _OP_WORD.fullmatch(c.text.strip()):
+                extras.setdefault("op", c)  # 指标性质 holding the comparison (≥, 大于等于, 定性)
+                continue
             if hdr.ignored(c.col):
                 continue  # 分值, 权重 … : a column of the table the model does not take
             if k == "project":
@@ -1077,6 +1080,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
 
 
 _NOT_READ = frozenset({"weight", "nature", "project_code"})
+_OP_WORD = re.compile(r"[≥≤＞＜＝<>=]=?|[≧≦]|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|定性")
 """Indicator-table columns real forms have and the model does not take."""
 _DOUBTFUL = ("缺少三级指标名称", "指标值右侧未识别的单元格", "一行中有多个指标名称候选，已并入说明")
 UNCERTAIN_MIN_ROWS = 4
