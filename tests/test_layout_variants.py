@@ -26,10 +26,10 @@ from decimal import Decimal
 import pytest
 from layout_variants import (
     REAL_LAYOUTS,
-    make_variant,
     Expected,
     Variant,
     expected,
+    make_variant,
     norm_level,
     pair_variants,
     plain_variants,

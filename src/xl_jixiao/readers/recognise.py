@@ -734,7 +734,7 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             continue
 
         # level cells: only to the left of the 三级 column
-        def level_candidate(c: GridCell) -> bool:
+        def level_candidate(c: GridCell, nc: int | None = nc) -> bool:
             return nc is None or c.col < nc
 
         value: GridCell | None = None
