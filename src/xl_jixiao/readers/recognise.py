@@ -379,6 +379,11 @@ class _Walker:
             return
         hdr = is_indicator_header(cells)
         if hdr is not None:
+            # titles merged down a two-row header (序号, 指标值) were passed over as copies: still columns
+            for c in grid.distinct(r):
+                k = header_key(c.text)
+                if k and k not in hdr:
+                    hdr[k] = c.col
             form = self.ensure(grid, line)
             form.header_seen = True
             self.header = HeaderMap(hdr)
@@ -388,6 +393,8 @@ class _Walker:
                 if not header_key(c.text) and not is_section(c.text):
                     self.unplaced(grid, c, "指标表头中未识别的列")
             return
+        if self.indicator_mode and _header_lead(cells):
+            return  # the first row of a two-row header repeated in the table (after a page break)
         if self.indicator_mode and len(cells) == 1 and _NOTE_ROW.match(cells[0].text):
             self.indicator_mode = False
             self.unplaced(grid, cells[0], "表格下方的说明文字（未导入）")
@@ -629,6 +636,13 @@ class _Walker:
         else:
             form.plan.append((label, "", c))
         return idx + 1
+
+
+def _header_lead(cells: list[GridCell]) -> bool:
+    """The first row of a two-row indicator header (绩效指标 over the level columns, 指标值 …): column
+    titles without the level titles; no indicator row holds two column titles."""
+    titled = sum(1 for c in cells if header_key(c.text))
+    return titled >= 2 or (titled == 1 and all(header_key(c.text) or is_section(c.text) for c in cells))
 
 
 def _implied_header(cells: list[GridCell]) -> HeaderMap | None:
