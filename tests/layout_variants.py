@@ -3,7 +3,7 @@
 A *base* is a project's content as plain data (header fields, money, texts,
 indicator rows, categories declared 不适用).  A *variant* is a set of layout
 choices, one option per variation kind; :func:`render` writes the bases as a
-small ``.xlsx`` laid out that way and :func:`expected` says what a reader must
+small ``.xlsx`` (or ``.docx``) laid out that way and :func:`expected` says what a reader must
 get back from it.  Every option of every kind below is a layout seen in real
 forms; together they are the list of what the form importer must survive.
 
@@ -64,6 +64,37 @@ na             omit / cells / name               categories declared not applica
                                                  indicator name only
 title          on / off                          the form's title row present or missing
 ptype          off / on                          a 项目类型 row (经常性项目) besides the 项目类别 row
+============== ================================= ===============================================
+
+Word kinds (:data:`DOCX_KINDS`; only the Word renderer reads them, ``render`` writes a
+``.docx`` when the path ends so):
+
+============== ================================= ===============================================
+kind           options                           what changes
+============== ================================= ===============================================
+docx.pre       para / rows                       title, unit line and footer as paragraphs around
+                                                 the table / as rows of the table
+docx.tables    one / project / blank / parts     one table (blank rows kept) / one table per
+                                                 project / a new table at every blank row (a table
+                                                 broken at a page break, header typed again) /
+                                                 also the header block and the indicator table apart
+docx.brk       off / para / br / label           the longest indicator name as two paragraphs in its
+                                                 cell / with a line break / labels of 5+ characters
+                                                 typed on two lines
+docx.space     off / pad / fullwidth             spaces and tabs around every text / labels spread
+                                                 with full-width spaces, paragraphs indented with two
+docx.before    off / grid                        empty cells at a row's start or end written as
+                                                 w:gridBefore / w:gridAfter (a short row)
+docx.runs      off / split / sdt / ins / block   text in runs of 3 characters / values in inline
+                                                 content controls / values as tracked insertions
+                                                 beside a tracked deletion / tables, every second
+                                                 row and label cells in block content controls
+docx.nest      off / on                          the indicator table nested in one cell of the form
+docx.head      one / two                         two header rows: 绩效指标 over the level columns,
+                                                 the other titles merged down both rows
+docx.grid      even / uneven / hmerge            the header block and the indicator table with
+                                                 their own column edges (cells span several grid
+                                                 columns) / spans as old-style w:hMerge cells
 ============== ================================= ===============================================
 
 Kinds that do not apply to a base (no 测算依据 column for a base without basis,
@@ -340,7 +371,7 @@ DOCX_KINDS: dict[str, tuple[str, ...]] = {
     "docx.runs": ("off", "split", "sdt", "ins", "block"),
     "docx.nest": ("off", "on"),
     "docx.head": ("one", "two"),
-    "docx.grid": ("even", "uneven"),
+    "docx.grid": ("even", "uneven", "hmerge"),
 }
 ALL_KINDS: dict[str, tuple[str, ...]] = {**KINDS, **DOCX_KINDS}
 PROJECT_TYPE = "经常性项目"  # the 项目类型 row the ptype kind adds beside a 项目类别
@@ -1191,7 +1222,7 @@ _TABLE_WIDTHS = (2, 3, 5, 3, 4, 3, 2, 2, 2, 2, 2, 2)
 
 def _grid_columns(v: Variant, spec: _WordTable) -> tuple[int, list[list[tuple[int, int]]]]:
     """Word layout-grid columns: their number and, per row, each form column's [first, last] grid column."""
-    if not v.on("docx.grid"):
+    if v.get("docx.grid") != "uneven":
         return spec.cols, [[(c, c) for c in range(spec.cols)] for _ in range(spec.rows)]
     total = max(sum(w[:spec.cols]) for w in (_HEAD_WIDTHS, _TABLE_WIDTHS))
     edges_by_row = []
@@ -1212,26 +1243,36 @@ def _add_table(v: Variant, container, spec: _WordTable):
         table.style = "Table Grid"
     except Exception:  # noqa: BLE001 - a cell's table in a document without the style
         pass
+    # table.cell() lays the whole grid out again on every call: take the cells once (merges are disjoint,
+    # so the corner cells of one merge survive the others)
+    cells = table._cells
     done: set[tuple[int, int]] = set()
     for r1, c1, r2, c2 in spec.merges:
-        table.cell(r1, spans[r1][c1][0]).merge(table.cell(r2, spans[r2][c2][1]))
+        cells[r1 * ncols + spans[r1][c1][0]].merge(cells[r2 * ncols + spans[r2][c2][1]])
         done.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
     for r in range(spec.rows):
         for c in range(spec.cols):
             a, z = spans[r][c]
             if z > a and (r, c) not in done:
-                table.cell(r, a).merge(table.cell(r, z))
+                cells[r * ncols + a].merge(cells[r * ncols + z])
+    cells = table._cells
+
+    def cell(r: int, c: int):
+        return cells[r * ncols + spans[r][c][0]]
+
     for (r, c), text in spec.texts.items():
-        _write_cell(v, table.cell(r, spans[r][c][0]), text, (r, c) in spec.labels)
+        _write_cell(v, cell(r, c), text, (r, c) in spec.labels)
     for (r, c), subs in spec.nested.items():
-        cell = table.cell(r, spans[r][c][0])
+        holder = cell(r, c)
         for i, sub in enumerate(subs):
             if i:
-                cell.add_paragraph()
-            _add_table(v, cell, sub)
+                holder.add_paragraph()
+            _add_table(v, holder, sub)
     tbl = table._tbl
     if v.on("docx.before"):
         _short_rows(tbl, spec, ncols, spans)
+    if v.get("docx.grid") == "hmerge":
+        _hmerge(tbl)
     if v.get("docx.runs") == "block":
         trs = tbl.tr_lst
         for tr in trs[1::2]:  # every second row in a row content control
@@ -1243,6 +1284,33 @@ def _add_table(v: Variant, container, spec: _WordTable):
         parent.remove(tbl)
         parent.insert(at, _sdt(tbl))
     return table
+
+
+def _hmerge(tbl) -> None:
+    """``docx.grid=hmerge``: each cell spanning columns written the older way, as a w:hMerge restart cell
+    followed by w:hMerge continuation cells (as in documents converted from old Word versions)."""
+    import copy
+
+    from lxml import etree
+
+    for tc in list(tbl.iter(_w("tc"))):
+        pr = tc.find(_w("tcPr"))
+        span = None if pr is None else pr.find(_w("gridSpan"))
+        if span is None:
+            continue
+        n = int(span.get(_w("val")))
+        pr.remove(span)
+        etree.SubElement(pr, _w("hMerge")).set(_w("val"), "restart")
+        at = tc.getparent().index(tc)
+        for k in range(1, n):
+            cont = etree.Element(_w("tc"))
+            cpr = etree.SubElement(cont, _w("tcPr"))
+            etree.SubElement(cpr, _w("hMerge"))
+            vm = pr.find(_w("vMerge"))
+            if vm is not None:
+                cpr.append(copy.deepcopy(vm))
+            etree.SubElement(cont, _w("p"))
+            tc.getparent().insert(at + k, cont)
 
 
 def _short_rows(tbl, spec: _WordTable, ncols: int, spans: list[list[tuple[int, int]]]) -> None:
@@ -1297,12 +1365,12 @@ def render_docx(v: Variant, path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python tests/layout_variants.py OUT.xlsx BASE [kind=option ...]``: write one variant to look at."""
+    """``python tests/layout_variants.py OUT.xlsx|OUT.docx BASE [kind=option ...]``: write one variant to look at."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 2 or args[1] not in BASES:
-        sys.stderr.write(f"usage: layout_variants.py OUT.xlsx {{{'|'.join(BASES)}}} [kind=option ...]\n")
+        sys.stderr.write(f"usage: layout_variants.py OUT.xlsx|OUT.docx {{{'|'.join(BASES)}}} [kind=option ...]\n")
         return 2
     choices = dict(a.split("=", 1) for a in args[2:])
     unknown = [k for k, o in choices.items() if k not in ALL_KINDS or o not in ALL_KINDS[k]]

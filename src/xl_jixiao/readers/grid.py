@@ -391,9 +391,12 @@ def _word_matrix(tbl, where: str = "") -> list[list[_WordCell]]:
         for tc in _w_children(tr, (_W + "tc",)):
             c = len(row)
             span = max(1, _int_or_zero(_w_val(tc, f"{_W}tcPr/{_W}gridSpan")))
-            vmerge_el = tc.find(f"{_W}tcPr/{_W}vMerge")
-            vmerge = None if vmerge_el is None else (vmerge_el.get(_W + "val") or "continue")
-            if vmerge == "continue" and c in above:
+            vmerge = _merge_state(tc, "vMerge")
+            hmerge = _merge_state(tc, "hMerge")  # the older horizontal merge: continuation cells of their own
+            if hmerge == "continue" and c - 1 in keys:
+                key = keys[c - 1]
+                text = texts[key]
+            elif vmerge == "continue" and c in above:
                 key = above[c]
                 text = texts[key]
             else:
@@ -402,7 +405,7 @@ def _word_matrix(tbl, where: str = "") -> list[list[_WordCell]]:
                 inner = list(_w_children(tc, (_W + "tbl",)))
                 if inner:
                     nested.append((c, span, inner))
-            merged = span > 1 or vmerge is not None
+            merged = span > 1 or vmerge is not None or hmerge is not None
             for k in range(span):
                 row.append(_WordCell(text, key if merged else None, f"{ref}第{c + k + 1}列"))
                 keys[c + k] = key
@@ -424,6 +427,12 @@ def _word_matrix(tbl, where: str = "") -> list[list[_WordCell]]:
                     if row[j].origin is None:
                         row[j] = _WordCell(row[j].text, (r, j), row[j].ref)
     return out
+
+
+def _merge_state(tc, what: str) -> str | None:
+    """``restart``, ``continue`` or None for a cell's w:vMerge / w:hMerge (no value means continue)."""
+    el = tc.find(f"{_W}tcPr/{_W}{what}")
+    return None if el is None else (el.get(_W + "val") or "continue")
 
 
 def _int_or_zero(text: str | None) -> int:

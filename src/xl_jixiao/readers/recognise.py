@@ -393,7 +393,7 @@ class _Walker:
                 if not header_key(c.text) and not is_section(c.text):
                     self.unplaced(grid, c, "指标表头中未识别的列")
             return
-        if self.indicator_mode and _header_lead(cells):
+        if self.indicator_mode and _header_lead(cells) and not self._is_label_row(cells):
             return  # the first row of a two-row header repeated in the table (after a page break)
         if self.indicator_mode and len(cells) == 1 and _NOTE_ROW.match(cells[0].text):
             self.indicator_mode = False
