@@ -78,9 +78,10 @@ docx.tables    one / project / blank / parts     one table (blank rows kept) / o
                                                  project / a new table at every blank row (a table
                                                  broken at a page break, header typed again) /
                                                  also the header block and the indicator table apart
-docx.brk       off / para / br / label           the longest indicator name as two paragraphs in its
+docx.brk       off / para / br / label / value   the longest indicator name as two paragraphs in its
                                                  cell / with a line break / labels of 5+ characters
-                                                 typed on two lines
+                                                 typed on two lines / the project's and unit's names
+                                                 and level names of 6+ characters on two lines
 docx.space     off / pad / fullwidth             spaces and tabs around every text / labels spread
                                                  with full-width spaces, paragraphs indented with two
 docx.before    off / grid                        empty cells at a row's start or end written as
@@ -365,7 +366,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 DOCX_KINDS: dict[str, tuple[str, ...]] = {
     "docx.pre": ("para", "rows"),
     "docx.tables": ("one", "project", "blank", "parts"),
-    "docx.brk": ("off", "para", "br", "label"),
+    "docx.brk": ("off", "para", "br", "label", "value"),
     "docx.space": ("off", "pad", "fullwidth"),
     "docx.before": ("off", "grid"),
     "docx.runs": ("off", "split", "sdt", "ins", "block"),
@@ -445,14 +446,14 @@ INTERACTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def pair_variants() -> list[Variant]:
+def pair_variants(interactions: tuple[tuple[str, str], ...] = INTERACTIONS) -> list[Variant]:
     """Every option pair of the interacting kinds, on a base rotating with the pair."""
     out = []
     keys = sorted(BASES)
     n = 0
-    for a, b in INTERACTIONS:
-        for oa in KINDS[a][1:]:
-            for ob in KINDS[b][1:]:
+    for a, b in interactions:
+        for oa in ALL_KINDS[a][1:]:
+            for ob in ALL_KINDS[b][1:]:
                 cands = [k for k in keys if applies(a, BASES[k]) and applies(b, BASES[k])]
                 out.append(make_variant(cands[n % len(cands)], {a: oa, b: ob}))
                 n += 1
@@ -497,16 +498,7 @@ DOCX_INTERACTIONS: tuple[tuple[str, str], ...] = (
 
 
 def docx_pair_variants() -> list[Variant]:
-    out = []
-    keys = sorted(BASES)
-    n = 0
-    for a, b in DOCX_INTERACTIONS:
-        for oa in ALL_KINDS[a][1:]:
-            for ob in ALL_KINDS[b][1:]:
-                cands = [k for k in keys if applies(a, BASES[k]) and applies(b, BASES[k])]
-                out.append(make_variant(cands[n % len(cands)], {a: oa, b: ob}))
-                n += 1
-    return out
+    return pair_variants(DOCX_INTERACTIONS)
 
 
 def plain_variants() -> list[Variant]:
@@ -661,9 +653,10 @@ class Canvas:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
 
 
-def _word_break(v: Variant, label: str) -> str:
-    """``docx.brk=label``: a label of five characters or more typed on two lines (年度资金⏎总额)."""
-    if v.get("docx.brk") != "label" or len(label) < 5:
+def _word_break(v: Variant, label: str, what: str = "label") -> str:
+    """``docx.brk=label``: a label of five characters or more typed on two lines (年度资金⏎总额);
+    ``docx.brk=value``: so are the project's and the unit's names and long level names."""
+    if v.get("docx.brk") != what or len(label) < 5:
         return label
     cut = len(label) // 2
     return label[:cut] + "\n" + label[cut:]
@@ -751,9 +744,9 @@ class _Form:
         pairs: list[tuple[str, object, str | None]] = []  # (label, value, number format)
         if b.code:
             pairs.append((self.lab(FIXED_LABELS["code"]), b.code, None))
-        pairs.append((self.lab(v.label("name")), b.name, None))
+        pairs.append((self.lab(v.label("name")), _word_break(v, b.name, "value"), None))
         if not unit_in_fill:
-            pairs.append((self.lab(v.label("unit")), b.unit, None))
+            pairs.append((self.lab(v.label("unit")), _word_break(v, b.unit, "value"), None))
         if b.supervisor:
             pairs.append((self.lab(v.label("sup")), b.supervisor, None))
         if b.period:
@@ -866,6 +859,7 @@ class _Form:
                 prev = None
             l1 = SHORT_NAMES.get(row.level1, row.level1) if short else row.level1
             l2 = SHORT_NAMES.get(row.level2, row.level2) if short else row.level2
+            l2 = _word_break(v, l2, "value") if len(l2) >= 6 else l2
             new1 = prev is None or prev[0] != row.level1
             new2 = new1 or prev[1] != row.level2
             mode = v.get("levels")
@@ -1021,7 +1015,7 @@ def _spread(v: Variant, text: str, label: bool) -> str:
         return "  " + text + " \t" if label else " " + text + "  "
     if mode == "fullwidth":
         if label and "\n" not in text:
-            core, colon = re.match(r"(.*?)([:：]?)$", text, re.S).groups()
+            core, colon = re.match(r"(.*?)([:：]?)$", text, re.DOTALL).groups()
             if len(core) <= 6:
                 return "\u3000".join(core) + colon
             return text
@@ -1126,9 +1120,7 @@ def _outer_table(v: Variant, cv: Canvas, rows: list, ncols: int, tables: str) ->
             for r in inner:
                 if cv.roles.get(r) == "split" and tables != "one":
                     parts.append([])  # the page break: a second nested table
-                elif any(k[0] == r for k in cv.cells):
-                    parts[-1].append(r)
-                elif tables == "one":
+                elif tables == "one" or any(k[0] == r for k in cv.cells):
                     parts[-1].append(r)
             width = max(c for (r, c) in cv.cells if first <= r <= last) + 1
             t.nested[(pos, ct)] = [_word_table(v, cv, part, ct, width) for part in parts if part]
@@ -1239,10 +1231,7 @@ def _grid_columns(v: Variant, spec: _WordTable) -> tuple[int, list[list[tuple[in
 def _add_table(v: Variant, container, spec: _WordTable):
     ncols, spans = _grid_columns(v, spec)
     table = container.add_table(rows=spec.rows, cols=ncols)
-    try:
-        table.style = "Table Grid"
-    except Exception:  # noqa: BLE001 - a cell's table in a document without the style
-        pass
+    table.style = "Table Grid"
     # table.cell() lays the whole grid out again on every call: take the cells once (merges are disjoint,
     # so the corner cells of one merge survive the others)
     cells = table._cells

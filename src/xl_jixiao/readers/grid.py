@@ -442,6 +442,14 @@ def _int_or_zero(text: str | None) -> int:
         return 0
 
 
+def _shifted_origin(origin: tuple[int, int] | None, first_row: int,
+                    counts: dict[tuple[int, int], int]) -> tuple[int, int] | None:
+    """A table's merge origin in the document's grid; cells that are not part of any merge need none."""
+    if origin is None or counts.get(origin, 0) < 2:
+        return None
+    return (origin[0] + first_row, origin[1])
+
+
 def grid_from_docx(path: str | Path) -> Grid:
     """Paragraphs and tables of a .docx in document order, in one grid."""
     import docx
@@ -473,8 +481,7 @@ def grid_from_docx(path: str | Path) -> Grid:
             r = first_row + i
             grid.rows.append([
                 GridCell(text=c.text, row=r, col=j, sheet=sheet, cell=c.ref, line=r + 1,
-                         # cells that are not part of any merge need no origin
-                         origin=(c.origin[0] + first_row, c.origin[1]) if counts.get(c.origin, 0) > 1 else None)
+                         origin=_shifted_origin(c.origin, first_row, counts))
                 for j, c in enumerate(row)
             ])
     _pad(grid)
