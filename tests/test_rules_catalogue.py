@@ -180,6 +180,8 @@ CASES: dict[str, tuple] = {
               lambda s: setattr(_find(s, "群众满意度"), "basis", "计划标准")),
     "JX404": (lambda s: setattr(_p(s), "annual_goal", "建成信息化指挥平台"), lambda s: None),
     "JX405": (many_projects(3), many_projects(2)),
+    "JX506": (lambda s: setattr(_p(s), "uncertain", "指标表有 5/6 行无法读出，从第8行起版式无法可靠识别"),
+              lambda s: None),
 }
 
 
@@ -368,3 +370,14 @@ def test_general_rule_speaks_when_specific_one_is_off(mutate, specific, general)
     assert specific in on and general not in on
     off = codes(run(mutate, load_config(None).with_overrides(ignore=[specific])))
     assert general in off and specific not in off
+
+
+def test_uncertain_layout_replaces_the_projects_findings():
+    """A project whose layout the importer did not understand gets one JX506 and nothing about its cells."""
+    def garble(sub):
+        p = _p(sub)
+        p.uncertain = "指标表有 5/6 行无法读出，从第8行起版式无法可靠识别"
+        p.indicators[0].value = "不断提升"  # would be JX204
+        p.indicators[1].level1 = "效益类指标"  # would be JX101
+    found = [f for f in run(garble) if f.project == _p(clean_sub()).name]
+    assert [f.code for f in found] == ["JX506"]

@@ -177,9 +177,7 @@ _WORD_OPS = {
 }
 # ... and after it.
 _SUFFIX_OPS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤"}
-# A time limit or a date is often followed by what is to happen by then: ``11月前完成``, ``3日内办结``.
-_COMPLETION_WORDS = ("完成", "完工", "办结", "办理完毕", "完毕", "结束", "到位", "交付", "上线", "验收", "处理",
-                     "答复", "反馈", "响应", "支付", "拨付", "出具")
+
 
 _PERCENT_WORDS = ("百分比",)
 
@@ -400,8 +398,9 @@ def _try_date(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue | 
     p1 = _scan_point(s, start, yearless=True)
     if p1 is None:
         return None
-    if p1.y is None and p1.precision == "month" and not p1.eom and not _BEFORE_RE.match(s[p1.end_pos:]):
-        return None  # "18月" is a duration, not a date ("11月前" is one)
+    if p1.y is None and p1.precision == "month" and not p1.eom and not _BEFORE_RE.match(s[p1.end_pos:]) \
+            and not s[start:p1.end_pos].endswith("月份"):
+        return None  # "18月" is a duration, not a date ("11月前" and "11月份" are dates)
     lead = _DATE_LEAD_RE.match(s, 0, start)
     assert lead is not None  # the pattern accepts any text
     op = lead["op"]
@@ -652,18 +651,40 @@ def _parse_piece(piece: str) -> ParsedValue:
 def _parse_clean(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue:
     """``s``: compact canonical text (no spaces); ``display``: the cleaned text with single spaces."""
     pv = _parse_clean1(s, raw, display, flags)
-    if pv.kind in ("invalid", "qualitative") and s.endswith(_COMPLETION_WORDS):
-        # ``11月前完成`` / ``3个工作日内办结``: the date or time limit, with what happens by then
-        word = next(w for w in _COMPLETION_WORDS if s.endswith(w))
-        head = s[: -len(word)]
-        trial_flags: set[str] = set(flags) - {"merged_values", "contains_number"}
-        inner = _parse_clean1(head, raw, display, trial_flags) if head and _DIGIT_RE.search(head) else None
-        if inner is not None and (inner.kind in ("date", "period") or (
-                inner.kind == "quantitative" and inner.unit in _TIME_UNITS)):
-            trial_flags.add("text_around")
-            return _pv(raw, inner.kind, trial_flags, op=inner.op, number=inner.number, unit=inner.unit,
-                       text=inner.text, date=inner.date, end=inner.end)
+    if pv.kind in ("invalid", "qualitative"):
+        timed = _time_then_deed(s, raw, display, flags)
+        if timed is not None:
+            return timed
     return pv
+
+
+_DEED_RE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
+
+
+def _time_then_deed(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue | None:
+    """``11月前完成``, ``3个月内归档``, ``30分钟内进行应答``, ``11月份完成验收``: a date or a time limit
+    followed by what is to happen by then.  The value is the date or the limit; the words are text around it."""
+    m = _DEED_RE.search(s)
+    if m is None:
+        return None
+    for k in range(len(s) - 1, m.start() - 1, -1):  # the longest head that is a date or a time limit
+        head = s[:k]
+        if not head or not _DIGIT_RE.search(head):
+            continue
+        trial: set[str] = set(flags) - {"merged_values", "contains_number"}
+        inner = _parse_clean1(head, raw, display, trial)
+        if inner.kind == "period" and inner.unit == "月" and inner.number is not None and 1 <= inner.number <= 12 \
+                and not inner.op:
+            inner = _parse_clean1(head + "底前", raw, display,  # 11月完成验收: by the end of November
+                                  set(flags) - {"merged_values", "contains_number"})
+        if inner.kind in ("date", "period") or (inner.kind == "quantitative" and inner.op in (None, *NEGATIVE_OPS)
+                                                 and (inner.unit or "") in _TIME_UNITS):
+            if "merged_values" in inner.flags or "bad_date" in inner.flags:
+                return None
+            trial = set(inner.flags) | {"text_around"}
+            return _pv(raw, inner.kind, trial, op=inner.op, number=inner.number, unit=inner.unit,
+                       text=inner.text, date=inner.date, end=inner.end)
+    return None
 
 
 def _parse_clean1(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue:
@@ -733,9 +754,13 @@ def _parse_str(raw: str) -> ParsedValue:
     return _parse_fast(raw) or _parse_slow(raw)
 
 
+_LINE_BETWEEN_DIGITS_RE = re.compile(r"(?<=\d)[ \t]*[\r\n]+\s*(?=\d)")
+
+
 def _parse_slow(raw: str) -> ParsedValue:
     flags: set[str] = set()
-    t = raw.translate(_SPACE_TRANS).strip()
+    t = _LINE_BETWEEN_DIGITS_RE.sub(";", raw.strip())  # two numbers on two lines are two values
+    t = t.translate(_SPACE_TRANS).strip()
     if not t:
         return _pv(raw, "empty", flags)
     inner = _LATEX_DOLLAR_RE.sub("", t) if "$" in t else t

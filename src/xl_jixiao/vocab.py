@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -136,7 +136,7 @@ def find(text: object, table: dict[str, T]) -> T | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def index(*sections: str) -> dict[str, tuple[str, str]]:
     """Normalised label → (section, field) over ``sections``; the first section listing a label wins."""
     out: dict[str, tuple[str, str]] = {}

@@ -1,11 +1,14 @@
-"""A disposable SQLite cache of file records, kept beside the summary workbook.
+"""A disposable SQLite cache of :class:`~xl_jixiao.pipeline.FileResult`s, kept beside the summary workbook.
 
-Keyed by the file's absolute path; an entry is reused when the file's size and
-modification time are unchanged, or, when they changed, its SHA-256 is the
-same.  Every entry belongs to one *version* (record format, package code,
-rules, schemes and configuration): when that changes the cache is emptied.
-A cache that cannot be opened or read is deleted and rebuilt; the cache is
-never a reason for consolidation to fail.
+Each entry is one file's result (compressed JSON: the typed data) and, derived
+from it, the summary's rendered record (so a warm run copies rows without
+rendering them again).  Keyed by the file's absolute path; an entry is reused
+when the file's size and modification time are unchanged, or, when they
+changed, its SHA-256 is the same.  Every entry belongs to one *version*
+(:func:`cache_version`: package version, result and record formats, the rule
+catalogue, the schemes and the configuration): when that changes the cache is
+emptied.  A cache that cannot be opened or read is deleted and rebuilt; the
+cache is never a reason for consolidation to fail.
 """
 
 from __future__ import annotations
@@ -13,13 +16,27 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.records import RECORD_FORMAT, FileRecord, dumps, loads
+from xl_jixiao.version import RESULT_FORMAT
+
+if TYPE_CHECKING:  # a warm run needs neither the model nor the rules: imported only when used
+    from xl_jixiao.config import Config
+    from xl_jixiao.pipeline import FileResult
 
 CACHE_SUFFIX = ".jxcache.sqlite"
-SCHEMA = 1
+SCHEMA = 3
+
+
+
+def warn(message: str) -> None:
+    """Log a warning of consolidation (``logging`` is imported only when there is one: a warm run stays light)."""
+    import logging
+
+    logging.getLogger("xl_jixiao.consolidate").warning(message)
 
 
 def cache_path_for(output: str | os.PathLike) -> Path:
@@ -27,46 +44,87 @@ def cache_path_for(output: str | os.PathLike) -> Path:
     return out.with_name(out.name + CACHE_SUFFIX)
 
 
-# Parts of the package that do not change what a file's record holds.
-_NOT_AFFECTING_RECORDS = {"commands", "addin", "excel", "template", "approve", "report", "cli.py", "__main__.py"}
-
-
-def code_fingerprint(config_path: str | None = None) -> str:
-    """Identify everything a record depends on: package sources and data, and the configuration."""
-    import xl_jixiao
-
-    h = hashlib.sha256()
-    h.update(f"record={RECORD_FORMAT};version={xl_jixiao.__version__}".encode())
-    root = Path(xl_jixiao.__file__).parent
-    for p in sorted(root.rglob("*")):
-        if p.suffix not in (".py", ".json", ".toml") or not p.is_file():
-            continue
-        rel = p.relative_to(root).as_posix()
-        if rel.split("/", 1)[0] in _NOT_AFFECTING_RECORDS:
-            continue
-        h.update(rel.encode())
+def _hash_files(h: Any, folder: Path, pattern: str) -> None:
+    for p in sorted(folder.glob(pattern)):
+        h.update(p.name.encode())
         try:
             h.update(p.read_bytes())
         except OSError:
             pass
+
+
+def _rules_fingerprint() -> str:
+    """The rule catalogue: the rule modules themselves (read as data, not imported)."""
+    h = hashlib.sha256()
+    _hash_files(h, Path(__file__).parent.parent / "rules", "*.py")
+    return h.hexdigest()[:16]
+
+
+def _schemes_fingerprint() -> str:
+    """The schemes and the label vocabulary: what readers and rules take as data."""
+    h = hashlib.sha256()
+    _hash_files(h, Path(__file__).parent.parent / "schemes", "*.json")
+    _hash_files(h, Path(__file__).parent.parent / "data", "labels.json")
     extra = os.environ.get("XL_JIXIAO_SCHEMES")
     if extra and Path(extra).is_dir():
-        for p in sorted(Path(extra).glob("*.json")):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
-    if config_path:
+        _hash_files(h, Path(extra), "*.json")
+    return h.hexdigest()[:16]
+
+
+def _config_fingerprint(config: Config | str | os.PathLike[str] | None) -> str:
+    """A loaded configuration's own fingerprint; for a file (or the defaults) the TOML text, unparsed."""
+    if config is not None and not isinstance(config, (str, os.PathLike)):
+        return config.fingerprint()
+    h = hashlib.sha256()
+    h.update((Path(__file__).parent.parent / "data" / "default_config.toml").read_bytes())
+    if config is not None:
         h.update(b"config:")
-        h.update(Path(config_path).read_bytes())
-    return h.hexdigest()
+        h.update(Path(config).read_bytes())
+    return "toml-" + h.hexdigest()[:16]
+
+
+def cache_version(config: Config | str | os.PathLike[str] | None = None) -> str:
+    """What every cached result depends on: package version, result and record formats, the rules,
+    the schemes and the configuration (a :class:`Config`, a TOML path, or ``None`` for the defaults)."""
+    from xl_jixiao.version import __version__
+
+    return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT};rules={_rules_fingerprint()};"
+            f"schemes={_schemes_fingerprint()};config={_config_fingerprint(config)}")
+
+
+code_fingerprint = cache_version
+
+
+def stored_results(path: str | os.PathLike[str], version: str) -> dict[str, bytes]:
+    """The results a cache file holds, by SHA-256 of their file, when it is of ``version``.
+
+    Opened read-only: reading never empties or rebuilds another run's cache; any problem is a miss.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("schema") != str(SCHEMA) or meta.get("version") != version:
+                return {}
+            rows = db.execute("SELECT f.sha256, r.result FROM files f JOIN results r ON r.path = f.path").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return {sha: blob for sha, blob in rows if sha}
 
 
 class Cache:
     """``Cache(path, version)``; ``path=None`` gives a cache that remembers nothing (``--no-cache``)."""
 
-    def __init__(self, path: str | os.PathLike | None, version: str, log=None):
+    def __init__(self, path: str | os.PathLike[str] | None, version: str,
+                 log: Callable[[str], None] | None = None):
         self.path = Path(path) if path is not None else None
         self.version = version
-        self.log = log or (lambda msg: print(msg, file=sys.stderr))
+        self.log = log or warn
         self.db: sqlite3.Connection | None = None
         self.index: dict[str, tuple[int, int, str | None, str]] = {}
         self.rebuilt = False
@@ -104,11 +162,14 @@ class Cache:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
                    "sha256 TEXT, display TEXT, record BLOB)")
+        # the typed results live in their own table: a warm run reads only the (small) records
+        db.execute("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, result BLOB)")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("schema") != str(SCHEMA) or meta.get("version") != self.version:
             if meta:
                 self.rebuilt = True
             db.execute("DELETE FROM files")
+            db.execute("DELETE FROM results")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
             db.commit()
@@ -145,28 +206,50 @@ class Cache:
     def entry(self, path: str) -> tuple[int, int, str | None, str] | None:
         return self.index.get(path)
 
-    def record(self, path: str) -> FileRecord | None:
+    def _blob(self, table: str, column: str, path: str) -> bytes | None:
         if self.db is None:
             return None
         try:
-            got = self.db.execute("SELECT record FROM files WHERE path = ?", (path,)).fetchone()
+            got = self.db.execute(f"SELECT {column} FROM {table} WHERE path = ?", (path,)).fetchone()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
             return None
-        if got is None:
+        return None if got is None else got[0]
+
+    def record(self, path: str) -> FileRecord | None:
+        """The summary's rendered record of ``path`` (``None``: a miss)."""
+        blob = self._blob("files", "record", path)
+        if blob is None:
             return None
         try:
-            return loads(got[0])
+            return loads(blob)
+        except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
+            return None
+
+    def result_bytes(self, path: str) -> bytes | None:
+        """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""
+        return self._blob("results", "result", path)
+
+    def result(self, path: str) -> FileResult | None:
+        from xl_jixiao.pipeline import FileResult
+
+        blob = self.result_bytes(path)
+        if blob is None:
+            return None
+        try:
+            return FileResult.from_bytes(blob)
         except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
             return None
 
     # -- updates
-    def put(self, rec: FileRecord) -> None:
+    def put(self, rec: FileRecord, result: bytes) -> None:
+        """Store a file's result (``FileResult.to_bytes``) and its rendered record."""
         if self.db is None or rec.sha256 is None:
             return
         try:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
                             (rec.path, rec.size, rec.mtime_ns, rec.sha256, rec.display, dumps(rec)))
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (rec.path, result))
             self._tick()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
@@ -187,6 +270,7 @@ class Cache:
         gone = [p for p in self.index if p not in present]
         try:
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
+            self.db.executemany("DELETE FROM results WHERE path = ?", [(p,) for p in gone])
             self._tick(len(gone))
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)

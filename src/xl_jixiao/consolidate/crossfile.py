@@ -7,13 +7,20 @@ cells), so the check scales to thousands of files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from itertools import combinations
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
+from xl_jixiao.units import same_unit
+from xl_jixiao.units import unit_key as _norm
+
+if TYPE_CHECKING:
+    from xl_jixiao.config import Config
+    from xl_jixiao.model import Finding
+
 MAX_LISTED = 5
-
-
-def _norm(text: str | None) -> str:
-    return "".join((text or "").split()).casefold()
 
 
 @dataclass
@@ -30,15 +37,23 @@ class CrossFileIndex:
             if key:
                 self.codes[key].append((index, display, project, sheet, cell, str(code).strip()))
 
-    def findings(self) -> list[tuple[int, dict]]:
-        """``[(file index, finding dict), …]`` in file order."""
-        out: list[tuple[int, dict]] = []
-        out.extend(self._duplicate_units())
-        out.extend(self._duplicate_codes())
-        out.sort(key=lambda t: (t[0], t[1]["code"]))
+    def findings(self, config: Config | None = None) -> list[tuple[int, Finding]]:
+        """``[(file index, finding), …]`` in file order, under ``config`` (ignored codes dropped)."""
+        found = [*self._duplicate_units(), *self._duplicate_codes()]
+        if not found:
+            return []
+        from xl_jixiao.config import default_config
+        from xl_jixiao.rules.files import file_finding
+
+        cfg = config or default_config()
+        out: list[tuple[int, Finding]] = []
+        for index, d in found:
+            if cfg.enabled(d["code"]):
+                out.append((index, file_finding(d.pop("code"), d.pop("message"), config=cfg, **d)))
+        out.sort(key=lambda t: (t[0], t[1].code))
         return out
 
-    def _duplicate_units(self):
+    def _duplicate_units(self) -> Iterator[tuple[int, dict]]:
         groups: list[list[tuple[int, str, str | None, str | None]]] = []
         by_code: dict[str, list] = defaultdict(list)
         by_name: dict[str, list] = defaultdict(list)
@@ -52,11 +67,11 @@ class CrossFileIndex:
             if len(members) > 1:
                 groups.append(members)
         for members in by_name.values():
-            # same name: a duplicate when at least one of them gives no code, and the codes given agree
+            # same name, at least one without a code (all coded: the code groups above decide), and every
+            # pair the same unit by the one definition of it
             if len(members) < 2 or all(_norm(m[3]) for m in members):
                 continue
-            coded = {_norm(m[3]) for m in members if _norm(m[3])}
-            if len(coded) <= 1:
+            if all(same_unit(a[2], a[3], b[2], b[3]) for a, b in combinations(members, 2)):
                 groups.append(members)
         seen: set[tuple[int, int]] = set()
         for members in groups:
@@ -69,13 +84,13 @@ class CrossFileIndex:
                 listed = "、".join(o[1] for o in others[:MAX_LISTED]) + ("等" if len(others) > MAX_LISTED else "")
                 what = f"单位「{m[2] or '（未填名称）'}」" + (f"（编码 {m[3]}）" if m[3] else "（未填单位编码）")
                 yield m[0], {
-                    "code": "JX501", "severity": "error", "sheet": None, "cell": None,
+                    "code": "JX501", "sheet": None, "cell": None,
                     "message": f"{what}重复提交：另见文件 {listed}",
                     "value": m[3] or m[2],
                     "suggestion": "确认哪一份是有效的提交，删除或退回其余的副本",
                 }
 
-    def _duplicate_codes(self):
+    def _duplicate_codes(self) -> Iterator[tuple[int, dict]]:
         for key, occ in self.codes.items():
             files = {o[0] for o in occ}
             if len(files) < 2:
@@ -84,7 +99,7 @@ class CrossFileIndex:
                 others = sorted({o[1] for o in occ if o[0] != index})
                 listed = "、".join(others[:MAX_LISTED]) + ("等" if len(others) > MAX_LISTED else "")
                 yield index, {
-                    "code": "JX502", "severity": "error", "sheet": sheet, "cell": cell, "project": project,
+                    "code": "JX502", "sheet": sheet, "cell": cell, "project": project,
                     "message": f"项目编码 {code} 在多个提交中出现：另见文件 {listed}",
                     "value": code,
                     "suggestion": "核对项目编码；同一项目只能由一个单位申报",

@@ -12,15 +12,17 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
-    PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord,
+    PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
 )
 from xl_jixiao.consolidate.xlsx import (
     EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
-    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, col_letter, compress_rows, quote_sheet, row,
+    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, compress_rows, quote_sheet, row,
     split_fragment,
 )
 
@@ -48,6 +50,9 @@ FILE_COLUMNS = [
     Column("单位名称", 24), Column("大小（字节）", 12, S_INT), Column("修改时间", 19), Column("来源", 10),
     Column("SHA-256", 20),
 ]
+
+if TYPE_CHECKING:
+    from xl_jixiao.model import Finding
 
 TOP_UNITS_IN_CHART = 30
 
@@ -251,20 +256,15 @@ class SummaryWriter:
                 target = self.file_link(rec.path, *(link or (None, None)))
                 sheet.add_hyperlink(r, FINDING_LINK_COL, target, "打开源工作簿中的这个单元格" if link else "打开源文件")
 
-    def add_finding(self, index: int, f: dict) -> None:
+    def add_finding(self, index: int, f: Finding) -> None:
         """A finding made here (cross-file rules) for the file at ``index`` in arrival order."""
         fr = self.files[index]
         unit = self._unit_by_index.get(index)
-        sev = f.get("severity", "error")
-        cell_ref = f.get("cell")
-        sheet_name = f.get("sheet")
-        values = [fr.unit_name, fr.display, sheet_name, cell_ref, f.get("project"), f["code"],
-                  SEVERITY_LABELS.get(sev, sev), f["message"], f.get("value"), f.get("suggestion"), None,
-                  f"打开 {cell_ref}" if cell_ref else "打开文件"]
-        sheet, r = self.findings.append(values)
-        sheet.add_hyperlink(r, FINDING_LINK_COL, self.file_link(fr.path, sheet_name, cell_ref),
-                            "打开源工作簿中的这个单元格" if sheet_name else "打开源文件")
-        key = f"{f['code']}|{sev}"
+        sev = f.severity.value
+        sheet, r = self.findings.append(finding_cells(fr.unit_name, fr.display, f))
+        sheet.add_hyperlink(r, FINDING_LINK_COL, self.file_link(fr.path, f.sheet, f.cell),
+                            "打开源工作簿中的这个单元格" if f.sheet else "打开源文件")
+        key = f"{f.code}|{sev}"
         self.stats.rules[key] = self.stats.rules.get(key, 0) + 1
         if sev == "error":
             self.stats.errors += 1
@@ -317,7 +317,7 @@ class SummaryWriter:
         first = 2
 
         def total(col: int, value):
-            letter = col_letter(col)
+            letter = column_letter(col)
             if last < first:
                 return value
             return Formula(f"SUM({letter}{first}:{letter}{last})", value)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xl_jixiao.excel.live import book_path, read_sheets
+from xl_jixiao.cellref import a1, parse_a1
+from xl_jixiao.excel.live import book_folder, read_sheets
 from xl_jixiao.model import Finding, Severity, Submission
 
 RESULT_SHEET = "校验结果"
@@ -49,11 +50,16 @@ FOLDER_LABELS = ("汇总文件夹", "汇总目录")
 
 
 def _caller(book):
-    if book is not None:
-        return book
-    import xlwings as xw
+    """``book``, or the workbook that called the macro; either way nothing is
+    imported from its folder afterwards (see :mod:`.safety`)."""
+    from xl_jixiao.excel.safety import drop_workbook_paths
 
-    return xw.Book.caller()
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    drop_workbook_paths(book)
+    return book
 
 
 # ---------------------------------------------------------------- small helpers
@@ -85,26 +91,6 @@ def _hyperlink(sheet: str, cell: str, label: str = "跳转") -> Formula:
     """A link to ``sheet!cell`` that works in every Excel client (a HYPERLINK formula)."""
     target = "#'" + sheet.replace("'", "''") + "'!" + cell
     return Formula(f'=HYPERLINK("{target.replace(chr(34), chr(34) * 2)}","{label.replace(chr(34), chr(34) * 2)}")')
-
-
-def _a1(row: int, col: int) -> str:
-    s = ""
-    c = col
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return f"{s}{row}"
-
-
-def _parse_a1(a1: str) -> tuple[int, int] | None:
-    a1 = a1.replace("$", "").strip().upper()
-    col, i = 0, 0
-    while i < len(a1) and "A" <= a1[i] <= "Z":
-        col = col * 26 + ord(a1[i]) - 64
-        i += 1
-    if col == 0 or not a1[i:].isdigit():
-        return None
-    return int(a1[i:]), col
 
 
 def _pad(rows: list[list[object]]) -> list[list[object]]:
@@ -226,7 +212,7 @@ def _previous_marks(book) -> dict[str, set[tuple[int, int]]]:
                 break
             continue
         sheet_name, cell = v.rsplit("!", 1)
-        rc = _parse_a1(cell)
+        rc = parse_a1(cell)
         if rc:
             marks.setdefault(sheet_name, set()).add(rc)
     return marks
@@ -276,12 +262,6 @@ def _config_for(book, config):
     return config
 
 
-def _check(sub: Submission, config=None) -> list[Finding]:
-    from xl_jixiao.rules import check_submission
-
-    return check_submission(sub, config)
-
-
 def _status_line(counts: dict[Severity, int], suppressed: int, marked: int) -> str:
     parts = "，".join(f"{s.label} {counts[s]} 项" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     extra = f"（另有已忽略 {suppressed} 项）" if suppressed else ""
@@ -304,32 +284,32 @@ def validate(book=None, config=None) -> ValidationResult:
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file;
     by default ``xl_jixiao.toml`` beside the workbook when there is one.
     """
-    from xl_jixiao.errors import ReadError, UserError
-    from xl_jixiao.readers import submission_from_sheets
+    from xl_jixiao.errors import UserError
+    from xl_jixiao.pipeline import LiveSource, read_and_check
 
     book = _caller(book)
     previous = _previous_marks(book)
     live = read_sheets(book, skip=OWN_SHEETS)
     try:
         config = _config_for(book, config)
-        sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
+        checked = read_and_check(LiveSource(book.name, live.values, live.origins), config)
     except UserError as exc:
         result = ValidationResult([], status=f"无法校验：配置文件有误：{exc}", error=str(exc))
         _write_result_sheet(book, result, {})
         return result
-    except ReadError as exc:
+    if not checked.usable:
         cleared = _reset_marks(book, previous)
-        result = ValidationResult([], cleared=cleared, status=f"无法校验：{exc.reason}", error=exc.reason)
+        result = ValidationResult([], cleared=cleared, status=f"无法校验：{checked.reason}", error=checked.reason)
         _write_result_sheet(book, result, {})
         return result
-    findings = sorted(_check(sub, config), key=lambda f: (f.severity.rank, f.sort_key()))
+    findings = sorted(checked.findings, key=lambda f: (f.severity.rank, f.sort_key()))
 
     sheet_names = set(live.values)
     worst: dict[tuple[str, tuple[int, int]], Severity] = {}
     for f in findings:
         if f.suppressed or not f.sheet or not f.cell or f.sheet not in sheet_names:
             continue
-        rc = _parse_a1(f.cell.split(":")[0])
+        rc = parse_a1(f.cell.split(":")[0])
         if rc is None:
             continue
         key = (f.sheet, rc)
@@ -356,7 +336,7 @@ def validate(book=None, config=None) -> ValidationResult:
 
     result = ValidationResult(
         findings,
-        marked={(s, _a1(*rc)): sev for (s, rc), sev in worst.items()},
+        marked={(s, a1(*rc)): sev for (s, rc), sev in worst.items()},
         cleared=cleared,
     )
     counts = result.counts()
@@ -384,7 +364,7 @@ def _write_result_sheet(book, result: ValidationResult, explanations: dict[str, 
             i, f.severity.label, f.code, f.sheet, f.cell, f.project, f.message, f.value, f.suggestion,
             explanations.get(f.code, ""), "已忽略" if f.suppressed else "待处理", link,
         ])
-    marks = [f"{s}!{a}" for (s, a) in sorted(result.marked, key=lambda k: (k[0], _parse_a1(k[1])))]
+    marks = [f"{s}!{a}" for (s, a) in sorted(result.marked, key=lambda k: (k[0], parse_a1(k[1])))]
     for k in range(max(len(body), len(marks))):
         row = body[k] if k < len(body) else [None] * len(RESULT_HEADER)
         rows.append(row + [None, marks[k] if k < len(marks) else None])
@@ -457,23 +437,29 @@ def _sum(values) -> Decimal:
 def totals(book=None) -> TotalsResult:
     """合计: per-project funding totals and the fund check, the unit's budget balance,
     written to the 合计 sheet (one write) with money formats and check colours."""
-    from xl_jixiao.errors import ReadError
-    from xl_jixiao.money import tolerance
+    from xl_jixiao.config import default_config
+    from xl_jixiao.errors import ReadError, UserError
     from xl_jixiao.readers import submission_from_sheets
+    from xl_jixiao.rules.money_rules import DEPT_EQUATIONS, DEPT_LABELS, amount_tolerance
 
     book = _caller(book)
     live = read_sheets(book, skip=OWN_SHEETS)
     sheet_rows: list[list[object]]
     try:
+        cfg = _config_for(book, None) or default_config()
         sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
-    except ReadError as exc:
+    except (ReadError, UserError) as exc:
         sheet = _fresh_sheet(book, TOTALS_SHEET)
-        status = f"无法计算合计：{exc.reason}"
+        status = f"无法计算合计：{getattr(exc, 'reason', exc)}"
         _write(sheet, (1, 1), [[status]])
         fill_cells(sheet, {(1, 1): SEVERITY_COLORS[Severity.ERROR]})
         return TotalsResult(0, Decimal(0), 0, 0, status)
 
     unit = sub.money_unit
+
+    def tolerance(values: list[Decimal | None]) -> Decimal:  # the rules' tolerance (JX301/JX305/JX307)
+        return amount_tolerance(cfg, unit, values)
+
     header = ["序号", "项目名称", "年度资金总额", "财政拨款", "上年结转", "其他资金", "来源合计", "差额", "核对", "位置"]
     body: list[list[object]] = []
     checks: list[bool | None] = []
@@ -508,9 +494,9 @@ def totals(book=None) -> TotalsResult:
             dept_ok.append(ok)
             dept_rows.append([label, left, right, diff, "一致" if ok else "不一致"])
 
-        check("人员经费 + 公用经费 = 基本支出", [d.personnel, d.public], d.basic)
-        check("基本支出 + 项目支出 = 支出预算合计", [d.basic, d.projects], d.expense_total)
-        check("当年财政拨款 + 上年结转 + 其他资金 = 收入预算合计", [d.fiscal, d.carryover, d.other], d.income_total)
+        for result_key, parts in DEPT_EQUATIONS:
+            check(" + ".join(DEPT_LABELS[k] for k in parts) + f" = {DEPT_LABELS[result_key]}",
+                  [getattr(d, k) for k in parts], getattr(d, result_key))
         check("收入预算合计 = 支出预算合计", [d.income_total], d.expense_total)
         if sub.projects and d.projects is not None:
             check("各项目年度资金总额之和 = 项目支出", [grand[0]], d.projects)
@@ -576,15 +562,6 @@ def _setting(book, labels: tuple[str, ...]) -> str | None:
                         below = rows[i + 1][j]
                         if isinstance(below, str) and below.strip():
                             return below.strip()
-    return None
-
-
-def book_folder(book) -> Path | None:
-    """The folder of the workbook file, when the client knows it (desktop Excel)."""
-    full = book_path(book)
-    p = Path(full)
-    if p.is_absolute() and p.parent.is_dir():
-        return p.parent
     return None
 
 
@@ -655,14 +632,17 @@ def approve(book=None, out: str | None = None) -> RunResult:
         from xl_jixiao import approve as appr
     except ImportError:
         return _log(book, "生成批复表", RunResult(False, "无法生成批复表：本机安装的 xl_jixiao 不含批复表功能，请升级。"))
-    from xl_jixiao.errors import ReadError
-    from xl_jixiao.readers import submission_from_sheets
+    from xl_jixiao.errors import UserError
+    from xl_jixiao.pipeline import LiveSource, read_and_check
 
     live = read_sheets(book, skip=OWN_SHEETS)
     try:
-        sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
-    except ReadError as exc:
-        return _log(book, "生成批复表", RunResult(False, f"无法生成批复表：{exc.reason}"))
+        checked = read_and_check(LiveSource(book.name, live.values, live.origins), _config_for(book, None))
+    except UserError as exc:
+        return _log(book, "生成批复表", RunResult(False, f"无法生成批复表：配置文件有误：{exc}"))
+    if checked.submission is None or not checked.usable:
+        return _log(book, "生成批复表", RunResult(False, f"无法生成批复表：{checked.reason}"))
+    sub = checked.submission
     folder = book_folder(book)
     if out is None:
         if folder is None:

@@ -88,6 +88,8 @@ _RENAME = {"annual_goal": "goal"}
 def _form_key(section: str, key: str) -> str | None:
     if section == "unit" and key not in _UNIT_KEYS:
         return None  # money unit and footer labels have their own handling
+    if section == "form" and key in ("section", "footer_other"):
+        return None  # headings and footer words are not fields
     return _RENAME.get(key, key)
 
 
@@ -97,19 +99,16 @@ TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions", "policy_basis"
 NEW_FORM_KEYS = {"name", "code", "category"}
 _INLINE_STRONG = {"name", "code", "category", "supervisor", "implementer", "unit_name", "total", "budget_year"}
 
-SECTION_LABELS = {
-    "资金情况", "项目资金", "项目金额", "资金来源", "预算情况", "按支出类型分", "按来源类型分", "预算金额", "预算数",
-    "金额", "绩效指标", "年度绩效指标", "项目绩效指标", "部门整体绩效指标", "资金", "资金构成", "来源",
-    "累计支出进度", "累计支出比例", "累计支出进度(%)", "累计%", "累计(%)", "支出进度", "序号",
+SECTION_LABELS = set(vocab.labels("form", "section"))
+"""Headings inside a form (资金情况, 按来源类型分 …): neither a field nor a value."""
+FOOTER_LABELS: dict[str, str | None] = {
+    **{lab: key for key in ("filler", "phone", "fill_date", "head") for lab in vocab.labels("unit", key)},
+    **{lab: None for lab in vocab.labels("form", "footer_other")},
 }
-FOOTER_LABELS = {
-    "填表人": "filler", "联系电话": "phone", "填报日期": "fill_date", "填表日期": "fill_date",
-    "单位负责人签字": "head", "单位负责人": "head", "负责人": "head", "单位负责人(签字)": "head",
-    "审核人": None, "财务负责人": None, "经办人": "filler", "单位(盖章)": None, "单位盖章": None,
-}
+"""The footer's labels (填表人, 联系电话 …) → the submission field they fill (``None``: kept out)."""
 _FOOTER_RE = re.compile(
-    r"(填表人|联系电话|填报日期|填表日期|单位负责人[（(]?签字[)）]?|单位负责人|审核人|财务负责人|经办人|单位[（(]?盖章[)）]?)\s*[:：]?\s*"
-)
+    "(" + "|".join(re.escape(lab).replace(r"\(", "[（(]?").replace(r"\)", "[)）]?")
+                   for lab in sorted(FOOTER_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*")
 
 _SECTION_INDEX = {clean_label(s) for s in SECTION_LABELS}
 
@@ -198,7 +197,7 @@ def is_footer(text: str) -> bool:
 def _footer_key(label: str) -> str | None:
     if label.startswith("单位负责人"):
         return "head"
-    return FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label))
+    return FOOTER_LABELS.get(label, FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label)))
 
 
 def checkpoint_of(text: str) -> str | None:
@@ -432,6 +431,10 @@ class _Walker:
         self.labels(grid, r, cells)
 
     def _is_label_row(self, cells: list[GridCell]) -> bool:
+        if self.indicator_mode and self.header is not None and len(cells) > 1:
+            # inside an indicator table a label row starts with its label: a 指标解释 that happens to read
+            # 「预算数」 does not end the table
+            cells = cells[:1]
         for c in cells:
             if label_of(c.text) or money_unit_cell(c.text) or is_footer(c.text):
                 return True
@@ -466,6 +469,8 @@ class _Walker:
                 pform.texts.setdefault(key, (c0.text, c0))
                 self.consumed.add(c0.key)
                 i = 1
+            else:
+                pform.blank.setdefault(key, lab)  # the label's value was left blank
         while i < len(cells):
             c = cells[i]
             text = c.text
@@ -553,13 +558,14 @@ class _Walker:
             if val is not None and not parse_amount(val.value if val.value is not None else val.text).ok \
                     and (label_of(val.text) or len(val.text) > 30):
                 val = None
-            if val is None:
+            if val is not None:
+                used = idx + 2
+            elif not any(is_section(x.text) for x in cells if x is not lab):
+                # the amount below its label (not below a column heading: 按支出类型分 | 预算金额 | 按来源类型分)
                 below = self._below(grid, r, lab.col)
                 if below is not None and parse_amount(below.value if below.value is not None else below.text).ok:
                     val = below
                     self.consumed.add((below.row, below.col))
-            else:
-                used = idx + 2
             if key == "basic" and val is None:
                 form.basic_pending = True
                 return used
@@ -815,14 +821,9 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             issues.append((c, "指标值右侧未识别的单元格"))
         name_cell = names[0] if names else None
         if _declares_na(name_cell, value) and not any(c for c in names[1:] if not vocab.is_not_applicable(c.text)):
-            ind = Indicator(project=project, name=name_cell.text if name_cell else None,
-                            value=value.text if value else None, row=(name_cell or value or cells[0]).line)
-            if l1:
-                ind.level1 = strip_markup(l1[0])
-                ind.cells["level1"] = grid.ref(l1[1])
-            if l2:
-                ind.level2 = strip_markup(l2[0])
-                ind.cells["level2"] = grid.ref(l2[1])
+            ind = _with_levels(Indicator(project=project, name=name_cell.text if name_cell else None,
+                                         value=value.text if value else None,
+                                         row=(name_cell or value or cells[0]).line), grid, l1, l2)
             for key, c in (("name", name_cell), ("value", value)):
                 if c is not None:
                     ind.cells[key] = grid.ref(c)
@@ -840,13 +841,7 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         if name_cell is not None and nc is not None and name_cell.col != nc and not row_l1 and not row_l2 \
                 and (name_cell.col < (hdr.cols.get("level2", nc))):
             issues.append((name_cell, "名称位于一级/二级指标列，按三级指标名称导入（合并单元格错位）"))
-        ind = Indicator(project=project)
-        if l1:
-            ind.level1 = strip_markup(l1[0])
-            ind.cells["level1"] = grid.ref(l1[1])
-        if l2:
-            ind.level2 = strip_markup(l2[0])
-            ind.cells["level2"] = grid.ref(l2[1])
+        ind = _with_levels(Indicator(project=project), grid, l1, l2)
         if name_cell is not None:
             ind.name = strip_markup(name_cell.text)
             ind.cells["name"] = grid.ref(name_cell)
@@ -874,6 +869,16 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         score += fit
         placed.append(Placed(ind, issues, fit, raw_r=raw.r))
     return placed, score
+
+
+def _with_levels(ind: Indicator, grid: Grid, l1: tuple[str, GridCell] | None,
+                 l2: tuple[str, GridCell] | None) -> Indicator:
+    """The 一级 and 二级 in force for a row (carried down from merged cells), with their cells."""
+    for key, level in (("level1", l1), ("level2", l2)):
+        if level is not None:
+            setattr(ind, key, strip_markup(level[0]))
+            ind.cells[key] = grid.ref(level[1])
+    return ind
 
 
 def _is_level(scheme: Scheme, text: str) -> bool:
@@ -1054,6 +1059,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
         placed = _place_form(f.rows, scheme, name) if (scheme and f.rows) else []
         p = build_project(f, sub_unit, placed)
         p.funding.money_unit = sub_unit  # type: ignore[assignment]
+        p.uncertain = uncertain_layout(f, placed)
         sub.projects.append(p)
         _collect(f, placed, unplaced, name)
         if name is None:
@@ -1090,6 +1096,30 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
             setattr(sub, attr, text)
             sub.cells[attr] = grid.ref(cell)
     return sub, unplaced, notes, info
+
+
+_DOUBTFUL = ("缺少三级指标名称", "指标值右侧未识别的单元格", "一行中有多个指标名称候选，已并入说明")
+UNCERTAIN_MIN_ROWS = 4
+"""Below this many indicator rows a layout is not judged uncertain (too little to tell)."""
+
+
+def uncertain_layout(form: Form, placed: list[Placed]) -> str | None:
+    """Where the recogniser stopped understanding a form's indicator table, when most rows are doubtful.
+
+    A row is doubtful when its 一级 is not a category of any scheme, it has no name, or cells are left over
+    beside its value: the columns were not understood, so judging the values would judge the wrong cells.
+    A row that only lacks its value is not doubtful (that is the unit's omission, JX106)."""
+    rows = [pl for pl in placed if not pl.na]
+    if len(rows) < UNCERTAIN_MIN_ROWS:
+        return None
+    doubtful = [pl for pl in rows if pl.fit < 0 or any(reason in _DOUBTFUL for _, reason in pl.issues)]
+    if len(doubtful) * 2 <= len(rows):
+        return None
+    first = doubtful[0]
+    cell = next((c for c, _ in first.issues), None)
+    where = form.grid.where(cell) if cell is not None else f"第{first.indicator.row}行"
+    return (f"指标表有 {len(doubtful)}/{len(rows)} 行无法按「一级指标、二级指标、三级指标、指标值」读出，"
+            f"从{where}起版式无法可靠识别")
 
 
 def _place_form(rows: list[RawRow], scheme: Scheme, project: str | None) -> list[Placed]:

@@ -12,12 +12,11 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from xl_jixiao import layout, vocab
-from xl_jixiao.cellref import column_letter
+from xl_jixiao.cellref import a1
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
@@ -31,16 +30,6 @@ SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
 
 # ------------------------------------------------------------------ cell helpers
-
-
-def col_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    return column_letter(index + 1)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based (row, col) → ``A1`` reference."""
-    return f"{col_letter(col)}{row + 1}"
 
 
 def is_blank(value: object) -> bool:
@@ -248,7 +237,7 @@ class _Reader:
     # -- cell references -------------------------------------------------
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
         r0, c0 = self.origins.get(sheet, (0, 0))
-        return CellRef(file=self.file, sheet=sheet, cell=f"{_letter(c + c0)}{r + r0 + 1}", row=r + r0 + 1)
+        return CellRef(file=self.file, sheet=sheet, cell=a1(r + r0 + 1, c + c0 + 1), row=r + r0 + 1)
 
     def sheet(self, name: str) -> list[list[object]] | None:
         actual = _sheet_key(self.sheets, name)
@@ -495,8 +484,7 @@ class _Reader:
 
     # -- everything -------------------------------------------------------
     def read(self) -> Submission:
-        kind = "export" if self.tables.export else "template"
-        sub = Submission(source=SourceInfo(path=self.file or "", kind=kind))
+        sub = Submission(source=SourceInfo(path=self.file or "", kind="export" if self.tables.export else "template"))
         self.read_unit(sub)
         sub.dept = self.read_dept(sub)
         sub.projects = self.read_projects(sub)
@@ -538,11 +526,6 @@ def declares_na(ind: Indicator) -> bool:
 
 _INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
                                "basis", "remark"})
-
-
-@lru_cache(maxsize=4096)
-def _letter(index: int) -> str:
-    return col_letter(index)
 
 
 def _sheet_key(sheets, name: str) -> str | None:
