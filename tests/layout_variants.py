@@ -1057,7 +1057,7 @@ def _docx_blocks(v: Variant, cv: Canvas) -> list:
     """The canvas as Word blocks: ("p", text, role) paragraphs and _WordTable tables, in order."""
     nrows = max((r for r, _ in cv.cells), default=-1) + 1
     ncols = max((c for _, c in cv.cells), default=-1) + 1
-    for r1, c1, r2, c2 in cv.merges:
+    for _, _, r2, c2 in cv.merges:
         nrows, ncols = max(nrows, r2 + 1), max(ncols, c2 + 1)
     covered = {r for r1, _, r2, _ in cv.merges for r in range(r1, r2 + 1)} | {r for r, _ in cv.cells}
     pre, tables, nest = v.get("docx.pre"), v.get("docx.tables"), v.on("docx.nest")
