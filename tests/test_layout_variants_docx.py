@@ -68,6 +68,10 @@ def test_docx_layout_variant(variant: Variant, tmp_path):
     sub = read_submission(path)
     diffs = xlsx_cases._compare(variant, expected(variant), sub)
     assert not diffs, variant.describe() + "\n" + "\n".join(diffs)
+    # judged the same as the plain spreadsheet layout of the same content
+    got = xlsx_cases._finding_codes(sub)
+    want = xlsx_cases._reference_codes(variant, tmp_path_factory=tmp_path)
+    assert got == want, variant.describe() + f"\nfindings {dict(got)} != plain layout's {dict(want)}"
 
 
 def test_every_docx_kind_is_exercised():
