@@ -168,7 +168,7 @@ def test_project_formulas_and_totals(wb):
     assert last == 2 + L.MAX_PROJECT_ROWS
     for r in (first, last):
         assert ws[f"{col(t, 'sources_sum')}{r}"].value.startswith("=IF(")
-        assert "SUM(H%d:J%d)" % (r, r) in ws[f"{col(t, 'sources_sum')}{r}"].value
+        assert f"SUM(H{r}:J{r})" in ws[f"{col(t, 'sources_sum')}{r}"].value
         assert ws[f"{col(t, 'check')}{r}"].value.startswith("=IF(")
     g = col(t, "total")
     assert ws[f"{g}1"].value == f"=SUM({g}{first}:{g}{last})"

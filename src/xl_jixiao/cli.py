@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import logging
+import pkgutil
 import sys
 from types import ModuleType
 
@@ -47,7 +47,7 @@ argparse._ = _translate  # type: ignore[attr-defined]  # argparse looks `_` up a
 
 
 class ChineseParser(argparse.ArgumentParser):
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n（运行 `{self.prog} -h` 查看帮助）\n")
 
@@ -105,7 +105,7 @@ def _setup_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):  # pragma: no cover - exotic streams
             pass
     _setup_logging()

@@ -55,11 +55,10 @@ def _write(path: str, text: str) -> None:
 
 
 def run(args) -> int:
+    from xl_jixiao.api import check
     from xl_jixiao.config import load_config
     from xl_jixiao.errors import UserError
     from xl_jixiao.report import annotate, render_json, render_text
-
-    from xl_jixiao.api import check
 
     config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
                                                      scheme=args.scheme, budget_year=args.year)

@@ -51,7 +51,6 @@ def run(args) -> int:
     result = consolidate(args.inputs, args.output, jobs=args.jobs, config=args.config,
                          use_cache=not args.no_cache, progress=not args.quiet,
                          absolute_links=args.absolute_links)
-    s = result.stats
     if not args.quiet:
         print(_describe(result), file=sys.stderr)
     print(result.summary_line(), flush=True)

@@ -17,12 +17,38 @@ from typing import TYPE_CHECKING
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
-    FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
-    PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
+    FINDING_COLUMNS,
+    FINDING_LINK_COL,
+    INDICATOR_COLUMNS,
+    LEGACY,
+    MONEY_UNIT,
+    OUTCOME_LABELS,
+    PROJECT_COLUMNS,
+    SEVERITY_LABELS,
+    SKIPPED,
+    FileRecord,
+    finding_cells,
 )
 from xl_jixiao.consolidate.xlsx import (
-    EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
-    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, compress_rows, quote_sheet, row,
+    EXCEL_MAX_HYPERLINKS,
+    EXCEL_MAX_ROWS,
+    S_BAD,
+    S_DEFAULT,
+    S_GOOD,
+    S_HEADER,
+    S_INT,
+    S_LINK,
+    S_MONEY,
+    S_TITLE,
+    S_TOTAL,
+    S_TOTAL_INT,
+    S_TOTAL_MONEY,
+    Column,
+    Formula,
+    Sheet,
+    XlsxWriter,
+    compress_rows,
+    quote_sheet,
     split_fragment,
 )
 

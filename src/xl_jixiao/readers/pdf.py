@@ -185,7 +185,7 @@ def _lines_of(chars: list[_Char]) -> list[list[_Char]]:
 
 def _join(chars: list[_Char]) -> str:
     """One printed line's characters as text, a space where the gap is wide."""
-    out = []
+    out: list[str] = []
     prev: _Char | None = None
     for ch in chars:
         if prev is not None and ch.x0 - prev.x1 > _WORD_GAP * max(ch.size, prev.size) and out and out[-1] != " " \
@@ -249,7 +249,7 @@ def _open(path: Path):
         raise ReadError(CORRUPT, file=str(path))
     try:
         return pdfplumber.open(str(path))
-    except Exception as exc:  # noqa: BLE001 - pdfminer wraps every failure; the message names the cause
+    except Exception as exc:
         raise _open_error(exc, path) from exc
 
 
@@ -360,8 +360,8 @@ def _fill(part: _Part, chars: list[_Char]) -> None:
                 else:
                     home.chars.extend(run)
             run = [ch] if ch is not None else []
-    for c in part.cells:
-        c.text = _cell_text(c)
+    for cell in part.cells:
+        cell.text = _cell_text(cell)
 
 
 def _text_line(number: int, chars: list[_Char]) -> _Line | None:
@@ -490,9 +490,11 @@ def _continue(seq: _Seq, prev_page: _Page, page: _Page, part: _Part, headings: s
     last = seq.parts[-1]
     if abs(last.x0 - part.x0) > EDGE_TOL or abs(last.x1 - part.x1) > EDGE_TOL:
         return False
-    after = prev_page.elements[prev_page.elements.index(last) + 1:]
-    before = page.elements[: page.elements.index(part)]
-    if any(isinstance(e, _Part) for e in after + before):
+    after_elements = prev_page.elements[prev_page.elements.index(last) + 1:]
+    before_elements = page.elements[: page.elements.index(part)]
+    after = [e for e in after_elements if isinstance(e, _Line)]
+    before = [e for e in before_elements if isinstance(e, _Line)]
+    if len(after) + len(before) < len(after_elements) + len(before_elements):  # a table between them
         return False
     skip = _repeated_rows(seq, part)
     if skip == 0:
@@ -502,8 +504,8 @@ def _continue(seq: _Seq, prev_page: _Page, page: _Page, part: _Part, headings: s
     top_cells = [c for c in part.cells if c.r0 <= skip < c.r1]
     bottom = _bottom_cells(seq)
     marks: dict[int, str] = {}
-    lines: list[tuple[_Line, list[_Cell], bool]] = [(ln, top_cells, False) for ln in after]  # type: ignore[misc]
-    lines += [(ln, bottom, True) for ln in before]  # type: ignore[misc]
+    lines: list[tuple[_Line, list[_Cell], bool]] = [(ln, top_cells, False) for ln in after]
+    lines += [(ln, bottom, True) for ln in before]
     for ln, cut, on_next in lines:
         if _PAGE_NUMBER.match(ln.text):
             marks[id(ln)] = "页码"
@@ -514,8 +516,8 @@ def _continue(seq: _Seq, prev_page: _Page, page: _Page, part: _Part, headings: s
         else:
             return False
     for ln in after + before:
-        ln.drop = marks[id(ln)]  # type: ignore[union-attr]
-    hidden = [ln for ln in after + before if ln.drop == HIDDEN]  # type: ignore[union-attr]
+        ln.drop = marks[id(ln)]
+    hidden = [ln for ln in after + before if ln.drop == HIDDEN]
     first = seq.add(part, skip)
     _join_split_cells(seq, bottom, first, hidden)
     return True
@@ -545,12 +547,12 @@ def grids_from_pdf(path: str | Path) -> list[Grid]:
         for i, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_read_page(i, page))
-            except Exception as exc:  # noqa: BLE001 - a damaged page stream
+            except Exception as exc:
                 log.debug("PDF %s page %d: %s", p, i, exc)
                 raise _open_error(exc, p) from exc
     except ReadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer fails lazily on damaged files
+    except Exception as exc:
         raise _open_error(exc, p) from exc
     finally:
         try:
@@ -653,11 +655,11 @@ def _emit_seq(grid: Grid, seq: _Seq, numbers: dict) -> None:
         sheet, n = where[r]
         row = []
         for col in range(ncols):
-            c = spans.get((r, col))
+            span = spans.get((r, col))
             ref = f"第{n}行第{col + 1}列"
-            if c is None:
+            if span is None:
                 row.append(GridCell("", base + r, col, sheet, ref, n))
                 continue
-            origin = origin_of[id(c)] if sizes[id(c)] > 1 else None
-            row.append(GridCell(c.text, base + r, col, sheet, ref, n, origin))
+            origin = origin_of[id(span)] if sizes[id(span)] > 1 else None
+            row.append(GridCell(span.text, base + r, col, sheet, ref, n, origin))
         grid.rows.append(row)

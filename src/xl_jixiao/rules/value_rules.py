@@ -289,7 +289,6 @@ class ValueRepeatsName(Rule):
     best_practice = "指标值写目标：「工作完成质量」→「达到验收标准」或「合格率 ＝100%」"
 
     def check(self, ctx: Context, it: Item):
-        pv = it.pv
         if not _readable(it) or it.kind != "qualitative":
             return []
         v = c.compact(it.text)
@@ -438,7 +437,7 @@ class ValueDateOutsideYear(Rule):
             return []
         start = c.year_of(getattr(pv, "date", None))
         end = c.year_of(getattr(pv, "end", None)) or start
-        if start is None:
+        if start is None or end is None:
             return []
         lo, hi = rng
         if end < lo or start > hi:

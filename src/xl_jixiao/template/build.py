@@ -102,7 +102,7 @@ def _abs(sheet: str, ref: str) -> str:
     return f"{quote_sheetname(sheet)}!{ref}"
 
 
-MONEY_UNIT_REF = _abs(L.SHEET_UNIT, "$B$%d" % unit_row("money_unit"))
+MONEY_UNIT_REF = _abs(L.SHEET_UNIT, f"$B${unit_row('money_unit')}")
 TOLERANCE = f'IF({MONEY_UNIT_REF}="元",0.5,0.005)'
 """Half of the last printed digit: 0.005 万元, or 0.5 元 in a 元 form."""
 
