@@ -155,7 +155,7 @@ PROJECT_COLUMNS: tuple[Field, ...] = (
     Field("name", "项目名称", ("项目支出名称", "二级项目名称"), width=28, required=True),
     Field("category", "项目类别", ("一级项目", "一级项目名称", "项目类型"), width=18),
     Field("implementer", "实施单位", width=20, required=True),
-    Field("period", "实施期", ("项目期限", "实施周期"), width=10),
+    Field("period", "实施期", ("项目期限", "实施周期"), width=14),
     Field("total", "年度资金总额", ("资金总额", "年度资金总额："), width=13, required=True, money=True),
     Field("fiscal", "财政拨款", ("当年财政拨款", "其中：财政拨款"), width=12, money=True),
     Field("carryover", "上年结转", ("上年结转资金", "上年结转结余"), width=12, money=True),
