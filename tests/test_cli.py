@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from xl_jixiao import __version__
 from xl_jixiao.cli import build_parser, command_modules, main
 
@@ -31,3 +33,20 @@ def test_unknown_command_is_explained_in_chinese():
 def test_version():
     r = subprocess.run([sys.executable, "-m", "xl_jixiao", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+@pytest.mark.parametrize("name", sorted(m.NAME for m in command_modules()))
+def test_every_subcommand_help_works(name, capsys):
+    """Every subcommand's -h prints Chinese help and exits 0 (a stray % in a help string used to crash it)."""
+    with pytest.raises(SystemExit) as exc:
+        main([name, "-h"])
+    assert exc.value.code == 0
+    captured = capsys.readouterr()
+    assert "用法" in captured.out and name in captured.out
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_help_shows_percent_signs_literally(capsys):
+    with pytest.raises(SystemExit):
+        main(["value", "-h"])
+    assert "≥95%" in capsys.readouterr().out
