@@ -445,15 +445,35 @@ def set_print_area(ws, table: L.Table, rows: int = 0) -> None:
 
 
 def table_rows_in_use(ws, table: L.Table) -> int:
-    """Data rows of ``table`` on ``ws`` up to the last one with any key column filled."""
-    first = first_data_row(table)
-    keys = [table.index(k) for k in table.key_columns]
+    """Data rows of ``table`` on ``ws`` up to the last one with any key column filled
+    (key columns found by their header text, as readers find them)."""
+    h, first = header_row(table), first_data_row(table)
+    header = {str(c.value).strip(): c.column for c in ws[h] if c.value not in (None, "")}
+    keys = [header[lbl] for k in table.key_columns for lbl in table.column(k).labels if lbl in header]
+    if not keys:
+        return 0
     last = 0
-    for r, values in enumerate(ws.iter_rows(min_row=first, min_col=1, max_col=max(keys), values_only=True),
-                               start=first):
+    for r, values in enumerate(ws.iter_rows(min_row=first, max_col=max(keys), values_only=True), start=first):
         if any(values[k - 1] not in (None, "") for k in keys):
             last = r - first + 1
     return last
+
+
+def refresh_print_areas(wb) -> None:
+    """Set each template table's print area to the rows in use (for a workbook filled by hand or
+    by another program; a static range, see :func:`set_print_area`).  Sheets that are not laid
+    out as the template are left alone."""
+    for table in (L.PROJECTS, L.INDICATORS, L.DEPT_INDICATORS):
+        if table.sheet not in wb.sheetnames:
+            continue
+        ws = wb[table.sheet]
+        h = header_row(table)
+        headers = [c for c in ws[h] if c.value not in (None, "")] if ws.max_row >= h else []
+        if not headers or str(ws.cell(h, 1).value or "").strip() != table.columns[0].header:
+            continue
+        n = table_rows_in_use(ws, table)
+        last = first_data_row(table) + (n if n else BLANK_PRINT_ROWS[table.sheet]) - 1
+        ws.print_area = f"A1:{get_column_letter(headers[-1].column)}{last}"
 
 
 def page_setup(ws, title: str, *, landscape: bool = True, title_rows: tuple[int, int] | None = None,

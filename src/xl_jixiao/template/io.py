@@ -32,6 +32,68 @@ def register_filled_formula(ws, column: str, first: int, last: int, pattern: str
     specs.append((ws.title, column, first, last, pattern))
 
 
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+_RELATIVE_ROW_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?[A-Z]{1,3})(\d+)(?![0-9A-Za-z_(])")
+
+
+def row_pattern(formula: str, row: int) -> str | None:
+    """``formula`` at ``row`` with its references to that row written ``#R#``, or ``None`` when it
+    refers to another row relatively (filling it down would change that reference: not shareable)."""
+    parts = _STRING.split(formula)
+    for i in range(0, len(parts), 2):  # outside string literals
+        refs = _RELATIVE_ROW_REF.findall(parts[i])
+        if any(int(r) != row for _, r in refs):
+            return None
+        parts[i] = _RELATIVE_ROW_REF.sub(lambda m: m.group(1) + ROW_PLACEHOLDER, parts[i])
+    return "".join(parts)
+
+
+def register_existing_formulas(wb, min_run: int = 2) -> int:
+    """Find filled-down formula columns in a loaded workbook (openpyxl expands shared formulas
+    into one full formula per cell) and register them, so that :func:`save_atomic` stores them
+    as shared formulas again.  Returns the number of runs registered."""
+    runs = 0
+    for ws in wb.worksheets:
+        open_runs: dict[int, tuple[int, int, str]] = {}  # column → (first, last, pattern)
+
+        def close(column: int) -> None:
+            nonlocal runs
+            first, last, pattern = open_runs.pop(column)
+            if last - first + 1 >= min_run:
+                register_filled_formula(ws, _letter(column), first, last, pattern)
+                runs += 1
+
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                column = c.column
+                run = open_runs.get(column)
+                if not (isinstance(v, str) and v.startswith("=") and c.data_type == "f"):
+                    pattern = None
+                elif run is not None and c.row == run[1] + 1 and v[1:] == run[2].replace(ROW_PLACEHOLDER, str(c.row)):
+                    pattern = run[2]  # the run goes on (cheap test first: most cells are filled down)
+                else:
+                    pattern = row_pattern(v[1:], c.row)
+                if run is not None and (pattern is None or pattern != run[2] or c.row != run[1] + 1):
+                    close(column)
+                    run = None
+                if pattern is None:
+                    continue
+                if run is None:
+                    open_runs[column] = (c.row, c.row, pattern)
+                else:
+                    open_runs[column] = (run[0], c.row, pattern)
+        for column in list(open_runs):
+            close(column)
+    return runs
+
+
+def _letter(column: int) -> str:
+    from xl_jixiao.cellref import column_letter
+
+    return column_letter(column)
+
+
 _CHAR_REF = re.compile(r"&#(\d+);")
 
 
@@ -45,20 +107,23 @@ _CELL_FORMULA = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f>([^<]*)</f>')
 def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
     """Rewrite a worksheet's XML so each contiguous run of cells whose formula is exactly
     ``pattern`` at its row becomes one shared formula. Other cells are left untouched."""
-    by_col = {col: (first, last, pattern) for col, first, last, pattern in specs}
-    rows: dict[str, list[int]] = {}
+    by_col: dict[str, list[tuple[int, int, int, str]]] = {}
+    for n, (col, first, last, pattern) in enumerate(specs):
+        by_col.setdefault(col, []).append((n, first, last, pattern))
+    rows: dict[tuple[str, int], list[int]] = {}  # (column, spec) → rows holding that spec's formula
     for m in _CELL_FORMULA.finditer(xml):
         col, row = m.group(1), int(m.group(2))
-        spec = by_col.get(col)
-        if spec is None or not spec[0] <= row <= spec[1]:
-            continue
-        expected = escape(spec[2].replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
-        if _CHAR_REF.sub(_char, m.group(4)) == expected:
-            rows.setdefault(col, []).append(row)
+        for n, first, last, pattern in by_col.get(col, ()):
+            if not first <= row <= last:
+                continue
+            expected = escape(pattern.replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
+            if _CHAR_REF.sub(_char, m.group(4)) == expected:
+                rows.setdefault((col, n), []).append(row)
+            break
     masters: dict[tuple[str, int], tuple[int, int]] = {}
     members: dict[tuple[str, int], int] = {}
     si = 0
-    for col, found in rows.items():
+    for (col, _), found in rows.items():
         found.sort()
         start = prev = found[0]
         for r in found[1:] + [None]:
