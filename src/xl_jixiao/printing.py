@@ -57,11 +57,11 @@ class PageSetup:
     def header_text(self) -> str:
         if not self.title:
             return ""
-        return f'&C&"{HEADING_FONT},常规"&12{_escape(self.title)}'
+        return f'&C&"{HEADING_FONT},常规"&12 {_escape(self.title)}'  # the space ends the size: titles start with digits
 
     @property
     def footer_text(self) -> str:
-        return f'&C&"{TABLE_FONT},常规"&9{PAGE_NUMBER}'
+        return f'&C&"{TABLE_FONT},常规"&9 {PAGE_NUMBER}'
 
     def with_area(self, area: str | None) -> PageSetup:
         from dataclasses import replace

@@ -39,6 +39,7 @@ def register(p) -> None:
     p.add_argument("--no-cache", action="store_true", help="不使用也不更新缓存，所有文件重新读取")
     p.add_argument("--absolute-links", action="store_true",
                    help="问题清单中的链接使用绝对路径 file:///…（默认使用相对汇总表的路径，整个文件夹移动后仍可用）")
+    p.add_argument("--issuer", metavar="名称", help="编制单位，印在汇总表标题下（如「黔南州财政局」；默认留空，可手写）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
 
 
@@ -50,7 +51,7 @@ def run(args) -> int:
         raise UserError("--jobs 必须是正整数")
     result = consolidate(args.inputs, args.output, jobs=args.jobs, config=args.config,
                          use_cache=not args.no_cache, progress=not args.quiet,
-                         absolute_links=args.absolute_links)
+                         absolute_links=args.absolute_links, issuer=args.issuer)
     s = result.stats
     if not args.quiet:
         print(_describe(result), file=sys.stderr)

@@ -81,10 +81,11 @@ def _set_default_mode(tmp: str, out: Path) -> None:
 
 def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.PathLike | None = None,
                 use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
-                absolute_links: bool = False, log=None) -> Result:
+                absolute_links: bool = False, log=None, issuer: str | None = None) -> Result:
     """Read, validate and consolidate every file under ``inputs`` into the workbook ``output``.
 
-    The output is written atomically; inputs are only read.  Raises
+    The output is written atomically; inputs are only read.  ``issuer`` is the 编制单位
+    printed under the summary's title.  Raises
     :class:`~xl_jixiao.errors.UserError` for bad arguments (missing inputs, an
     output that is not ``.xlsx``, a missing configuration file).
     """
@@ -131,7 +132,7 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
     writer = None
     pool = None
     try:
-        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links)
+        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links, issuer=issuer)
         cross = CrossFileIndex()
         to_read = [e for e in entries if not e.skip_reason]
         plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)

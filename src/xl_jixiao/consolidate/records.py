@@ -23,10 +23,13 @@ from xl_jixiao.consolidate.xlsx import (
     S_DEFAULT, S_INT, S_LINK, S_MONEY, S_WRAP, Column, compress_rows, row,
 )
 
-RECORD_FORMAT = 3
+RECORD_FORMAT = 4
 """Bumped whenever the record or the rendered columns change; old cache entries are then ignored."""
 
 MONEY_UNIT = "万元"
+
+DEPT_LEVEL1_PREFIX = "部门整体|"
+"""Key prefix of 部门整体 indicators in ``FileRecord.level1_counts``: their categories are not projects'."""
 
 # outcomes of one file
 OK = "template"  # 已汇总
@@ -99,7 +102,7 @@ class FileRecord:
     findings_frag: bytes = b""
     findings_n: int = 0
     finding_links: list = field(default_factory=list)  # per finding row: [sheet, cell] or None
-    level1_counts: dict = field(default_factory=dict)  # 一级指标 → count
+    level1_counts: dict = field(default_factory=dict)  # 一级指标 → count (部门整体 ones prefixed, see below)
     rule_counts: dict = field(default_factory=dict)  # "JX301|error" → count
     project_codes: list = field(default_factory=list)  # [code, project name, sheet, cell]
     seconds: float = 0.0

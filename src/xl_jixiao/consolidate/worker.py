@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_jixiao.consolidate.records import (
-    FAILED, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, PROJECT_COLUMNS, FileRecord, render_findings,
+    DEPT_LEVEL1_PREFIX, FAILED, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, PROJECT_COLUMNS, FileRecord, render_findings,
 )
 from xl_jixiao.consolidate.xlsx import compress_rows, row
 
@@ -272,18 +272,18 @@ def summarise(rec: FileRecord, sub, findings: list[dict]) -> None:
     codes = []
     unit_name, unit_code = sub.unit_name, sub.unit_code
 
-    def add_indicator(ind, project_code, project_name):
+    def add_indicator(ind, project_code, project_name, dept=False):
         ref = ind.location("value") or ind.location("name")
         ind_rows.append(row([
             unit_name, unit_code, project_code, project_name, ind.level1, ind.level2, ind.name, ind.op,
             ind.value, ind.unit, ind.note, ind.basis, ind.remark, display, ref.sheet if ref else None, ind.row,
         ], i_styles))
-        key = ind.level1 or "（未填）"
+        key = (DEPT_LEVEL1_PREFIX if dept else "") + (ind.level1 or "（未填）")
         level1[key] = level1.get(key, 0) + 1
 
     if sub.dept is not None:
         for ind in sub.dept.indicators:
-            add_indicator(ind, None, ind.project or "部门整体")
+            add_indicator(ind, None, ind.project or "部门整体", dept=True)
     for p in sub.projects:
         fu = p.funding
         amounts = [_to_main_unit(v, fu.money_unit) for v in (fu.total, fu.fiscal, fu.carryover, fu.other)]
