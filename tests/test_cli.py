@@ -50,3 +50,22 @@ def test_help_shows_percent_signs_literally(capsys):
     with pytest.raises(SystemExit):
         main(["value", "-h"])
     assert "≥95%" in capsys.readouterr().out
+
+
+def test_pdf_without_libreoffice_is_explained(tmp_path, monkeypatch, capsys):
+    """--pdf where LibreOffice is missing: the workbook is written, a Chinese message says what to install."""
+    monkeypatch.setenv("XL_JIXIAO_SOFFICE", str(tmp_path / "没有这个程序"))
+    out = tmp_path / "模板.xlsx"
+    assert main(["template", "-o", str(out), "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "LibreOffice" in err and "工作簿已写入" in err and "Traceback" not in err
+    assert out.is_file() and not out.with_suffix(".pdf").exists()
+
+
+def test_output_file_open_elsewhere_is_explained(tmp_path, capsys):
+    """An output that cannot be written (here: a folder in the way) ends in a Chinese message, not a traceback."""
+    out = tmp_path / "模板.xlsx"
+    out.mkdir()
+    code = main(["template", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "错误" in err and "Traceback" not in err

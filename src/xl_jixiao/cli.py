@@ -119,6 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, XlJixiaoError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except PermissionError as exc:
+        print(f"错误：无法读写 {exc.filename or '文件'}：没有权限，或文件正在 Excel/WPS 中打开（关闭后重试）",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"错误：{where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from xl_jixiao.commands import _pdf
+
 NAME = "consolidate"
 ORDER = 50
 HELP = "汇总多个单位的工作簿：逐一校验，生成汇总表（汇总、明细、问题清单、文件清单、统计图）"
@@ -41,6 +43,7 @@ def register(p) -> None:
                    help="问题清单中的链接使用绝对路径 file:///…（默认使用相对汇总表的路径，整个文件夹移动后仍可用）")
     p.add_argument("--issuer", metavar="名称", help="编制单位，印在汇总表标题下（如「黔南州财政局」；默认留空，可手写）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    _pdf.add_option(p)
 
 
 def run(args) -> int:
@@ -55,6 +58,8 @@ def run(args) -> int:
     s = result.stats
     if not args.quiet:
         print(_describe(result), file=sys.stderr)
+    if args.pdf and result.output:
+        _pdf.export([result.output])
     print(result.summary_line(), flush=True)
     return result.exit_code
 

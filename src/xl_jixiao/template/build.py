@@ -397,6 +397,19 @@ def _header_cell(cell, text: str) -> None:
     cell.border = BORDER
 
 
+NO_BORDER = Alignment(vertical="center")
+"""Style of the empty cells around a table: an explicit style, so the columns' bordered style
+does not draw a grid above the table's header."""
+
+
+def _plain_above_header(ws, table: L.Table) -> None:
+    for r in range(1, header_row(table)):
+        for i in range(1, len(table.columns) + 1):
+            c = ws.cell(r, i)
+            if not c.has_style and ws.column_dimensions[get_column_letter(i)].border is not None:
+                c.alignment = NO_BORDER
+
+
 def _protect(ws) -> None:
     """Protect the structure without a password; unlocked cells stay editable."""
     p = ws.protection
@@ -649,6 +662,8 @@ def _dept_sheet(ws, opts: TemplateOptions, names: dict) -> None:
             b.fill = FORMULA_FILL
         if f.key in DEPT_TEXT_KEYS:
             ws.merge_cells(f"B{r}:{last_col}{r}")
+            for i in range(3, len(table.columns) + 1):  # the merged cell's frame
+                ws.cell(r, i).border = BORDER
             b.alignment = WRAP
             b.protection = UNLOCKED
             ws.row_dimensions[r].height = 72
@@ -717,6 +732,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     plan = f"{col(t, 'plan_1')}{first}:{col(t, f'plan_{len(L.PLAN_CHECKPOINTS)}')}{last}"
     _cf(ws, plan, _plan_bad(first), ERROR_FILL)
 
+    _plain_above_header(ws, t)
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
     page_setup(ws, t.title, title_rows=(h, h))
@@ -745,6 +761,8 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
             ws.column_dimensions[letter].width = max(f.width, ws.column_dimensions[letter].width or 0)
             proto = ws.cell(first, t.index(key))
             proto.protection = UNLOCKED
+            proto.border = BORDER
+            proto.alignment = WRAP
             for r in range(first + 1, last + 1):
                 ws.cell(r, t.index(key))._style = copy(proto._style)
     disp, chk = t.index("display"), t.index("check")
@@ -782,6 +800,7 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
         p = f"${col(t, 'project')}{first}"
         _cf(ws, rng("project"), f'AND({p}<>"",COUNTIF(JX_PROJECTS,{p})=0)', ERROR_FILL)
 
+    _plain_above_header(ws, t)
     if t is L.INDICATORS:
         ws.freeze_panes = f"{col(t, 'level1')}{first}"
         ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
