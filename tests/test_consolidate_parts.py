@@ -106,7 +106,7 @@ def test_cross_file_rules():
     idx.add(3, "d.xlsx", " 乙 ", None, [["p2", "项目2", "项目信息", "B4"]])
     idx.add(4, "e.xlsx", "丙", "003", [["P3", "x", "项目信息", "B3"], ["P3", "y", "项目信息", "B4"]])
     idx.add(5, "f.xlsx", "丙", "004", [])  # same name, different codes: two units
-    got = [(i, f["code"], f.get("cell")) for i, f in idx.findings()]
+    got = [(i, f.code, f.cell) for i, f in idx.findings()]
     assert (0, "JX501", None) in got and (1, "JX501", None) in got
     assert (2, "JX501", None) in got and (3, "JX501", None) in got
     assert (0, "JX502", "B3") in got and (1, "JX502", "B3") in got

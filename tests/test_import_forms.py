@@ -378,7 +378,8 @@ def test_nothing_recognised_writes_nothing(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "未识别的内容" in captured.out and "未写入" in captured.err
     assert not out.exists()
-    assert main(["approve", str(junk), "-o", str(out)]) == 1
+    assert main(["approve", str(junk), "-o", str(out)]) == 2  # unusable input
+    assert "没有识别出" in capsys.readouterr().err
     assert not out.exists()
 
 

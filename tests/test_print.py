@@ -18,7 +18,7 @@ from xl_jixiao.approve import write_approval
 from xl_jixiao.cli import main
 from xl_jixiao.consolidate import consolidate
 from xl_jixiao.model import Finding, Severity
-from xl_jixiao.pdf import ENV_SOFFICE, to_pdf
+from xl_jixiao.pdf import to_pdf
 from xl_jixiao.readers import read_submission
 from xl_jixiao.report import annotate
 from xl_jixiao.template import generate_samples, write_submission, write_template
@@ -73,7 +73,7 @@ def rendered(tmp_path_factory, soffice) -> dict[str, Rendered]:
     consolidate([units], work / "汇总表.xlsx", jobs=1, use_cache=False, progress=False, issuer="某州财政局")
     files["summary"] = work / "汇总表.xlsx"
 
-    one = sorted(units.glob("*.xlsx"))[0]
+    one = min(units.glob("*.xlsx"))
     sub = read_submission(one)
     files["approval"] = write_approval(sub, work / "批复表.xlsx")
 

@@ -15,8 +15,8 @@ The 批复表 is itself a form: the legacy importer reads it back to the same mo
 
 from __future__ import annotations
 
+import logging
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,11 +26,17 @@ from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
 
 from xl_jixiao import printing
+from xl_jixiao.cellref import column_letter
+from xl_jixiao.config import Config
 from xl_jixiao.errors import ReadError
-from xl_jixiao.model import DeptBudget, Funding, Indicator, Project, Submission
-from xl_jixiao.money import convert, parse_amount
+from xl_jixiao.model import DeptBudget, Indicator, Project, Submission
+from xl_jixiao.money import convert
+from xl_jixiao.pipeline import OUTCOME_LABELS, FileResult, read_and_check
 
-__all__ = ["approval_workbook", "write_approval", "load_for_approval", "submissions_from_summary", "ApprovalBook"]
+__all__ = ["approval_workbook", "write_approval", "load_for_approval", "load_results", "results_from_summary",
+           "ApprovalBook"]
+
+log = logging.getLogger(__name__)
 
 SHOW_UNIT = "万元"
 AMOUNT_FORMAT = printing.MONEY_FORMAT
@@ -315,155 +321,138 @@ def write_approval(subs: Submission | list[Submission], path, region: str | None
 
 
 # ------------------------------------------------------------------ inputs
+#
+# The 批复表 is written from :class:`~xl_jixiao.pipeline.FileResult`s.  A summary
+# workbook is not parsed back into data: its 文件清单 names every source file
+# (link and SHA-256); each one's result comes from the cache beside the summary
+# when the content is unchanged, otherwise the source is read again through
+# :func:`~xl_jixiao.pipeline.read_and_check`.
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
 def is_summary(sheets: dict) -> bool:
-    return all(any(name == s or (name.startswith(s) and name[len(s):].isdigit()) for name in sheets)
-               for s in SUMMARY_SHEETS)
+    return "文件清单" in sheets and all(
+        any(name == s or (name.startswith(s) and name[len(s):].isdigit()) for name in sheets) for s in SUMMARY_SHEETS)
 
 
-def _header_index(header: list, *names: str) -> int | None:
-    texts = [re.sub(r"[（(].*?[)）]", "", str(h or "")).strip() for h in header]
-    for n in names:
-        if n in texts:
-            return texts.index(n)
-    return None
+def sheet_links(path: str | Path, sheet: str) -> dict[str, str]:
+    """``{A1 reference: hyperlink target}`` of one sheet of an .xlsx file (read from the package itself)."""
+    import posixpath
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    with zipfile.ZipFile(path) as zf:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rid = next((el.get(f"{_NS_REL}id") for el in book.iter(f"{_NS_MAIN}sheet") if el.get("name") == sheet), None)
+        if rid is None:
+            return {}
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = next((el.get("Target") for el in rels.iter(f"{_NS_PKG}Relationship") if el.get("Id") == rid), None)
+        if not target:
+            return {}
+        part = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
+        rels_part = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if rels_part not in zf.namelist():
+            return {}
+        targets = {el.get("Id"): el.get("Target") or "" for el in
+                   ET.fromstring(zf.read(rels_part)).iter(f"{_NS_PKG}Relationship")}
+        ws = ET.fromstring(zf.read(part))
+        return {el.get("ref") or "": targets.get(el.get(f"{_NS_REL}id"), "") for el in ws.iter(f"{_NS_MAIN}hyperlink")
+                if el.get(f"{_NS_REL}id") in targets}
 
 
-def _rows(sheets: dict, base: str) -> tuple[list, list[list]]:
-    names = [n for n in sheets if n == base or (n.startswith(base) and n[len(base):].isdigit())]
-    names.sort(key=lambda n: int(n[len(base):] or 1))
-    header: list = []
-    rows: list[list] = []
-    for n in names:
-        data = sheets[n]
-        if not data:
+def _link_path(target: str, base: Path) -> Path:
+    from urllib.parse import unquote, urlparse
+
+    target = target.split("#", 1)[0]
+    if target.startswith("file:"):
+        return Path(unquote(urlparse(target).path))
+    return (base / unquote(target)).resolve()
+
+
+def results_from_summary(path: str | Path, config: Config | None = None) -> list[FileResult]:
+    """The results of the usable files a summary workbook lists, in its order (see the note above)."""
+    from xl_jixiao.consolidate.cache import Cache, cache_path_for, code_fingerprint
+    from xl_jixiao.readers import load_sheets
+    from xl_jixiao.readers.template import cell_text
+
+    p = Path(path).resolve()
+    rows = load_sheets(p).get("文件清单") or []
+    if not rows:
+        raise ReadError("汇总表中没有「文件清单」，无法找到源文件", file=str(p), sheet="文件清单")
+    header = [cell_text(v) or "" for v in rows[0]]
+    try:
+        c_file, c_result, c_sha = header.index("文件"), header.index("结果"), header.index("SHA-256")
+    except ValueError:
+        raise ReadError("「文件清单」的表头不是本工具生成的格式", file=str(p), sheet="文件清单") from None
+    links = sheet_links(p, "文件清单")
+    cache_file = cache_path_for(p)
+    cached: dict[str, bytes] = {}
+    if cache_file.exists():
+        cache = Cache(cache_file, code_fingerprint(config), log=lambda msg: None)
+        cached = cache.results_by_sha()
+        cache.close()
+    out: list[FileResult] = []
+    missing: list[str] = []
+    for n, r in enumerate(rows[1:], start=2):
+        r = list(r) + [None] * (len(header) - len(r))
+        display, outcome, sha = cell_text(r[c_file]), cell_text(r[c_result]), cell_text(r[c_sha])
+        if not display or outcome not in (OUTCOME_LABELS["template"], OUTCOME_LABELS["legacy"]):
             continue
-        hi = next((i for i, r in enumerate(data[:10]) if "单位名称" in [str(c).strip() for c in r]), None)
-        if hi is None:
-            continue
-        header = header or list(data[hi])
-        rows.extend(data[hi + 1:])
-    return header, rows
+        res = None
+        if sha and sha in cached:
+            try:
+                res = FileResult.from_bytes(cached[sha])
+            except Exception:  # noqa: BLE001 - a damaged entry: read the source instead
+                res = None
+        if res is None:
+            target = links.get(f"{column_letter(c_file + 1)}{n}")
+            src = _link_path(target, p.parent) if target else None
+            if src is None or not src.is_file():
+                missing.append(display)
+                continue
+            res = read_and_check(src, config, display=display)
+            if sha and res.sha256 != sha:
+                log.warning("%s 在汇总之后有改动，批复表按文件的当前内容生成", display)
+        if res.usable:
+            out.append(res)
+    if missing:
+        shown = "、".join(missing[:5]) + (f"等 {len(missing)} 个文件" if len(missing) > 5 else "")
+        raise ReadError(f"汇总表引用的源文件找不到：{shown}。请在汇总表原来的位置使用，或直接对源文件夹生成批复表",
+                        file=str(p), sheet="文件清单")
+    return out
 
 
-def _text(row: list, i: int | None) -> str | None:
-    if i is None or i >= len(row):
-        return None
-    v = row[i]
-    if v is None or v == "":
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip() or None
-
-
-def _money(row: list, i: int | None) -> Decimal | None:
-    if i is None or i >= len(row) or row[i] in (None, ""):
-        return None
-    a = parse_amount(row[i])
-    return a.value if a.ok else None
-
-
-def submissions_from_summary(sheets: dict, file: str | None = None) -> list[Submission]:
-    """Rebuild per-unit submissions from a consolidated summary's 项目明细 / 指标明细 sheets."""
-    ph, prows = _rows(sheets, "项目明细")
-    ih, irows = _rows(sheets, "指标明细")
-    if not ph:
-        raise ReadError("汇总表中找不到「项目明细」的表头（单位名称…）", file=file, sheet="项目明细")
-    money_unit = "万元"
-    for h in ph:
-        m = re.search(r"[（(](万元|元)[)）]", str(h or ""))
-        if m:
-            money_unit = m.group(1)
-            break
-    P = {k: _header_index(ph, *names) for k, names in {
-        "unit": ("单位名称",), "unit_code": ("单位编码",), "code": ("项目编码",), "name": ("项目名称",),
-        "category": ("项目类别",), "implementer": ("实施单位",), "period": ("实施期",),
-        "total": ("年度资金总额",), "fiscal": ("财政拨款",), "carryover": ("上年结转",), "other": ("其他资金",),
-        "purpose": ("资金用途",), "goal": ("年度绩效目标",), "supervisor": ("主管部门",), "year": ("预算年度",),
-    }.items()}
-    I = {k: _header_index(ih, *names) for k, names in {
-        "unit": ("单位名称",), "unit_code": ("单位编码",), "code": ("项目编码",), "project": ("项目名称",),
-        "level1": ("一级指标",), "level2": ("二级指标",), "name": ("三级指标",), "op": ("计算符号",),
-        "value": ("指标值",), "unit_of_measure": ("计量单位",), "note": ("指标值说明",), "basis": ("取值依据",),
-        "remark": ("备注",),
-    }.items()} if ih else {}
-    years: dict[str, int] = {}
-    if "汇总" in sheets:
-        data = sheets["汇总"]
-        hi = next((i for i, r in enumerate(data[:10]) if "单位名称" in [str(c).strip() for c in r]), None)
-        if hi is not None:
-            uh = _header_index(data[hi], "单位名称")
-            yh = _header_index(data[hi], "预算年度")
-            for r in data[hi + 1:]:
-                u, y = _text(r, uh), _text(r, yh)
-                if u and y and y.isdigit():
-                    years[u] = int(y)
-    units: "OrderedDict[tuple, Submission]" = OrderedDict()
-    projects: dict[tuple, Project] = {}
-    for r in prows:
-        unit = _text(r, P["unit"])
-        name = _text(r, P["name"])
-        if not unit and not name:
-            continue
-        key = (unit, _text(r, P["unit_code"]))
-        sub = units.get(key)
-        if sub is None:
-            sub = Submission(unit_name=unit, unit_code=key[1], money_unit=money_unit,  # type: ignore[arg-type]
-                             budget_year=years.get(unit or ""))
-            units[key] = sub
-        p = Project(code=_text(r, P["code"]), name=name, category=_text(r, P["category"]),
-                    implementer=_text(r, P["implementer"]), period=_text(r, P["period"]),
-                    purpose=_text(r, P["purpose"]), annual_goal=_text(r, P["goal"]),
-                    supervisor=_text(r, P["supervisor"]),
-                    funding=Funding(money_unit=money_unit, total=_money(r, P["total"]),  # type: ignore[arg-type]
-                                    fiscal=_money(r, P["fiscal"]), carryover=_money(r, P["carryover"]),
-                                    other=_money(r, P["other"])))
-        sub.projects.append(p)
-        projects.setdefault((key, p.code, p.name), p)
-        projects.setdefault((key, None, p.name), p)
-    for r in irows:
-        if not I:
-            break
-        unit = _text(r, I["unit"])
-        key = (unit, _text(r, I["unit_code"]))
-        pname = _text(r, I["project"])
-        if not (unit or pname):
-            continue
-        ind = Indicator(project=pname, level1=_text(r, I["level1"]), level2=_text(r, I["level2"]),
-                        name=_text(r, I["name"]), op=_text(r, I["op"]), value=_text(r, I["value"]),
-                        unit=_text(r, I["unit_of_measure"]), note=_text(r, I["note"]),
-                        basis=_text(r, I["basis"]), remark=_text(r, I["remark"]))
-        sub = units.get(key)
-        if sub is None:
-            sub = Submission(unit_name=unit, unit_code=key[1], money_unit=money_unit,  # type: ignore[arg-type]
-                             budget_year=years.get(unit or ""))
-            units[key] = sub
-        if pname == "部门整体" and not _text(r, I["code"]):
-            if sub.dept is None:
-                sub.dept = DeptBudget(money_unit=money_unit)  # type: ignore[arg-type]
-            sub.dept.indicators.append(ind)
-            continue
-        p = projects.get((key, _text(r, I["code"]), pname)) or projects.get((key, None, pname))
-        if p is None:
-            sub.unassigned_indicators.append(ind)
-        else:
-            p.indicators.append(ind)
-    return list(units.values())
-
-
-def load_for_approval(path) -> tuple[list[Submission], str]:
-    """The submissions in ``path`` and how it was read (``summary``, ``template`` or ``legacy``)."""
+def load_results(path: str | Path, config: Config | None = None) -> tuple[list[FileResult], str]:
+    """The results behind ``path`` and what it was: ``summary`` (a summary workbook), ``folder``,
+    ``template`` or ``legacy``.  Raises :class:`ReadError` when nothing usable is there."""
     p = Path(path)
     if not p.exists():
         raise ReadError("文件不存在", file=str(p))
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        from xl_jixiao.readers import is_template, load_sheets, submission_from_sheets
+    if p.is_dir():
+        from xl_jixiao.api import check
 
-        sheets = load_sheets(p)
-        if is_summary(sheets):
-            return submissions_from_summary(sheets, file=str(p)), "summary"
-        if is_template(sheets):
-            return [submission_from_sheets(sheets, file=str(p))], "template"
-    from xl_jixiao.readers.legacy import read_legacy
+        results = [r for r in check([p], config).results if r.usable]
+        return results, "folder"
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from xl_jixiao.readers import load_sheets
 
-    return [read_legacy(p)], "legacy"
+        try:
+            names = dict.fromkeys(load_sheets(p))
+        except ReadError:
+            names = {}
+        if is_summary(names):
+            return results_from_summary(p, config), "summary"
+    res = read_and_check(p, config)
+    if not res.usable:
+        raise ReadError(res.reason, file=str(p))
+    return [res], res.reader or "template"
+
+
+def load_for_approval(path: str | Path, config: Config | None = None) -> tuple[list[Submission], str]:
+    """The submissions in ``path`` and how it was read (``summary``, ``folder``, ``template`` or ``legacy``)."""
+    results, how = load_results(path, config)
+    return [r.submission for r in results if r.submission is not None], how

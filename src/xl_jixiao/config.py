@@ -7,35 +7,31 @@ and ``--config`` end up here too, so the rule engine reads one object.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from xl_jixiao.errors import UserError
 from xl_jixiao.model import Severity
 
 DEFAULT_CONFIG_PATH = Path(__file__).parent / "data" / "default_config.toml"
 
-_SECTIONS = {
-    "check": {"scheme", "dept_scheme", "budget_year", "select", "ignore"},
-    "severity": None,  # any rule code
-    "money": {"tolerance", "wan_suspicious_min", "yuan_suspicious_max"},
-    "duplicates": {"min_projects", "share"},
-    "vocabulary": {"vague_words", "qualitative_grades", "placeholders", "basis_categories"},
-}
 
+class Config(BaseModel):
+    """Everything a check run can be told.  Build with :func:`load_config`; immutable."""
 
-@dataclass(frozen=True)
-class Config:
-    """Everything a check run can be told.  Build with :func:`load_config`."""
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     scheme: str = "auto"
     dept_scheme: str = "auto"
     budget_year: int | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severities: dict[str, Severity] = field(default_factory=dict)
+    severities: dict[str, Severity] = Field(default_factory=dict)
     tolerance: Decimal = Decimal("0.005")
     wan_suspicious_min: Decimal = Decimal(100000)
     yuan_suspicious_max: Decimal = Decimal(100)
@@ -57,20 +53,110 @@ class Config:
     def severity_for(self, code: str, default: Severity) -> Severity:
         return self.severities.get(code, default)
 
+    def fingerprint(self) -> str:
+        """A hash of everything that changes what a check finds (not where the configuration came from)."""
+        data = self.model_dump_json(exclude={"source"})
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
+
     def with_overrides(self, select: list[str] | tuple[str, ...] | None = None,
                        ignore: list[str] | tuple[str, ...] | None = None,
-                       scheme: str | None = None, budget_year: int | None = None) -> "Config":
+                       scheme: str | None = None, budget_year: int | None = None) -> Config:
         """A copy with command-line choices applied (select replaces, ignore adds)."""
-        cfg = self
+        update: dict[str, Any] = {}
         if select:
-            cfg = replace(cfg, select=tuple(_codes(select, "--select")))
+            update["select"] = tuple(_codes(select, "--select"))
         if ignore:
-            cfg = replace(cfg, ignore=cfg.ignore + tuple(_codes(ignore, "--ignore")))
+            update["ignore"] = self.ignore + tuple(_codes(ignore, "--ignore"))
         if scheme:
-            cfg = replace(cfg, scheme=scheme)
+            update["scheme"] = scheme
         if budget_year:
-            cfg = replace(cfg, budget_year=int(budget_year))
-        return cfg
+            update["budget_year"] = int(budget_year)
+        return self.model_copy(update=update) if update else self
+
+
+# ------------------------------------------------------------------ the TOML file, as written
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CheckSection(_Section):
+    scheme: str = "auto"
+    dept_scheme: str = "auto"
+    budget_year: int = 0
+    select: list[str] | str = Field(default_factory=list)
+    ignore: list[str] | str = Field(default_factory=list)
+
+
+class MoneySection(_Section):
+    tolerance: float | int | str = "0.005"
+    wan_suspicious_min: float | int | str = 100000
+    yuan_suspicious_max: float | int | str = 100
+
+    @field_validator("tolerance", "wan_suspicious_min", "yuan_suspicious_max")
+    @classmethod
+    def _number(cls, v: float | int | str) -> float | int | str:
+        try:
+            Decimal(str(v))
+        except ArithmeticError:
+            raise ValueError("应是数字") from None
+        return v
+
+
+class DuplicatesSection(_Section):
+    min_projects: int = Field(4, ge=2)
+    share: float | int = Field(0.5, gt=0, le=1)
+
+
+class VocabularySection(_Section):
+    vague_words: list[str] | str = Field(default_factory=list)
+    qualitative_grades: list[str] | str = Field(default_factory=list)
+    placeholders: list[str] | str = Field(default_factory=list)
+    basis_categories: list[str] | str = Field(default_factory=list)
+
+
+class ConfigFile(_Section):
+    """The TOML configuration file: sections and keys as written; anything else is an error."""
+
+    check: CheckSection = Field(default_factory=CheckSection)
+    severity: dict[str, str] = Field(default_factory=dict)
+    money: MoneySection = Field(default_factory=MoneySection)
+    duplicates: DuplicatesSection = Field(default_factory=DuplicatesSection)
+    vocabulary: VocabularySection = Field(default_factory=VocabularySection)
+
+
+_SECTIONS = {name: (None if name == "severity" else set(f.annotation.model_fields))  # type: ignore[union-attr]
+             for name, f in ConfigFile.model_fields.items()}
+
+_MESSAGES = {
+    "greater_than_equal": "应不小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "应不大于 {le}",
+}
+
+
+def _explain(exc: ValidationError, where: str) -> UserError:
+    """The first validation problem, in Chinese, naming the section and key."""
+    err = exc.errors()[0]
+    loc = [str(x) for x in err["loc"] if not isinstance(x, int)]
+    section = loc[0] if loc else ""
+    key = loc[1] if len(loc) > 1 else ""
+    if err["type"] == "extra_forbidden":
+        if len(loc) == 1:
+            return UserError(f"配置文件 {where}：未知的配置节 [{section}]（可用：{'、'.join(_SECTIONS)}）")
+        allowed = sorted(_SECTIONS.get(section) or ())
+        return UserError(f"配置文件 {where}：[{section}] 中未知的配置项「{key}」（可用：{'、'.join(allowed)}）")
+    if len(loc) == 1 or err["type"] == "model_type":
+        return UserError(f"配置文件 {where}：[{section}] 应是一个配置节")
+    ctx = err.get("ctx") or {}
+    text = _MESSAGES.get(err["type"], "").format(**ctx) if err["type"] in _MESSAGES else ""
+    if not text:
+        text = {"int_type": "应是整数", "bool_type": "应是 true 或 false", "list_type": "应是文字列表",
+                "string_type": "应是文字"}.get(err["type"], "")
+    if not text and "应是数字" in str(err.get("msg")):
+        text = "应是数字"
+    return UserError(f"配置文件 {where}：[{section}] {key} {text or '的值无效'}，实际为「{err.get('input')}」")
 
 
 def _matches(code: str, pattern: str) -> bool:
@@ -104,46 +190,34 @@ def _read_toml(path: Path) -> dict:
 
 
 def _merge(base: dict, over: dict, where: str) -> dict:
+    """``over`` (a user file) on top of ``base`` (the defaults), section by section."""
+    if not isinstance(over, dict):
+        raise UserError(f"配置文件 {where}：格式错误")
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for section, values in over.items():
         if section not in _SECTIONS:
             raise UserError(f"配置文件 {where}：未知的配置节 [{section}]（可用：{'、'.join(_SECTIONS)}）")
         if not isinstance(values, dict):
             raise UserError(f"配置文件 {where}：[{section}] 应是一个配置节")
-        allowed = _SECTIONS[section]
-        for k in values:
-            if allowed is not None and k not in allowed:
-                raise UserError(f"配置文件 {where}：[{section}] 中未知的配置项「{k}」（可用：{'、'.join(sorted(allowed))}）")
         out.setdefault(section, {}).update(values)
     return out
 
 
-def _decimal(v, name: str, where: str) -> Decimal:
-    try:
-        return Decimal(str(v))
-    except (InvalidOperation, ValueError):
-        raise UserError(f"配置文件 {where}：{name} 应是数字，实际为「{v}」") from None
-
-
-def _strings(v, name: str, where: str) -> tuple[str, ...]:
-    if isinstance(v, str):
-        v = [v]
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise UserError(f"配置文件 {where}：{name} 应是文字列表")
-    return tuple(v)
+def _strings(v: list[str] | str) -> tuple[str, ...]:
+    return (v,) if isinstance(v, str) else tuple(v)
 
 
 def config_from_dict(data: dict, where: str = "（内置默认）") -> Config:
     """Build a :class:`Config` from a TOML-shaped dict (sections check/severity/money/…)."""
     from xl_jixiao.rules.registry import known_codes
 
-    check = data.get("check", {})
-    money = data.get("money", {})
-    dup = data.get("duplicates", {})
-    vocab = data.get("vocabulary", {})
+    try:
+        f = ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, where) from None
     codes = known_codes()
     severities: dict[str, Severity] = {}
-    for code, sev in data.get("severity", {}).items():
+    for code, sev in f.severity.items():
         c = str(code).upper()
         if c not in codes:
             raise UserError(f"配置文件 {where}：[severity] 中的「{code}」不是已知的规则编码")
@@ -151,31 +225,22 @@ def config_from_dict(data: dict, where: str = "（内置默认）") -> Config:
             severities[c] = Severity.parse(sev)
         except ValueError as exc:
             raise UserError(f"配置文件 {where}：{code} 的{exc}") from None
-    year = check.get("budget_year", 0)
-    if not isinstance(year, int):
-        raise UserError(f"配置文件 {where}：budget_year 应是整数年份，实际为「{year}」")
-    share = dup.get("share", 0.5)
-    if not isinstance(share, (int, float)) or not 0 < float(share) <= 1:
-        raise UserError(f"配置文件 {where}：[duplicates] share 应在 0 到 1 之间")
-    min_projects = dup.get("min_projects", 4)
-    if not isinstance(min_projects, int) or min_projects < 2:
-        raise UserError(f"配置文件 {where}：[duplicates] min_projects 应是不小于 2 的整数")
     return Config(
-        scheme=str(check.get("scheme", "auto") or "auto"),
-        dept_scheme=str(check.get("dept_scheme", "auto") or "auto"),
-        budget_year=year or None,
-        select=tuple(_codes(_strings(check.get("select", []), "select", where), "select")),
-        ignore=tuple(_codes(_strings(check.get("ignore", []), "ignore", where), "ignore")),
+        scheme=f.check.scheme or "auto",
+        dept_scheme=f.check.dept_scheme or "auto",
+        budget_year=f.check.budget_year or None,
+        select=tuple(_codes(_strings(f.check.select), "select")),
+        ignore=tuple(_codes(_strings(f.check.ignore), "ignore")),
         severities=severities,
-        tolerance=_decimal(money.get("tolerance", "0.005"), "tolerance", where),
-        wan_suspicious_min=_decimal(money.get("wan_suspicious_min", 100000), "wan_suspicious_min", where),
-        yuan_suspicious_max=_decimal(money.get("yuan_suspicious_max", 100), "yuan_suspicious_max", where),
-        dup_min_projects=min_projects,
-        dup_share=float(share),
-        vague_words=_strings(vocab.get("vague_words", []), "vague_words", where),
-        qualitative_grades=_strings(vocab.get("qualitative_grades", []), "qualitative_grades", where),
-        placeholders=_strings(vocab.get("placeholders", []), "placeholders", where),
-        basis_categories=_strings(vocab.get("basis_categories", []), "basis_categories", where),
+        tolerance=Decimal(str(f.money.tolerance)),
+        wan_suspicious_min=Decimal(str(f.money.wan_suspicious_min)),
+        yuan_suspicious_max=Decimal(str(f.money.yuan_suspicious_max)),
+        dup_min_projects=f.duplicates.min_projects,
+        dup_share=float(f.duplicates.share),
+        vague_words=_strings(f.vocabulary.vague_words),
+        qualitative_grades=_strings(f.vocabulary.qualitative_grades),
+        placeholders=_strings(f.vocabulary.placeholders),
+        basis_categories=_strings(f.vocabulary.basis_categories),
         source=None if where.startswith("（") else where,
     )
 

@@ -181,13 +181,15 @@ class Submission(_Model):
 
 
 class Severity(str, Enum):
+    """How serious a finding is; the one place that names the severities and their Chinese labels."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
 
     @property
     def label(self) -> str:
-        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+        return SEVERITY_LABELS[self.value]
 
     @property
     def rank(self) -> int:
@@ -202,6 +204,10 @@ class Severity(str, Enum):
         if t not in table:
             raise ValueError(f"未知的严重程度：{text}（可用：error/warning/info 或 E/W/I）")
         return table[t]
+
+
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+"""Severity value → the label users see (错误 / 警告 / 提示)."""
 
 
 class Finding(_Model):

@@ -14,8 +14,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from xl_jixiao.errors import UserError
 from xl_jixiao.template.io import copy_atomic
@@ -92,7 +92,7 @@ def _convert(soffice: str, paths: list[Path], timeout: float) -> list[Path]:
                "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outdir), *map(str, paths)]
         log.info("LibreOffice: %s", " ".join(cmd))
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+            done = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
         except subprocess.TimeoutExpired:
             raise UserError(f"LibreOffice 转换 PDF 超过 {timeout:.0f} 秒仍未完成，已停止：{paths[0]}") from None
         except OSError as exc:

@@ -97,10 +97,10 @@ def use_house_fonts(wb) -> None:
     from openpyxl.utils.indexed_list import IndexedList
 
     base = Font(name=TABLE_FONT, charset=FONT_CHARSET, family=3, sz=FONT_SIZE)
-    fonts = list(wb._fonts)  # noqa: SLF001 - openpyxl keeps the default font at index 0
+    fonts = list(wb._fonts)  # openpyxl keeps the default font at index 0
     fonts[0] = base
-    wb._fonts = IndexedList(fonts)  # noqa: SLF001
-    for style in wb._named_styles:  # noqa: SLF001
+    wb._fonts = IndexedList(fonts)
+    for style in wb._named_styles:
         if style.name == "Normal":
             style.font = base
 

@@ -11,14 +11,15 @@ NAME = "approve"
 ORDER = 70
 HELP = "生成项目支出绩效目标批复表（每个项目一页，A4 打印）"
 DESCRIPTION = (
-    "从填好的模板工作簿、汇总工作簿（按单位分组）或旧表生成批复表："
+    "从填好的模板工作簿、单位工作簿所在的文件夹、汇总工作簿（按单位分组，数据取自汇总表「文件清单」列出的源文件）"
+    "或旧表生成批复表："
     "标题、单位: 万元、项目信息与资金情况、年度总体目标、绩效指标表（一级/二级指标合并单元格），"
     "每个项目一个工作表，有部门整体时另加一页；A4 纸宽度适配。"
 )
 
 
 def register(p) -> None:
-    p.add_argument("input", metavar="INPUT", help="模板工作簿、汇总工作簿或旧表文件")
+    p.add_argument("input", metavar="INPUT", help="模板工作簿、文件夹、汇总工作簿或旧表文件")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="输出的批复表工作簿")
     p.add_argument("--region", default=None, help="标题中的地区，如「黔南州」（默认由主管部门/单位名称推断）")
     p.add_argument("--split", action="store_true",
@@ -39,7 +40,8 @@ def run(args) -> int:
     if not any(s.projects or (s.dept is not None and not s.dept.is_empty()) for s in subs):
         print(f"错误：{args.input} 中没有可批复的项目或部门整体表，未写入输出文件。", file=sys.stderr)
         return 1
-    how_label = {"summary": "汇总工作簿", "template": "模板工作簿", "legacy": "旧表（导入识别）"}[how]
+    how_label = {"summary": "汇总工作簿", "folder": "文件夹", "template": "模板工作簿", "legacy": "旧表（导入识别）",
+                 "live": "工作簿"}[how]
     print(f"读取：{args.input}（{how_label}），单位 {len(subs)} 个")
     written = []
     if args.split and len(subs) > 1:

@@ -14,7 +14,6 @@ DESCRIPTION = (
     "按规则目录（xl-jixiao rules）校验一个或多个工作簿（也可以给文件夹）。"
     "退出码：0 = 没有错误，1 = 发现错误，2 = 有文件无法使用（原因会写明文件名）。"
 )
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 def register(p) -> None:
@@ -32,58 +31,23 @@ def register(p) -> None:
     p.add_argument("--pdf", action="store_true", help="同时为每个标注副本生成 PDF（需与 --annotate 一起使用；用无界面 LibreOffice 转换）")
 
 
-def expand_inputs(items: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to check (folders expanded; Excel lock files and earlier annotated copies skipped) and
-    (path, reason) of missing inputs."""
-    files: list[Path] = []
-    missing: list[tuple[str, str]] = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not x.name.startswith(("~$", ".")) and "_校验标注" not in x.stem)
-            if not found:
-                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）"))
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            missing.append((item, "文件不存在"))
-    return files, missing
-
-
 def check_files(paths: list[Path], config) -> tuple[dict[str, list], dict[str, object], list[tuple[str, str]]]:
     """Read and check each file: (findings by file, submissions by file, unusable files with reasons)."""
-    from xl_jixiao.errors import ReadError
-    from xl_jixiao.readers import read_submission
-    from xl_jixiao.rules import check_submission, file_finding
+    from xl_jixiao.pipeline import read_and_check
 
+    return _split([read_and_check(p, config) for p in paths])
+
+
+def _split(results) -> tuple[dict[str, list], dict[str, object], list[tuple[str, str]]]:
     by_file: dict[str, list] = {}
     subs: dict[str, object] = {}
     failed: list[tuple[str, str]] = []
-    for p in paths:
-        key = str(p)
-        try:
-            sub = read_submission(p)
-        except ReadError as exc:
-            failed.append((key, exc.describe()))
-            by_file[key] = [file_finding("JX504", exc.reason, file=key, sheet=exc.sheet, cell=exc.cell, config=config)]
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-            reason = f"读取时出错：{type(exc).__name__}: {exc}"
-            failed.append((key, f"文件 {key}：{reason}"))
-            by_file[key] = [file_finding("JX504", reason, file=key, config=config)]
-            continue
-        findings = check_submission(sub, config)
-        if sub.source is not None and sub.source.kind == "legacy" and config.enabled("JX503"):
-            findings.insert(0, file_finding(
-                "JX503", "不是模板工作簿，已按旧表导入读取；单元格位置以导入结果为准", file=key, config=config,
-                suggestion="改用当年下发的模板填写，或用 xl-jixiao import 转成模板后再提交"))
-        for f in findings:
-            if f.file is None or f.file != key:
-                f.file = key
-        by_file[key] = findings
-        subs[key] = sub
+    for res in results:
+        by_file[res.path] = res.findings
+        if res.usable:
+            subs[res.path] = res.submission
+        else:
+            failed.append((res.path, f"文件 {res.path}：{res.reason}"))
     return by_file, subs, failed
 
 
@@ -100,15 +64,12 @@ def run(args) -> int:
 
     if args.pdf and not args.annotate:
         raise UserError("--pdf 需要与 --annotate 一起使用：PDF 由标注副本生成")
+    from xl_jixiao.api import check
+
     config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
                                                      scheme=args.scheme, budget_year=args.year)
-    paths, missing = expand_inputs(args.files)
-    by_file, subs, failed = check_files(paths, config)
-    for item, reason in missing:
-        from xl_jixiao.rules import file_finding
-
-        failed.append((item, f"文件 {item}：{reason}"))
-        by_file[item] = [file_finding("JX504", reason, file=item, config=config)]
+    report = check(args.files, config)
+    by_file, subs, failed = _split(report.results)
 
     text = render_json(by_file) if args.format == "json" else render_text(by_file, show_suppressed=not args.hide_suppressed)
     if args.output:
@@ -143,10 +104,7 @@ def run(args) -> int:
 
     for _, reason in failed:
         print(f"无法使用：{reason}", file=sys.stderr)
-    if failed:
-        return 2
-    errors = any(f.severity.value == "error" and not f.suppressed for fs in by_file.values() for f in fs)
-    return 1 if errors else 0
+    return report.exit_code
 
 
 # ------------------------------------------------------------------ demo

@@ -1,6 +1,8 @@
 """Many unit workbooks → one summary workbook.
 
-Public API::
+For Python users the package itself is callable: ``xl_jixiao.consolidate(paths, output=None, …)``
+is :func:`xl_jixiao.api.consolidate` (a :class:`~xl_jixiao.api.Consolidation` with every file's
+result and DataFrame/Parquet exports).  The engine underneath, used by the command::
 
     from xl_jixiao.consolidate import consolidate
     result = consolidate(["收件箱/"], "汇总表.xlsx", jobs=None, config=None, use_cache=True)
@@ -11,6 +13,12 @@ file into a compact :class:`~.records.FileRecord`), :mod:`.cache` (SQLite,
 beside the output), :mod:`.crossfile` (JX501/JX502), :mod:`.summary` (the
 workbook's sheets) on top of :mod:`.xlsx` (a streaming writer).
 """
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, cache_path_for
 from xl_jixiao.consolidate.discovery import discover, skip_reason
@@ -26,3 +34,20 @@ __all__ = [
     "CACHE_SUFFIX", "EXCEL_MAX_ROWS", "SHEET_SUMMARY", "SHEET_PROJECTS", "SHEET_INDICATORS", "SHEET_FINDINGS",
     "SHEET_FILES", "SHEET_STATS",
 ]
+
+
+if TYPE_CHECKING:
+    from xl_jixiao.api import Consolidation
+
+
+class _CallablePackage(types.ModuleType):
+    """Lets ``xl_jixiao.consolidate(...)`` call the public API while ``xl_jixiao.consolidate.engine`` &c.
+    stay importable in every form."""
+
+    def __call__(self, paths: Any, output: Any = None, **kwargs: Any) -> Consolidation:
+        from xl_jixiao.api import consolidate as api_consolidate
+
+        return api_consolidate(paths, output, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -1,25 +1,33 @@
-"""A disposable SQLite cache of file records, kept beside the summary workbook.
+"""A disposable SQLite cache of :class:`~xl_jixiao.pipeline.FileResult`s, kept beside the summary workbook.
 
-Keyed by the file's absolute path; an entry is reused when the file's size and
-modification time are unchanged, or, when they changed, its SHA-256 is the
-same.  Every entry belongs to one *version* (record format, package code,
-rules, schemes and configuration): when that changes the cache is emptied.
-A cache that cannot be opened or read is deleted and rebuilt; the cache is
-never a reason for consolidation to fail.
+Each entry is one file's result (compressed JSON: the typed data) and, derived
+from it, the summary's rendered record (so a warm run copies rows without
+rendering them again).  Keyed by the file's absolute path; an entry is reused
+when the file's size and modification time are unchanged, or, when they
+changed, its SHA-256 is the same.  Every entry belongs to one *version*
+(:func:`cache_version`: package version, result and record formats, the rule
+catalogue, the schemes and the configuration): when that changes the cache is
+emptied.  A cache that cannot be opened or read is deleted and rebuilt; the
+cache is never a reason for consolidation to fail.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from xl_jixiao.config import Config, default_config
 from xl_jixiao.consolidate.records import RECORD_FORMAT, FileRecord, dumps, loads
+from xl_jixiao.pipeline import RESULT_FORMAT, FileResult
 
 CACHE_SUFFIX = ".jxcache.sqlite"
-SCHEMA = 1
+SCHEMA = 2
+
+logger = logging.getLogger(__name__)
 
 
 def cache_path_for(output: str | os.PathLike) -> Path:
@@ -27,46 +35,53 @@ def cache_path_for(output: str | os.PathLike) -> Path:
     return out.with_name(out.name + CACHE_SUFFIX)
 
 
-# Parts of the package that do not change what a file's record holds.
-_NOT_AFFECTING_RECORDS = {"commands", "addin", "excel", "template", "approve", "report", "cli.py", "__main__.py"}
-
-
-def code_fingerprint(config_path: str | None = None) -> str:
-    """Identify everything a record depends on: package sources and data, and the configuration."""
-    import xl_jixiao
+def _rules_fingerprint() -> str:
+    from xl_jixiao.rules import all_rules
 
     h = hashlib.sha256()
-    h.update(f"record={RECORD_FORMAT};version={xl_jixiao.__version__}".encode())
-    root = Path(xl_jixiao.__file__).parent
-    for p in sorted(root.rglob("*")):
-        if p.suffix not in (".py", ".json", ".toml") or not p.is_file():
-            continue
-        rel = p.relative_to(root).as_posix()
-        if rel.split("/", 1)[0] in _NOT_AFFECTING_RECORDS:
-            continue
-        h.update(rel.encode())
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            pass
+    for r in all_rules():
+        h.update(f"{r.code}|{r.severity.value}|{r.scope}|{r.__module__}.{r.__qualname__}|{r.title}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _schemes_fingerprint() -> str:
+    from xl_jixiao import schemes
+
+    h = hashlib.sha256()
+    folders = [Path(schemes.__file__).parent]
     extra = os.environ.get("XL_JIXIAO_SCHEMES")
     if extra and Path(extra).is_dir():
-        for p in sorted(Path(extra).glob("*.json")):
+        folders.append(Path(extra))
+    for folder in folders:
+        for p in sorted(folder.glob("*.json")):
             h.update(p.name.encode())
-            h.update(p.read_bytes())
-    if config_path:
-        h.update(b"config:")
-        h.update(Path(config_path).read_bytes())
-    return h.hexdigest()
+            try:
+                h.update(p.read_bytes())
+            except OSError:
+                pass
+    return h.hexdigest()[:16]
+
+
+def cache_version(config: Config | None = None) -> str:
+    """What every cached result depends on: package version, formats, rules, schemes and configuration."""
+    from xl_jixiao.version import __version__
+
+    cfg = config or default_config()
+    return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT};rules={_rules_fingerprint()};"
+            f"schemes={_schemes_fingerprint()};config={cfg.fingerprint()}")
+
+
+code_fingerprint = cache_version
 
 
 class Cache:
     """``Cache(path, version)``; ``path=None`` gives a cache that remembers nothing (``--no-cache``)."""
 
-    def __init__(self, path: str | os.PathLike | None, version: str, log=None):
+    def __init__(self, path: str | os.PathLike[str] | None, version: str,
+                 log: Callable[[str], None] | None = None):
         self.path = Path(path) if path is not None else None
         self.version = version
-        self.log = log or (lambda msg: print(msg, file=sys.stderr))
+        self.log = log or logger.warning
         self.db: sqlite3.Connection | None = None
         self.index: dict[str, tuple[int, int, str | None, str]] = {}
         self.rebuilt = False
@@ -103,7 +118,7 @@ class Cache:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-                   "sha256 TEXT, display TEXT, record BLOB)")
+                   "sha256 TEXT, display TEXT, result BLOB, record BLOB)")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("schema") != str(SCHEMA) or meta.get("version") != self.version:
             if meta:
@@ -145,28 +160,58 @@ class Cache:
     def entry(self, path: str) -> tuple[int, int, str | None, str] | None:
         return self.index.get(path)
 
-    def record(self, path: str) -> FileRecord | None:
+    def _blob(self, column: str, path: str) -> bytes | None:
         if self.db is None:
             return None
         try:
-            got = self.db.execute("SELECT record FROM files WHERE path = ?", (path,)).fetchone()
+            got = self.db.execute(f"SELECT {column} FROM files WHERE path = ?", (path,)).fetchone()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
             return None
-        if got is None:
+        return None if got is None else got[0]
+
+    def record(self, path: str) -> FileRecord | None:
+        """The summary's rendered record of ``path`` (``None``: a miss)."""
+        blob = self._blob("record", path)
+        if blob is None:
             return None
         try:
-            return loads(got[0])
+            return loads(blob)
         except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
             return None
 
+    def result_bytes(self, path: str) -> bytes | None:
+        """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""
+        return self._blob("result", path)
+
+    def result(self, path: str) -> FileResult | None:
+        blob = self.result_bytes(path)
+        if blob is None:
+            return None
+        try:
+            return FileResult.from_bytes(blob)
+        except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
+            return None
+
+    def results_by_sha(self) -> dict[str, bytes]:
+        """Every stored result by the SHA-256 of its file (for reading a summary's sources back)."""
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute("SELECT sha256, result FROM files WHERE result IS NOT NULL").fetchall()
+        except sqlite3.Error as exc:
+            self._disable_on_db_error(exc)
+            return {}
+        return {sha: blob for sha, blob in rows if sha}
+
     # -- updates
-    def put(self, rec: FileRecord) -> None:
+    def put(self, rec: FileRecord, result: bytes) -> None:
+        """Store a file's result (``FileResult.to_bytes``) and its rendered record."""
         if self.db is None or rec.sha256 is None:
             return
         try:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                            (rec.path, rec.size, rec.mtime_ns, rec.sha256, rec.display, dumps(rec)))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (rec.path, rec.size, rec.mtime_ns, rec.sha256, rec.display, result, dumps(rec)))
             self._tick()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)

@@ -7,13 +7,15 @@ cells), so the check scales to thousands of files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from xl_jixiao.config import Config, default_config
+from xl_jixiao.model import Finding
+from xl_jixiao.rules.files import file_finding
+from xl_jixiao.units import unit_key as _norm
+
 MAX_LISTED = 5
-
-
-def _norm(text: str | None) -> str:
-    return "".join((text or "").split()).casefold()
 
 
 @dataclass
@@ -30,15 +32,17 @@ class CrossFileIndex:
             if key:
                 self.codes[key].append((index, display, project, sheet, cell, str(code).strip()))
 
-    def findings(self) -> list[tuple[int, dict]]:
-        """``[(file index, finding dict), …]`` in file order."""
-        out: list[tuple[int, dict]] = []
-        out.extend(self._duplicate_units())
-        out.extend(self._duplicate_codes())
-        out.sort(key=lambda t: (t[0], t[1]["code"]))
+    def findings(self, config: Config | None = None) -> list[tuple[int, Finding]]:
+        """``[(file index, finding), …]`` in file order, under ``config`` (ignored codes dropped)."""
+        cfg = config or default_config()
+        out: list[tuple[int, Finding]] = []
+        for index, d in [*self._duplicate_units(), *self._duplicate_codes()]:
+            if cfg.enabled(d["code"]):
+                out.append((index, file_finding(d.pop("code"), d.pop("message"), config=cfg, **d)))
+        out.sort(key=lambda t: (t[0], t[1].code))
         return out
 
-    def _duplicate_units(self):
+    def _duplicate_units(self) -> Iterator[tuple[int, dict]]:
         groups: list[list[tuple[int, str, str | None, str | None]]] = []
         by_code: dict[str, list] = defaultdict(list)
         by_name: dict[str, list] = defaultdict(list)
@@ -69,13 +73,13 @@ class CrossFileIndex:
                 listed = "、".join(o[1] for o in others[:MAX_LISTED]) + ("等" if len(others) > MAX_LISTED else "")
                 what = f"单位「{m[2] or '（未填名称）'}」" + (f"（编码 {m[3]}）" if m[3] else "（未填单位编码）")
                 yield m[0], {
-                    "code": "JX501", "severity": "error", "sheet": None, "cell": None,
+                    "code": "JX501", "sheet": None, "cell": None,
                     "message": f"{what}重复提交：另见文件 {listed}",
                     "value": m[3] or m[2],
                     "suggestion": "确认哪一份是有效的提交，删除或退回其余的副本",
                 }
 
-    def _duplicate_codes(self):
+    def _duplicate_codes(self) -> Iterator[tuple[int, dict]]:
         for key, occ in self.codes.items():
             files = {o[0] for o in occ}
             if len(files) < 2:
@@ -84,7 +88,7 @@ class CrossFileIndex:
                 others = sorted({o[1] for o in occ if o[0] != index})
                 listed = "、".join(others[:MAX_LISTED]) + ("等" if len(others) > MAX_LISTED else "")
                 yield index, {
-                    "code": "JX502", "severity": "error", "sheet": sheet, "cell": cell, "project": project,
+                    "code": "JX502", "sheet": sheet, "cell": cell, "project": project,
                     "message": f"项目编码 {code} 在多个提交中出现：另见文件 {listed}",
                     "value": code,
                     "suggestion": "核对项目编码；同一项目只能由一个单位申报",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from xl_jixiao.config import Config, load_config
 from xl_jixiao.consolidate import worker
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint
 from xl_jixiao.consolidate.crossfile import CrossFileIndex
@@ -19,6 +22,10 @@ from xl_jixiao.consolidate.records import FileRecord
 from xl_jixiao.consolidate.summary import Stats, SummaryWriter
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 from xl_jixiao.errors import UserError
+from xl_jixiao.model import Finding
+from xl_jixiao.pipeline import FileResult, skipped_result
+
+logger = logging.getLogger(__name__)
 
 SOURCE_READ = "本次读取"
 SOURCE_CACHE = "缓存"
@@ -32,6 +39,17 @@ class Result:
     read_seconds: float  # discovery + reading + validation (until the last file is in)
     cache_path: Path | None
     cache_rebuilt: bool = False
+    results: list[bytes] = field(default_factory=list, repr=False)
+    """Every file's :class:`FileResult` (compressed, in file order) when asked for with ``keep_results``."""
+    cross_findings: list[tuple[int, Finding]] = field(default_factory=list, repr=False)
+    """Cross-file findings (JX501/JX502) with the position of their file in ``results``."""
+
+    def file_results(self) -> list[FileResult]:
+        """The kept results, with the cross-file findings added to their files."""
+        out = [FileResult.from_bytes(b) for b in self.results]
+        for index, f in self.cross_findings:
+            out[index].findings.append(f)
+        return out
 
     @property
     def usable(self) -> int:
@@ -79,18 +97,23 @@ def _set_default_mode(tmp: str, out: Path) -> None:
         pass
 
 
-def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.PathLike | None = None,
+def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathLike[str], *,
+                jobs: int | None = None, config: Config | str | os.PathLike[str] | None = None,
                 use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
-                absolute_links: bool = False, log=None, issuer: str | None = None) -> Result:
+                absolute_links: bool = False, log: Callable[[str], None] | None = None,
+                keep_results: bool = False, issuer: str | None = None) -> Result:
     """Read, validate and consolidate every file under ``inputs`` into the workbook ``output``.
 
-    The output is written atomically; inputs are only read.  ``issuer`` is the 编制单位
-    printed under the summary's title.  Raises
+    ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file.
+    ``issuer`` is the 编制单位 printed under the summary's title.
+    The output is written atomically; inputs are only read.  Raises
     :class:`~xl_jixiao.errors.UserError` for bad arguments (missing inputs, an
-    output that is not ``.xlsx``, a missing configuration file).
+    output that is not ``.xlsx``, a missing configuration file).  With
+    ``keep_results`` the result holds every file's :class:`FileResult`.
     """
     start = time.perf_counter()
-    log = log or (lambda msg: print(msg, file=sys.stderr))
+    log = log or logger.warning
+    inputs = [os.fspath(i) for i in inputs]
     if not inputs:
         raise UserError("请给出要汇总的文件夹或文件")
     out = Path(output).expanduser().resolve()
@@ -98,11 +121,12 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
         raise UserError(f"汇总表必须是 .xlsx 文件：{output}")
     if out.exists() and out.is_dir():
         raise UserError(f"输出路径是一个文件夹：{output}")
-    config_path = None
-    if config is not None:
-        config_path = str(Path(config).resolve())
-        if not Path(config_path).is_file():
+    if isinstance(config, Config):
+        cfg = config
+    else:
+        if config is not None and not Path(config).is_file():
             raise UserError(f"找不到配置文件：{config}")
+        cfg = load_config(config)  # fail early, in Chinese, on a bad configuration
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     out.parent.mkdir(parents=True, exist_ok=True)
     cache_file = cache_path_for(out)
@@ -114,14 +138,7 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
     entries = [e if e.skip_reason or CACHE_SUFFIX not in Path(e.path).name else
                type(e)(e.path, e.display, "汇总缓存文件（不作为输入）") for e in entries]
 
-    cfg = None
-    if config_path is not None:
-        try:
-            from xl_jixiao.config import load_config
-        except ImportError as exc:
-            raise UserError("本版本不支持 --config（找不到配置模块）") from exc
-        cfg = load_config(config_path)  # fail early, in Chinese, on a bad configuration
-    cache = Cache(cache_file if use_cache else None, code_fingerprint(config_path), log=log)
+    cache = Cache(cache_file if use_cache else None, code_fingerprint(cfg), log=log)
 
     try:
         fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
@@ -157,10 +174,11 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
             tasks.append((e.path, e.display, known))
 
         n_jobs = max(1, min(jobs, len(tasks)))
-        worker.init_worker(config_path)
+        worker.init_worker(cfg)
+        kept: list[bytes] = []
         if n_jobs > 1:
             ctx = _pool_context()
-            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(config_path, True))
+            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(cfg, True))
             chunk = max(1, min(8, len(tasks) // (n_jobs * 8)))
             results = pool.imap(worker.process, tasks, chunksize=chunk)
         else:
@@ -171,15 +189,16 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
         for e, step in zip(entries, plan):
             if step[0] == "skip":
                 writer.add_skipped(e.path, e.display, e.skip_reason)
+                if keep_results:
+                    kept.append(skipped_result(e.path, e.skip_reason, display=e.display).to_bytes())
                 continue
             rec: FileRecord | None = None
+            blob: bytes | None = None
             source = SOURCE_CACHE
             if step[0] == "hit":
                 rec = cache.record(e.path)
-                if rec is None:  # damaged entry: read it now
-                    rec = worker.process((e.path, e.display, None))[1]
-                    source = SOURCE_READ
-                    cache.put(rec)
+                if keep_results and rec is not None:
+                    blob = cache.result_bytes(e.path)
             else:
                 got = next(results)
                 if got[0] == "same":
@@ -188,14 +207,18 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
                     if rec is not None:
                         rec.size, rec.mtime_ns = size, mtime_ns
                         cache.touch(path, size, mtime_ns)
-                    else:
-                        rec = worker.process((e.path, e.display, None))[1]
-                        source = SOURCE_READ
-                        cache.put(rec)
+                        if keep_results:
+                            blob = cache.result_bytes(path)
                 else:
-                    rec = got[1]
+                    _, blob, rec = got
                     source = SOURCE_READ
-                    cache.put(rec)
+                    cache.put(rec, blob)
+            if rec is None or (keep_results and blob is None):  # damaged entry: read it now
+                blob, rec = worker.result_and_record((e.path, e.display, None))
+                source = SOURCE_READ
+                cache.put(rec, blob)
+            if keep_results and blob is not None:
+                kept.append(blob)
             writer.add(rec, source)
             if rec.usable:
                 cross.add(len(writer.files) - 1, rec.display, rec.unit_name, rec.unit_code, rec.project_codes)
@@ -207,13 +230,9 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
             pool.join()
             pool = None
         read_seconds = time.perf_counter() - start
-        cross_findings = cross.findings()
-        if cross_findings:
-            if cfg is None:
-                cfg = worker._config_or_none()
-            for index, finding in cross_findings:
-                for f in worker.configured([finding], cfg):
-                    writer.add_finding(index, f)
+        cross_findings = cross.findings(cfg)
+        for index, finding in cross_findings:
+            writer.add_finding(index, finding)
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)
@@ -237,4 +256,5 @@ def consolidate(inputs, output, *, jobs: int | None = None, config: str | os.Pat
             except OSError:
                 pass
     return Result(output=out, stats=stats, seconds=time.perf_counter() - start, read_seconds=read_seconds,
-                  cache_path=cache_file if use_cache else None, cache_rebuilt=rebuilt)
+                  cache_path=cache_file if use_cache else None, cache_rebuilt=rebuilt, results=kept,
+                  cross_findings=cross_findings if keep_results else [])

@@ -1,15 +1,18 @@
-"""What consolidation keeps of one input file: a compact, cacheable record.
+"""The summary's view of one :class:`~xl_jixiao.pipeline.FileResult`.
 
-A worker turns a file into a :class:`FileRecord`: the unit's totals and counts,
-and its detail rows (项目明细, 指标明细, 问题清单) already rendered as
-compressed SpreadsheetML fragments.  The main process never needs the
-:class:`~xl_jixiao.model.Submission` itself, so memory stays flat however many
-files there are, and a cached record is copied into the summary without being
-rebuilt.
+The data of a file is its ``FileResult``.  Its rows in the summary workbook are
+*derived* from it, once, by the functions here: :func:`project_rows`,
+:func:`indicator_rows` and :func:`finding_rows` give one dict per row (English
+keys; the same rows become the DataFrames of the Python API), and
+:func:`summarise` renders them into a :class:`FileRecord`: the unit's totals and
+counts and the detail rows (项目明细, 指标明细, 问题清单) as compressed
+SpreadsheetML fragments.  The main process copies fragments into the summary
+without holding submissions, so memory stays flat however many files there
+are; the cache stores the ``FileResult`` and, beside it, the record.
 
-Records are stored in the cache as plain data (strings, numbers, bytes, lists,
-dicts); :func:`dumps`/:func:`loads` refuse anything else when loading, so a
-tampered cache cannot run code.
+Records are stored as plain data (strings, numbers, bytes, lists, dicts);
+:func:`dumps`/:func:`loads` refuse anything else when loading, so a tampered
+cache cannot run code.
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ import pickle
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
+from typing import TYPE_CHECKING, Any
+
 from xl_jixiao.consolidate.xlsx import (
     S_DEFAULT, S_INT, S_LINK, S_MONEY, S_WRAP, Column, compress_rows, row,
 )
+from xl_jixiao.model import SEVERITY_LABELS, Finding, Indicator, Severity
+from xl_jixiao.money import convert
 
-RECORD_FORMAT = 4
+if TYPE_CHECKING:
+    from xl_jixiao.pipeline import FileResult
+
+RECORD_FORMAT = 5
 """Bumped whenever the record or the rendered columns change; old cache entries are then ignored."""
 
 MONEY_UNIT = "万元"
@@ -31,11 +41,12 @@ MONEY_UNIT = "万元"
 DEPT_LEVEL1_PREFIX = "部门整体|"
 """Key prefix of 部门整体 indicators in ``FileRecord.level1_counts``: their categories are not projects'."""
 
-# outcomes of one file
+# outcomes of one file (FileResult.outcome)
 OK = "template"  # 已汇总
 LEGACY = "legacy"  # 已导入（非模板）
 SKIPPED = "skipped"  # 跳过
 FAILED = "failed"  # 无法读取
+USABLE = ("template", "legacy", "live")
 
 OUTCOME_LABELS = {OK: "已汇总", LEGACY: "已导入（非模板）", SKIPPED: "跳过", FAILED: "无法读取"}
 
@@ -65,7 +76,20 @@ FINDING_COLUMNS = [
 ]
 FINDING_LINK_COL = len(FINDING_COLUMNS)  # 1-based column of the 打开 link
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+# the keys of the rows below, in the order of the sheets' columns
+PROJECT_KEYS = (
+    "unit_name", "unit_code", "project_code", "project_name", "category", "implementer", "period",
+    "total", "fiscal", "carryover", "other", "money_unit", "purpose", "annual_goal", "n_indicators",
+    "file", "sheet", "row",
+)
+INDICATOR_KEYS = (
+    "unit_name", "unit_code", "project_code", "project_name", "level1", "level2", "name", "op",
+    "value", "unit", "note", "basis", "remark", "file", "sheet", "row",
+)
+FINDING_KEYS = (
+    "unit_name", "file", "sheet", "cell", "project", "code", "severity", "message", "value", "suggestion",
+    "suppressed",
+)
 
 
 @dataclass
@@ -109,7 +133,7 @@ class FileRecord:
 
     @property
     def usable(self) -> bool:
-        return self.outcome in (OK, LEGACY)
+        return self.outcome in USABLE
 
     def amounts(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         return Decimal(self.total), Decimal(self.fiscal), Decimal(self.carryover), Decimal(self.other)
@@ -138,35 +162,138 @@ def loads(blob: bytes) -> FileRecord:
     return FileRecord(**state)
 
 
+# ------------------------------------------------------------------ rows of one result
+
+
+def _main_unit(v: Decimal | None, unit: str) -> Decimal | None:
+    return None if v is None else convert(v, unit, MONEY_UNIT)
+
+
+def project_rows(res: FileResult) -> list[dict[str, Any]]:
+    """One row per project; amounts converted to ``MONEY_UNIT``, ``money_unit`` as written."""
+    sub = res.submission
+    if sub is None:
+        return []
+    out = []
+    for p in sub.projects:
+        fu = p.funding
+        ref = p.location("name")
+        out.append({
+            "unit_name": sub.unit_name, "unit_code": sub.unit_code, "project_code": p.code, "project_name": p.name,
+            "category": p.category, "implementer": p.implementer, "period": p.period,
+            "total": _main_unit(fu.total, fu.money_unit), "fiscal": _main_unit(fu.fiscal, fu.money_unit),
+            "carryover": _main_unit(fu.carryover, fu.money_unit), "other": _main_unit(fu.other, fu.money_unit),
+            "money_unit": fu.money_unit, "purpose": p.purpose, "annual_goal": p.annual_goal,
+            "n_indicators": len(p.indicators), "file": res.name, "sheet": ref.sheet if ref else None, "row": p.row,
+        })
+    return out
+
+
+def indicator_rows(res: FileResult) -> list[dict[str, Any]]:
+    """One row per indicator: 部门整体 first, then each project's, then rows matching no project."""
+    sub = res.submission
+    if sub is None:
+        return []
+    out: list[dict[str, Any]] = []
+
+    def add(ind: Indicator, project_code: str | None, project_name: str | None) -> None:
+        ref = ind.location("value") or ind.location("name")
+        out.append({
+            "unit_name": sub.unit_name, "unit_code": sub.unit_code, "project_code": project_code,
+            "project_name": project_name, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
+            "op": ind.op, "value": ind.value, "unit": ind.unit, "note": ind.note, "basis": ind.basis,
+            "remark": ind.remark, "file": res.name, "sheet": ref.sheet if ref else None, "row": ind.row,
+        })
+
+    if sub.dept is not None:
+        for ind in sub.dept.indicators:
+            add(ind, None, ind.project or "部门整体")
+    for p in sub.projects:
+        for ind in p.indicators:
+            add(ind, p.code, p.name)
+    for ind in sub.unassigned_indicators:
+        add(ind, None, f"{ind.project or ''}（未匹配项目）")
+    return out
+
+
+def finding_row(res: FileResult, f: Finding) -> dict[str, Any]:
+    return {"unit_name": res.submission.unit_name if res.submission else None, "file": res.name,
+            "sheet": f.sheet, "cell": f.cell, "project": f.project, "code": f.code, "severity": f.severity.value,
+            "message": f.message, "value": f.value, "suggestion": f.suggestion, "suppressed": f.suppressed}
+
+
+def finding_rows(res: FileResult) -> list[dict[str, Any]]:
+    return [finding_row(res, f) for f in res.findings]
+
+
+def summarise(res: FileResult) -> FileRecord:
+    """The summary's record of one result (rendered rows, totals, counts, cross-file keys)."""
+    rec = FileRecord(path=res.path, display=res.name, size=res.size or 0, mtime_ns=res.mtime_ns or 0,
+                     sha256=res.sha256, outcome=res.outcome, reason=res.reason, seconds=res.timings.total)
+    sub = res.submission
+    if sub is not None and res.usable:
+        rec.unit_name, rec.unit_code = sub.unit_name, sub.unit_code
+        rec.budget_year, rec.money_unit = sub.budget_year, sub.money_unit
+        rec.n_projects = len(sub.projects)
+        prows = project_rows(res)
+        irows = indicator_rows(res)
+        totals = [Decimal(0)] * 4
+        for r in prows:
+            for i, k in enumerate(("total", "fiscal", "carryover", "other")):
+                if r[k] is not None:
+                    totals[i] += r[k]
+        rec.total, rec.fiscal, rec.carryover, rec.other = (format(v, "f") for v in totals)
+        p_styles = [c.style for c in PROJECT_COLUMNS]
+        i_styles = [c.style for c in INDICATOR_COLUMNS]
+        proj_xml = [row([r[k] for k in PROJECT_KEYS], p_styles) for r in prows]
+        ind_xml = [row([r[k] for k in INDICATOR_KEYS], i_styles) for r in irows]
+        level1: dict[str, int] = {}
+        n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator_rows lists them first
+        for n, r in enumerate(irows):
+            key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r["level1"] or "（未填）")
+            level1[key] = level1.get(key, 0) + 1
+        rec.n_indicators = len(irows)
+        rec.projects_frag = compress_rows(proj_xml) if proj_xml else b""
+        rec.projects_n = len(proj_xml)
+        rec.indicators_frag = compress_rows(ind_xml) if ind_xml else b""
+        rec.indicators_n = len(ind_xml)
+        rec.level1_counts = level1
+        for p in sub.projects:
+            if p.code:
+                cref = p.location("code")
+                rec.project_codes.append([p.code, p.name, cref.sheet if cref else None, cref.cell if cref else None])
+    render_findings(rec, res.findings)
+    return rec
+
+
 # ------------------------------------------------------------------ rendering
 
 
-def render_findings(rec: FileRecord, findings: list[dict]) -> None:
-    """Render finding dicts (keys as :meth:`Finding.to_json`) into the record."""
+def finding_cells(unit_name: str | None, display: str, f: Finding) -> list[object]:
+    """The 问题清单 cells of one finding (the summary writer's cross-file findings use it too)."""
+    return [unit_name, display, f.sheet, f.cell, f.project, f.code, f.severity.label, f.message, f.value,
+            f.suggestion, "是" if f.suppressed else None, f"打开 {f.cell}" if f.cell else "打开文件"]
+
+
+def render_findings(rec: FileRecord, findings: list[Finding]) -> None:
+    """Render findings into the record (rows, links, counts by severity and by rule)."""
     rows_xml = []
     links = []
     styles = [c.style for c in FINDING_COLUMNS]
     rule_counts: dict[str, int] = dict(rec.rule_counts)
     for f in findings:
-        sev = f.get("severity") or "error"
-        cell_ref = f.get("cell")
-        sheet = f.get("sheet")
-        rows_xml.append(row([
-            rec.unit_name, rec.display, sheet, cell_ref, f.get("project"), f.get("code"),
-            SEVERITY_LABELS.get(sev, sev), f.get("message"), f.get("value"), f.get("suggestion"),
-            "是" if f.get("suppressed") else None, f"打开 {cell_ref}" if cell_ref else "打开文件",
-        ], styles))
-        links.append([sheet, cell_ref] if sheet else None)
-        if f.get("suppressed"):
+        rows_xml.append(row(finding_cells(rec.unit_name, rec.display, f), styles))
+        links.append([f.sheet, f.cell] if f.sheet else None)
+        if f.suppressed:
             rec.suppressed += 1
         else:
-            if sev == "error":
+            if f.severity == Severity.ERROR:
                 rec.errors += 1
-            elif sev == "warning":
+            elif f.severity == Severity.WARNING:
                 rec.warnings += 1
             else:
                 rec.infos += 1
-            key = f"{f.get('code')}|{sev}"
+            key = f"{f.code}|{f.severity.value}"
             rule_counts[key] = rule_counts.get(key, 0) + 1
     rec.rule_counts = rule_counts
     rec.findings_frag = compress_rows(rows_xml) if rows_xml else b""
@@ -175,7 +302,8 @@ def render_findings(rec: FileRecord, findings: list[dict]) -> None:
 
 
 __all__ = [
-    "FileRecord", "dumps", "loads", "render_findings", "RECORD_FORMAT", "MONEY_UNIT",
+    "FileRecord", "dumps", "loads", "render_findings", "summarise", "project_rows", "indicator_rows",
+    "finding_rows", "finding_row", "finding_cells", "PROJECT_KEYS", "INDICATOR_KEYS", "FINDING_KEYS", "RECORD_FORMAT", "MONEY_UNIT",
     "OK", "LEGACY", "SKIPPED", "FAILED", "OUTCOME_LABELS",
     "PROJECT_COLUMNS", "INDICATOR_COLUMNS", "FINDING_COLUMNS", "FINDING_LINK_COL", "PROJECT_MONEY_COLS",
     "SEVERITY_LABELS", "S_DEFAULT",

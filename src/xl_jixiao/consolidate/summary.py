@@ -17,8 +17,9 @@ from xl_jixiao import printing
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     DEPT_LEVEL1_PREFIX, FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK,
-    OUTCOME_LABELS, PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord,
+    OUTCOME_LABELS, PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
 )
+from xl_jixiao.model import Finding
 from xl_jixiao.consolidate.xlsx import (
     EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_CELL, S_GOOD, S_HEADER, S_HEADING, S_INT, S_LINK, S_MONEY,
     S_NOTE, S_NOTE_RIGHT, S_TITLE, S_TOTAL, S_TOTAL_INT, S_TOTAL_MONEY, S_WRAP, S_WRAP_LINK, Column, Formula, Sheet,
@@ -271,20 +272,15 @@ class SummaryWriter:
                 target = self.file_link(rec.path, *(link or (None, None)))
                 sheet.add_hyperlink(r, FINDING_LINK_COL, target, "打开源工作簿中的这个单元格" if link else "打开源文件")
 
-    def add_finding(self, index: int, f: dict) -> None:
+    def add_finding(self, index: int, f: Finding) -> None:
         """A finding made here (cross-file rules) for the file at ``index`` in arrival order."""
         fr = self.files[index]
         unit = self._unit_by_index.get(index)
-        sev = f.get("severity", "error")
-        cell_ref = f.get("cell")
-        sheet_name = f.get("sheet")
-        values = [fr.unit_name, fr.display, sheet_name, cell_ref, f.get("project"), f["code"],
-                  SEVERITY_LABELS.get(sev, sev), f["message"], f.get("value"), f.get("suggestion"), None,
-                  f"打开 {cell_ref}" if cell_ref else "打开文件"]
-        sheet, r = self.findings.append(values)
-        sheet.add_hyperlink(r, FINDING_LINK_COL, self.file_link(fr.path, sheet_name, cell_ref),
-                            "打开源工作簿中的这个单元格" if sheet_name else "打开源文件")
-        key = f"{f['code']}|{sev}"
+        sev = f.severity.value
+        sheet, r = self.findings.append(finding_cells(fr.unit_name, fr.display, f))
+        sheet.add_hyperlink(r, FINDING_LINK_COL, self.file_link(fr.path, f.sheet, f.cell),
+                            "打开源工作簿中的这个单元格" if f.sheet else "打开源文件")
+        key = f"{f.code}|{sev}"
         self.stats.rules[key] = self.stats.rules.get(key, 0) + 1
         if sev == "error":
             self.stats.errors += 1

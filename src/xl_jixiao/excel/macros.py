@@ -276,12 +276,6 @@ def _config_for(book, config):
     return config
 
 
-def _check(sub: Submission, config=None) -> list[Finding]:
-    from xl_jixiao.rules import check_submission
-
-    return check_submission(sub, config)
-
-
 def _status_line(counts: dict[Severity, int], suppressed: int, marked: int) -> str:
     parts = "，".join(f"{s.label} {counts[s]} 项" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     extra = f"（另有已忽略 {suppressed} 项）" if suppressed else ""
@@ -304,25 +298,25 @@ def validate(book=None, config=None) -> ValidationResult:
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file;
     by default ``xl_jixiao.toml`` beside the workbook when there is one.
     """
-    from xl_jixiao.errors import ReadError, UserError
-    from xl_jixiao.readers import submission_from_sheets
+    from xl_jixiao.errors import UserError
+    from xl_jixiao.pipeline import LiveSource, read_and_check
 
     book = _caller(book)
     previous = _previous_marks(book)
     live = read_sheets(book, skip=OWN_SHEETS)
     try:
         config = _config_for(book, config)
-        sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
+        checked = read_and_check(LiveSource(book.name, live.values, live.origins), config)
     except UserError as exc:
         result = ValidationResult([], status=f"无法校验：配置文件有误：{exc}", error=str(exc))
         _write_result_sheet(book, result, {})
         return result
-    except ReadError as exc:
+    if not checked.usable:
         cleared = _reset_marks(book, previous)
-        result = ValidationResult([], cleared=cleared, status=f"无法校验：{exc.reason}", error=exc.reason)
+        result = ValidationResult([], cleared=cleared, status=f"无法校验：{checked.reason}", error=checked.reason)
         _write_result_sheet(book, result, {})
         return result
-    findings = sorted(_check(sub, config), key=lambda f: (f.severity.rank, f.sort_key()))
+    findings = sorted(checked.findings, key=lambda f: (f.severity.rank, f.sort_key()))
 
     sheet_names = set(live.values)
     worst: dict[tuple[str, tuple[int, int]], Severity] = {}
@@ -457,23 +451,29 @@ def _sum(values) -> Decimal:
 def totals(book=None) -> TotalsResult:
     """合计: per-project funding totals and the fund check, the unit's budget balance,
     written to the 合计 sheet (one write) with money formats and check colours."""
-    from xl_jixiao.errors import ReadError
-    from xl_jixiao.money import tolerance
+    from xl_jixiao.config import default_config
+    from xl_jixiao.errors import ReadError, UserError
     from xl_jixiao.readers import submission_from_sheets
+    from xl_jixiao.rules.money_rules import DEPT_EQUATIONS, DEPT_LABELS, amount_tolerance
 
     book = _caller(book)
     live = read_sheets(book, skip=OWN_SHEETS)
     sheet_rows: list[list[object]]
     try:
+        cfg = _config_for(book, None) or default_config()
         sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
-    except ReadError as exc:
+    except (ReadError, UserError) as exc:
         sheet = _fresh_sheet(book, TOTALS_SHEET)
-        status = f"无法计算合计：{exc.reason}"
+        status = f"无法计算合计：{getattr(exc, 'reason', exc)}"
         _write(sheet, (1, 1), [[status]])
         fill_cells(sheet, {(1, 1): SEVERITY_COLORS[Severity.ERROR]})
         return TotalsResult(0, Decimal(0), 0, 0, status)
 
     unit = sub.money_unit
+
+    def tolerance(values: list[Decimal | None]) -> Decimal:  # the rules' tolerance (JX301/JX305/JX307)
+        return amount_tolerance(cfg, unit, values)
+
     header = ["序号", "项目名称", "年度资金总额", "财政拨款", "上年结转", "其他资金", "来源合计", "差额", "核对", "位置"]
     body: list[list[object]] = []
     checks: list[bool | None] = []
@@ -508,9 +508,9 @@ def totals(book=None) -> TotalsResult:
             dept_ok.append(ok)
             dept_rows.append([label, left, right, diff, "一致" if ok else "不一致"])
 
-        check("人员经费 + 公用经费 = 基本支出", [d.personnel, d.public], d.basic)
-        check("基本支出 + 项目支出 = 支出预算合计", [d.basic, d.projects], d.expense_total)
-        check("当年财政拨款 + 上年结转 + 其他资金 = 收入预算合计", [d.fiscal, d.carryover, d.other], d.income_total)
+        for result_key, parts in DEPT_EQUATIONS:
+            check(" + ".join(DEPT_LABELS[k] for k in parts) + f" = {DEPT_LABELS[result_key]}",
+                  [getattr(d, k) for k in parts], getattr(d, result_key))
         check("收入预算合计 = 支出预算合计", [d.income_total], d.expense_total)
         if sub.projects and d.projects is not None:
             check("各项目年度资金总额之和 = 项目支出", [grand[0]], d.projects)
@@ -655,14 +655,17 @@ def approve(book=None, out: str | None = None) -> RunResult:
         from xl_jixiao import approve as appr
     except ImportError:
         return _log(book, "生成批复表", RunResult(False, "无法生成批复表：本机安装的 xl_jixiao 不含批复表功能，请升级。"))
-    from xl_jixiao.errors import ReadError
-    from xl_jixiao.readers import submission_from_sheets
+    from xl_jixiao.errors import UserError
+    from xl_jixiao.pipeline import LiveSource, read_and_check
 
     live = read_sheets(book, skip=OWN_SHEETS)
     try:
-        sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
-    except ReadError as exc:
-        return _log(book, "生成批复表", RunResult(False, f"无法生成批复表：{exc.reason}"))
+        checked = read_and_check(LiveSource(book.name, live.values, live.origins), _config_for(book, None))
+    except UserError as exc:
+        return _log(book, "生成批复表", RunResult(False, f"无法生成批复表：配置文件有误：{exc}"))
+    if checked.submission is None or not checked.usable:
+        return _log(book, "生成批复表", RunResult(False, f"无法生成批复表：{checked.reason}"))
+    sub = checked.submission
     folder = book_folder(book)
     if out is None:
         if folder is None:

@@ -3,13 +3,17 @@
 * :func:`load_sheets` — every sheet's values (python-calamine);
 * :func:`submission_from_sheets` — a template workbook's values → a submission
   (pure; the xlwings layer passes a live book's ``used_range`` values);
-* :func:`read_submission` — a file on disk: template workbooks through the
-  template reader, anything else through the form importer when it is installed.
+* :func:`read_source` — a file on disk, whatever it is: the one place that
+  decides which reader a file goes to (template reader, else the form importer)
+  and why a file cannot be used (:func:`probe`);
+* :func:`read_submission` — :func:`read_source` without the import notes.
+
+Reading *and checking* a file is :func:`xl_jixiao.pipeline.read_and_check`.
 """
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from xl_jixiao.errors import ReadError
@@ -17,9 +21,7 @@ from xl_jixiao.model import Submission
 from xl_jixiao.readers.template import (
     SUPPORTED_SUFFIXES,
     Sheets,
-    a1,
     cell_text,
-    col_letter,
     is_template,
     load_sheets,
     submission_from_sheets,
@@ -28,21 +30,90 @@ from xl_jixiao.readers.template import (
 __all__ = [
     "load_sheets",
     "submission_from_sheets",
+    "read_source",
     "read_submission",
+    "probe",
+    "SourceRead",
     "is_template",
-    "a1",
-    "col_letter",
     "cell_text",
     "Sheets",
+    "READER_TEMPLATE",
+    "READER_LEGACY",
+    "READER_LIVE",
 ]
 
+READER_TEMPLATE = "template"
+READER_LEGACY = "legacy"
+READER_LIVE = "live"
 
-def _legacy_reader():
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+OOXML_SUFFIXES = (".xlsx", ".xlsm", ".xlsb")
+FORM_SUFFIXES = (".docx", ".txt", ".md", ".csv", ".tsv")
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class SourceRead:
+    """What reading one source gave: the submission, the reader used and the importer's notes."""
+
+    submission: Submission
+    reader: str  # READER_TEMPLATE | READER_LEGACY | READER_LIVE
+    notes: list[str] = field(default_factory=list)
+
+
+def probe(path: str | Path) -> str | None:
+    """Why a file cannot be a submission, judged from its name and first bytes; ``None`` if it may be one."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if p.name.startswith("~$"):
+        return "这是 Excel 打开工作簿时留下的临时锁定文件，不是提交的工作簿"
     try:
-        mod = importlib.import_module("xl_jixiao.readers.legacy")
-    except ImportError:
+        if p.is_dir():
+            return "这是一个文件夹，不是工作簿"
+        size = p.stat().st_size
+        with open(p, "rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        return "文件不存在"
+    except OSError as exc:
+        return f"无法打开文件：{exc.strerror or exc}"
+    if size == 0:
+        return "空文件（0 字节）"
+    if suffix not in WORKBOOK_SUFFIXES:
+        if suffix in FORM_SUFFIXES:
+            return None  # a Word or text form: the importer decides
+        return f"不支持的文件类型「{suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls 工作簿）"
+    if head.startswith(CFB_MAGIC):
+        if is_encrypted(p):
+            return "工作簿设有打开密码（已加密），无法读取：请去掉密码后再提交"
+        if suffix in OOXML_SUFFIXES:
+            return "加密或不是有效的工作簿：文件是复合文档格式，与扩展名不符"
         return None
-    return getattr(mod, "read_legacy", None)
+    if head.startswith(ZIP_MAGIC):
+        return None
+    if suffix in OOXML_SUFFIXES:
+        return "文件已损坏或不是有效的工作簿（内容不是 Excel 格式）"
+    return "文件已损坏或不是有效的 .xls 工作簿"
+
+
+def is_encrypted(path: str | Path) -> bool:
+    """A compound file holding an encrypted workbook (Excel's 打开密码)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                return True
+    except Exception:  # noqa: BLE001 - not a readable compound file
+        return False
+    import msoffcrypto
+
+    try:
+        with open(path, "rb") as f:
+            return bool(msoffcrypto.OfficeFile(f).is_encrypted())
+    except Exception:  # noqa: BLE001 - unknown compound file kinds
+        return False
 
 
 def _recognised(sub: Submission, p: Path) -> Submission:
@@ -52,27 +123,50 @@ def _recognised(sub: Submission, p: Path) -> Submission:
     raise ReadError("没有识别出绩效目标表的内容（既不是模板工作簿，也找不到项目或部门整体表格）", str(p))
 
 
-def read_submission(path: str | Path) -> Submission:
-    """Read one submission from disk.
+def _import_form(p: Path, sha256: str | None) -> SourceRead:
+    from xl_jixiao.readers.legacy import import_legacy
+
+    sub, report = import_legacy(p, template_checked=True, sha256=sha256)
+    notes = list(report.notes)
+    if report.unplaced:
+        notes.append(f"未能确定位置的单元格 {len(report.unplaced)} 个（原文照录，请核对）")
+    return SourceRead(_recognised(sub, p), READER_LEGACY, notes)
+
+
+def read_source(path: str | Path, *, sha256: str | None = None) -> SourceRead:
+    """Read one submission from disk, each file parsed once per reader.
 
     Template workbooks (``.xlsx/.xlsm/.xls`` with the 项目信息/绩效指标 sheets) go
-    through the template reader.  Other files (older forms, ``.docx``, text
-    dumps) go to ``xl_jixiao.readers.legacy.read_legacy`` when that importer is
-    available; otherwise a :class:`ReadError` explains why the file is unusable.
+    through the template reader; other workbooks and forms (older layouts,
+    ``.docx``, text dumps) through the form importer.  Raises :class:`ReadError`
+    (in Chinese, naming the file) when the file cannot be used.
     """
     p = Path(path)
-    if not p.exists():
-        raise ReadError("文件不存在", str(p))
-    if p.name.startswith("~$"):
-        raise ReadError("这是 Excel 打开工作簿时留下的临时锁定文件，不是提交的工作簿", str(p))
-    legacy = _legacy_reader()
-    if p.suffix.lower() in SUPPORTED_SUFFIXES:
-        sheets = load_sheets(p)
-        if is_template(sheets):
-            return submission_from_sheets(sheets, file=str(p))
-        if legacy is not None:
-            return _recognised(legacy(p), p)
-        raise ReadError("不是绩效目标模板工作簿（找不到「项目信息」「绩效指标」工作表及表头），且未安装旧表导入功能", str(p))
-    if legacy is not None:
-        return _recognised(legacy(p), p)
-    raise ReadError(f"不支持的文件类型「{p.suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls）", str(p))
+    reason = probe(p)
+    if reason:
+        raise ReadError(reason, str(p))
+    if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+        try:
+            return _import_form(p, sha256)
+        except ReadError as exc:
+            raise ReadError(f"不支持的文件类型「{p.suffix}」：不是工作簿，按旧表导入也失败：{exc.reason}",
+                            str(p), exc.sheet, exc.cell) from exc
+    sheets = load_sheets(p)
+    if not any(v not in (None, "") for rows in sheets.values() for r in rows for v in r):
+        raise ReadError("工作簿是空的（没有任何内容）", str(p))
+    if is_template(sheets):
+        sub = submission_from_sheets(sheets, file=str(p))
+        if sub.source is not None and sha256:
+            sub.source.sha256 = sha256
+        return SourceRead(sub, READER_TEMPLATE)
+    del sheets
+    try:
+        return _import_form(p, sha256)
+    except ReadError as exc:
+        raise ReadError("不是绩效目标模板工作簿（找不到「项目信息」「绩效指标」工作表及表头），按旧表导入也失败："
+                        + exc.reason, str(p), exc.sheet, exc.cell) from exc
+
+
+def read_submission(path: str | Path) -> Submission:
+    """The submission in one file (see :func:`read_source`)."""
+    return read_source(path).submission

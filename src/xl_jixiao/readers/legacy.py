@@ -126,13 +126,19 @@ def _as_list(path_or_paths: PathLike | Iterable[PathLike]) -> list[Path]:
     return [Path(p) for p in path_or_paths]
 
 
-def import_legacy(path_or_paths: PathLike | Iterable[PathLike]) -> tuple[Submission, ImportReport]:
-    """Read one unit's legacy forms (one or several files) into one submission and a report."""
+def import_legacy(path_or_paths: PathLike | Iterable[PathLike], *, template_checked: bool = False,
+                  sha256: str | None = None) -> tuple[Submission, ImportReport]:
+    """Read one unit's legacy forms (one or several files) into one submission and a report.
+
+    ``template_checked``: the caller already knows the files are not template
+    workbooks (they are then not read a second time to find out); ``sha256``:
+    the single file's hash when the caller has it.
+    """
     paths = _as_list(path_or_paths)
     grids: list[Grid] = []
     templates: list[Submission] = []
     for p in paths:
-        tpl = _template_submission(p)
+        tpl = None if template_checked else _template_submission(p)
         if tpl is not None:
             templates.append(tpl)
             continue
@@ -144,10 +150,12 @@ def import_legacy(path_or_paths: PathLike | Iterable[PathLike]) -> tuple[Submiss
         sub = _merge(sub, tpl) if (sub.projects or sub.dept is not None) else tpl
     if len(paths) == 1:
         p = paths[0]
-        try:
-            digest = hashlib.sha256(p.read_bytes()).hexdigest()
-        except OSError:
-            digest = None
+        digest = sha256
+        if digest is None:
+            try:
+                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+            except OSError:
+                digest = None
         sub.source = SourceInfo(path=str(p), kind="legacy", sha256=digest)
     else:
         sub.source = SourceInfo(path=";".join(str(p) for p in paths), kind="legacy")

@@ -105,7 +105,7 @@ class PlaceholderLeft(Rule):
                 look(getattr(p, key), p.cells.get(key), p.name, f"项目「{p.name}」")
             for key, text in p.funding.invalid.items():
                 look(text, p.cells.get(key), p.name, f"项目「{p.name}」的金额")
-        for it in ctx.items:  # type: ignore[attr-defined]
+        for it in ctx.items:
             for key in _INDICATOR_TEXT:
                 look(getattr(it.ind, key), it.ind.cells.get(key) or it.ind.location(key), it.project_name,
                      f"指标「{it.ind.name or ''}」")
@@ -240,7 +240,7 @@ class IndicatorCopiedEverywhere(Rule):
         if n < ctx.config.dup_min_projects:
             return []
         where: dict[tuple[str, str], dict[int, Item]] = {}
-        for it in ctx.items:  # type: ignore[attr-defined]
+        for it in ctx.items:
             if it.dept or it.project is None:
                 continue
             key = _dup_key(it)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Iterable
+from typing import Any, Iterable
 
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
@@ -14,6 +16,10 @@ from xl_jixiao.errors import UserError
 from xl_jixiao.model import CellRef, Finding, Indicator, Project, Severity, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR_CODE = "JX505"
 
 SUPPRESS_RE = re.compile(r"忽略\s*[:：]\s*((?:JX\d{3}[\s,，、;；/]*)+)", re.IGNORECASE)
 
@@ -76,16 +82,27 @@ class Context:
     """What every rule sees: the submission, the configuration, the schemes and a finding factory."""
 
     def __init__(self, sub: Submission, config: Config):
-        self.sub = sub
-        self.config = config
-        self.file = sub.source.path if sub.source and sub.source.path else None
-        self.money_unit = sub.money_unit
-        self.budget_year = config.budget_year or sub.budget_year
-        self.scheme = self._project_scheme()
-        self.dept_scheme = self._dept_scheme()
-        self.memo: dict = {}
-        self.findings: list[Finding] = []
-        self._rule: type[Rule] | None = None
+        self.sub: Submission = sub
+        self.config: Config = config
+        self.file: str | None = sub.source.path if sub.source and sub.source.path else None
+        self.money_unit: str = sub.money_unit
+        self.budget_year: int | None = config.budget_year or sub.budget_year
+        self.scheme: Scheme = self._project_scheme()
+        self.dept_scheme: Scheme = self._dept_scheme()
+        self.items: list[Item] = build_items(sub, self.scheme, self.dept_scheme)
+        """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
+        self._groups: dict[int, list[Item]] = {}
+        for it in self.items:
+            if it.dept:
+                self._groups.setdefault(0, []).append(it)
+            elif it.project is not None:
+                self._groups.setdefault(id(it.project), []).append(it)
+        self.rule: type[Rule] | None = None
+        """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
+
+    def items_of(self, project: Project | None) -> list[Item]:
+        """The indicator rows of ``project``; ``None`` gives 部门整体's."""
+        return self._groups.get(0 if project is None else id(project), [])
 
     # ------------------------------------------------------------ schemes
     def _project_scheme(self) -> Scheme:
@@ -135,7 +152,7 @@ class Context:
     def finding(self, message: str, ref: CellRef | None = None, *, project: str | None = None,
                 value: str | None = None, suggestion: str | None = None, code: str | None = None,
                 row: int | None = None) -> Finding:
-        rule = self._rule
+        rule = self.rule
         code = code or (rule.code if rule else "")
         if rule is not None and rule.code == code:
             default = rule.severity
@@ -193,18 +210,17 @@ def _item(ind: Indicator, project: Project | None, name: str | None, dept: bool,
     return it
 
 
-def build_items(ctx: Context) -> list[Item]:
+def build_items(sub: Submission, scheme: Scheme, dept_scheme: Scheme) -> list[Item]:
     items: list[Item] = []
-    sub = ctx.sub
     cache: dict = {}
     if sub.dept:
         for ind in sub.dept.indicators:
-            items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, ctx.dept_scheme, cache))
+            items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, dept_scheme, cache))
     for p in sub.projects:
         for ind in p.indicators:
-            items.append(_item(ind, p, p.name, False, ctx.scheme, cache))
+            items.append(_item(ind, p, p.name, False, scheme, cache))
     for ind in sub.unassigned_indicators:
-        items.append(_item(ind, None, ind.project, False, ctx.scheme, cache))
+        items.append(_item(ind, None, ind.project, False, scheme, cache))
     return items
 
 
@@ -235,29 +251,34 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     by_scope: dict[str, list[Rule]] = {}
     for r in rules:
         by_scope.setdefault(r.scope, []).append(r)
-    items = build_items(ctx)
-    ctx.items = items  # type: ignore[attr-defined]
     out: list[Finding] = []
+    failed: set[str] = set()
 
-    def run(rule: Rule, target) -> None:
-        ctx._rule = type(rule)
-        res = rule.check(ctx, target)
-        if res:
-            out.extend(res)
+    def run(rule: Rule, method: Callable[[Context, Any], Iterable[Finding] | None], target: object) -> None:
+        if rule.code in failed:
+            return
+        ctx.rule = type(rule)
+        try:
+            res = method(ctx, target)
+            if res:
+                out.extend(res)
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the others or the run
+            failed.add(rule.code)
+            log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
+            out.append(internal_error(rule.code, exc, ctx))
 
     item_rules = by_scope.get("value", []) + by_scope.get("indicator", [])
-    for it in items:
+    for it in ctx.items:
         for rule in item_rules:
-            run(rule, it)
+            run(rule, rule.check, it)
     for rule in by_scope.get("project", []):
         for p in sub.projects:
-            run(rule, p)
-        if sub.dept is not None and hasattr(rule, "check_dept"):
-            ctx._rule = type(rule)
-            out.extend(rule.check_dept(ctx, sub) or [])  # type: ignore[attr-defined]
+            run(rule, rule.check, p)
+        if sub.dept is not None:
+            run(rule, rule.check_dept, sub)
     for rule in by_scope.get("unit", []):
-        run(rule, sub)
-    ctx._rule = None
+        run(rule, rule.check, sub)
+    ctx.rule = None
 
     sup = _suppressions(sub)
     if sup:
@@ -275,6 +296,19 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
         seen.add(key)
         unique.append(f)
     return unique
+
+
+def internal_error(code: str, exc: BaseException, ctx: Context) -> Finding:
+    """The one finding a rule that raised leaves behind: which rule, which file, what went wrong."""
+    from xl_jixiao.rules.registry import get_rule
+
+    rule = get_rule(INTERNAL_ERROR_CODE)
+    where = f"文件 {ctx.file}" if ctx.file else "本工作簿"
+    return Finding(
+        code=INTERNAL_ERROR_CODE, severity=ctx.config.severity_for(INTERNAL_ERROR_CODE, rule.severity),
+        message=f"规则 {code} 检查{where}时出现程序内部错误（{type(exc).__name__}：{str(exc)[:120]}），"
+                f"该规则的结果不完整，其余规则照常检查",
+        file=ctx.file, value=code, suggestion=rule.best_practice)
 
 
 def iter_amounts(values: Iterable[Decimal | None]) -> list[Decimal]:

@@ -70,3 +70,16 @@ def file_finding(code: str, message: str, *, file: str | None = None, sheet: str
     return Finding(code=rule.code, severity=cfg.severity_for(rule.code, rule.severity), message=message,
                    file=file, sheet=sheet, cell=cell, row=row, project=project, value=value,
                    suggestion=suggestion if suggestion is not None else rule.best_practice)
+
+
+@register
+class RuleInternalError(Rule):
+    """某条规则检查这个文件时出现程序内部错误：这条规则的结果不完整，其余规则照常检查，
+    文件仍然汇总。请把文件和规则编码告诉维护人员。"""
+
+    code = "JX505"
+    severity = Severity.WARNING
+    scope = "files"
+    title = "规则运行出错（程序内部错误）"
+    anti_pattern = "某个罕见写法让规则程序出错，整批校验因此中断"
+    best_practice = "人工核对该规则涉及的内容，并把文件和规则编码反馈给维护人员"

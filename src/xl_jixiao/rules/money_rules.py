@@ -7,7 +7,10 @@ configured ``[money] tolerance``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+
+from xl_jixiao.config import Config
 
 from xl_jixiao.model import DeptBudget, Project, Severity, Submission
 from xl_jixiao.money import convert, tolerance
@@ -34,18 +37,29 @@ def _fmt(v: Decimal | None) -> str:
         return f"{v:,f}"
 
 
-def _tol(ctx: Context, values) -> Decimal:
-    floor = convert(ctx.config.tolerance, "万元", ctx.money_unit)
+DEPT_EQUATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("basic", ("personnel", "public")),
+    ("expense_total", ("basic", "projects")),
+    ("income_total", ("fiscal", "carryover", "other")),
+)
+"""部门整体: each total and the amounts it is the sum of (JX307, and the 合计 button)."""
+
+
+def amount_tolerance(config: Config, money_unit: str, values: Iterable[Decimal | None]) -> Decimal:
+    """How far two amounts of a ``money_unit`` form may differ and still agree: half of the last
+    printed digit, never less than the configured ``[money] tolerance`` (万元, converted)."""
+    floor = convert(config.tolerance, "万元", money_unit)
     return tolerance(list(values), floor=floor)
 
 
+def _tol(ctx: Context, values) -> Decimal:
+    return amount_tolerance(ctx.config, ctx.money_unit, values)
+
+
 def _cost_amounts(ctx: Context, p: Project) -> list[tuple[Item, Decimal]]:
-    memo = ctx.memo.setdefault("cost_amounts", {})
-    if id(p) in memo:
-        return memo[id(p)]
     out = []
-    for it in ctx.items:  # type: ignore[attr-defined]
-        if it.project is not p or it.role != "cost":
+    for it in ctx.items_of(p):
+        if it.role != "cost":
             continue
         pv = it.pv
         if it.kind != "quantitative" or "merged_values" in it.flags:
@@ -53,7 +67,6 @@ def _cost_amounts(ctx: Context, p: Project) -> list[tuple[Item, Decimal]]:
         amt = c.amount_in(pv, ctx.money_unit)
         if amt is not None and amt >= 0:
             out.append((it, amt))
-    memo[id(p)] = out
     return out
 
 
@@ -309,9 +322,8 @@ class MoneyDeptUnbalanced(Rule):
                 d.cells.get(result), project="部门整体", value=c.fmt_number(total),
                 suggestion=f"核对金额：{DEPT_LABELS[result]}应为 {_fmt(s)} {u}"))
 
-        eq("basic", ("personnel", "public"))
-        eq("expense_total", ("basic", "projects"))
-        eq("income_total", ("fiscal", "carryover", "other"))
+        for result, parts in DEPT_EQUATIONS:
+            eq(result, parts)
         if d.income_total is not None and d.expense_total is not None:
             if abs(d.income_total - d.expense_total) > _tol(ctx, [d.income_total, d.expense_total]):
                 out.append(ctx.finding(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
-from xl_jixiao.model import Severity
+from xl_jixiao.model import Finding, Severity, Submission
+
+if TYPE_CHECKING:
+    from xl_jixiao.rules.engine import Context
 
 SCOPES = ("value", "indicator", "project", "unit", "files")
 SCOPE_LABELS = {
@@ -49,7 +52,11 @@ class Rule:
     anti_pattern: ClassVar[str] = ""
     best_practice: ClassVar[str] = ""
 
-    def check(self, ctx, target) -> Iterable:  # pragma: no cover - abstract
+    def check(self, ctx: Context, target: Any) -> Iterable[Finding]:  # pragma: no cover - abstract
+        return ()
+
+    def check_dept(self, ctx: Context, sub: Submission) -> Iterable[Finding]:
+        """``project`` rules: the same check for the 部门整体 block (run when the workbook has one)."""
         return ()
 
     @classmethod

@@ -11,20 +11,6 @@ from xl_jixiao.rules.engine import Context, Item
 from xl_jixiao.rules.registry import Rule, register
 
 
-def _items_by_group(ctx: Context) -> dict[int, list[Item]]:
-    """Indicator items per project object (``id(project)``); key 0 is 部门整体."""
-    memo = ctx.memo.get("by_group")
-    if memo is None:
-        memo = {}
-        for it in ctx.items:  # type: ignore[attr-defined]
-            if it.dept:
-                memo.setdefault(0, []).append(it)
-            elif it.project is not None:
-                memo.setdefault(id(it.project), []).append(it)
-        ctx.memo["by_group"] = memo
-    return memo
-
-
 def _where(it: Item) -> str:
     return "部门整体" if it.dept else f"项目「{it.project_name or '（未命名）'}」"
 
@@ -103,11 +89,11 @@ class _GroupRule(Rule):
     """Shared driver: run ``check_group`` for a project and, through ``check_dept``, for 部门整体."""
 
     def check(self, ctx: Context, p: Project):
-        items = _items_by_group(ctx).get(id(p), [])
+        items = ctx.items_of(p)
         return self.check_group(ctx, items, p.name, p.location("name"), False)
 
     def check_dept(self, ctx: Context, sub: Submission):
-        items = _items_by_group(ctx).get(0, [])
+        items = ctx.items_of(None)
         ref = sub.dept.cells.get("goal") if sub.dept else None
         return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True)
 

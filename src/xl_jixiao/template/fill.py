@@ -32,7 +32,6 @@ from xl_jixiao.template.build import (
     dept_row,
     display_formula,
     first_data_row,
-    header_row,
     indicator_check_formula,
     last_data_row,
     list_names,

@@ -54,38 +54,34 @@ def register_existing_formulas(wb, min_run: int = 2) -> int:
     as shared formulas again.  Returns the number of runs registered."""
     runs = 0
     for ws in wb.worksheets:
-        open_runs: dict[int, tuple[int, int, str]] = {}  # column → (first, last, pattern)
-
-        def close(column: int) -> None:
-            nonlocal runs
-            first, last, pattern = open_runs.pop(column)
+        for column, first, last, pattern in formula_runs(ws):
             if last - first + 1 >= min_run:
                 register_filled_formula(ws, _letter(column), first, last, pattern)
                 runs += 1
-
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                column = c.column
-                run = open_runs.get(column)
-                if not (isinstance(v, str) and v.startswith("=") and c.data_type == "f"):
-                    pattern = None
-                elif run is not None and c.row == run[1] + 1 and v[1:] == run[2].replace(ROW_PLACEHOLDER, str(c.row)):
-                    pattern = run[2]  # the run goes on (cheap test first: most cells are filled down)
-                else:
-                    pattern = row_pattern(v[1:], c.row)
-                if run is not None and (pattern is None or pattern != run[2] or c.row != run[1] + 1):
-                    close(column)
-                    run = None
-                if pattern is None:
-                    continue
-                if run is None:
-                    open_runs[column] = (c.row, c.row, pattern)
-                else:
-                    open_runs[column] = (run[0], c.row, pattern)
-        for column in list(open_runs):
-            close(column)
     return runs
+
+
+def formula_runs(ws) -> list[tuple[int, int, int, str]]:
+    """``(column, first row, last row, pattern)`` of each run of cells holding one formula filled down."""
+    done: list[tuple[int, int, int, str]] = []
+    open_runs: dict[int, tuple[int, int, str]] = {}  # column → (first, last, pattern)
+    for row in ws.iter_rows():
+        for c in row:
+            v = c.value
+            run = open_runs.get(c.column)
+            if not (isinstance(v, str) and v.startswith("=") and c.data_type == "f"):
+                pattern = None
+            elif run is not None and c.row == run[1] + 1 and v[1:] == run[2].replace(ROW_PLACEHOLDER, str(c.row)):
+                pattern = run[2]  # the run goes on (cheap test first: most cells are filled down)
+            else:
+                pattern = row_pattern(v[1:], c.row)
+            if run is not None and (pattern is None or pattern != run[2] or c.row != run[1] + 1):
+                done.append((c.column, *open_runs.pop(c.column)))
+                run = None
+            if pattern is not None:
+                open_runs[c.column] = (run[0] if run else c.row, c.row, pattern)
+    done += [(column, *run) for column, run in open_runs.items()]
+    return done
 
 
 def _letter(column: int) -> str:

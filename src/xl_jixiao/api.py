@@ -1,0 +1,251 @@
+"""The Python API (re-exported by :mod:`xl_jixiao`)::
+
+    import xl_jixiao as jx
+
+    report = jx.check(["收件箱/"])            # every workbook in the folder, read and checked
+    report.exit_code, len(report.findings)
+    report.to_dataframe()                      # one row per finding (needs xl_jixiao[data])
+
+    cons = jx.consolidate(["收件箱/"], "汇总表.xlsx")
+    frames = cons.to_dataframes()              # projects, indicators, findings, files
+    cons.to_parquet("汇总数据/")
+
+Both are built on :func:`xl_jixiao.pipeline.read_and_check`, the same path the
+commands and the Excel macros take; pandas and pyarrow are needed only for the
+DataFrame and Parquet exports.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xl_jixiao.config import Config, load_config
+from xl_jixiao.errors import UserError
+from xl_jixiao.model import Finding, Severity
+from xl_jixiao.pipeline import FileResult, failed_result, read_and_check
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from xl_jixiao.consolidate.engine import Result
+    from xl_jixiao.consolidate.summary import Stats
+
+PathArg = str | os.PathLike[str]
+CHECK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+__all__ = ["check", "consolidate", "Report", "Consolidation", "expand_inputs", "read_and_check", "FileResult"]
+
+
+def _config(config: Config | PathArg | None) -> Config:
+    return config if isinstance(config, Config) else load_config(config)
+
+
+def _as_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    return [os.fspath(p) for p in paths]
+
+
+def expand_inputs(items: Iterable[PathArg]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to check (folders expanded; Excel lock files and earlier annotated copies skipped) and
+    ``(input, reason)`` of inputs that give nothing to check."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for item in map(os.fspath, items):
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in CHECK_SUFFIXES
+                           and not x.name.startswith(("~$", ".")) and "_校验标注" not in x.stem)
+            if not found:
+                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）"))
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append((item, "文件不存在"))
+    return files, missing
+
+
+def _frame(rows: list[dict[str, Any]], columns: Iterable[str]) -> pd.DataFrame:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise UserError("导出 DataFrame 需要 pandas：请安装 xl_jixiao[data]") from exc
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _to_parquet(frames: dict[str, pd.DataFrame], folder: PathArg) -> dict[str, Path]:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise UserError("导出 Parquet 需要 pyarrow：请安装 xl_jixiao[data]") from exc
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for name, df in frames.items():
+        target = out / f"{name}.parquet"
+        tmp = target.with_name(f".~{target.name}.tmp")
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+        written[name] = target
+    return written
+
+
+FILE_KEYS = ("file", "path", "outcome", "status", "reason", "reader", "unit_name", "unit_code", "budget_year",
+             "money_unit", "projects", "indicators", "errors", "warnings", "size", "mtime_ns", "sha256", "seconds")
+
+
+def file_row(res: FileResult) -> dict[str, Any]:
+    sub = res.submission
+    return {"file": res.name, "path": res.path, "outcome": res.outcome, "status": res.status, "reason": res.reason,
+            "reader": res.reader, "unit_name": sub.unit_name if sub else None,
+            "unit_code": sub.unit_code if sub else None, "budget_year": sub.budget_year if sub else None,
+            "money_unit": sub.money_unit if sub else None, "projects": len(sub.projects) if sub else 0,
+            "indicators": len(sub.all_indicators()) if sub else 0, "errors": res.errors, "warnings": res.warnings,
+            "size": res.size, "mtime_ns": res.mtime_ns, "sha256": res.sha256, "seconds": res.timings.total}
+
+
+def frames_of(results: Iterable[FileResult]) -> dict[str, pd.DataFrame]:
+    """``projects``, ``indicators``, ``findings`` and ``files`` of some results as DataFrames.
+
+    Amounts are :class:`~decimal.Decimal` in 万元 (as in the summary workbook);
+    ``money_unit`` says what the workbook itself used.
+    """
+    from xl_jixiao.consolidate.records import (
+        FINDING_KEYS, INDICATOR_KEYS, PROJECT_KEYS, finding_rows, indicator_rows, project_rows,
+    )
+
+    projects: list[dict[str, Any]] = []
+    indicators: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    files: list[dict[str, Any]] = []
+    for res in results:
+        projects.extend(project_rows(res))
+        indicators.extend(indicator_rows(res))
+        findings.extend(finding_rows(res))
+        files.append(file_row(res))
+    return {"projects": _frame(projects, PROJECT_KEYS), "indicators": _frame(indicators, INDICATOR_KEYS),
+            "findings": _frame(findings, FINDING_KEYS), "files": _frame(files, FILE_KEYS)}
+
+
+# ------------------------------------------------------------------ check
+
+
+@dataclass
+class Report:
+    """What :func:`check` found: one :class:`FileResult` per input, in input order."""
+
+    results: list[FileResult] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    def by_file(self) -> dict[str, list[Finding]]:
+        return {r.name: r.findings for r in self.results}
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """Inputs that could not be used."""
+        return [r for r in self.results if not r.usable]
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        """0 no errors, 1 errors found, 2 an input could not be used (as ``xl-jixiao check``)."""
+        if self.failed:
+            return 2
+        return 1 if any(f.severity == Severity.ERROR and not f.suppressed for f in self.findings) else 0
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per finding (needs pandas: ``xl_jixiao[data]``)."""
+        return frames_of(self.results)["findings"]
+
+    def to_dataframes(self) -> dict[str, pd.DataFrame]:
+        """``projects``, ``indicators``, ``findings`` and ``files`` (needs pandas)."""
+        return frames_of(self.results)
+
+    def to_parquet(self, folder: PathArg) -> dict[str, Path]:
+        """Write the frames of :meth:`to_dataframes` as ``<name>.parquet`` into ``folder`` (needs pyarrow)."""
+        return _to_parquet(self.to_dataframes(), folder)
+
+
+def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = None) -> Report:
+    """Read and check workbooks (folders are searched for .xlsx/.xlsm/.xls); never raises for a bad input.
+
+    ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML configuration file.
+    """
+    cfg = _config(config)
+    files, missing = expand_inputs(_as_list(paths))
+    results = [read_and_check(p, cfg) for p in files]
+    results += [failed_result(item, reason, cfg) for item, reason in missing]
+    return Report(results)
+
+
+# ------------------------------------------------------------------ consolidate
+
+
+@dataclass
+class Consolidation:
+    """What :func:`consolidate` produced: the summary workbook (when written) and every file's result."""
+
+    output: Path | None
+    stats: Stats
+    results: list[FileResult]
+    seconds: float
+    exit_code: int
+    summary_line: str
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    def to_dataframes(self) -> dict[str, pd.DataFrame]:
+        """``projects``, ``indicators``, ``findings`` and ``files`` (needs pandas: ``xl_jixiao[data]``).
+
+        The projects' amounts (万元) add up to the summary's 合计 row.
+        """
+        return frames_of(self.results)
+
+    def to_parquet(self, folder: PathArg) -> dict[str, Path]:
+        """Write the frames as ``<name>.parquet`` into ``folder`` (needs pyarrow: ``xl_jixiao[data]``)."""
+        return _to_parquet(self.to_dataframes(), folder)
+
+
+def consolidate(paths: PathArg | Iterable[PathArg], output: PathArg | None = None, *,
+                config: Config | PathArg | None = None, jobs: int | None = None, use_cache: bool = True,
+                progress: bool = False) -> Consolidation:
+    """Read, check and consolidate every workbook under ``paths``.
+
+    With ``output`` the summary workbook is written there (with its cache beside
+    it); without, only the results are returned.
+    """
+    from xl_jixiao.consolidate.engine import consolidate as run
+
+    cfg = _config(config)
+    res: Result
+    if output is None:
+        with tempfile.TemporaryDirectory(prefix="xl-jixiao-") as tmp:
+            res = run(_as_list(paths), Path(tmp) / "汇总表.xlsx", jobs=jobs, config=cfg, use_cache=False,
+                      progress=progress, keep_results=True)
+        out = None
+    else:
+        res = run(_as_list(paths), output, jobs=jobs, config=cfg, use_cache=use_cache, progress=progress,
+                  keep_results=True)
+        out = res.output
+    return Consolidation(output=out, stats=res.stats, results=res.file_results(), seconds=res.seconds,
+                         exit_code=res.exit_code, summary_line=res.summary_line())

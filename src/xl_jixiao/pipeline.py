@@ -1,0 +1,292 @@
+"""One file in, one :class:`FileResult` out: the single path that reads *and* checks.
+
+``read_and_check(source, config) -> FileResult`` is what ``check``, the
+consolidation workers, ``approve``, the review round and the Excel macros call;
+nothing else reads and checks.  A ``FileResult`` carries everything anyone
+downstream needs about one source: its identity (path, size, modification
+time, SHA-256), the outcome with a Chinese reason, the reader used, the
+importer's notes, the :class:`~xl_jixiao.model.Submission`, the findings and
+the timings.  It never raises for a bad input: an unusable file is a result
+with ``outcome="failed"`` and one JX504 finding.
+
+Results are plain pydantic data: :meth:`FileResult.to_bytes` /
+:meth:`FileResult.from_bytes` (compressed JSON) are what the consolidation
+cache stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from xl_jixiao.config import Config, default_config
+from xl_jixiao.errors import ReadError
+from xl_jixiao.model import Finding, Severity, Submission
+from xl_jixiao.version import __version__
+
+log = logging.getLogger(__name__)
+
+RESULT_FORMAT = 1
+"""Bumped whenever :class:`FileResult` changes shape; stored results of another format are ignored."""
+
+Outcome = Literal["template", "legacy", "live", "failed", "skipped"]
+
+OUTCOME_LABELS: dict[str, str] = {
+    "template": "已汇总",
+    "legacy": "已导入（非模板）",
+    "live": "已读取（打开中的工作簿）",
+    "skipped": "跳过",
+    "failed": "无法读取",
+}
+
+STATUS_PASS = "通过"
+STATUS_RETURN = "退回修改"
+STATUS_UNUSABLE = "无法使用"
+STATUS_SKIPPED = "跳过"
+
+LEGACY_MESSAGE = "工作簿不是已知的模板版本，已按旧表导入读取：单元格位置以导入结果为准，请核对导入结果"
+LEGACY_SUGGESTION = "改用当年下发的模板填写，或用 xl-jixiao import 转成模板后再提交"
+UNREADABLE_SUGGESTION = "请单位重新提交可以打开、未加密的绩效目标模板工作簿"
+
+Sheets = dict[str, list[list[object]]]
+Origins = dict[str, tuple[int, int]]
+
+
+@dataclass
+class LiveSource:
+    """An open workbook's values (the xlwings layer reads them): ``sheets`` and each array's 0-based origin."""
+
+    name: str
+    sheets: Sheets
+    origins: Origins | None = None
+
+
+Source = str | os.PathLike[str] | LiveSource
+
+
+class Timings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    read: float = 0.0  # seconds spent hashing and reading
+    check: float = 0.0  # seconds spent in the rules
+    total: float = 0.0
+
+
+class FileResult(BaseModel):
+    """Everything about one source after reading and checking it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: int = RESULT_FORMAT
+    package_version: str = __version__
+    path: str
+    """The source as given (a path, or a live book's name)."""
+    display: str | None = None
+    """How the source is shown (e.g. relative to the consolidated folder); defaults to ``path``."""
+    size: int | None = None
+    mtime_ns: int | None = None
+    sha256: str | None = None
+    outcome: Outcome = "failed"
+    reason: str = ""
+    """Chinese: why the file could not be used, or how it was read when that needs saying."""
+    reader: str | None = None
+    """``template``, ``legacy`` (the form importer) or ``live``; ``None`` when nothing could be read."""
+    import_notes: list[str] = Field(default_factory=list)
+    submission: Submission | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    timings: Timings = Field(default_factory=Timings)
+
+    # ------------------------------------------------------------ queries
+    @property
+    def name(self) -> str:
+        return self.display or self.path
+
+    @property
+    def usable(self) -> bool:
+        return self.submission is not None and self.outcome in ("template", "legacy", "live")
+
+    def count(self, severity: Severity | str) -> int:
+        """Findings of ``severity`` that a reviewer has not accepted."""
+        sev = Severity(severity)
+        return sum(1 for f in self.findings if f.severity == sev and not f.suppressed)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def status(self) -> str:
+        """通过 / 退回修改 / 无法使用 / 跳过."""
+        if self.outcome == "skipped":
+            return STATUS_SKIPPED
+        if not self.usable:
+            return STATUS_UNUSABLE
+        return STATUS_RETURN if self.errors else STATUS_PASS
+
+    @property
+    def status_reason(self) -> str:
+        """The status in a sentence a finance user reads."""
+        if self.outcome == "skipped":
+            return f"跳过：{self.reason}"
+        if not self.usable:
+            return f"无法使用：{self.reason}"
+        text = f"错误 {self.errors} 个，警告 {self.warnings} 个"
+        if self.outcome == "legacy":
+            text += "（按旧表导入）"
+        return text
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+
+    # ------------------------------------------------------------ storage
+    def to_bytes(self) -> bytes:
+        return zlib.compress(self.model_dump_json(exclude_defaults=False).encode("utf-8"), 3)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> FileResult:
+        """A stored result; raises ``ValueError`` when it is damaged or of another format."""
+        res = cls.model_validate_json(zlib.decompress(blob))
+        if res.format != RESULT_FORMAT:
+            raise ValueError("stored result has another format")
+        return res
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _where(exc: ReadError) -> str:
+    parts = []
+    if exc.sheet:
+        parts.append(f"工作表「{exc.sheet}」")
+    if exc.cell:
+        parts.append(f"单元格 {exc.cell}")
+    return ("，".join(parts) + "：" if parts else "") + exc.reason
+
+
+def unreadable_finding(reason: str, file: str, config: Config, *, sheet: str | None = None,
+                       cell: str | None = None) -> Finding:
+    """The JX504 finding of a source that cannot be used."""
+    from xl_jixiao.rules.files import file_finding
+
+    return file_finding("JX504", f"文件无法使用：{reason}", file=file, sheet=sheet, cell=cell,
+                        suggestion=UNREADABLE_SUGGESTION, config=config)
+
+
+def failed_result(path: str, reason: str, config: Config | None = None, *, display: str | None = None,
+                  sheet: str | None = None, cell: str | None = None, **identity: object) -> FileResult:
+    """A result for a source that cannot be used: the reason and its JX504 finding."""
+    config = config or default_config()
+    findings = [unreadable_finding(reason, path, config, sheet=sheet, cell=cell)] if config.enabled("JX504") else []
+    return FileResult(path=path, display=display, outcome="failed", reason=reason,  # type: ignore[arg-type]
+                      findings=findings, **identity)
+
+
+def skipped_result(path: str, reason: str, *, display: str | None = None) -> FileResult:
+    return FileResult(path=path, display=display, outcome="skipped", reason=reason)
+
+
+def _checked(sub: Submission, file: str, reader: str, config: Config) -> list[Finding]:
+    from xl_jixiao.rules import check_submission
+    from xl_jixiao.rules.files import file_finding
+
+    findings: list[Finding] = []
+    if reader == "legacy" and config.enabled("JX503"):
+        findings.append(file_finding("JX503", LEGACY_MESSAGE, file=file, suggestion=LEGACY_SUGGESTION,
+                                     config=config))
+    findings.extend(check_submission(sub, config))
+    for f in findings:
+        f.file = file
+    return findings
+
+
+# ------------------------------------------------------------------ the one path
+
+
+def read_and_check(source: Source, config: Config | None = None, *, display: str | None = None,
+                   sha256: str | None = None) -> FileResult:
+    """Read one source and run the enabled rules over it; never raises for a bad input.
+
+    ``source`` is a path (template workbook, legacy form, Word or text export)
+    or a :class:`LiveSource`.  ``sha256`` may give the file's hash when the
+    caller computed it already.
+    """
+    config = config or default_config()
+    start = time.perf_counter()
+    if isinstance(source, LiveSource):
+        return _read_live(source, config, display, start)
+    path = os.fspath(source)
+    identity: dict[str, object] = {}
+    try:
+        st = os.stat(path)
+        identity = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        if not Path(path).is_dir():
+            identity["sha256"] = sha256 or file_sha256(path)
+    except FileNotFoundError:
+        return failed_result(path, "文件不存在", config, display=display)
+    except OSError as exc:
+        return failed_result(path, f"无法打开文件：{exc.strerror or exc}", config, display=display)
+
+    from xl_jixiao.readers import read_source
+
+    try:
+        got = read_source(path, sha256=identity.get("sha256"))  # type: ignore[arg-type]
+    except ReadError as exc:
+        return failed_result(path, _where(exc), config, display=display, sheet=exc.sheet, cell=exc.cell,
+                             timings=Timings(read=time.perf_counter() - start), **identity)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
+        log.debug("reading %s failed", path, exc_info=True)
+        return failed_result(path, f"读取时出错（{type(exc).__name__}）：{str(exc)[:200]}", config,
+                             display=display, timings=Timings(read=time.perf_counter() - start), **identity)
+    read_done = time.perf_counter()
+    findings = _checked(got.submission, path, got.reader, config)
+    end = time.perf_counter()
+    reason = "不是已知的模板版本，已按旧表导入" if got.reader == "legacy" else ""
+    return FileResult(path=path, display=display, outcome=got.reader, reason=reason,  # type: ignore[arg-type]
+                      reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
+                      timings=Timings(read=read_done - start, check=end - read_done, total=end - start),
+                      **identity)  # type: ignore[arg-type]
+
+
+def _read_live(source: LiveSource, config: Config, display: str | None, start: float) -> FileResult:
+    from xl_jixiao.readers import submission_from_sheets
+
+    try:
+        sub = submission_from_sheets(source.sheets, file=source.name, origins=source.origins)
+    except ReadError as exc:
+        return failed_result(source.name, exc.reason, config, display=display, sheet=exc.sheet, cell=exc.cell)
+    read_done = time.perf_counter()
+    findings = _checked(sub, source.name, "live", config)
+    end = time.perf_counter()
+    return FileResult(path=source.name, display=display, outcome="live", reader="live", submission=sub,
+                      findings=findings,
+                      timings=Timings(read=read_done - start, check=end - read_done, total=end - start))
+
+
+__all__ = [
+    "FileResult", "Timings", "LiveSource", "Source", "read_and_check", "failed_result", "skipped_result",
+    "unreadable_finding", "file_sha256", "RESULT_FORMAT", "OUTCOME_LABELS", "STATUS_PASS", "STATUS_RETURN",
+    "STATUS_UNUSABLE",
+]
