@@ -192,24 +192,16 @@ def _merge_runs(ws, col: str, first: int, last: int, keys: list[tuple]) -> None:
 def project_sheet(ws, p: Project, sub: Submission, title: str) -> None:
     unit = p.funding.money_unit or sub.money_unit
     _title(ws, title)
-    put(ws, "A3", "一级项目名称", bold=True, align=CENTER)
-    put(ws, "B3", p.category or "")
-    merge(ws, "B3:C3")
-    put(ws, "D3", "二级项目名称", bold=True, align=CENTER)
-    put(ws, "E3", p.name or "")
-    merge(ws, "E3:F3")
-    put(ws, "A4", "主管部门", bold=True, align=CENTER)
-    put(ws, "B4", p.supervisor or sub.supervisor or "")
-    merge(ws, "B4:C4")
-    put(ws, "D4", "实施单位", bold=True, align=CENTER)
-    put(ws, "E4", p.implementer or "")
-    merge(ws, "E4:F4")
-    put(ws, "A5", "项目编码", bold=True, align=CENTER)
-    put(ws, "B5", p.code or "")
-    merge(ws, "B5:C5")
-    put(ws, "D5", "实施期", bold=True, align=CENTER)
-    put(ws, "E5", p.period or "")
-    merge(ws, "E5:F5")
+    pairs = (("一级项目名称", p.category, "二级项目名称", p.name),
+             ("主管部门", p.supervisor or sub.supervisor, "实施单位", p.implementer),
+             ("项目编码", p.code, "实施期", p.period))
+    for r, (left, left_value, right, right_value) in enumerate(pairs, start=3):
+        put(ws, f"A{r}", left, bold=True, align=CENTER)
+        put(ws, f"B{r}", left_value or "")
+        merge(ws, f"B{r}:C{r}")
+        put(ws, f"D{r}", right, bold=True, align=CENTER)
+        put(ws, f"E{r}", right_value or "")
+        merge(ws, f"E{r}:F{r}")
     # 资金情况: two label/amount pairs a row, so the block has no empty half
     put(ws, "A6", "资金情况", bold=True, align=CENTER)
     merge(ws, "A6:A7")

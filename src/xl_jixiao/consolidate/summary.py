@@ -12,18 +12,19 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xl_jixiao import printing
+from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     DEPT_LEVEL1_PREFIX, FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK,
     OUTCOME_LABELS, PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
 )
-from xl_jixiao.model import Finding
 from xl_jixiao.consolidate.xlsx import (
     EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_CELL, S_GOOD, S_HEADER, S_HEADING, S_INT, S_LINK, S_MONEY,
     S_NOTE, S_NOTE_RIGHT, S_TITLE, S_TOTAL, S_TOTAL_INT, S_TOTAL_MONEY, S_WRAP, S_WRAP_LINK, Column, Formula, Sheet,
-    XlsxWriter, col_letter, compress_rows, quote_sheet, row, split_fragment,
+    XlsxWriter, compress_rows, quote_sheet, split_fragment,
 )
 
 SHEET_SUMMARY = "汇总"
@@ -50,6 +51,9 @@ FILE_COLUMNS = [
     Column("单位名称", 24), Column("大小（字节）", 12, S_INT), Column("修改时间", 19), Column("来源", 10),
     Column("SHA-256", 20),
 ]
+
+if TYPE_CHECKING:
+    from xl_jixiao.model import Finding
 
 TOP_UNITS_IN_CHART = 30
 
@@ -356,7 +360,7 @@ class SummaryWriter:
         first = SUMMARY_HEADER_ROW + 1
 
         def total(col: int, value):
-            letter = col_letter(col)
+            letter = column_letter(col)
             if last < first:
                 return value
             return Formula(f"SUM({letter}{first}:{letter}{last})", value)

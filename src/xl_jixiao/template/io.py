@@ -199,15 +199,14 @@ def _umask() -> int:
     return mask
 
 
-def save_atomic(wb, path) -> Path:
-    """Save ``wb`` to ``path``; readers never see a half-written file."""
+def _write_atomic(path, write, suffix: str | None = None) -> Path:
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then rename it over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix or ".xlsx")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix or path.suffix)
     os.close(fd)
     try:
-        wb.save(tmp)
-        _share_in_package(wb, Path(tmp))
+        write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
@@ -217,6 +216,16 @@ def save_atomic(wb, path) -> Path:
             pass
         raise
     return path
+
+
+def save_atomic(wb, path) -> Path:
+    """Save ``wb`` to ``path``; readers never see a half-written file."""
+
+    def write(tmp: str) -> None:
+        wb.save(tmp)
+        _share_in_package(wb, Path(tmp))
+
+    return _write_atomic(path, write, Path(path).suffix or ".xlsx")
 
 
 def write_text_atomic(path, text: str) -> Path:
@@ -235,18 +244,4 @@ def copy_atomic(src, path) -> Path:
     """Copy the file ``src`` to ``path`` atomically (a temporary file beside ``path``, then a rename)."""
     import shutil
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return _write_atomic(path, lambda tmp: shutil.copyfile(src, tmp))
