@@ -70,10 +70,6 @@ def test_writer_sheet_order_and_split(tmp_path):
     assert xlsx.split_fragment(xlsx.compress_rows(rows)) == rows
 
 
-def test_col_letters():
-    assert [xlsx.col_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
-
-
 def test_skip_reasons():
     assert "锁定" in skip_reason("~$甲.xlsx")
     assert skip_reason("Thumbs.db") and skip_reason("desktop.ini") and skip_reason(".hidden")

@@ -10,6 +10,7 @@ import pytest
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
+from xl_jixiao.cellref import column_letter, parse_a1  # noqa: E402
 from xl_jixiao.excel import live, macros, remote  # noqa: E402
 
 
@@ -21,8 +22,8 @@ def _shift(values: list[list], rows: int, cols: int) -> list[list]:
 
 
 def _shift_cell(a1: str, rows: int, cols: int) -> str:
-    r, c = remote.parse_a1(a1)
-    return f"{remote.col_letter(c + cols)}{r + rows}"
+    r, c = parse_a1(a1)
+    return f"{column_letter(c + cols)}{r + rows}"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def test_used_ranges_away_from_a1(sample):
             s["values"] = _shift(s["values"], dr, dc)
             nrows, ncols = len(s["values"]), len(s["values"][0])
             # the client reports the used range; values stay anchored at A1
-            s["used_range_address"] = f"{remote.col_letter(dc + 1)}{dr + 1}:{remote.col_letter(ncols)}{nrows}"
+            s["used_range_address"] = f"{column_letter(dc + 1)}{dr + 1}:{column_letter(ncols)}{nrows}"
     book = remote.book_from_payload(payload)
     read = live.read_sheets(book)
     assert read.origins["绩效指标"] == (2, 1)

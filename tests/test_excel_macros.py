@@ -10,6 +10,7 @@ import pytest
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
+from xl_jixiao.cellref import column_letter, parse_a1  # noqa: E402
 from xl_jixiao.excel import macros, remote  # noqa: E402
 
 COLORS = {macros.SEVERITY_COLORS[s].lower() for s in macros.SEVERITY_COLORS}
@@ -92,7 +93,7 @@ def test_validate_writes_the_result_sheet_in_one_bulk_write(samples):
 
 
 def _set(payload, sheet, a1, value):
-    r, c = remote.parse_a1(a1)
+    r, c = parse_a1(a1)
     values = next(s for s in payload["sheets"] if s["name"] == sheet)["values"]
     while len(values) < r:
         values.append([""] * len(values[0]))
@@ -116,7 +117,7 @@ def test_revalidate_resets_stale_marks_and_clear_marks(samples):
     rows = next(s for s in nxt["sheets"] if s["name"] == macros.RESULT_SHEET)["values"]
     marks_col = rows[macros.RESULT_HEADER_ROW - 1].index(macros.MARKS_HEADER)
     last = max(i for i, r in enumerate(rows) if len(r) > marks_col and r[marks_col])
-    _set(nxt, macros.RESULT_SHEET, f"{remote.col_letter(marks_col + 1)}{last + 2}", "绩效指标!A1")
+    _set(nxt, macros.RESULT_SHEET, f"{column_letter(marks_col + 1)}{last + 2}", "绩效指标!A1")
     result2, actions2, state2 = run(macros.validate, nxt)
     assert result2.cleared == 1
     replayed = remote.replay(nxt, actions2)
@@ -129,7 +130,7 @@ def test_revalidate_resets_stale_marks_and_clear_marks(samples):
     assert res.cleared == len(before)
     replayed = remote.replay(third, actions3)
     for (sheet, a1) in before:
-        assert replayed.sheet(sheet).colors[remote.parse_a1(a1)] is None
+        assert replayed.sheet(sheet).colors[parse_a1(a1)] is None
     assert state3.sheet(macros.RESULT_SHEET).rows()[0][0].startswith("已清除")
     # a second 清除标记 has nothing left to do
     res4, _, _ = run(macros.clear_marks, state3.to_payload())

@@ -10,7 +10,7 @@ import pytest
 
 from xl_jixiao.errors import ReadError
 from xl_jixiao.readers import is_template, load_sheets, read_submission, submission_from_sheets
-from xl_jixiao.readers.template import a1, col_letter, norm_label
+from xl_jixiao.readers.template import norm_label
 
 D = Decimal
 
@@ -42,8 +42,12 @@ def sheets(projects=None, indicators=None, unit=None, dept=None):
 
 
 def test_a1_helpers():
-    assert col_letter(0) == "A" and col_letter(25) == "Z" and col_letter(26) == "AA" and col_letter(701) == "ZZ"
-    assert a1(0, 0) == "A1" and a1(11, 6) == "G12"
+    from xl_jixiao.cellref import a1, column_letter, parse_a1
+
+    assert column_letter(1) == "A" and column_letter(26) == "Z" and column_letter(27) == "AA"
+    assert a1(1, 1) == "A1" and a1(12, 7) == "G12"
+    assert parse_a1("G12") == (12, 7) and parse_a1("$AA$3") == (3, 27)
+    assert parse_a1("12") is None and parse_a1("A0") is None and parse_a1("") is None
     assert norm_label(" *年度资金总额（万元）：") == "年度资金总额"
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from xl_jixiao.consolidate.summary import Stats
 
 PathArg = str | os.PathLike[str]
-CHECK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CHECK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".pdf")  # a PDF is a published form, read by the importer
 
 __all__ = ["check", "consolidate", "Report", "Consolidation", "expand_inputs", "read_and_check", "FileResult"]
 
@@ -62,7 +62,7 @@ def expand_inputs(items: Iterable[PathArg]) -> tuple[list[Path], list[tuple[str,
             found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in CHECK_SUFFIXES
                            and not x.name.startswith(("~$", ".")) and "_校验标注" not in x.stem)
             if not found:
-                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）"))
+                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）或 PDF"))
             files.extend(found)
         elif p.exists():
             files.append(p)
@@ -236,7 +236,7 @@ def consolidate(paths: PathArg | Iterable[PathArg], output: PathArg | None = Non
     """
     from xl_jixiao.consolidate.engine import consolidate as run
 
-    cfg = _config(config)
+    cfg = None if config is None else _config(config)  # the defaults: as the command line does
     res: Result
     if output is None:
         with tempfile.TemporaryDirectory(prefix="xl-jixiao-") as tmp:

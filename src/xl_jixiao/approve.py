@@ -367,7 +367,7 @@ def _link_path(target: str, base: Path) -> Path:
 
 def results_from_summary(path: str | Path, config: Config | None = None) -> list[FileResult]:
     """The results of the usable files a summary workbook lists, in its order (see the note above)."""
-    from xl_jixiao.consolidate.cache import Cache, cache_path_for, code_fingerprint
+    from xl_jixiao.consolidate.cache import cache_path_for, code_fingerprint, stored_results
     from xl_jixiao.readers import load_sheets
     from xl_jixiao.readers.template import cell_text
 
@@ -381,12 +381,7 @@ def results_from_summary(path: str | Path, config: Config | None = None) -> list
     except ValueError:
         raise ReadError("「文件清单」的表头不是本工具生成的格式", file=str(p), sheet="文件清单") from None
     links = sheet_links(p, "文件清单")
-    cache_file = cache_path_for(p)
-    cached: dict[str, bytes] = {}
-    if cache_file.exists():
-        cache = Cache(cache_file, code_fingerprint(config), log=lambda msg: None)
-        cached = cache.results_by_sha()
-        cache.close()
+    cached = stored_results(cache_path_for(p), code_fingerprint(config))
     out: list[FileResult] = []
     missing: list[str] = []
     for n, r in enumerate(rows[1:], start=2):

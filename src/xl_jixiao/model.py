@@ -11,10 +11,16 @@ conversion between 元 and 万元 lives in :mod:`xl_jixiao.money`.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from xl_jixiao.severity import SEVERITY_LABELS, Severity
+
+__all__ = [
+    "CellRef", "Cells", "Indicator", "Funding", "PlanPoint", "Project", "DeptBudget", "SourceInfo", "Submission",
+    "Severity", "SEVERITY_LABELS", "Finding", "MoneyUnit",
+]
 
 MoneyUnit = Literal["万元", "元"]
 
@@ -178,36 +184,6 @@ class Submission(_Model):
 
     def project_total(self) -> Decimal:
         return sum((p.funding.total for p in self.projects if p.funding.total is not None), Decimal(0))
-
-
-class Severity(str, Enum):
-    """How serious a finding is; the one place that names the severities and their Chinese labels."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def label(self) -> str:
-        return SEVERITY_LABELS[self.value]
-
-    @property
-    def rank(self) -> int:
-        return {"error": 0, "warning": 1, "info": 2}[self.value]
-
-    @classmethod
-    def parse(cls, text: str) -> "Severity":
-        t = str(text).strip().lower()
-        table = {"e": cls.ERROR, "error": cls.ERROR, "错误": cls.ERROR,
-                 "w": cls.WARNING, "warning": cls.WARNING, "警告": cls.WARNING,
-                 "i": cls.INFO, "info": cls.INFO, "提示": cls.INFO}
-        if t not in table:
-            raise ValueError(f"未知的严重程度：{text}（可用：error/warning/info 或 E/W/I）")
-        return table[t]
-
-
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
-"""Severity value → the label users see (错误 / 警告 / 提示)."""
 
 
 class Finding(_Model):

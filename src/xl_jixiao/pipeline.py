@@ -30,12 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import Finding, Severity, Submission
-from xl_jixiao.version import __version__
+from xl_jixiao.version import RESULT_FORMAT, __version__
 
 log = logging.getLogger(__name__)
-
-RESULT_FORMAT = 1
-"""Bumped whenever :class:`FileResult` changes shape; stored results of another format are ignored."""
 
 Outcome = Literal["template", "legacy", "live", "failed", "skipped"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -41,6 +42,9 @@ def _summary(c: dict[str, int]) -> str:
 def _col_key(cell: str | None) -> tuple[int, int]:
     if not cell:
         return (0, 0)
+    if not cell[:1].isascii():  # an imported form's 第12行第3列: row, then column
+        nums = [int(n) for n in re.findall(r"\d+", cell)] + [0, 0]
+        return (nums[0], nums[1])
     letters = "".join(ch for ch in cell if ch.isalpha())
     digits = "".join(ch for ch in cell if ch.isdigit())
     n = 0
@@ -76,7 +80,8 @@ def _group(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 def where(f: Finding) -> str:
     """``绩效指标!G12``; for imported forms whatever location the importer kept (``第12行 第3格``)."""
     if f.sheet and f.cell:
-        return f"{f.sheet}!{f.cell}"
+        # A1 references as Excel writes them; an imported form's page/table and row/column run on (第2页第3行第4列)
+        return f"{f.sheet}!{f.cell}" if f.cell[:1].isascii() else f"{f.sheet}{f.cell}"
     if f.sheet and f.row:
         return f"{f.sheet} 第{f.row}行"
     parts = [p for p in (f.sheet, f"第{f.row}行" if f.row else None, f.cell) if p]

@@ -17,7 +17,7 @@ DESCRIPTION = (
 
 
 def register(p) -> None:
-    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿或文件夹（文件夹中的 .xlsx/.xlsm/.xls 都会校验）")
+    p.add_argument("files", nargs="+", metavar="FILE", help="工作簿、PDF 或文件夹（文件夹中的 .xlsx/.xlsm/.xls/.pdf 都会校验）")
     p.add_argument("--format", choices=("text", "json"), default="text", help="报告格式：text（默认）或 json")
     p.add_argument("-o", "--output", metavar="OUT", help="把报告写入文件（默认输出到屏幕）")
     p.add_argument("--config", metavar="F", help="配置文件（TOML，见内置 default_config.toml）")

@@ -19,13 +19,17 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from xl_jixiao.config import Config, default_config
 from xl_jixiao.consolidate.records import RECORD_FORMAT, FileRecord, dumps, loads
-from xl_jixiao.pipeline import RESULT_FORMAT, FileResult
+from xl_jixiao.version import RESULT_FORMAT
+
+if TYPE_CHECKING:  # a warm run needs neither the model nor the rules: imported only when used
+    from xl_jixiao.config import Config
+    from xl_jixiao.pipeline import FileResult
 
 CACHE_SUFFIX = ".jxcache.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 
 logger = logging.getLogger(__name__)
 
@@ -35,43 +39,75 @@ def cache_path_for(output: str | os.PathLike) -> Path:
     return out.with_name(out.name + CACHE_SUFFIX)
 
 
-def _rules_fingerprint() -> str:
-    from xl_jixiao.rules import all_rules
+def _hash_files(h: Any, folder: Path, pattern: str) -> None:
+    for p in sorted(folder.glob(pattern)):
+        h.update(p.name.encode())
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            pass
 
+
+def _rules_fingerprint() -> str:
+    """The rule catalogue: the rule modules themselves (read as data, not imported)."""
     h = hashlib.sha256()
-    for r in all_rules():
-        h.update(f"{r.code}|{r.severity.value}|{r.scope}|{r.__module__}.{r.__qualname__}|{r.title}\n".encode())
+    _hash_files(h, Path(__file__).parent.parent / "rules", "*.py")
     return h.hexdigest()[:16]
 
 
 def _schemes_fingerprint() -> str:
-    from xl_jixiao import schemes
-
     h = hashlib.sha256()
-    folders = [Path(schemes.__file__).parent]
+    _hash_files(h, Path(__file__).parent.parent / "schemes", "*.json")
     extra = os.environ.get("XL_JIXIAO_SCHEMES")
     if extra and Path(extra).is_dir():
-        folders.append(Path(extra))
-    for folder in folders:
-        for p in sorted(folder.glob("*.json")):
-            h.update(p.name.encode())
-            try:
-                h.update(p.read_bytes())
-            except OSError:
-                pass
+        _hash_files(h, Path(extra), "*.json")
     return h.hexdigest()[:16]
 
 
-def cache_version(config: Config | None = None) -> str:
-    """What every cached result depends on: package version, formats, rules, schemes and configuration."""
+def _config_fingerprint(config: Config | str | os.PathLike[str] | None) -> str:
+    """A loaded configuration's own fingerprint; for a file (or the defaults) the TOML text, unparsed."""
+    if config is not None and not isinstance(config, (str, os.PathLike)):
+        return config.fingerprint()
+    h = hashlib.sha256()
+    h.update((Path(__file__).parent.parent / "data" / "default_config.toml").read_bytes())
+    if config is not None:
+        h.update(b"config:")
+        h.update(Path(config).read_bytes())
+    return "toml-" + h.hexdigest()[:16]
+
+
+def cache_version(config: Config | str | os.PathLike[str] | None = None) -> str:
+    """What every cached result depends on: package version, result and record formats, the rules,
+    the schemes and the configuration (a :class:`Config`, a TOML path, or ``None`` for the defaults)."""
     from xl_jixiao.version import __version__
 
-    cfg = config or default_config()
     return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT};rules={_rules_fingerprint()};"
-            f"schemes={_schemes_fingerprint()};config={cfg.fingerprint()}")
+            f"schemes={_schemes_fingerprint()};config={_config_fingerprint(config)}")
 
 
 code_fingerprint = cache_version
+
+
+def stored_results(path: str | os.PathLike[str], version: str) -> dict[str, bytes]:
+    """The results a cache file holds, by SHA-256 of their file, when it is of ``version``.
+
+    Opened read-only: reading never empties or rebuilds another run's cache; any problem is a miss.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("schema") != str(SCHEMA) or meta.get("version") != version:
+                return {}
+            rows = db.execute("SELECT f.sha256, r.result FROM files f JOIN results r ON r.path = f.path").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return {sha: blob for sha, blob in rows if sha}
 
 
 class Cache:
@@ -118,12 +154,15 @@ class Cache:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-                   "sha256 TEXT, display TEXT, result BLOB, record BLOB)")
+                   "sha256 TEXT, display TEXT, record BLOB)")
+        # the typed results live in their own table: a warm run reads only the (small) records
+        db.execute("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, result BLOB)")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("schema") != str(SCHEMA) or meta.get("version") != self.version:
             if meta:
                 self.rebuilt = True
             db.execute("DELETE FROM files")
+            db.execute("DELETE FROM results")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
             db.commit()
@@ -160,11 +199,11 @@ class Cache:
     def entry(self, path: str) -> tuple[int, int, str | None, str] | None:
         return self.index.get(path)
 
-    def _blob(self, column: str, path: str) -> bytes | None:
+    def _blob(self, table: str, column: str, path: str) -> bytes | None:
         if self.db is None:
             return None
         try:
-            got = self.db.execute(f"SELECT {column} FROM files WHERE path = ?", (path,)).fetchone()
+            got = self.db.execute(f"SELECT {column} FROM {table} WHERE path = ?", (path,)).fetchone()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
             return None
@@ -172,7 +211,7 @@ class Cache:
 
     def record(self, path: str) -> FileRecord | None:
         """The summary's rendered record of ``path`` (``None``: a miss)."""
-        blob = self._blob("record", path)
+        blob = self._blob("files", "record", path)
         if blob is None:
             return None
         try:
@@ -182,9 +221,11 @@ class Cache:
 
     def result_bytes(self, path: str) -> bytes | None:
         """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""
-        return self._blob("result", path)
+        return self._blob("results", "result", path)
 
     def result(self, path: str) -> FileResult | None:
+        from xl_jixiao.pipeline import FileResult
+
         blob = self.result_bytes(path)
         if blob is None:
             return None
@@ -193,25 +234,15 @@ class Cache:
         except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
             return None
 
-    def results_by_sha(self) -> dict[str, bytes]:
-        """Every stored result by the SHA-256 of its file (for reading a summary's sources back)."""
-        if self.db is None:
-            return {}
-        try:
-            rows = self.db.execute("SELECT sha256, result FROM files WHERE result IS NOT NULL").fetchall()
-        except sqlite3.Error as exc:
-            self._disable_on_db_error(exc)
-            return {}
-        return {sha: blob for sha, blob in rows if sha}
-
     # -- updates
     def put(self, rec: FileRecord, result: bytes) -> None:
         """Store a file's result (``FileResult.to_bytes``) and its rendered record."""
         if self.db is None or rec.sha256 is None:
             return
         try:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (rec.path, rec.size, rec.mtime_ns, rec.sha256, rec.display, result, dumps(rec)))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                            (rec.path, rec.size, rec.mtime_ns, rec.sha256, rec.display, dumps(rec)))
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (rec.path, result))
             self._tick()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
@@ -232,6 +263,7 @@ class Cache:
         gone = [p for p in self.index if p not in present]
         try:
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
+            self.db.executemany("DELETE FROM results WHERE path = ?", [(p,) for p in gone])
             self._tick(len(gone))
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)

@@ -10,10 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from xl_jixiao.config import Config, default_config
-from xl_jixiao.model import Finding
-from xl_jixiao.rules.files import file_finding
+from typing import TYPE_CHECKING
+
 from xl_jixiao.units import unit_key as _norm
+
+if TYPE_CHECKING:
+    from xl_jixiao.config import Config
+    from xl_jixiao.model import Finding
 
 MAX_LISTED = 5
 
@@ -34,9 +37,15 @@ class CrossFileIndex:
 
     def findings(self, config: Config | None = None) -> list[tuple[int, Finding]]:
         """``[(file index, finding), …]`` in file order, under ``config`` (ignored codes dropped)."""
+        found = [*self._duplicate_units(), *self._duplicate_codes()]
+        if not found:
+            return []
+        from xl_jixiao.config import default_config
+        from xl_jixiao.rules.files import file_finding
+
         cfg = config or default_config()
         out: list[tuple[int, Finding]] = []
-        for index, d in [*self._duplicate_units(), *self._duplicate_codes()]:
+        for index, d in found:
             if cfg.enabled(d["code"]):
                 out.append((index, file_finding(d.pop("code"), d.pop("message"), config=cfg, **d)))
         out.sort(key=lambda t: (t[0], t[1].code))

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xl_jixiao.config import Config, load_config
-from xl_jixiao.consolidate import worker
+from typing import TYPE_CHECKING
+
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint
 from xl_jixiao.consolidate.crossfile import CrossFileIndex
 from xl_jixiao.consolidate.discovery import discover
@@ -22,8 +22,11 @@ from xl_jixiao.consolidate.records import FileRecord
 from xl_jixiao.consolidate.summary import Stats, SummaryWriter
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 from xl_jixiao.errors import UserError
-from xl_jixiao.model import Finding
-from xl_jixiao.pipeline import FileResult, skipped_result
+
+if TYPE_CHECKING:  # a fully cached run imports neither the model nor the rules
+    from xl_jixiao.config import Config
+    from xl_jixiao.model import Finding
+    from xl_jixiao.pipeline import FileResult
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class Result:
 
     def file_results(self) -> list[FileResult]:
         """The kept results, with the cross-file findings added to their files."""
+        from xl_jixiao.pipeline import FileResult
+
         out = [FileResult.from_bytes(b) for b in self.results]
         for index, f in self.cross_findings:
             out[index].findings.append(f)
@@ -121,12 +126,15 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         raise UserError(f"汇总表必须是 .xlsx 文件：{output}")
     if out.exists() and out.is_dir():
         raise UserError(f"输出路径是一个文件夹：{output}")
-    if isinstance(config, Config):
-        cfg = config
-    else:
-        if config is not None and not Path(config).is_file():
+    cfg: Config | None = None  # None: the defaults, loaded only when something is read
+    if isinstance(config, (str, os.PathLike)):
+        if not Path(config).is_file():
             raise UserError(f"找不到配置文件：{config}")
+        from xl_jixiao.config import load_config
+
         cfg = load_config(config)  # fail early, in Chinese, on a bad configuration
+    elif config is not None:
+        cfg = config
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     out.parent.mkdir(parents=True, exist_ok=True)
     cache_file = cache_path_for(out)
@@ -174,9 +182,14 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             tasks.append((e.path, e.display, known))
 
         n_jobs = max(1, min(jobs, len(tasks)))
-        worker.init_worker(cfg)
         kept: list[bytes] = []
-        if n_jobs > 1:
+        if tasks:
+            from xl_jixiao.consolidate import worker
+
+            worker.init_worker(cfg)
+        if not tasks:
+            results = iter(())
+        elif n_jobs > 1:
             ctx = _pool_context()
             pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(cfg, True))
             chunk = max(1, min(8, len(tasks) // (n_jobs * 8)))
@@ -190,6 +203,8 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             if step[0] == "skip":
                 writer.add_skipped(e.path, e.display, e.skip_reason)
                 if keep_results:
+                    from xl_jixiao.pipeline import skipped_result
+
                     kept.append(skipped_result(e.path, e.skip_reason, display=e.display).to_bytes())
                 continue
             rec: FileRecord | None = None
@@ -214,6 +229,9 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                     source = SOURCE_READ
                     cache.put(rec, blob)
             if rec is None or (keep_results and blob is None):  # damaged entry: read it now
+                from xl_jixiao.consolidate import worker
+
+                worker.init_worker(cfg)
                 blob, rec = worker.result_and_record((e.path, e.display, None))
                 source = SOURCE_READ
                 cache.put(rec, blob)

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 from xl_jixiao.consolidate.xlsx import (
     S_DEFAULT, S_INT, S_LINK, S_MONEY, S_WRAP, Column, compress_rows, row,
 )
-from xl_jixiao.model import SEVERITY_LABELS, Finding, Indicator, Severity
-from xl_jixiao.money import convert
+from xl_jixiao.severity import SEVERITY_LABELS, Severity
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # records are loaded in the main process without the model (a warm run stays light)
+    from xl_jixiao.model import Finding, Indicator
     from xl_jixiao.pipeline import FileResult
 
 RECORD_FORMAT = 5
@@ -166,6 +166,8 @@ def loads(blob: bytes) -> FileRecord:
 
 
 def _main_unit(v: Decimal | None, unit: str) -> Decimal | None:
+    from xl_jixiao.money import convert
+
     return None if v is None else convert(v, unit, MONEY_UNIT)
 
 

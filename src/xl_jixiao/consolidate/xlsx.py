@@ -165,11 +165,6 @@ def row(values, styles=None) -> str:
 _ZEROS = (0,) * 16384
 
 
-def col_letter(n: int) -> str:
-    """1 → A, 27 → AA."""
-    return column_letter(n)
-
-
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
@@ -247,10 +242,10 @@ class Sheet:
     def add_hyperlink(self, row_no: int, col: int, target: str, tooltip: str | None = None) -> None:
         if len(self.hyperlinks) >= EXCEL_MAX_HYPERLINKS:
             return  # Excel would refuse the sheet; the text stays, the link is dropped
-        self.hyperlinks.append((f"{col_letter(col)}{row_no}", target, tooltip))
+        self.hyperlinks.append((f"{column_letter(col)}{row_no}", target, tooltip))
 
     def add_internal_link(self, row_no: int, col: int, location: str) -> None:
-        self.internal_links.append((f"{col_letter(col)}{row_no}", location))
+        self.internal_links.append((f"{column_letter(col)}{row_no}", location))
 
     def add_chart(self, chart_xml: bytes, anchor: tuple[int, int, int, int]) -> None:
         self.charts.append(_Chart(chart_xml, anchor))
@@ -287,7 +282,7 @@ class Sheet:
             printing.sheet_properties_xml(self.page),
         ]
         if self.columns and self.nrows:
-            parts.append(f'<dimension ref="A1:{col_letter(len(self.columns))}{self.nrows}"/>')
+            parts.append(f'<dimension ref="A1:{column_letter(len(self.columns))}{self.nrows}"/>')
         parts.append('<sheetViews><sheetView workbookViewId="0"')
         if self.book.active_sheet is self:
             parts.append(' tabSelected="1"')
@@ -332,7 +327,7 @@ class Sheet:
 
     def filter_ref(self) -> str:
         last = self.filter_last_row or max(self.nrows, self.header_row)
-        return f"A{self.header_row}:{col_letter(len(self.columns))}{last}"
+        return f"A{self.header_row}:{column_letter(len(self.columns))}{last}"
 
 
 # ------------------------------------------------------------------ workbook
@@ -589,7 +584,7 @@ def split_fragment(compressed: bytes) -> list[str]:
 
 
 __all__ = [
-    "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "col_letter", "quote_sheet", "compress_rows",
+    "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "quote_sheet", "compress_rows",
     "split_fragment", "xml_attr", "xml_text", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
     "S_DEFAULT", "S_HEADER", "S_MONEY", "S_INT", "S_LINK", "S_TOTAL", "S_TOTAL_MONEY", "S_TOTAL_INT", "S_WRAP",
     "S_TITLE", "S_BAD", "S_GOOD", "S_HEADING", "S_NOTE", "S_NOTE_RIGHT", "S_WRAP_LINK", "S_CELL",

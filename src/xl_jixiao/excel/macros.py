@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from xl_jixiao.cellref import a1, parse_a1
 from xl_jixiao.excel.live import book_path, read_sheets
 from xl_jixiao.model import Finding, Severity, Submission
 
@@ -85,26 +86,6 @@ def _hyperlink(sheet: str, cell: str, label: str = "跳转") -> Formula:
     """A link to ``sheet!cell`` that works in every Excel client (a HYPERLINK formula)."""
     target = "#'" + sheet.replace("'", "''") + "'!" + cell
     return Formula(f'=HYPERLINK("{target.replace(chr(34), chr(34) * 2)}","{label.replace(chr(34), chr(34) * 2)}")')
-
-
-def _a1(row: int, col: int) -> str:
-    s = ""
-    c = col
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return f"{s}{row}"
-
-
-def _parse_a1(a1: str) -> tuple[int, int] | None:
-    a1 = a1.replace("$", "").strip().upper()
-    col, i = 0, 0
-    while i < len(a1) and "A" <= a1[i] <= "Z":
-        col = col * 26 + ord(a1[i]) - 64
-        i += 1
-    if col == 0 or not a1[i:].isdigit():
-        return None
-    return int(a1[i:]), col
 
 
 def _pad(rows: list[list[object]]) -> list[list[object]]:
@@ -226,7 +207,7 @@ def _previous_marks(book) -> dict[str, set[tuple[int, int]]]:
                 break
             continue
         sheet_name, cell = v.rsplit("!", 1)
-        rc = _parse_a1(cell)
+        rc = parse_a1(cell)
         if rc:
             marks.setdefault(sheet_name, set()).add(rc)
     return marks
@@ -323,7 +304,7 @@ def validate(book=None, config=None) -> ValidationResult:
     for f in findings:
         if f.suppressed or not f.sheet or not f.cell or f.sheet not in sheet_names:
             continue
-        rc = _parse_a1(f.cell.split(":")[0])
+        rc = parse_a1(f.cell.split(":")[0])
         if rc is None:
             continue
         key = (f.sheet, rc)
@@ -350,7 +331,7 @@ def validate(book=None, config=None) -> ValidationResult:
 
     result = ValidationResult(
         findings,
-        marked={(s, _a1(*rc)): sev for (s, rc), sev in worst.items()},
+        marked={(s, a1(*rc)): sev for (s, rc), sev in worst.items()},
         cleared=cleared,
     )
     counts = result.counts()
@@ -378,7 +359,7 @@ def _write_result_sheet(book, result: ValidationResult, explanations: dict[str, 
             i, f.severity.label, f.code, f.sheet, f.cell, f.project, f.message, f.value, f.suggestion,
             explanations.get(f.code, ""), "已忽略" if f.suppressed else "待处理", link,
         ])
-    marks = [f"{s}!{a}" for (s, a) in sorted(result.marked, key=lambda k: (k[0], _parse_a1(k[1])))]
+    marks = [f"{s}!{a}" for (s, a) in sorted(result.marked, key=lambda k: (k[0], parse_a1(k[1])))]
     for k in range(max(len(body), len(marks))):
         row = body[k] if k < len(body) else [None] * len(RESULT_HEADER)
         rows.append(row + [None, marks[k] if k < len(marks) else None])

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xl_jixiao.cellref import column_letter
+from xl_jixiao.cellref import a1, parse_a1
 
 
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
@@ -112,16 +112,6 @@ def book_from_file(path: str | os.PathLike, client: str = "VBA"):
 
 # ---------------------------------------------------------------- replaying actions
 
-def col_letter(index: int) -> str:
-    """1-based column index → Excel letters."""
-    return column_letter(index)
-
-
-def address(row: int, col: int) -> str:
-    """A1 address of 1-based (row, col)."""
-    return f"{col_letter(col)}{row}"
-
-
 @dataclass
 class SheetState:
     name: str
@@ -130,9 +120,8 @@ class SheetState:
     number_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     hyperlinks: dict[tuple[int, int], str] = field(default_factory=dict)
 
-    def value(self, a1: str) -> object:
-        r, c = parse_a1(a1)
-        return self.values.get((r, c))
+    def value(self, ref: str) -> object:
+        return self.values.get(cell_rc(ref))
 
     def rows(self) -> list[list[object]]:
         if not self.values:
@@ -146,17 +135,15 @@ class SheetState:
 
     def colored(self) -> dict[str, str]:
         """A1 address → fill colour of every cell whose fill was set to a colour."""
-        return {address(r, c): v for (r, c), v in sorted(self.colors.items()) if v}
+        return {a1(r, c): v for (r, c), v in sorted(self.colors.items()) if v}
 
 
-def parse_a1(a1: str) -> tuple[int, int]:
-    a1 = a1.replace("$", "").upper()
-    col = 0
-    i = 0
-    while i < len(a1) and a1[i].isalpha():
-        col = col * 26 + ord(a1[i]) - 64
-        i += 1
-    return int(a1[i:]), col
+def cell_rc(ref: str) -> tuple[int, int]:
+    """1-based (row, column) of a cell reference the client sent (always a valid one)."""
+    rc = parse_a1(ref)
+    if rc is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return rc
 
 
 @dataclass

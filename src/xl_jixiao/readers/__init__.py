@@ -18,6 +18,7 @@ from pathlib import Path
 
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import Submission
+from xl_jixiao.readers.grid import PDF_SUFFIXES  # published forms: the PDF reader says why one cannot be read
 from xl_jixiao.readers.template import (
     SUPPORTED_SUFFIXES,
     Sheets,
@@ -48,7 +49,7 @@ READER_LIVE = "live"
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 OOXML_SUFFIXES = (".xlsx", ".xlsm", ".xlsb")
-FORM_SUFFIXES = (".docx", ".txt", ".md", ".csv", ".tsv")
+FORM_SUFFIXES = (".docx", ".txt", ".md", ".csv", ".tsv", ".pdf")
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -83,7 +84,7 @@ def probe(path: str | Path) -> str | None:
     if suffix not in WORKBOOK_SUFFIXES:
         if suffix in FORM_SUFFIXES:
             return None  # a Word or text form: the importer decides
-        return f"不支持的文件类型「{suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls 工作簿）"
+        return f"不支持的文件类型「{suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls 工作簿和 PDF）"
     if head.startswith(CFB_MAGIC):
         if is_encrypted(p):
             return "工作簿设有打开密码（已加密），无法读取：请去掉密码后再提交"
@@ -149,6 +150,8 @@ def read_source(path: str | Path, *, sha256: str | None = None) -> SourceRead:
         try:
             return _import_form(p, sha256)
         except ReadError as exc:
+            if p.suffix.lower() in PDF_SUFFIXES:
+                raise
             raise ReadError(f"不支持的文件类型「{p.suffix}」：不是工作簿，按旧表导入也失败：{exc.reason}",
                             str(p), exc.sheet, exc.cell) from exc
     sheets = load_sheets(p)

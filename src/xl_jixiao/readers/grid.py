@@ -1,7 +1,8 @@
 """Every legacy source becomes a :class:`Grid`: rows of :class:`GridCell`.
 
 One representation for workbooks (xlsx/xlsm via openpyxl, xls via python-calamine),
-Word tables (.docx via python-docx) and text dumps of such tables.  The
+Word tables (.docx via python-docx), PDFs with a text layer
+(:mod:`xl_jixiao.readers.pdf`) and text dumps of such tables.  The
 recogniser (:mod:`xl_jixiao.readers.recognise`) only ever sees grids.
 
 Merged cells are expanded: every cell of a merged range carries the text of the
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from xl_jixiao.cellref import column_letter
+from xl_jixiao.cellref import a1
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import CellRef
 from xl_jixiao.money import float_to_decimal, plain_number
@@ -35,6 +36,7 @@ from xl_jixiao.money import float_to_decimal, plain_number
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 XLS_SUFFIXES = (".xls",)
 DOCX_SUFFIXES = (".docx",)
+PDF_SUFFIXES = (".pdf",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ class Grid:
         """Human location of a cell: sheet + A1, line number, or table/row/column."""
         if self.kind in ("xlsx", "xls"):
             return f"工作表「{cell.sheet}」{cell.cell}"
-        if self.kind == "docx":
+        if self.kind in ("docx", "pdf"):
             return f"{cell.sheet or ''}{cell.cell or ''}"
         return f"第{cell.line}行" + (f"第{cell.col + 1}格" if cell.col else "")
 
@@ -109,16 +111,6 @@ class Grid:
 
 
 # ------------------------------------------------------------------ helpers
-def col_letter(col: int) -> str:
-    """0-based column index → Excel letters."""
-    return column_letter(col + 1)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based row/column → A1."""
-    return f"{col_letter(col)}{row + 1}"
-
-
 def number_text(value: object, number_format: str | None = None) -> str:
     """A typed cell value as the text a person sees (no binary float noise)."""
     if value is None:
@@ -289,7 +281,7 @@ def _grid_from_matrix(source: str, kind: str, sheet: str, values, origin) -> Gri
                 # a merged range shows its top-left cell everywhere
                 oraw, otext = values[o[0]][o[1]] if o[1] < len(values[o[0]]) else (None, "")
                 raw, text = oraw, otext
-            cells.append(GridCell(text=text, row=r, col=c, sheet=sheet, cell=a1(r, c), line=r + 1,
+            cells.append(GridCell(text=text, row=r, col=c, sheet=sheet, cell=a1(r + 1, c + 1), line=r + 1,
                                   origin=o, value=raw if not isinstance(raw, str) else None))
         grid.rows.append(cells)
     return grid
@@ -478,7 +470,11 @@ def load_grids(path: str | Path) -> list[Grid]:
         return grids_from_xls(p)
     if suffix in DOCX_SUFFIXES:
         return [grid_from_docx(p)]
-    if suffix in (".doc", ".pdf", ".wps", ".et"):
+    if suffix in PDF_SUFFIXES:
+        from xl_jixiao.readers.pdf import grids_from_pdf
+
+        return grids_from_pdf(p)
+    if suffix in (".doc", ".wps", ".et"):
         raise ReadError(f"不支持的文件格式 {suffix}：请另存为 .docx / .xlsx，或导出为文本后再导入", file=str(path))
     head = p.read_bytes()[:8]
     if head.startswith(b"PK\x03\x04"):

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from xl_jixiao import layout
-from xl_jixiao.cellref import column_letter
+from xl_jixiao.cellref import a1
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
@@ -30,16 +29,6 @@ SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
 
 # ------------------------------------------------------------------ cell helpers
-
-
-def col_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    return column_letter(index + 1)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based (row, col) → ``A1`` reference."""
-    return f"{col_letter(col)}{row + 1}"
 
 
 def is_blank(value: object) -> bool:
@@ -204,7 +193,7 @@ class _Reader:
     # -- cell references -------------------------------------------------
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
         r0, c0 = self.origins.get(sheet, (0, 0))
-        return CellRef(file=self.file, sheet=sheet, cell=f"{_letter(c + c0)}{r + r0 + 1}", row=r + r0 + 1)
+        return CellRef(file=self.file, sheet=sheet, cell=a1(r + r0 + 1, c + c0 + 1), row=r + r0 + 1)
 
     def sheet(self, name: str) -> list[list[object]] | None:
         actual = _sheet_key(self.sheets, name)
@@ -449,11 +438,6 @@ class _Reader:
 
 
 _INDICATOR_FIELDS = frozenset({"project", "level1", "level2", "name", "op", "value", "unit", "note", "basis", "remark"})
-
-
-@lru_cache(maxsize=4096)
-def _letter(index: int) -> str:
-    return col_letter(index)
 
 
 def _sheet_key(sheets, name: str) -> str | None:
