@@ -251,7 +251,7 @@ class Sheet:
         self.charts.append(_Chart(chart_xml, anchor))
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-        self.merges.append(f"{col_letter(first_col)}{first_row}:{col_letter(last_col)}{last_row}")
+        self.merges.append(f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}")
 
     def _flush(self) -> None:
         if self._pending:
