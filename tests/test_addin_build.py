@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
@@ -14,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from xl_jixiao import addin
-from xl_jixiao.addin import package, vbaproject
+from xl_jixiao.addin import ovba, package, udfwrappers, vbaproject
 from xl_jixiao.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,6 +71,14 @@ def test_package_parts(built, kind):
     vba = [r for r in wb_rels if r.get("Type") == package.REL_VBA]
     assert len(vba) == 1 and vba[0].get("Target") == "vbaProject.bin"
     assert parts["customUI/customUI14.xml"] == (REPO / "vba" / "customUI14.xml").read_bytes().replace(b"\r\n", b"\n")
+    # The 2006 part Excel 2007 and WPS read: same ribbon, 2006 namespace, its own relationship type.
+    ui12 = [r for r in rels if r.get("Target") == "customUI/customUI.xml"]
+    assert len(ui12) == 1 and ui12[0].get("Type") == package.REL_CUSTOMUI12
+    old_ui = ET.fromstring(parts["customUI/customUI.xml"])
+    new_ui = ET.fromstring(parts["customUI/customUI14.xml"])
+    assert old_ui.tag == "{http://schemas.microsoft.com/office/2006/01/customui}customUI"
+    assert [(e.tag.split("}")[1], sorted(e.attrib.items())) for e in old_ui.iter()] == \
+        [(e.tag.split("}")[1], sorted(e.attrib.items())) for e in new_ui.iter()]
     assert b'codeName="ThisWorkbook"' in parts["xl/workbook.xml"]
     assert b"2025-01-01T00:00:00Z" in parts["docProps/core.xml"]
 
@@ -79,23 +88,33 @@ def test_vba_project_streams(built):
     ole = olefile.OleFileIO(io.BytesIO(data))
     streams = {"/".join(p) for p in ole.listdir()}
     assert {"PROJECT", "PROJECTwm", "VBA/_VBA_PROJECT", "VBA/dir", "VBA/ThisWorkbook", "VBA/Sheet1",
-            "VBA/Sheet2", "VBA/JixiaoRibbon", "VBA/JixiaoPython"} <= streams
+            "VBA/Sheet2", "VBA/JixiaoButtons", "VBA/JixiaoXlwings", "VBA/JixiaoFunctions"} <= streams
     head = ole.openstream("VBA/_VBA_PROJECT").read()
-    assert head == bytes.fromhex("CC61FFFF000300")  # version 0xFFFF, no performance cache
+    assert head == bytes.fromhex("CC61FFFF000100")  # version 0xFFFF, no performance cache, as Excel writes it
+    dir_stream = ovba.decompress(ole.openstream("VBA/dir").read())
+    at = dir_stream.index(struct.pack("<HI", 0x0009, 4))
+    major, minor = struct.unpack_from("<IH", dir_stream, at + 6)
+    # Excel stores a large build-dependent major number (files saved by Excel: 1.6e9-1.8e9), not 1.0.
+    assert 1_600_000_000 <= major < 1_800_000_000 and 2 <= minor <= 8
+    # xlwings is reached late-bound (Application.Run): no reference to its project, only OLE Automation and Office.
+    assert b"xlwings.xlam" not in dir_stream.lower()
+    assert b"stdole" in dir_stream and b"Office" in dir_stream
     project = ole.openstream("PROJECT").read().decode("gbk")
     assert 'Name="JixiaoTemplate"' in project
-    assert "Module=JixiaoRibbon" in project and "Document=ThisWorkbook/&H00000000" in project
-    from xl_jixiao.addin import ovba
+    assert "Module=JixiaoButtons" in project and "Document=ThisWorkbook/&H00000000" in project
 
     pid = re.search(r'ID="(\{[0-9A-F-]+\})"', project).group(1)
     for prop, value in (("CMG", b"\x00\x00\x00\x00"), ("DPB", b"\x00"), ("GC", b"\xff")):
         enc = re.search(rf'{prop}="([0-9A-F]+)"', project).group(1)
         assert ovba.decrypt_data(enc) == (ovba.project_key(pid), value)
     wm = ole.openstream("PROJECTwm").read()
-    assert b"JixiaoRibbon\x00" + "JixiaoRibbon".encode("utf-16-le") + b"\x00\x00" in wm
+    assert b"JixiaoButtons\x00" + "JixiaoButtons".encode("utf-16-le") + b"\x00\x00" in wm
     # module streams hold the compressed source at offset 0
-    src = ole.openstream("VBA/JixiaoRibbon").read()
-    assert ovba.decompress(src).startswith(b'Attribute VB_Name = "JixiaoRibbon"')
+    src = ole.openstream("VBA/JixiaoButtons").read()
+    assert ovba.decompress(src).startswith(b'Attribute VB_Name = "JixiaoButtons"')
+    # literal Chinese, stored in the project's code page 936
+    bridge = ovba.decompress(ole.openstream("VBA/JixiaoXlwings").read())
+    assert "WPS 表格".encode("gbk") in bridge
 
 
 def _olevba_modules(path: Path) -> dict[str, str]:
@@ -125,8 +144,79 @@ def test_olevba_reads_back_every_module_exactly(built, kind):
     assert "ThisWorkbook" in modules
 
 
+def _wrappers(code: str) -> dict[str, list[tuple[str, bool]]]:
+    """VBA function name → [(argument, optional)] of every Public Function in ``code``."""
+    out = {}
+    for name, params in re.findall(r"^Public Function (\w+)\(([^)]*)\)", code, re.MULTILINE):
+        args = []
+        for p in filter(None, (x.strip() for x in params.split(","))):
+            args.append((p.split()[-1], p.startswith("Optional ")))
+        out[name] = args
+    return out
+
+
+def _xlwings_signatures() -> dict[str, list[tuple[str, bool]]]:
+    """The arguments xlwings' @xw.func recorded for each UDF (``__xlfunc__``).  On Linux the
+    decorators record them in xlwings' server mode, which needs a licence key (set here, for the test)."""
+    import json
+    import os
+    import sys
+
+    code = ("import json, xl_jixiao.excel.udfs as u; print(json.dumps({n: [(a['name'], 'optional' in a) "
+            "for a in f.__xlfunc__['args']] for n, f in vars(u).items() if hasattr(f, '__xlfunc__')}))")
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=True)
+    return {k: [tuple(a) for a in v] for k, v in json.loads(out.stdout).items()}
+
+
+@pytest.mark.parametrize("kind", ["xlam", "xlsm"])
+def test_every_udf_has_a_wrapper_with_its_arguments(built, kind):
+    """Read back from the built project: each @xw.func has a VBA function with xlwings'
+    own view of its arguments (names, order, optional), calling it through the bridge."""
+    code = _olevba_modules(built[kind])[udfwrappers.MODULE_NAME]
+    wrappers = _wrappers(code)
+    funcs = _xlwings_signatures()
+    assert set(funcs) == {"JX_VALUE", "JX_CHECK", "JX_TOTAL", "JX_LEVEL2"}
+    assert set(wrappers) == set(funcs)
+    for name, expected in funcs.items():
+        assert wrappers[name] == expected, name
+        args = ", ".join(a for a, _ in expected)
+        assert f'{name} = JixiaoCallUDF("{name}", Array({args}))' in code
+    bridge = _olevba_modules(built[kind])["JixiaoXlwings"]
+    assert 'py.CallUDF(UDF_MODULE, FunctionName, Args, ThisWorkbook, Application.Caller)' in bridge
+    assert 'UDF_MODULE As String = "xl_jixiao.excel.udfs"' in bridge
+
+
+def test_xlam_tells_a_non_excel_host_on_open(built):
+    modules = _olevba_modules(built["xlam"])
+    assert re.search(r"Private Sub Workbook_Open\(\)\s+JixiaoHostNotice\s+End Sub", modules["ThisWorkbook"])
+    assert "Workbook_Open" not in _olevba_modules(built["xlsm"])["ThisWorkbook"]
+
+
+@pytest.mark.parametrize("kind", ["xlsm", "xlam"])
+def test_olevba_finds_no_obfuscation(built, kind):
+    """No hex-built, Base64-looking or Chr()-assembled strings.  The only hex strings olevba
+    reports are the class ids in the document modules' VB_Base attributes, which every
+    workbook saved by Excel carries too (xlwings' quickstart.xlsm, made by Excel, shows them)."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(built[kind]))
+    try:
+        results = parser.analyze_macros()
+    finally:
+        parser.close()
+    allowed_hex = set(re.findall(r"[0-9A-F]{8,}", vbaproject.WORKBOOK_BASE + vbaproject.WORKSHEET_BASE))
+    for kw_type, keyword, _description in results:
+        assert kw_type not in ("Base64 String", "Dridex string", "VBA string"), (kw_type, keyword)
+        assert keyword.lower() not in ("chr", "chrw", "chrb", "strreverse", "xor", "base64 strings",
+                                       "dridex strings", "vba obfuscated strings"), keyword
+        if kw_type == "Hex String":
+            assert keyword in {bytes.fromhex(h).decode("latin-1") for h in allowed_hex}, keyword
+
+
 def test_olevba_command_line(built):
-    out = subprocess.run(["olevba", "--code", str(built["xlsm"])], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(["olevba", "--code", str(built["xlsm"])], capture_output=True, text=True, timeout=120,
+                         check=False)
     for m in addin.load_sources().modules:
         assert f"VBA MACRO {m.name}.bas" in out.stdout
     assert 'RunPython "import xl_jixiao.excel.macros as m; m.validate()"' in out.stdout
@@ -146,9 +236,11 @@ def test_libreoffice_loads_the_modules(built, soffice, tmp_path):
         basic = {n.rsplit("/", 1)[-1][:-4]: zf.read(n).decode("utf-8") for n in names
                  if n.startswith("Basic/JixiaoTemplate/") and n.endswith(".xml") and "script-" not in n}
         content = zf.read("content.xml").decode("utf-8")
-    assert {"JixiaoRibbon", "JixiaoPython", "ThisWorkbook", "Sheet1", "Sheet2"} <= set(basic)
-    assert "Public Sub JX_Validate(control As IRibbonControl)" in basic["JixiaoRibbon"]
-    assert "m.clear_marks()" in basic["JixiaoRibbon"]
+    assert {"JixiaoButtons", "JixiaoXlwings", "JixiaoFunctions", "ThisWorkbook", "Sheet1", "Sheet2"} <= set(basic)
+    assert "Public Sub JX_Validate(control As IRibbonControl)" in basic["JixiaoButtons"]
+    assert "m.clear_marks()" in basic["JixiaoButtons"]
+    assert "WPS 表格" in basic["JixiaoXlwings"]  # code page 936 read back as Chinese
+    assert "Public Function JX_CHECK(" in basic["JixiaoFunctions"]
     assert "单位信息" in content and "绩效指标" in content  # the sheets came through too
 
 

@@ -2,8 +2,14 @@
 
 Both are built from text, on any operating system, reproducibly:
 
-* ``vba/customUI14.xml`` – the 绩效目标 ribbon tab;
-* ``vba/*.bas`` – VBA modules (ribbon callbacks that only call ``RunPython``);
+* ``vba/customUI14.xml`` – the 绩效目标 ribbon tab (2009 schema); the 2006
+  ``customUI.xml`` that Excel 2007 and WPS read is derived from it;
+* ``vba/*.bas`` – VBA modules (ribbon callbacks that only call ``RunPython``,
+  and the bridge to xlwings in ``JixiaoXlwings.bas``);
+* ``vba/ThisWorkbook-addin.cls`` – the add-in's ``ThisWorkbook`` code (tells a
+  WPS user at once that Python macros cannot run there);
+* the worksheet-function wrappers, generated from the ``@xw.func`` signatures
+  of :mod:`xl_jixiao.excel.udfs` (:mod:`.udfwrappers`);
 * the template workbook from :func:`xl_jixiao.template.build_template` (for
   ``.xlsm``) or a one-sheet notice workbook (for ``.xlam``).
 
@@ -27,6 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 from xl_jixiao.addin.package import Kind, macro_enable
+from xl_jixiao.addin.udfwrappers import wrapper_module
 from xl_jixiao.addin.vbaproject import (
     WORKBOOK_BASE,
     WORKSHEET_BASE,
@@ -51,6 +58,9 @@ __all__ = [
 _PACKAGE_VBA = Path(__file__).parent / "vba"
 _REPO_VBA = Path(__file__).resolve().parents[3] / "vba"
 CUSTOM_UI_FILE = "customUI14.xml"
+ADDIN_WORKBOOK_FILE = "ThisWorkbook-addin.cls"
+CUSTOMUI_2009_NS = b"http://schemas.microsoft.com/office/2009/07/customui"
+CUSTOMUI_2006_NS = b"http://schemas.microsoft.com/office/2006/01/customui"
 
 PROJECT_NAMES = {"xlsm": "JixiaoTemplate", "xlam": "JixiaoAddin"}
 
@@ -73,6 +83,13 @@ def find_vba_dir(explicit: str | os.PathLike | None = None) -> Path:
 class AddinSources:
     custom_ui: bytes
     modules: tuple[Module, ...]
+    addin_workbook_code: str = "Option Explicit\n"
+
+    def custom_ui_2006(self) -> bytes:
+        """The same ribbon in the 2006 schema (it uses nothing the 2006 schema lacks)."""
+        if CUSTOMUI_2009_NS not in self.custom_ui:
+            raise ValueError(f"{CUSTOM_UI_FILE} is not in the 2009 customUI namespace")
+        return self.custom_ui.replace(CUSTOMUI_2009_NS, CUSTOMUI_2006_NS)
 
     def callbacks(self) -> set[str]:
         """Names of the public Subs in the standard modules."""
@@ -96,7 +113,10 @@ def load_sources(vba_dir: str | os.PathLike | None = None) -> AddinSources:
         modules.append(parse_bas(text, default_name=path.stem))
     # Line ends are normalised so a checkout with CRLF conversion builds the same bytes.
     custom_ui = (d / CUSTOM_UI_FILE).read_bytes().replace(b"\r\n", b"\n")
-    return AddinSources(custom_ui=custom_ui, modules=tuple(modules))
+    addin_code = d / ADDIN_WORKBOOK_FILE
+    workbook_code = addin_code.read_bytes().decode("utf-8").replace("\r\n", "\n") if addin_code.is_file() else None
+    return AddinSources(custom_ui=custom_ui, modules=tuple(modules),
+                        addin_workbook_code=workbook_code or "Option Explicit\n")
 
 
 def _template_workbook():
@@ -114,8 +134,9 @@ def _addin_workbook():
     ws = wb.active
     ws.title = "说明"
     ws["A1"] = "绩效目标工具（xl_jixiao 加载项）"
-    ws["A2"] = "安装后 Excel 功能区出现「绩效目标」选项卡，按钮作用于当前活动工作簿。"
-    ws["A3"] = "需要 Python、xl_jixiao 和 xlwings 加载项：pip install xl_jixiao，然后 xlwings addin install。"
+    ws["A2"] = "安装后 Excel 功能区出现「绩效目标」选项卡，按钮作用于当前活动工作簿；任何工作簿中都可以使用 JX_VALUE、JX_CHECK、JX_TOTAL、JX_LEVEL2 函数。"
+    ws["A3"] = "需要 Python、xl_jixiao 和 xlwings 加载项：pip install xl_jixiao，xlwings addin install，xl-jixiao doctor --fix。"
+    ws["A4"] = "WPS 表格不能运行 Python 宏：请使用模板自带的检查，或在装有 Python 的电脑上用命令行 xl-jixiao。"
     ws.column_dimensions["A"].width = 90
     return wb
 
@@ -146,11 +167,13 @@ def build_bytes(
     if workbook is None:
         workbook = _template_workbook() if kind == "xlsm" else _addin_workbook()
     xlsx, code_names = _xlsx_bytes(workbook)
-    modules = [document_module("ThisWorkbook", WORKBOOK_BASE)]
+    workbook_code = sources.addin_workbook_code if kind == "xlam" else "Option Explicit\n"
+    modules = [document_module("ThisWorkbook", WORKBOOK_BASE, workbook_code)]
     modules += [document_module(n, WORKSHEET_BASE) for n in code_names]
     modules += list(sources.modules)
+    modules.append(wrapper_module())
     vba = build_vba_project(modules, project_name=PROJECT_NAMES[kind])
-    return macro_enable(xlsx, kind, vba, sources.custom_ui)
+    return macro_enable(xlsx, kind, vba, sources.custom_ui, sources.custom_ui_2006())
 
 
 def kind_of(path: str | os.PathLike) -> Kind:

@@ -1,7 +1,9 @@
 """Turn an ``.xlsx`` package into a macro-enabled ``.xlsm`` or ``.xlam``.
 
-Adds the ribbon (``customUI/customUI14.xml`` and its relationship in
-``_rels/.rels``), the VBA project (``xl/vbaProject.bin`` with its relationship
+Adds the ribbon in both of its published forms – ``customUI/customUI14.xml``
+(2009 schema, read by Excel 2010 and later) and ``customUI/customUI.xml`` (2006
+schema, the only one Excel 2007 and WPS read) – with their relationships in
+``_rels/.rels``, the VBA project (``xl/vbaProject.bin`` with its relationship
 from ``workbook.xml``), switches the workbook's content type, and writes the
 zip reproducibly: fixed member order, fixed timestamps, fixed attributes.
 """
@@ -23,7 +25,9 @@ CONTENT_TYPES = {
 VBA_CONTENT_TYPE = "application/vnd.ms-office.vbaProject"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 REL_CUSTOMUI14 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+REL_CUSTOMUI12 = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 CUSTOMUI_PART = "customUI/customUI14.xml"
+CUSTOMUI12_PART = "customUI/customUI.xml"
 VBA_PART = "xl/vbaProject.bin"
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -85,8 +89,13 @@ def read_parts(data: bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def macro_enable(xlsx: bytes, kind: Kind, vba_project: bytes, custom_ui: bytes) -> bytes:
-    """The bytes of the macro-enabled package built from ``xlsx``."""
+def macro_enable(xlsx: bytes, kind: Kind, vba_project: bytes, custom_ui: bytes,
+                 custom_ui12: bytes | None = None) -> bytes:
+    """The bytes of the macro-enabled package built from ``xlsx``.
+
+    ``custom_ui`` is the 2009 ribbon (``customUI14.xml``); ``custom_ui12`` the
+    optional 2006 one (``customUI.xml``) for Excel 2007 and WPS.
+    """
     if kind not in ("xlsm", "xlam"):
         raise ValueError(f"unknown kind {kind!r}")
     parts = read_parts(xlsx)
@@ -94,6 +103,11 @@ def macro_enable(xlsx: bytes, kind: Kind, vba_project: bytes, custom_ui: bytes) 
     parts["_rels/.rels"] = _add_relationship(
         parts["_rels/.rels"].decode("utf-8"), "rIdJxCustomUI", REL_CUSTOMUI14, CUSTOMUI_PART
     ).encode("utf-8")
+    if custom_ui12 is not None:
+        parts["_rels/.rels"] = _add_relationship(
+            parts["_rels/.rels"].decode("utf-8"), "rIdJxCustomUI12", REL_CUSTOMUI12, CUSTOMUI12_PART
+        ).encode("utf-8")
+        parts[CUSTOMUI12_PART] = custom_ui12
     wb_rels = "xl/_rels/workbook.xml.rels"
     parts[wb_rels] = _add_relationship(
         parts[wb_rels].decode("utf-8"), "rIdJxVba", REL_VBA, "vbaProject.bin"

@@ -106,8 +106,8 @@ def parse_bas(text: str, default_name: str | None = None) -> Module:
     return Module(name=name, code="\n".join(lines[body_start:]).strip("\n") + "\n")
 
 
-def document_module(name: str, base: str) -> Module:
-    return Module(name=name, code="Option Explicit\n", kind="document", base=base)
+def document_module(name: str, base: str, code: str = "Option Explicit\n") -> Module:
+    return Module(name=name, code=code, kind="document", base=base)
 
 
 # ---------------------------------------------------------------- dir stream
@@ -124,7 +124,20 @@ def _rec(record_id: int, payload: bytes) -> bytes:
     return struct.pack("<HI", record_id, len(payload)) + payload
 
 
-def _dir_stream(project_name: str, modules: list[Module], references: Iterable[Reference]) -> bytes:
+def project_version(guid: str) -> tuple[int, int]:
+    """PROJECTVERSION (major, minor) in the range Excel itself writes.
+
+    Excel stores a large, build-dependent major number (files saved by Excel
+    show values from about 1,600,000,000 to 1,800,000,000) and a small minor
+    number; a literal 1.0 marks a project as machine-made.  Derived from the
+    project's content so the bytes stay reproducible.
+    """
+    n = int(guid.strip("{}").replace("-", ""), 16)
+    return 1_600_000_000 + n % 200_000_000, 2 + (n >> 64) % 7
+
+
+def _dir_stream(project_name: str, modules: list[Module], references: Iterable[Reference],
+                version: tuple[int, int] = (1, 0)) -> bytes:
     out = bytearray()
     # PROJECTINFORMATION
     out += _rec(0x0001, struct.pack("<I", 1))  # SysKind: 32-bit Windows
@@ -136,7 +149,7 @@ def _dir_stream(project_name: str, modules: list[Module], references: Iterable[R
     out += _rec(0x0006, b"") + _rec(0x003D, b"")  # help file 1 and 2
     out += _rec(0x0007, struct.pack("<I", 0))  # help context
     out += _rec(0x0008, struct.pack("<I", 0))  # lib flags
-    out += struct.pack("<HIIH", 0x0009, 4, 1, 0)  # version 1.0
+    out += struct.pack("<HIIH", 0x0009, 4, *version)  # PROJECTVERSION: Reserved = 4, major, minor
     out += _rec(0x000C, b"") + _rec(0x003C, b"")  # constants
     # PROJECTREFERENCES
     for ref in references:
@@ -204,7 +217,8 @@ def _projectwm_stream(modules: list[Module]) -> bytes:
     return bytes(out)
 
 
-VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0003)
+VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
+"""Reserved1, Version 0xFFFF (recompile from source), Reserved2, Reserved3 as Excel writes it."""
 
 
 def build_vba_project(
@@ -226,7 +240,7 @@ def build_vba_project(
     guid = project_guid(project_name, modules)
     vba = cfb.Storage("VBA")
     vba.add(cfb.Stream("_VBA_PROJECT", VBA_PROJECT_STREAM))
-    vba.add(cfb.Stream("dir", ovba.compress(_dir_stream(project_name, modules, references))))
+    vba.add(cfb.Stream("dir", ovba.compress(_dir_stream(project_name, modules, references, project_version(guid)))))
     for m in modules:
         vba.add(cfb.Stream(m.name, ovba.compress(_enc(m.stored_source()))))
     root = cfb.Storage("Root Entry")

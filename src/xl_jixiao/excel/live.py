@@ -9,6 +9,7 @@ files, with each array's origin so cell references stay exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from xl_jixiao.model import Submission
 
@@ -53,6 +54,14 @@ def book_path(book) -> str:
         return str(book.fullname)
     except Exception:  # noqa: BLE001 - some clients know only the name
         return str(book.name)
+
+
+def book_folder(book) -> Path | None:
+    """The folder of the workbook file, when the client knows it (desktop Excel)."""
+    p = Path(book_path(book))
+    if p.is_absolute() and p.parent.is_dir():
+        return p.parent
+    return None
 
 
 def submission_from_book(book, skip: tuple[str, ...] = ()) -> tuple[Submission, LiveSheets]:

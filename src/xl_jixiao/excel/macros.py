@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_jixiao.cellref import a1, parse_a1
-from xl_jixiao.excel.live import book_path, read_sheets
+from xl_jixiao.excel.live import book_folder, read_sheets
 from xl_jixiao.model import Finding, Severity, Submission
 
 RESULT_SHEET = "校验结果"
@@ -50,11 +50,16 @@ FOLDER_LABELS = ("汇总文件夹", "汇总目录")
 
 
 def _caller(book):
-    if book is not None:
-        return book
-    import xlwings as xw
+    """``book``, or the workbook that called the macro; either way nothing is
+    imported from its folder afterwards (see :mod:`.safety`)."""
+    from xl_jixiao.excel.safety import drop_workbook_paths
 
-    return xw.Book.caller()
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    drop_workbook_paths(book)
+    return book
 
 
 # ---------------------------------------------------------------- small helpers
@@ -557,15 +562,6 @@ def _setting(book, labels: tuple[str, ...]) -> str | None:
                         below = rows[i + 1][j]
                         if isinstance(below, str) and below.strip():
                             return below.strip()
-    return None
-
-
-def book_folder(book) -> Path | None:
-    """The folder of the workbook file, when the client knows it (desktop Excel)."""
-    full = book_path(book)
-    p = Path(full)
-    if p.is_absolute() and p.parent.is_dir():
-        return p.parent
     return None
 
 

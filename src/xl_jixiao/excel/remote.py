@@ -9,8 +9,13 @@ client to replay (``setValues``, ``setRangeColor(s)``, ``addSheet``, …).
 :func:`payload_from_file` builds the payload a client would send for a
 workbook on disk; :func:`replay` applies returned actions to a simple model of
 the workbook, so tests (and the demo) can see which cells were coloured, what
-was written and which sheets exist.  The remote engine needs xlwings' licence
-key (``XLWINGS_LICENSE_KEY``; ``noncommercial`` covers government use).
+was written and which sheets exist.
+
+The remote engine is part of xlwings PRO (dual-licensed: PolyForm
+Noncommercial, or a commercial licence).  It runs only when its user has set a
+licence key (``XLWINGS_LICENSE_KEY`` or ``xlwings license update -k …``);
+this module never sets one on the user's behalf.  Desktop Excel's buttons and
+worksheet functions (open-source xlwings) and xlwings Lite need no key.
 """
 
 from __future__ import annotations
@@ -21,22 +26,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xl_jixiao.cellref import a1, parse_a1
-
+from xl_jixiao.errors import UserError
 
 LICENSE_ENV = "XLWINGS_LICENSE_KEY"
-NONCOMMERCIAL = "noncommercial"
+
+
+class RemoteEngineUnavailable(UserError):
+    """xlwings' remote engine is not available (no licence key, or no xlwings)."""
+
+
+LICENSE_MESSAGE = (
+    "xlwings 的远程引擎（xlwings Server 及其 VBA 远程客户端所用）属于 xlwings PRO，需要许可证密钥，"
+    "本程序不会替您设置。请按您的使用情况选择许可证（非商业用途可用 PolyForm Noncommercial 许可，"
+    "其余需要商业许可），然后设置环境变量 XLWINGS_LICENSE_KEY 或运行 xlwings license update -k 密钥。"
+    "桌面 Excel 的按钮和工作表函数、xlwings Lite 都不需要密钥。"
+)
 
 
 def _xlwings():
-    """xlwings with its remote engine enabled.
-
-    The remote engine is part of xlwings PRO, free under its noncommercial
-    licence (which covers government institutions); a key already set in the
-    environment wins.  xlwings reads the key when it is first imported.
-    """
-    os.environ.setdefault(LICENSE_ENV, NONCOMMERCIAL)
-    import xlwings
-
+    """xlwings, imported as it is: the licence key (if any) is the user's own setting."""
+    try:
+        import xlwings
+    except ImportError as exc:
+        raise RemoteEngineUnavailable("没有安装 xlwings：请运行 pip install xlwings。") from exc
     return xlwings
 
 
@@ -99,11 +111,14 @@ def payload_from_file(path: str | os.PathLike, client: str = "VBA") -> dict:
 
 
 def book_from_payload(payload: dict):
-    """An ``xw.Book`` on the remote engine (sets the noncommercial licence key if none is set)."""
+    """An ``xw.Book`` on the remote engine; :class:`RemoteEngineUnavailable` without a licence key."""
     import copy
 
     xw = _xlwings()
-    return xw.Book(json=copy.deepcopy(payload))  # the engine edits its payload in place
+    try:
+        return xw.Book(json=copy.deepcopy(payload))  # the engine edits its payload in place
+    except xw.LicenseError as exc:
+        raise RemoteEngineUnavailable(LICENSE_MESSAGE) from exc
 
 
 def book_from_file(path: str | os.PathLike, client: str = "VBA"):

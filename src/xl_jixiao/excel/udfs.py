@@ -1,8 +1,10 @@
 """Worksheet functions (``@xw.func``), all in this one module.
 
-Register them in Excel with xlwings' *Import Functions* (set ``UDF Modules`` to
-``xl_jixiao.excel.udfs`` in the xlwings ribbon or ``xlwings.conf``); xlwings
-Server and xlwings Lite register the same functions from this module.
+In desktop Excel they need no registration: the add-in and the macro-enabled
+template carry a VBA wrapper for each function, generated from these
+signatures when they are built (:mod:`xl_jixiao.addin.udfwrappers`), which
+calls xlwings' UDF server.  xlwings Server and xlwings Lite register the same
+functions from this module.
 
 Every function accepts a single cell or a range: a range comes in as a 2-D
 array and the result is a 2-D array of the same shape (one result per input
@@ -31,6 +33,13 @@ except ImportError:  # pragma: no cover - exercised only without xlwings
 
     def arg(*_a, **_kw):
         return lambda g: g
+
+
+def _safe() -> None:
+    """Nothing is imported from the current folder from here on (see :mod:`.safety`)."""
+    from xl_jixiao.excel.safety import drop_workbook_paths
+
+    drop_workbook_paths()
 
 
 def _grid(v) -> list[list[object]]:
@@ -70,6 +79,7 @@ def _cell_text(v) -> str:
 @arg("text", ndim=2, doc="指标值：一个单元格或一个区域")
 def JX_VALUE(text):
     """指标值的规范写法（如 >=95百分比 → ≥95%），区域输入返回同样大小的区域。"""
+    _safe()
     from xl_jixiao.values import parse_value
 
     grid = _grid(text)
@@ -152,6 +162,7 @@ def check_rows(level1, level2, name, value, unit=None, scheme=None, year=None) -
 @arg("year", doc="预算年度（可省略，用于检查日期）")
 def JX_CHECK(level1, level2, name, value, unit=None, scheme=None, year=None):
     """检查指标行：返回每一行发现的问题（规则编码、严重程度和说明），没有问题时为空。"""
+    _safe()
     rows = check_rows(level1, level2, name, value, unit, scheme, year)
     single = all(_is_single(a) for a in (level1, level2, name, value))
     return _shape_out([[r] for r in rows], single)
@@ -196,6 +207,7 @@ def _number(d: Decimal):
 @arg("by", doc="all（默认，总和）、row（每行一个和）或 column（每列一个和）")
 def JX_TOTAL(amounts, money_unit="万元", amounts_unit=None, by="all"):
     """按金额单位换算后求和（12.8万、197200元 与数字混合也可），可按行或按列分别求和。"""
+    _safe()
     try:
         res = total(amounts, money_unit, amounts_unit, by)
     except ValueError as exc:
@@ -220,6 +232,7 @@ def level2_options(level1, scheme=None) -> list[str]:
 @arg("scheme", doc="指标体系编码，如 2021、legacy、dept_mgmt（默认 2021）")
 def JX_LEVEL2(level1, scheme=None):
     """一级指标下允许的二级指标：每个输入单元格返回一行（横向列出）。"""
+    _safe()
     grid = _grid(level1)
     rows = []
     for row in grid:

@@ -228,12 +228,12 @@ def save_atomic(wb, path) -> Path:
     return _write_atomic(path, write, Path(path).suffix or ".xlsx")
 
 
-def write_text_atomic(path, text: str) -> Path:
-    """Write a UTF-8 text file atomically."""
+def write_text_atomic(path, text: str, encoding: str = "utf-8") -> Path:
+    """Write a text file (UTF-8 unless told otherwise) atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with os.fdopen(fd, "w", encoding=encoding) as f:
         f.write(text)
     os.chmod(tmp, 0o666 & ~_umask())
     os.replace(tmp, path)

@@ -1,4 +1,4 @@
-Attribute VB_Name = "JixiaoRibbon"
+Attribute VB_Name = "JixiaoButtons"
 Option Explicit
 
 ' Callbacks of the ribbon tab defined in customUI14.xml.
