@@ -149,7 +149,7 @@ from xl_jixiao.consolidate.crossfile import CrossFileIndex
 from xl_jixiao.consolidate.summary import SummaryWriter
 args = json.loads(sys.argv[1])
 worker.init_worker(None)
-proto = worker.process((args["sample"], "样例.xlsx", None))[1]
+proto = worker.process((args["sample"], "样例.xlsx", None))[2]  # ("result", FileResult bytes, FileRecord)
 def hwm_kb():
     try:
         for line in open("/proc/self/status"):

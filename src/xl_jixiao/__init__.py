@@ -19,7 +19,6 @@ loaded on first use, so ``import xl_jixiao`` (and the command line) stays quick.
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.version import __version__
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
     from xl_jixiao.errors import ReadError, UserError
     from xl_jixiao.model import Finding, Severity, Submission
     from xl_jixiao.pipeline import FileResult, LiveSource, read_and_check
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _LAZY = {
     "check": "xl_jixiao.api",

@@ -14,7 +14,6 @@ cache is never a reason for consolidation to fail.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import sqlite3
 from collections.abc import Callable
@@ -31,7 +30,13 @@ if TYPE_CHECKING:  # a warm run needs neither the model nor the rules: imported 
 CACHE_SUFFIX = ".jxcache.sqlite"
 SCHEMA = 3
 
-logger = logging.getLogger(__name__)
+
+
+def warn(message: str) -> None:
+    """Log a warning of consolidation (``logging`` is imported only when there is one: a warm run stays light)."""
+    import logging
+
+    logging.getLogger("xl_jixiao.consolidate").warning(message)
 
 
 def cache_path_for(output: str | os.PathLike) -> Path:
@@ -56,8 +61,10 @@ def _rules_fingerprint() -> str:
 
 
 def _schemes_fingerprint() -> str:
+    """The schemes and the label vocabulary: what readers and rules take as data."""
     h = hashlib.sha256()
     _hash_files(h, Path(__file__).parent.parent / "schemes", "*.json")
+    _hash_files(h, Path(__file__).parent.parent / "data", "labels.json")
     extra = os.environ.get("XL_JIXIAO_SCHEMES")
     if extra and Path(extra).is_dir():
         _hash_files(h, Path(extra), "*.json")
@@ -117,7 +124,7 @@ class Cache:
                  log: Callable[[str], None] | None = None):
         self.path = Path(path) if path is not None else None
         self.version = version
-        self.log = log or logger.warning
+        self.log = log or warn
         self.db: sqlite3.Connection | None = None
         self.index: dict[str, tuple[int, int, str | None, str]] = {}
         self.rebuilt = False

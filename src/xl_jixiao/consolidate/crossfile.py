@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import combinations
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
+from xl_jixiao.units import same_unit
 from xl_jixiao.units import unit_key as _norm
 
 if TYPE_CHECKING:
@@ -65,11 +67,11 @@ class CrossFileIndex:
             if len(members) > 1:
                 groups.append(members)
         for members in by_name.values():
-            # same name: a duplicate when at least one of them gives no code, and the codes given agree
+            # same name, at least one without a code (all coded: the code groups above decide), and every
+            # pair the same unit by the one definition of it
             if len(members) < 2 or all(_norm(m[3]) for m in members):
                 continue
-            coded = {_norm(m[3]) for m in members if _norm(m[3])}
-            if len(coded) <= 1:
+            if all(same_unit(a[2], a[3], b[2], b[3]) for a, b in combinations(members, 2)):
                 groups.append(members)
         seen: set[tuple[int, int]] = set()
         for members in groups:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint
+from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint, warn
 from xl_jixiao.consolidate.crossfile import CrossFileIndex
 from xl_jixiao.consolidate.discovery import discover
 from xl_jixiao.consolidate.progress import Progress
@@ -28,7 +27,6 @@ if TYPE_CHECKING:  # a fully cached run imports neither the model nor the rules
     from xl_jixiao.model import Finding
     from xl_jixiao.pipeline import FileResult
 
-logger = logging.getLogger(__name__)
 
 SOURCE_READ = "本次读取"
 SOURCE_CACHE = "缓存"
@@ -116,7 +114,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     ``keep_results`` the result holds every file's :class:`FileResult`.
     """
     start = time.perf_counter()
-    log = log or logger.warning
+    log = log or warn
     inputs = [os.fspath(i) for i in inputs]
     if not inputs:
         raise UserError("请给出要汇总的文件夹或文件")
