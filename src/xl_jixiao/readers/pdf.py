@@ -730,6 +730,8 @@ def grids_from_pdf(path: str | Path) -> list[Grid]:
             except Exception as exc:  # a damaged page stream
                 log.debug("PDF %s page %d: %s", p, i, exc)
                 raise _open_error(exc, p) from exc
+            finally:
+                page.close()  # parsed objects are not kept: memory stays flat however long the PDF
     except ReadError:
         raise
     except Exception as exc:  # pdfminer fails lazily on damaged files
