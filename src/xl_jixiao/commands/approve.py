@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from xl_jixiao.model import Submission
 
+from xl_jixiao.commands import _pdf
+
 NAME = "approve"
 ORDER = 70
 HELP = "生成项目支出绩效目标批复表（每个项目一页，A4 打印）"
@@ -26,6 +28,7 @@ def register(p) -> None:
     p.add_argument("--region", default=None, help="标题中的地区，如「黔南州」（默认由主管部门/单位名称推断）")
     p.add_argument("--split", action="store_true",
                    help="汇总工作簿含多个单位时，每个单位单独一个文件（写到 OUT 所在文件夹）")
+    _pdf.add_option(p)
 
 
 def run(args) -> int:
@@ -57,6 +60,8 @@ def run(args) -> int:
               + ("，含部门整体" if n_dept else ""))
     for _, path in written:
         print(f"已写入：{path}")
+    if args.pdf:
+        _pdf.export(path for _, path in written)
     return 0
 
 
