@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import logging
+import pkgutil
 import sys
 from types import ModuleType
 
@@ -46,8 +46,25 @@ def _translate(text: str) -> str:
 argparse._ = _translate  # type: ignore[attr-defined]  # argparse looks `_` up at call time
 
 
+class _TolerantHelp:
+    """Help text with a stray ``%`` (argparse expands ``%(default)s`` and friends) is shown as written
+    instead of ending ``-h`` in a traceback."""
+
+    def _expand_help(self, action):
+        try:
+            return super()._expand_help(action)
+        except (ValueError, TypeError, KeyError):
+            return self._get_help_string(action)
+
+
+def _tolerant(formatter: type) -> type:
+    if issubclass(formatter, _TolerantHelp):
+        return formatter
+    return type(f"Tolerant{formatter.__name__}", (_TolerantHelp, formatter), {})
+
+
 class ChineseParser(argparse.ArgumentParser):
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n（运行 `{self.prog} -h` 查看帮助）\n")
 
@@ -79,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.register(p)
+        p.formatter_class = _tolerant(p.formatter_class)  # type: ignore[assignment,arg-type]
         p.set_defaults(_run=mod.run)
     return parser
 
@@ -105,7 +123,7 @@ def _setup_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):  # pragma: no cover - exotic streams
             pass
     _setup_logging()
@@ -121,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (UserError, XlJixiaoError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except PermissionError as exc:
+        print(f"错误：无法读写 {exc.filename or '文件'}：没有权限，或文件正在 Excel/WPS 中打开（关闭后重试）",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"错误：{where}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

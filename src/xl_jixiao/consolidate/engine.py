@@ -7,11 +7,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint, warn
 from xl_jixiao.consolidate.crossfile import CrossFileIndex
@@ -74,7 +73,7 @@ class Result:
 
 def default_jobs() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
 
@@ -104,10 +103,11 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 jobs: int | None = None, config: Config | str | os.PathLike[str] | None = None,
                 use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
                 absolute_links: bool = False, log: Callable[[str], None] | None = None,
-                keep_results: bool = False) -> Result:
+                keep_results: bool = False, issuer: str | None = None) -> Result:
     """Read, validate and consolidate every file under ``inputs`` into the workbook ``output``.
 
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file.
+    ``issuer`` is the 编制单位 printed under the summary's title.
     The output is written atomically; inputs are only read.  Raises
     :class:`~xl_jixiao.errors.UserError` for bad arguments (missing inputs, an
     output that is not ``.xlsx``, a missing configuration file).  With
@@ -129,7 +129,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             raise UserError(f"找不到配置文件：{config}")
         from xl_jixiao.config import load_config
 
-        cfg = load_config(config)  # fail early, in Chinese, on a bad configuration
+        cfg = load_config(os.fspath(config))  # fail early, in Chinese, on a bad configuration
     elif config is not None:
         cfg = config
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
@@ -154,7 +154,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     writer = None
     pool = None
     try:
-        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links)
+        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links, issuer=issuer)
         cross = CrossFileIndex()
         to_read = [e for e in entries if not e.skip_reason]
         plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)
@@ -184,6 +184,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             from xl_jixiao.consolidate import worker
 
             worker.init_worker(cfg)
+        results: Iterator[tuple[Any, ...]]
         if not tasks:
             results = iter(())
         elif n_jobs > 1:
@@ -197,7 +198,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         bar = Progress(len(to_read), enabled=progress)
         done = 0
         for e, step in zip(entries, plan):
-            if step[0] == "skip":
+            if e.skip_reason:
                 writer.add_skipped(e.path, e.display, e.skip_reason)
                 if keep_results:
                     from xl_jixiao.pipeline import skipped_result
@@ -251,7 +252,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)
-        tmp_name = None
+        tmp_name = ""
         bar.close()
         cache.forget_missing({e.path for e in to_read})
         rebuilt = cache.rebuilt
@@ -265,7 +266,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         cache.close()
         raise
     finally:
-        if tmp_name is not None:
+        if tmp_name:
             try:
                 os.remove(tmp_name)
             except OSError:

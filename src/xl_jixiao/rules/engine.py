@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
-from xl_jixiao.model import CellRef, Finding, Indicator, Project, Severity, Submission
+from xl_jixiao.model import CellRef, Finding, Indicator, Project, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
 
@@ -33,7 +33,7 @@ def suppressed_codes(text: str | None) -> set[str]:
     return out
 
 
-class cached_property:  # noqa: N801 - named after functools.cached_property, which it replaces here
+class cached_property:
     """Computed on first access and stored on the instance: ``functools.cached_property`` without its lock
     (Python 3.11 takes one on every first access; an item is used by one thread)."""
 
@@ -299,7 +299,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             res = method(ctx, target)
             if res:
                 out.extend(res)
-        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the others or the run
+        except Exception as exc:
             failed.add(rule.code)
             log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
             out.append(internal_error(rule.code, exc, ctx))
@@ -317,7 +317,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
                 res = check(ctx, it)
                 if res:
                     extend(res)
-            except Exception as exc:  # noqa: BLE001 - as in ``run``
+            except Exception as exc:  # as in ``run``
                 failed.add(code)
                 log.debug("rule %s raised on %s", code, ctx.file, exc_info=True)
                 out.append(internal_error(code, exc, ctx))
