@@ -171,7 +171,7 @@ def test_project_formulas_and_totals(wb):
     assert last == 2 + L.MAX_PROJECT_ROWS
     for r in (first, last):
         assert ws[f"{col(t, 'sources_sum')}{r}"].value.startswith("=IF(")
-        sources = "SUM(%s%d:%s%d)" % (col(t, "fiscal"), r, col(t, "other"), r)
+        sources = f"SUM({col(t, 'fiscal')}{r}:{col(t, 'other')}{r})"
         assert sources in ws[f"{col(t, 'sources_sum')}{r}"].value
         assert ws[f"{col(t, 'check')}{r}"].value.startswith("=IF(")
     g = col(t, "total")

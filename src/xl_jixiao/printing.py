@@ -96,7 +96,6 @@ def use_house_fonts(wb) -> None:
     a theme font that Excel would show as 等线/Calibri whatever its name says).
     """
     from openpyxl.styles import Font
-
     from openpyxl.utils.indexed_list import IndexedList
 
     base = Font(name=TABLE_FONT, charset=FONT_CHARSET, family=3, sz=FONT_SIZE)

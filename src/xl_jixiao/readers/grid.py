@@ -146,7 +146,7 @@ def grids_from_xlsx(path: str | Path) -> list[Grid]:
 
     try:
         wb = load_workbook_quietly(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported with the file name
+    except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
     for ws in wb.worksheets:
@@ -163,7 +163,7 @@ def grids_from_xlsx(path: str | Path) -> list[Grid]:
                     origin[(r, c)] = (top, left)
         values: list[list[tuple[object, str]]] = []
         for row in ws.iter_rows(min_row=1, max_row=nrows, max_col=ncols):
-            vals = []
+            vals: list[tuple[object, str]] = []
             for c in row:
                 v = c.value
                 if isinstance(v, str):
@@ -201,9 +201,9 @@ def _grids_from_xls_xlrd(path: str | Path) -> list[Grid]:
             for r in range(rlo, rhi):
                 for c in range(clo, chi):
                     origin[(r, c)] = (rlo, clo)
-        values = []
+        values: list[list[tuple[object, str]]] = []
         for r in range(nrows):
-            row = []
+            row: list[tuple[object, str]] = []
             for c in range(ncols):
                 if r >= sheet.nrows or c >= sheet.ncols:
                     row.append((None, ""))
@@ -243,7 +243,7 @@ def _grids_from_xls_calamine(path: str | Path) -> list[Grid]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
     for name in wb.sheet_names:
@@ -296,7 +296,7 @@ def grid_from_docx(path: str | Path) -> Grid:
 
     try:
         doc = docx.Document(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"无法打开 Word 文档（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grid = Grid(source=str(path), kind="docx")
     body = doc.element.body
@@ -333,10 +333,10 @@ def grid_from_docx(path: str | Path) -> Grid:
                 grid.rows.append(cells)
             # cells that are not part of any merge need no origin
             counts: dict[tuple[int, int], int] = {}
-            for row in grid.rows[first_row:]:
-                for c in row:
-                    if c.origin is not None:
-                        counts[c.origin] = counts.get(c.origin, 0) + 1
+            for grid_row in grid.rows[first_row:]:
+                for gc in grid_row:
+                    if gc.origin is not None:
+                        counts[gc.origin] = counts.get(gc.origin, 0) + 1
             for i in range(first_row, len(grid.rows)):
                 grid.rows[i] = [
                     c if c.origin is None or counts.get(c.origin, 0) > 1 else _replace(c, origin=None)

@@ -443,16 +443,16 @@ class _Walker:
         i = 0
         # a text label with its value on the next row (年度绩效目标 / text below)
         if self.pending_text is not None:
-            pform, key, lab = self.pending_text
+            pform, pkey, lab = self.pending_text
             self.pending_text = None
             c0 = cells[0]
             if not (label_of(c0.text) or is_section(c0.text) or money_unit_cell(c0.text) or is_footer(c0.text)
                     or is_indicator_header(cells)):
-                pform.texts.setdefault(key, (c0.text, c0))
+                pform.texts.setdefault(pkey, (c0.text, c0))
                 self.consumed.add(c0.key)
                 i = 1
             else:
-                pform.blank.setdefault(key, lab)  # the label's value was left blank
+                pform.blank.setdefault(pkey, lab)  # the label's value was left blank
         while i < len(cells):
             c = cells[i]
             text = c.text
@@ -760,7 +760,8 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             if level_candidate(c) and not names:
                 m2 = None
                 cur1 = row_l1[0] if row_l1 else (l1[0] if l1 else None)
-                cur1c = scheme.match_level1(cur1).canonical if cur1 and scheme.match_level1(cur1) else None
+                m1 = scheme.match_level1(cur1) if cur1 else None
+                cur1c = m1.canonical if m1 is not None else None
                 if row_l2 is None and cur1c:
                     m2 = scheme.match_level2(cur1c, c.text)
                 if m2 is not None and row_l2 is None:
@@ -805,9 +806,9 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             ind = _with_levels(Indicator(project=project, name=name_cell.text if name_cell else None,
                                          value=value.text if value else None,
                                          row=(name_cell or value or cells[0]).line), grid, l1, l2)
-            for key, c in (("name", name_cell), ("value", value)):
-                if c is not None:
-                    ind.cells[key] = grid.ref(c)
+            for key, found in (("name", name_cell), ("value", value)):
+                if found is not None:
+                    ind.cells[key] = grid.ref(found)
             placed.append(Placed(ind, [], 0, na=True, raw_r=raw.r))
             continue
         note_parts = []

@@ -103,7 +103,7 @@ def _abs(sheet: str, ref: str) -> str:
     return f"{quote_sheetname(sheet)}!{ref}"
 
 
-MONEY_UNIT_REF = _abs(L.SHEET_UNIT, "$B$%d" % unit_row("money_unit"))
+MONEY_UNIT_REF = _abs(L.SHEET_UNIT, f"$B${unit_row('money_unit')}")
 TOLERANCE = f'IF({MONEY_UNIT_REF}="元",0.5,0.005)'
 """Half of the last printed digit: 0.005 万元, or 0.5 元 in a 元 form."""
 
@@ -564,7 +564,7 @@ def _instructions_sheet(ws, opts: TemplateOptions) -> None:
     r = 5
     _header_cell(ws.cell(r, 1), "事项")
     _header_cell(ws.cell(r, 2), "说明")
-    rows = [(topic, text, True) for topic, text in INSTRUCTIONS]
+    rows: list[tuple[str, str, bool] | None] = [(topic, text, True) for topic, text in INSTRUCTIONS]
     rows.append(None)
     rows += [(name, "、".join(children), False) for name, children in opts.scheme.tree().items()]
     for item in rows:
