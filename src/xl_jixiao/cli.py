@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from types import ModuleType
@@ -37,6 +38,10 @@ _ARGPARSE_ZH = {
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
     "show program's version number and exit": "显示版本号并退出",
 }
+
+
+DEBUG_ENV = "XL_JIXIAO_DEBUG"
+"""Set to show the Python traceback of an internal error instead of the Chinese message."""
 
 
 def _translate(text: str) -> str:
@@ -148,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}：" if exc.filename else ""
         print(f"错误：{where}{exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the last line: a defect is reported in Chinese, not as a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        logging.getLogger("xl_jixiao").debug("internal error", exc_info=True)
+        print(f"错误：程序内部错误（{type(exc).__name__}：{exc}）。请把所用命令和这条信息告诉维护人员；"
+              f"设置环境变量 {DEBUG_ENV}=1 再运行可看到详细信息。", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

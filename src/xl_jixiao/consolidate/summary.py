@@ -481,7 +481,7 @@ class SummaryWriter:
         section("按一级指标统计指标数（项目与部门整体分列）", ["一级指标", "项目指标数", "部门整体指标数"],
                 [([k, project_counts.get(k, 0), dept_counts.get(k, 0)], [S_CELL, S_INT, S_INT]) for k in cats],
                 lambda a, b: bar_chart("各类指标数量", SHEET_STATS, "A", a, b, [("B", "B"), ("C", "C")],
-                                       horizontal=True),
+                                       horizontal=True, stacked=True),
                 len(cats) + 10)
 
         # findings by rule: code and name

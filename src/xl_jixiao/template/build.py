@@ -489,10 +489,16 @@ def refresh_print_areas(wb) -> None:
         ws.print_area = f"A1:{get_column_letter(headers[-1].column)}{last}"
 
 
+PROJECT_PAGES_WIDE = 2
+"""项目信息 has some 25 columns: on one A4 page across its text would be too small to read, so it
+prints two pages across with its leading columns up to 项目名称 repeated on each."""
+
+
 def page_setup(ws, title: str, *, landscape: bool = True, title_rows: tuple[int, int] | None = None,
-               area: str | None = None) -> None:
-    """The template's sheets: A4, one page wide, title in the page header, page numbers below."""
-    printing.apply(ws, printing.PageSetup(title=title, landscape=landscape, title_rows=title_rows, area=area))
+               area: str | None = None, pages_wide: int = 1, title_cols: tuple[str, str] | None = None) -> None:
+    """The template's sheets: A4, scaled to the page width, title in the page header, page numbers below."""
+    printing.apply(ws, printing.PageSetup(title=title, landscape=landscape, title_rows=title_rows, area=area,
+                                          pages_wide=pages_wide, title_cols=title_cols))
 
 
 def _validation(ws, sqref: str, formula: str, prompt: str, error: str, *, title: str,
@@ -735,7 +741,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     _plain_above_header(ws, t)
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
-    page_setup(ws, t.title, title_rows=(h, h))
+    page_setup(ws, t.title, title_rows=(h, h), pages_wide=PROJECT_PAGES_WIDE, title_cols=("A", col(t, "name")))
     set_print_area(ws, t)
     _protect(ws)
 
