@@ -157,3 +157,33 @@ def test_each_project_is_judged_by_the_scheme_it_uses(tmp_path):
     assert len(sub.projects) == 2
     codes = {f.code for f in check_submission(sub)}
     assert not codes & {"JX101", "JX102", "JX103", "JX104"}
+
+
+def test_separate_symbol_value_and_unit_columns_with_extra_columns(tmp_path):
+    """指标性质 holding the comparison, 度量单位 apart, a 权重 column the model does not take."""
+    src = tmp_path / "cols.txt"
+    src.write_text("\n".join([
+        "项目支出绩效目标表", "项目名称\t乡村道路养护", "年度资金总额（万元）\t50", "年度绩效目标\t养护乡村道路100公里",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重",
+        "产出指标\t数量指标\t养护道路里程\t≥\t100\t公里\t20",
+        "产出指标\t质量指标\t养护合格率\t≥\t95\t%\t20",
+        "产出指标\t时效指标\t完成时间\t定性\t2024年12月底前\t\t10",
+        "成本指标\t经济成本指标\t养护成本\t≤\t50\t万元\t10",
+        "效益指标\t社会效益指标\t道路通行率\t≥\t98\t%\t20",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥\t90\t%\t20",
+    ]), encoding="utf-8")
+    sub = read_submission(src)
+    p = sub.projects[0]
+    assert [i.value_text() for i in p.indicators] == ["≥100公里", "≥95%", "2024年12月底前", "≤50万元", "≥98%", "≥90%"]
+    assert [f.code for f in check_submission(sub) if f.project == p.name] == []
+
+
+def test_a_total_row_under_an_exported_indicator_table_is_not_an_indicator(tmp_path):
+    from openpyxl import load_workbook
+
+    path = _export(tmp_path / "export.xlsx")
+    wb = load_workbook(path)
+    wb["绩效指标明细"].append(["合计", None, None, None, None, None])
+    wb.save(path)
+    sub = read_submission(path)
+    assert sum(len(p.indicators) for p in sub.projects) == 8 and not sub.unassigned_indicators

@@ -154,8 +154,9 @@ def form_unruled(path: Path) -> Form:
 
 
 def form_below(path: Path) -> list[Form]:
-    """Amounts and the goal below their labels, amounts in 元; two projects on two sheets (two forms
-    in one PDF, each starting on a new page under the same title)."""
+    """Amounts and the goal below their labels (on the second sheet the name and units too), amounts
+    in 元; two projects on two sheets (two forms in one PDF, each starting on a new page under the
+    same title)."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -167,9 +168,13 @@ def form_below(path: Path) -> list[Form]:
         ws["A1"] = "项目支出绩效目标申报表（2025年度）"
         ws.merge_cells("A1:E1")
         ws["A2"] = "单位：元"
-        rows = [
-            ("项目名称", name, None, None, None),
-            ("主管部门", "某县交通运输局", None, None, None),
+        if k == 0:  # name and supervisor beside their labels
+            rows = [("项目名称", name, None, None, None), ("主管部门", "某县交通运输局", None, None, None)]
+            merged = ["B3:E3", "B4:E4"]
+        else:  # three labels on a row, their values on the row below
+            rows = [("项目名称", None, "主管部门", None, "实施单位"), (name, None, "某县交通运输局", None, "某县运输站")]
+            merged = ["A3:B3", "C3:D3", "A4:B4", "C4:D4"]
+        rows += [
             ("年度资金总额", "财政拨款", "上年结转", "其他资金", None),
             (total, fiscal, total - fiscal, 0, None),
             ("年度绩效目标", None, None, None, None),
@@ -181,7 +186,7 @@ def form_below(path: Path) -> list[Form]:
                     c = ws.cell(i, j + 1, v)
                     if isinstance(v, int):
                         c.number_format = "#,##0.00"
-        for rng in ("B3:E3", "B4:E4", "D5:E5", "D6:E6", "A7:E7", "A8:E8"):
+        for rng in (*merged, "D5:E5", "D6:E6", "A7:E7", "A8:E8"):
             ws.merge_cells(rng)
         inds = _indicators(name[:2], n)
         end = _write_table(ws, 9, ("一级指标", "二级指标", "三级指标", "指标值", "绩效标准"), inds)
@@ -301,8 +306,10 @@ def test_values_below_labels_two_forms_in_元(pdfs):
     _assert_form(first, forms[0])
     # the second sheet starts a page of its own under the same title: a new form, not a continuation
     assert second.funding.total == forms[1].total
-    name_page, name_line = _page_line(second.cells["name"])
-    assert name_page > _page_line(first.indicators[-1].cells["value"])[0] and name_line == 3
+    assert (second.supervisor, second.implementer) == ("某县交通运输局", "某县运输站")  # values below labels
+    name_page, _ = _page_line(second.cells["name"])
+    assert name_page > _page_line(first.indicators[-1].cells["value"])[0]
+    assert second.cells["name"].cell == "第4行第1列"  # title, 单位：元, the label row, then the name
     assert [(i.level1, i.level2, i.name, i.value) for i in second.indicators] == forms[1].indicators
 
 

@@ -20,6 +20,7 @@ writes it (kinds and options as in the ids of these cases).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,7 @@ from layout_variants import (
     Expected,
     Variant,
     expected,
+    make_variant,
     norm_level,
     pair_variants,
     plain_variants,
@@ -38,6 +40,7 @@ from layout_variants import (
 
 from xl_jixiao.money import convert
 from xl_jixiao.readers import read_submission
+from xl_jixiao.rules.engine import check_submission
 
 # (seeds, probability of each kind being switched on): deep combinations and light ones
 RANDOM_SEEDS = ((range(100), 0.3), (range(1000, 1100), 0.15))
@@ -158,6 +161,30 @@ def test_layout_variant(variant: Variant, tmp_path):
     sub = read_submission(path)
     diffs = _compare(variant, expected(variant), sub)
     assert not diffs, variant.describe() + "\n" + "\n".join(diffs)
+    # judged the same whatever the layout: the same findings as the plain layout of the same content
+    got = _finding_codes(sub)
+    want = _reference_codes(variant, tmp_path_factory=tmp_path)
+    assert got == want, variant.describe() + f"\nfindings {dict(got)} != plain layout's {dict(want)}"
+
+
+# kinds that change what the form says (not how it is laid out): the reference layout keeps them.  Where the
+# money unit is stated decides the form's unit (a unit only in the labels' brackets leaves the form in 万元,
+# its amounts converted), and a rule about magnitudes (JX304) speaks of the form's unit.
+_CONTENT_KINDS = ("na", "yuan", "title", "projects", "unit_at")
+_REFERENCE: dict[tuple, Counter] = {}
+
+
+def _finding_codes(sub) -> Counter:
+    return Counter((f.code, f.project) for f in check_submission(sub) if f.code != "JX503")
+
+
+def _reference_codes(v: Variant, tmp_path_factory) -> Counter:
+    opts = {k: v.get(k) for k in _CONTENT_KINDS if v.on(k)}
+    key = (v.base, tuple(sorted(opts.items())))
+    if key not in _REFERENCE:
+        ref = make_variant(v.base, opts)
+        _REFERENCE[key] = _finding_codes(read_submission(render(ref, tmp_path_factory / "reference.xlsx")))
+    return _REFERENCE[key]
 
 
 def test_every_kind_is_exercised():

@@ -42,7 +42,9 @@ __all__ = ["check", "consolidate", "Report", "Consolidation", "expand_inputs", "
 
 
 def _config(config: Config | PathArg | None) -> Config:
-    return config if isinstance(config, Config) else load_config(config)
+    if isinstance(config, Config):
+        return config
+    return load_config(None if config is None else os.fspath(config))
 
 
 def _as_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
@@ -70,7 +72,7 @@ def _expand(items: Iterable[PathArg]) -> tuple[list[Path], list[tuple[str, str]]
     files: list[Path] = []
     skipped: list[tuple[str, str]] = []
     missing: list[tuple[str, str]] = []
-    for item in map(os.fspath, items):
+    for item in (os.fspath(i) for i in items):
         p = Path(item)
         if p.is_dir():
             entries = discover([p])

@@ -130,8 +130,8 @@ class MoneySection(_Section):
 
 
 class DuplicatesSection(_Section):
-    min_projects: int = Field(4, ge=2)
-    share: float | int = Field(0.5, gt=0, le=1)
+    min_projects: int = Field(default=4, ge=2)
+    share: float | int = Field(default=0.5, gt=0, le=1)
 
 
 class VocabularySection(_Section):

@@ -22,13 +22,13 @@ import os
 import time
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import ReadError
-from xl_jixiao.model import Finding, Severity, Submission
+from xl_jixiao.model import Finding, Severity, Submission, trusted
 from xl_jixiao.version import RESULT_FORMAT, __version__
 
 if TYPE_CHECKING:
@@ -204,12 +204,24 @@ def unreadable_finding(reason: str, file: str, config: Config, *, sheet: str | N
                         suggestion=UNREADABLE_SUGGESTION, config=config)
 
 
+@dataclass
+class Identity:
+    """What a file on disk is, before anything reads it."""
+
+    size: int | None = None
+    mtime_ns: int | None = None
+    sha256: str | None = None
+
+
 def failed_result(path: str, reason: str, config: Config | None = None, *, display: str | None = None,
-                  sheet: str | None = None, cell: str | None = None, **identity: Any) -> FileResult:
+                  sheet: str | None = None, cell: str | None = None, identity: Identity | None = None,
+                  timings: Timings | None = None) -> FileResult:
     """A result for a source that cannot be used: the reason and its JX504 finding."""
     config = config or default_config()
     findings = [unreadable_finding(reason, path, config, sheet=sheet, cell=cell)] if config.enabled("JX504") else []
-    return FileResult(path=path, display=display, outcome="failed", reason=reason, findings=findings, **identity)
+    ident = identity or Identity()
+    return FileResult(path=path, display=display, outcome="failed", reason=reason, findings=findings,
+                      size=ident.size, mtime_ns=ident.mtime_ns, sha256=ident.sha256, timings=timings or Timings())
 
 
 def skipped_result(path: str, reason: str, *, display: str | None = None) -> FileResult:
@@ -254,39 +266,40 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     from xl_jixiao.inbox import OwnOutput, inspect_package, read_once
     from xl_jixiao.readers import read_source
 
-    identity: dict[str, Any] = {}
+    identity = Identity()
     try:
         # the bytes are read once: the hash, the checks and the parse all come from them
         snap = snapshot or read_once(path, config.limits)
-        identity = {"size": snap.size, "mtime_ns": snap.mtime_ns,
-                    "sha256": hashlib.sha256(snap.data).hexdigest()}
-        if sha256 is not None and sha256 != identity["sha256"]:
+        identity = Identity(snap.size, snap.mtime_ns, hashlib.sha256(snap.data).hexdigest())
+        if sha256 is not None and sha256 != identity.sha256:
             log.debug("%s changed since it was hashed", path)
         inspection = inspect_package(snap.data, path, config.limits)
         if inspection.own_output:
             raise OwnOutput(inspection.own_output, path)
-        got = read_source(path, sha256=identity["sha256"], data=snap.data)
+        got = read_source(path, sha256=identity.sha256, data=snap.data)
     except OwnOutput as exc:
-        res = skipped_result(path, exc.reason, display=display)
-        return res.model_copy(update=identity)
+        return FileResult(path=path, display=display, outcome="skipped", reason=exc.reason, size=identity.size,
+                          mtime_ns=identity.mtime_ns, sha256=identity.sha256)
     except ReadError as exc:
         return failed_result(path, _where(exc), config, display=display, sheet=exc.sheet, cell=exc.cell,
-                             timings=Timings(read=time.perf_counter() - start), **identity)
+                             identity=identity, timings=Timings(read=time.perf_counter() - start))
     except MemoryError:
         raise
     except Exception as exc:
         log.debug("reading %s failed", path, exc_info=True)
         return failed_result(path, f"读取时出错（{type(exc).__name__}）：{str(exc)[:200]}", config,
-                             display=display, timings=Timings(read=time.perf_counter() - start), **identity)
+                             display=display, identity=identity, timings=Timings(read=time.perf_counter() - start))
     del snap
     read_done = time.perf_counter()
     findings = _checked(got.submission, path, got.reader, config)
     end = time.perf_counter()
-    reason = "不是已知的模板版本，已按旧表导入" if got.reader == "legacy" else ""
-    return FileResult(path=path, display=display, outcome=got.reader, reason=reason,  # type: ignore[arg-type]
-                      reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
-                      timings=Timings(read=read_done - start, check=end - read_done, total=end - start),
-                      **identity)
+    legacy = got.reader == "legacy"
+    # built from values typed here and by the reader: no second validation (see model.trusted)
+    return trusted(FileResult, path=path, display=display, outcome="legacy" if legacy else "template",
+                   reason="不是已知的模板版本，已按旧表导入" if legacy else "",
+                   reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
+                   timings=trusted(Timings, read=read_done - start, check=end - read_done, total=end - start),
+                   size=identity.size, mtime_ns=identity.mtime_ns, sha256=identity.sha256)
 
 
 def _read_live(source: LiveSource, config: Config, display: str | None, start: float) -> FileResult:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xl_jixiao.model import Submission
+
+from xl_jixiao.commands import _pdf
 
 NAME = "approve"
 ORDER = 70
@@ -22,6 +28,7 @@ def register(p) -> None:
     p.add_argument("--region", default=None, help="标题中的地区，如「黔南州」（默认由主管部门/单位名称推断）")
     p.add_argument("--split", action="store_true",
                    help="汇总工作簿含多个单位时，每个单位单独一个文件（写到 OUT 所在文件夹）")
+    _pdf.add_option(p)
 
 
 def run(args) -> int:
@@ -41,7 +48,7 @@ def run(args) -> int:
     how_label = {"summary": "汇总工作簿", "folder": "文件夹", "template": "模板工作簿", "legacy": "旧表（导入识别）",
                  "live": "工作簿"}[how]
     print(f"读取：{args.input}（{how_label}），单位 {len(subs)} 个")
-    written = []
+    written: list[tuple[Submission | None, Path]] = []
     if args.split and len(subs) > 1:
         for n, sub in enumerate(subs, start=1):
             name = _safe(sub.unit_name or f"单位{n}")
@@ -54,6 +61,8 @@ def run(args) -> int:
               + ("，含部门整体" if n_dept else ""))
     for _, path in written:
         print(f"已写入：{path}")
+    if args.pdf:
+        _pdf.export(path for _, path in written)
     return 0
 
 

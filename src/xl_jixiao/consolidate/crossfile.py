@@ -90,11 +90,11 @@ class CrossFileIndex:
                 }
 
     def _duplicate_codes(self) -> Iterator[tuple[int, dict]]:
-        for key, occ in self.codes.items():
+        for occ in self.codes.values():
             files = {o[0] for o in occ}
             if len(files) < 2:
                 continue
-            for index, display, project, sheet, cell, code in occ:
+            for index, _display, project, sheet, cell, code in occ:
                 others = sorted({o[1] for o in occ if o[0] != index})
                 listed = "、".join(others[:MAX_LISTED]) + ("等" if len(others) > MAX_LISTED else "")
                 yield index, {

@@ -122,10 +122,11 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 jobs: int | None = None, config: Config | str | os.PathLike[str] | None = None,
                 use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
                 absolute_links: bool = False, log: Callable[[str], None] | None = None,
-                keep_results: bool = False) -> Result:
+                keep_results: bool = False, issuer: str | None = None) -> Result:
     """Read, validate and consolidate every file under ``inputs`` into the workbook ``output``.
 
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file.
+    ``issuer`` is the 编制单位 printed under the summary's title.
     The output is written atomically; inputs are only read.  Raises
     :class:`~xl_jixiao.errors.UserError` for bad arguments (missing inputs, an
     output that is not ``.xlsx``, a missing configuration file).  With
@@ -189,7 +190,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     writer = None
     pool = None
     try:
-        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links)
+        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links, issuer=issuer)
         cross = CrossFileIndex()
         to_read = [e for e in entries if not e.skip_reason]
         plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)
@@ -220,8 +221,8 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         bar = Progress(len(to_read), enabled=progress)
         done = 0
         for e, step in zip(entries, plan):
-            if step[0] == "skip":
-                writer.add_skipped(e.path, e.display, e.skip_reason or "")
+            if e.skip_reason:
+                writer.add_skipped(e.path, e.display, e.skip_reason)
                 if keep_results:
                     from xl_jixiao.pipeline import skipped_result
 
@@ -270,7 +271,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)
-        tmp_name = None
+        tmp_name = ""
         bar.close()
         cache.forget_missing({e.path for e in to_read})
         rebuilt = cache.rebuilt
@@ -289,7 +290,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         raise
     finally:
         release_temporary(held)
-        if tmp_name is not None:
+        if tmp_name:
             try:
                 os.remove(tmp_name)
             except OSError:

@@ -13,12 +13,11 @@ stores is what was read.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.consolidate.records import FileRecord, summarise
 from xl_jixiao.errors import ReadError
-from xl_jixiao.pipeline import FileResult, failed_result, read_and_check
+from xl_jixiao.pipeline import FileResult, Identity, failed_result, read_and_check
 
 _state: dict[str, Config | None] = {"config": None}
 
@@ -62,13 +61,13 @@ def failure(task: Task, reason: str, config: Config | None = None) -> tuple[byte
     import os
 
     path, display, _ = task
-    identity: dict[str, Any] = {}
+    identity = Identity()
     try:
         st = os.stat(path)
-        identity = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        identity = Identity(st.st_size, st.st_mtime_ns)
     except OSError:
         pass
-    res = failed_result(path, reason, config or _config(), display=display, **identity)
+    res = failed_result(path, reason, config or _config(), display=display, identity=identity)
     return res.to_bytes(), summarise(res)
 
 

@@ -544,8 +544,8 @@ def _fill(part: _Part, chars: list[_Char]) -> None:
                 else:
                     home.chars.extend(run)
             run = [ch] if ch is not None else []
-    for c in part.cells:
-        c.text = _cell_text(c)
+    for cell in part.cells:
+        cell.text = _cell_text(cell)
 
 
 def _text_line(number: int, chars: list[_Char]) -> _Line | None:
@@ -735,6 +735,8 @@ def grids_from_pdf(path: str | Path, data: bytes | None = None) -> list[Grid]:
             except Exception as exc:  # a damaged page stream
                 log.debug("PDF %s page %d: %s", p, i, exc)
                 raise _open_error(exc, p) from exc
+            finally:
+                page.close()  # parsed objects are not kept: memory stays flat however long the PDF
     except ReadError:
         raise
     except Exception as exc:  # pdfminer fails lazily on damaged files
