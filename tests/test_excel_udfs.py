@@ -35,7 +35,8 @@ def test_jx_level2():
     assert "成本指标" in legacy[0]
     assert legacy[1][0] in ("服务对象满意度指标", "社会公众或服务对象满意度指标") or legacy[1][0].startswith("（")
     assert len({len(r) for r in legacy}) == 1  # rectangular
-    assert udfs.JX_LEVEL2([["效益"]])[0][0].startswith("（")
+    assert udfs.JX_LEVEL2([["效益类"]])[0][0].startswith("（")
+    assert "社会效益指标" in udfs.JX_LEVEL2([["效益"]])[0]  # the short name is the category
 
 
 def test_jx_check_rows():

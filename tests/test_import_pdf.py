@@ -125,9 +125,38 @@ def form_beside(path: Path) -> Form:
     return Form(name, D("1234.56"), "万元", inds, first_row=9, header_row=8)
 
 
+def form_unruled(path: Path) -> Form:
+    """No ruling at all (read by text alignment); merged 一级/二级 cells print their text centred."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "某区2024年项目支出绩效目标表"
+    ws.merge_cells("A1:E1")
+    ws["A2"] = "单位：万元"
+    name = "社区养老服务补助"
+    for i, row in enumerate([("项目名称", name, None, None, None),
+                             ("主管部门", "某区民政局", None, "实施单位", "某区养老服务中心"),
+                             ("年度资金总额", 86.5, None, "财政拨款", 86.5)], start=3):
+        for j, v in enumerate(row):
+            if v is not None:
+                ws.cell(i, j + 1, v)
+    ws["B5"].number_format = ws["E5"].number_format = "0.00"
+    inds = [("产出指标", "数量指标", f"服务老人人次{i + 1}", f"≥{100 * (i + 1)}人次") for i in range(4)]
+    inds += [("产出指标", "质量指标", f"服务合格率{i + 1}", "≥95%") for i in range(3)]
+    inds += [("产出指标", "时效指标", "补助发放时间", "2024年12月31日前")]
+    inds += [("效益指标", "社会效益指标", f"老人生活质量{i + 1}", "持续改善") for i in range(2)]
+    inds += [("满意度指标", "服务对象满意度指标", "老人满意度", "≥90%")]
+    end = _write_table(ws, 6, ("一级指标", "二级指标", "三级指标", "指标值", "指标值说明"), inds)
+    _finish(ws, 3, end - 1, (14, 18, 30, 16, 16), 6, ruled=False)
+    wb.save(path)
+    return Form(name, D("86.5"), "万元", inds, first_row=7, header_row=6)
+
+
 def form_below(path: Path) -> list[Form]:
-    """Amounts and the goal below their labels, amounts in 元; two projects on two sheets (two forms
-    in one PDF, each starting on a new page under the same title)."""
+    """Amounts and the goal below their labels (on the second sheet the name and units too), amounts
+    in 元; two projects on two sheets (two forms in one PDF, each starting on a new page under the
+    same title)."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -139,9 +168,13 @@ def form_below(path: Path) -> list[Form]:
         ws["A1"] = "项目支出绩效目标申报表（2025年度）"
         ws.merge_cells("A1:E1")
         ws["A2"] = "单位：元"
-        rows = [
-            ("项目名称", name, None, None, None),
-            ("主管部门", "某县交通运输局", None, None, None),
+        if k == 0:  # name and supervisor beside their labels
+            rows = [("项目名称", name, None, None, None), ("主管部门", "某县交通运输局", None, None, None)]
+            merged = ["B3:E3", "B4:E4"]
+        else:  # three labels on a row, their values on the row below
+            rows = [("项目名称", None, "主管部门", None, "实施单位"), (name, None, "某县交通运输局", None, "某县运输站")]
+            merged = ["A3:B3", "C3:D3", "A4:B4", "C4:D4"]
+        rows += [
             ("年度资金总额", "财政拨款", "上年结转", "其他资金", None),
             (total, fiscal, total - fiscal, 0, None),
             ("年度绩效目标", None, None, None, None),
@@ -153,7 +186,7 @@ def form_below(path: Path) -> list[Form]:
                     c = ws.cell(i, j + 1, v)
                     if isinstance(v, int):
                         c.number_format = "#,##0.00"
-        for rng in ("B3:E3", "B4:E4", "D5:E5", "D6:E6", "A7:E7", "A8:E8"):
+        for rng in (*merged, "D5:E5", "D6:E6", "A7:E7", "A8:E8"):
             ws.merge_cells(rng)
         inds = _indicators(name[:2], n)
         end = _write_table(ws, 9, ("一级指标", "二级指标", "三级指标", "指标值", "绩效标准"), inds)
@@ -180,7 +213,8 @@ def pdfs(tmp_path_factory, soffice):
     """Every form of this module printed to PDF by one LibreOffice run."""
     _cjk_font()
     work = tmp_path_factory.mktemp("pdf")
-    forms = {"beside": [form_beside(work / "beside.xlsx")], "below": form_below(work / "below.xlsx")}
+    forms = {"beside": [form_beside(work / "beside.xlsx")], "below": form_below(work / "below.xlsx"),
+             "unruled": [form_unruled(work / "unruled.xlsx")]}
     profile = (work / "lo-profile").resolve().as_uri()
     cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
            "--outdir", str(work / "pdf"), *(str(work / f"{k}.xlsx") for k in forms)]
@@ -272,9 +306,27 @@ def test_values_below_labels_two_forms_in_元(pdfs):
     _assert_form(first, forms[0])
     # the second sheet starts a page of its own under the same title: a new form, not a continuation
     assert second.funding.total == forms[1].total
-    name_page, name_line = _page_line(second.cells["name"])
-    assert name_page > _page_line(first.indicators[-1].cells["value"])[0] and name_line == 3
+    assert (second.supervisor, second.implementer) == ("某县交通运输局", "某县运输站")  # values below labels
+    name_page, _ = _page_line(second.cells["name"])
+    assert name_page > _page_line(first.indicators[-1].cells["value"])[0]
+    assert second.cells["name"].cell == "第4行第1列"  # title, 单位：元, the label row, then the name
     assert [(i.level1, i.level2, i.name, i.value) for i in second.indicators] == forms[1].indicators
+
+
+@pdf_forms
+def test_unruled_page_read_by_text_alignment(pdfs):
+    """A page without ruling: columns from the text's alignment, centred merged levels given their rows."""
+    path, (form,) = pdfs["unruled"]
+    sub, report = import_legacy(path)
+    assert report.unplaced == [] and report.notes == []
+    (project,) = sub.projects
+    assert project.name == form.name and project.implementer == "某区养老服务中心"
+    assert project.funding.total == D("86.50") and project.funding.fiscal == D("86.50")
+    assert [(i.level1, i.level2, i.name, i.value) for i in project.indicators] == form.indicators
+    lines = [ind.cells["value"].row for ind in project.indicators]
+    assert {ind.cells["value"].sheet for ind in project.indicators} == {"第1页"}
+    # every printed line counts: a centred level printed between two rows is a line of its own
+    assert lines[0] == form.first_row and lines == sorted(set(lines))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -397,4 +449,4 @@ def test_a_readable_pdf_without_forms(tmp_path):
     path.write_bytes(_minimal_pdf())
     sub, report = import_legacy(path)
     assert not sub.projects and "没有识别出任何项目或部门整体表" in report.notes
-    assert [u.text for u in report.unplaced] == ["hello"] and report.unplaced[0].where == "第1页第1行"
+    assert [u.text for u in report.unplaced] == ["hello"] and report.unplaced[0].where == "第1页第1行第1列"

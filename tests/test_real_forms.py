@@ -157,24 +157,17 @@ def test_every_labelled_project_is_read(figures):
     assert figures["projects_read"] == figures["projects"]
 
 
-REASON = "真实表格读取与规则修正之前的基线；修正后去掉 xfail"
-
-
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_annual_totals_are_read_exactly(figures):
     assert figures["exact_totals_pct"] >= MIN_EXACT_TOTALS_PCT, figures
 
 
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_indicator_rows_are_recovered(figures):
     assert figures["indicators_pct"] >= MIN_INDICATORS_PCT, figures
 
 
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_sure_defects_are_found(figures):
     assert figures["defects_found_pct"] >= MIN_DEFECTS_FOUND_PCT, figures
 
 
-@pytest.mark.xfail(strict=False, reason=REASON)
 def test_few_findings_are_wrong(figures):
     assert figures["wrong_pct"] <= MAX_WRONG_PCT, figures

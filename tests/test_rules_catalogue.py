@@ -168,8 +168,8 @@ def big_project(n_indicators: int):
 
 
 CASES: dict[str, tuple] = {
-    "JX101": (lambda s: setattr(_find(s, "群众安全感"), "level1", "效益"),
-              lambda s: setattr(_find(s, "群众安全感"), "level1", "效益 指标")),
+    "JX101": (lambda s: setattr(_find(s, "群众安全感"), "level1", "效益类指标"),
+              lambda s: setattr(_find(s, "群众安全感"), "level1", "效益")),
     "JX102": (lambda s: setattr(_find(s, "群众安全感"), "level1", "产出指标"),
               add("效益指标", "可持续影响指", "长效机制建立", "达到")),
     "JX103": (remove(lambda i: i.level1 == "满意度指标"), lambda s: None),
@@ -227,6 +227,8 @@ CASES: dict[str, tuple] = {
               set_value("开展宣传活动次数", "≥12次", "就餐保障天数")),
     "JX411": (both(big_project(0), remove(lambda i: i.name == "群众安全感")), big_project(6)),
     "JX412": (set_value("完成时间", "及时", "资金支付及时性"), set_value("完成时间", "≤3个工作日", "资金支付及时性")),
+    "JX506": (lambda s: setattr(_p(s), "uncertain", "指标表有 5/6 行无法读出，从第8行起版式无法可靠识别"),
+              lambda s: None),
 }
 
 
@@ -385,8 +387,8 @@ def test_findings_are_deep_copy_safe():
 
 def test_misspelt_category_reported_once():
     def typo(sub):
-        _find(sub, "群众安全感").level1 = "效益"
-        _find(sub, "矛盾纠纷调处成功率").level2 = "质量"
+        _find(sub, "群众安全感").level1 = "效益类指标"
+        _find(sub, "矛盾纠纷调处成功率").level2 = "工作质量"
     found = codes(run(typo))
     assert {"JX101", "JX102"} <= found and not found & {"JX103", "JX104"}
 
@@ -415,3 +417,14 @@ def test_general_rule_speaks_when_specific_one_is_off(mutate, specific, general)
     assert specific in on and general not in on
     off = codes(run(mutate, load_config(None).with_overrides(ignore=[specific])))
     assert general in off and specific not in off
+
+
+def test_uncertain_layout_replaces_the_projects_findings():
+    """A project whose layout the importer did not understand gets one JX506 and nothing about its cells."""
+    def garble(sub):
+        p = _p(sub)
+        p.uncertain = "指标表有 5/6 行无法读出，从第8行起版式无法可靠识别"
+        p.indicators[0].value = "不断提升"  # would be JX204
+        p.indicators[1].level1 = "效益类指标"  # would be JX101
+    found = [f for f in run(garble) if f.project == _p(clean_sub()).name]
+    assert [f.code for f in found] == ["JX506"]

@@ -123,10 +123,12 @@ def test_defects_are_where_the_manifest_says(defect_dir):
         row = ws[e["cell"]].row
         code = e["code"]
         if code == "JX301":
-            assert e["sheet"] == L.SHEET_PROJECTS and e["cell"].startswith("G")
-            assert Decimal(str(value)) != sum(Decimal(str(ws.cell(row, c).value or 0)) for c in (8, 9, 10))
+            assert e["sheet"] == L.SHEET_PROJECTS and ws[e["cell"]].column == L.PROJECTS.index("total")
+            sources = [L.PROJECTS.index(k) for k in ("fiscal", "carryover", "other")]
+            assert Decimal(str(value)) != sum(Decimal(str(ws.cell(row, c).value or 0)) for c in sources)
         elif code == "JX306":
-            assert ws[f"R{row}"].value < ws[f"Q{row}"].value
+            p2, p3 = L.PROJECTS.index("plan_2"), L.PROJECTS.index("plan_3")
+            assert ws.cell(row, p3).value < ws.cell(row, p2).value
         elif code == "JX402":
             assert value == "（分级填报）"
         elif code == "JX102":

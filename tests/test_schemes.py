@@ -24,7 +24,10 @@ def test_builtin_schemes_are_data():
     [
         ("legacy", "效益指标", "可持续影响指", "可持续影响指标", "truncated"),
         ("legacy", "满意度指标", "服务对象满意", "服务对象满意度指标", "truncated"),
-        ("2021", "满意度指标", "服务对象满意度", "服务对象满意度指标", "truncated"),
+        ("2021", "满意度指标", "服务对象满意度", "服务对象满意度指标", "short"),
+        ("legacy", "产出指标", "成本", "成本指标", "short"),
+        ("2021", "效益指标", "可持续影响", "可持续影响指标", "short"),
+        ("2021", "满意度指标", "其他满意度", "其他满意度指标", "short"),
         ("legacy", "效益指标", "环境效益指标", "生态效益指标", "alias"),
         ("legacy", "满意度指标", "社会公众或服务对象满意度指标", "服务对象满意度指标", "alias"),
         ("2021", "产出指标", " 数量指标 ", "数量指标", "exact"),
@@ -36,11 +39,19 @@ def test_tolerant_level2_matching(scheme_id, l1, l2, canonical, how):
     assert m is not None and (m.canonical, m.how) == (canonical, how)
 
 
-def test_level1_short_names_are_not_accepted_but_suggested():
+def test_level1_short_names_match_their_canonical_names():
     s = get_scheme("2021")
-    assert s.match_level1("效益") is None
-    assert s.suggest_level1("效益") == "效益指标"
+    for short, canonical in (("效益", "效益指标"), ("产出", "产出指标"), ("满意度", "满意度指标"), ("成本", "成本指标")):
+        m = s.match_level1(short)
+        assert m is not None and (m.canonical, m.how) == (canonical, "short")
     assert s.match_level1("效益指标").exact
+
+
+def test_unknown_level1_is_rejected_but_suggested():
+    s = get_scheme("2021")
+    assert s.match_level1("效益类指标") is None
+    assert s.match_level1("效") is None
+    assert s.suggest_level1("效益类指标") == "效益指标"
 
 
 def test_level2_under_wrong_level1_is_rejected():

@@ -168,7 +168,8 @@ def test_project_formulas_and_totals(wb):
     assert last == 2 + L.MAX_PROJECT_ROWS
     for r in (first, last):
         assert ws[f"{col(t, 'sources_sum')}{r}"].value.startswith("=IF(")
-        assert "SUM(H%d:J%d)" % (r, r) in ws[f"{col(t, 'sources_sum')}{r}"].value
+        sources = "SUM(%s%d:%s%d)" % (col(t, "fiscal"), r, col(t, "other"), r)
+        assert sources in ws[f"{col(t, 'sources_sum')}{r}"].value
         assert ws[f"{col(t, 'check')}{r}"].value.startswith("=IF(")
     g = col(t, "total")
     assert ws[f"{g}1"].value == f"=SUM({g}{first}:{g}{last})"
@@ -225,7 +226,7 @@ def test_print_areas(template_path, tmp_path):
         assert f"OFFSET('{sheet}'!$A$1" in book  # the template prints the rows in use
     filled = write_submission(_submission(), tmp_path / "filled.xlsx")
     wb = load_workbook(filled)
-    assert wb[L.SHEET_PROJECTS].print_area == "'项目信息'!$A$1:$U$3"
+    assert wb[L.SHEET_PROJECTS].print_area == f"'项目信息'!$A$1:${get_column_letter(len(L.PROJECT_COLUMNS))}$3"
     assert wb[L.SHEET_INDICATORS].print_area == "'绩效指标'!$A$1:$M$5"
 
 
@@ -335,7 +336,8 @@ def test_template_command(tmp_path, capsys):
 
 def test_column_letters_used_in_docs():
     # Conventions the other modules rely on (documented in the report and docstrings).
-    assert (col(L.PROJECTS, "total"), col(L.PROJECTS, "purpose"), col(L.PROJECTS, "plan_3")) == ("G", "M", "R")
+    assert L.PROJECTS.index("total") < L.PROJECTS.index("fiscal") < L.PROJECTS.index("other") \
+        < L.PROJECTS.index("sources_sum") < L.PROJECTS.index("difference")
     assert (col(L.INDICATORS, "level2"), col(L.INDICATORS, "value"), col(L.INDICATORS, "basis")) == ("D", "G", "J")
     assert get_column_letter(len(L.INDICATORS.columns)) == col(L.INDICATORS, "check")
 
@@ -358,7 +360,8 @@ def test_project_validations_cover_all_rows(wb):
     ws = wb[L.SHEET_PROJECTS]
     dvs = _validations(ws)
     t = L.PROJECTS
-    assert _range(t, "total") == f"G3:G{2 + L.MAX_PROJECT_ROWS}"
+    total = get_column_letter(t.index("total"))
+    assert _range(t, "total") == f"{total}3:{total}{2 + L.MAX_PROJECT_ROWS}"
     for f in t.columns:
         if f.money and not f.formula:
             (dv,) = dvs[_range(t, f.key)]
@@ -372,7 +375,7 @@ def test_project_validations_cover_all_rows(wb):
     for f in t.columns:
         if f.required:
             assert any('=""' in x for x in cf[_range(t, f.key)]), f.key
-    assert ws["U1"].value.startswith("=IF(")
+    assert ws[f"{get_column_letter(t.index('check'))}1"].value.startswith("=IF(")
 
 
 def test_dept_block_checks(wb):

@@ -151,7 +151,7 @@ MORE_VALUES = [
     ("不少于5次", "quantitative", "≥", "5", "次", "≥5次", {"nonstandard_symbol"}),
     ("不低于95%", "quantitative", "≥", "95", "%", "≥95%", {"nonstandard_symbol"}),
     ("不超过10万元", "quantitative", "≤", "10", "万元", "≤10万元", {"nonstandard_symbol"}),
-    ("达到100%", "quantitative", "≥", "100", "%", "≥100%", {"nonstandard_symbol"}),
+    ("达到100%", "quantitative", "＝", "100", "%", "＝100%", {"nonstandard_symbol"}),
     ("大于等于90%", "quantitative", "≥", "90", "%", "≥90%", {"nonstandard_symbol"}),
     ("低于5%", "quantitative", "＜", "5", "%", "＜5%", {"nonstandard_symbol"}),
     ("高于80%", "quantitative", "＞", "80", "%", "＞80%", {"nonstandard_symbol"}),
@@ -216,6 +216,31 @@ MORE_VALUES = [
     ("   ", "empty", None, None, None, "", set()),
     ("/", "empty", None, None, None, "", {"placeholder"}),
     ("——", "empty", None, None, None, "", {"placeholder"}),
+    # values written in words, as real forms from other regions write them
+    ("达到95%以上", "quantitative", "≥", "95", "%", "≥95%", {"nonstandard_symbol"}),
+    ("不少于3次", "quantitative", "≥", "3", "次", "≥3次", {"nonstandard_symbol"}),
+    ("超过50%", "quantitative", "＞", "50", "%", "＞50%", {"nonstandard_symbol"}),
+    ("不高于5%", "quantitative", "≤", "5", "%", "≤5%", {"nonstandard_symbol"}),
+    ("控制在10万元以内", "quantitative", "≤", "10", "万元", "≤10万元", {"nonstandard_symbol"}),
+    ("少于10天", "quantitative", "＜", "10", "天", "＜10天", {"nonstandard_symbol"}),
+    ("约20人", "invalid", None, "20", "人", "约20人", {"approximate"}),
+    ("100人左右", "invalid", None, "100", "人", "100人左右", {"approximate"}),
+    ("3个工作日", "quantitative", None, "3", "个工作日", "3个工作日", {"missing_symbol"}),
+    ("3小时内", "quantitative", "≤", "3", "小时", "≤3小时", {"nonstandard_symbol"}),
+    ("1个月内", "period", "≤", "1", "个月", "≤1个月", {"duration", "nonstandard_symbol"}),
+    ("11月前完成", "date", None, None, None, "11月底前", {"before_date", "missing_year", "partial_date", "text_around"}),
+    ("在5个工作日内", "quantitative", "≤", "5", "个工作日", "≤5个工作日", {"nonstandard_symbol", "text_around"}),
+    ("3个工作日内办结", "quantitative", "≤", "3", "个工作日", "≤3个工作日", {"nonstandard_symbol", "text_around"}),
+    ("不超过30万一年", "quantitative", "≤", "30", "万/年", "≤30万/年", {"nonstandard_symbol"}),
+    ("出具评估报告总成本不超过0.3万元", "quantitative", "≤", "0.3", "万元", "≤0.3万元", {"nonstandard_symbol", "text_around"}),
+    ("基本满意", "qualitative", None, None, None, "基本满意", set()),
+    ("12个城中村", "quantitative", None, "12", "个", "12个", {"missing_symbol", "text_around"}),
+    ("2023年支付成本不超过300万元", "quantitative", "≤", "300", "万元", "≤300万元", {"nonstandard_symbol", "text_around"}),
+    ("项目总成本不超76.8258万元·", "quantitative", "≤", "76.8258", "万元", "≤76.8258万元", {"nonstandard_symbol", "stray_punctuation", "text_around"}),
+    ("每年成本不超过324000元", "quantitative", "≤", "324000", "元", "≤324000元", {"nonstandard_symbol", "text_around"}),
+    ("总成本不超过312.354万元/年", "quantitative", "≤", "312.354", "万元/年", "≤312.354万元/年", {"nonstandard_symbol", "text_around"}),
+    ("饭堂用餐人数93人，办公人数36人", "invalid", None, None, None, "饭堂用餐人数93人，办公人数36人", {"merged_values"}),
+    ("95%满意", "invalid", None, None, None, "95%满意", {"merged_values"}),
 ]
 
 ALL_VALUES = SEED_VALUES + MORE_VALUES
@@ -438,3 +463,11 @@ def test_table_values_take_both_paths_alike():
         fast = values_module._parse_fast(row[0])
         if fast is not None:
             assert fast == values_module._parse_slow(row[0]), row[0]
+
+
+@pytest.mark.parametrize("written", ["3个工作日", "3小时内", "1个月内", "不超过30万一年", "11月前完成", "达到100%",
+                                     "达到95%以上", "在5个工作日内", "出具评估报告总成本不超过0.3万元", "基本满意",
+                                     "12个城中村", "2023年支付成本不超过300万元"])
+def test_one_value_written_in_words_is_one_value(written):
+    pv = parse_value(written)
+    assert pv.kind in ("quantitative", "date", "period", "qualitative") and "merged_values" not in pv.flags

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xl_jixiao import vocab
+
 TEMPLATE_VERSION = "JX-2025.1"
 """Written into every template; readers report it and accept any ``JX-`` version."""
 
@@ -60,6 +62,12 @@ class Field:
         return (self.header, *self.aliases)
 
 
+def _v(section: str, key: str, header: str, *extra: str, **kw) -> Field:
+    """A field whose other labels come from the shared vocabulary (``data/labels.json``)."""
+    aliases = tuple(dict.fromkeys(x for x in (*extra, *vocab.labels(section, key)) if x != header))
+    return Field(key, header, aliases, **kw)
+
+
 @dataclass(frozen=True)
 class Table:
     sheet: str
@@ -85,46 +93,46 @@ class Table:
 # ---------------------------------------------------------------- unit info
 # Label in column A, value in column B; readers find the label anywhere.
 UNIT_FIELDS: tuple[Field, ...] = (
-    Field("budget_year", "预算年度", ("年度",), required=True),
-    Field("unit_name", "单位名称", ("单位", "预算单位", "部门名称"), required=True),
-    Field("unit_code", "单位编码", ("单位代码", "预算单位编码")),
-    Field("supervisor", "主管部门", ("主管部门及代码", "主管部门(及代码)", "主管部门（及代码）")),
-    Field("money_unit", "金额单位", ("单位：万元", "资金单位")),
-    Field("scheme", "指标体系"),
-    Field("dept_scheme", "部门整体指标体系"),
-    Field("filler", "填表人"),
-    Field("phone", "联系电话"),
-    Field("fill_date", "填报日期"),
-    Field("head", "单位负责人", ("单位负责人签字", "负责人")),
+    _v("unit", "budget_year", "预算年度", required=True),
+    _v("unit", "unit_name", "单位名称", required=True),
+    _v("unit", "unit_code", "单位编码"),
+    _v("unit", "supervisor", "主管部门"),
+    _v("unit", "money_unit", "金额单位", "单位：万元"),
+    _v("unit", "scheme", "指标体系"),
+    _v("unit", "dept_scheme", "部门整体指标体系"),
+    _v("unit", "filler", "填表人"),
+    _v("unit", "phone", "联系电话"),
+    _v("unit", "fill_date", "填报日期"),
+    _v("unit", "head", "单位负责人"),
 )
 
 # ---------------------------------------------------------------- 部门整体
 DEPT_FIELDS: tuple[Field, ...] = (
-    Field("personnel", "人员经费", money=True),
-    Field("public", "公用经费", money=True),
-    Field("basic", "基本支出", ("基本支出合计",), money=True),
-    Field("projects", "项目支出", money=True),
-    Field("expense_total", "支出预算合计", ("支出合计",), money=True),
-    Field("fiscal", "当年财政拨款", ("财政拨款",), money=True),
-    Field("carryover", "上年结转", ("上年结转结余", "上年结转资金"), money=True),
-    Field("other", "其他资金", ("非财政拨款",), money=True),
-    Field("income_total", "收入预算合计", ("收入合计",), money=True),
-    Field("functions", "部门职能", ("部门职责", "单位职能")),
-    Field("goal", "整体绩效目标", ("总体目标", "年度总体目标", "部门整体绩效目标")),
+    _v("dept", "personnel", "人员经费", money=True),
+    _v("dept", "public", "公用经费", money=True),
+    _v("dept", "basic", "基本支出", money=True),
+    _v("dept", "projects", "项目支出", money=True),
+    _v("dept", "expense_total", "支出预算合计", money=True),
+    _v("dept", "fiscal", "当年财政拨款", money=True),
+    _v("dept", "carryover", "上年结转", money=True),
+    _v("dept", "other", "其他资金", money=True),
+    _v("dept", "income_total", "收入预算合计", money=True),
+    _v("dept", "functions", "部门职能"),
+    _v("dept", "goal", "整体绩效目标"),
 )
 
 # ---------------------------------------------------------------- indicators
 INDICATOR_COLUMNS: tuple[Field, ...] = (
     Field("seq", "序号", width=6),
-    Field("project", "项目名称", ("所属项目", "项目"), width=24, required=True),
-    Field("level1", "一级指标", width=12, required=True),
-    Field("level2", "二级指标", width=16, required=True),
-    Field("name", "三级指标", ("指标名称", "三级指标名称"), width=30, required=True),
-    Field("op", "计算符号", ("符号",), width=9),
-    Field("value", "指标值", ("指标目标值", "目标值", "指标值（包含数字及文字描述）"), width=14, required=True),
-    Field("unit", "计量单位", ("度量单位", "单位"), width=10),
-    Field("note", "指标值说明", ("绩效指标描述", "指标解释", "说明"), width=24),
-    Field("basis", "取值依据", ("指标值确定依据", "绩效标准", "评(扣)分标准"), width=12),
+    _v("indicator", "project", "项目名称", width=24, required=True),
+    _v("indicator", "level1", "一级指标", width=12, required=True),
+    _v("indicator", "level2", "二级指标", width=16, required=True),
+    _v("indicator", "name", "三级指标", width=30, required=True),
+    _v("indicator", "op", "计算符号", width=9),
+    _v("indicator", "value", "指标值", width=14, required=True),
+    _v("indicator", "unit", "计量单位", width=10),
+    _v("indicator", "note", "指标值说明", width=24),
+    _v("indicator", "basis", "取值依据", width=12),
     Field("remark", "备注", width=16),
     Field("display", "指标值（显示）", width=16, formula=True),
     Field("check", "检查", width=18, formula=True),
@@ -151,20 +159,26 @@ PLAN_CHECKPOINTS: tuple[str, ...] = ("3月底", "6月底", "9月底", "12月底"
 
 PROJECT_COLUMNS: tuple[Field, ...] = (
     Field("seq", "序号", width=6),
-    Field("code", "项目编码", width=24),
-    Field("name", "项目名称", ("项目支出名称", "二级项目名称"), width=28, required=True),
-    Field("category", "项目类别", ("一级项目", "一级项目名称", "项目类型"), width=18),
-    Field("implementer", "实施单位", width=20, required=True),
-    Field("period", "实施期", ("项目期限", "实施周期"), width=10),
-    Field("total", "年度资金总额", ("资金总额", "年度资金总额："), width=13, required=True, money=True),
-    Field("fiscal", "财政拨款", ("当年财政拨款", "其中：财政拨款"), width=12, money=True),
-    Field("carryover", "上年结转", ("上年结转资金", "上年结转结余"), width=12, money=True),
-    Field("other", "其他资金", ("非财政拨款",), width=12, money=True),
+    _v("project", "code", "项目编码", width=24),
+    _v("project", "name", "项目名称", width=28, required=True),
+    _v("project", "category", "项目类别", width=18),
+    _v("project", "project_type", "项目类型", width=12),
+    _v("project", "is_new", "是否新增项目", width=8),
+    _v("project", "implementer", "实施单位", width=20, required=True),
+    _v("project", "period", "实施期", width=10),
+    _v("project", "allocation", "分配方式", width=12),
+    _v("project", "period_total", "实施期资金总额", width=13, money=True),
+    _v("project", "total", "年度资金总额", width=13, required=True, money=True),
+    _v("project", "fiscal", "财政拨款", width=12, money=True),
+    _v("project", "carryover", "上年结转", width=12, money=True),
+    _v("project", "other", "其他资金", width=12, money=True),
     Field("sources_sum", "来源合计", width=12, money=True, formula=True),
     Field("difference", "差额", width=10, money=True, formula=True),
-    Field("purpose", "资金用途", ("资金使用范围",), width=24),
-    Field("annual_goal", "年度绩效目标", ("年度总体目标", "总体目标", "年度目标"), width=36, required=True),
-    Field("period_goal", "实施期绩效目标", ("实施期目标",), width=30),
+    _v("project", "purpose", "资金用途", width=24),
+    _v("project", "policy_basis", "政策依据", width=30),
+    _v("project", "calc_basis", "测算依据", width=30),
+    _v("project", "annual_goal", "年度绩效目标", width=36, required=True),
+    _v("project", "period_goal", "实施期绩效目标", width=30),
     *(Field(f"plan_{i}", f"支出进度{cp}", (cp, f"{cp}累计支出进度"), width=10, percent=True)
       for i, cp in enumerate(PLAN_CHECKPOINTS, start=1)),
     Field("remark", "备注", width=16),

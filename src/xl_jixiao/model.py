@@ -49,6 +49,7 @@ class Indicator(_Model):
     """One 三级 indicator row: level1 → level2 → name, with its target value."""
 
     project: str | None = None  # the project name the row refers to (template) or belongs to
+    project_code: str | None = None  # the 项目编码 the row refers to (a system export links rows by code)
     level1: str | None = None
     level2: str | None = None
     name: str | None = None
@@ -84,6 +85,8 @@ class Funding(_Model):
     fiscal: Decimal | None = None
     carryover: Decimal | None = None
     other: Decimal | None = None
+    period_total: Decimal | None = None
+    """The multi-year amount (项目总金额（中期规划）/实施期资金总额), not part of the annual sums."""
     invalid: dict[str, str] = Field(default_factory=dict)
     """Fields whose cell held something that is not an amount: field → text as written."""
 
@@ -102,19 +105,35 @@ class PlanPoint(_Model):
 class Project(_Model):
     code: str | None = None
     name: str | None = None
-    category: str | None = None
+    category: str | None = None  # 项目类别 / 一级项目
+    project_type: str | None = None  # 项目类型 (常年性, 一次性, 其他经费 …)
+    is_new: str | None = None  # 是否新增项目, as written
+    allocation: str | None = None  # 分配方式
     supervisor: str | None = None
     implementer: str | None = None
     period: str | None = None
     funding: Funding = Field(default_factory=Funding)
     purpose: str | None = None
+    policy_basis: str | None = None  # 政策依据
+    calc_basis: str | None = None  # 测算依据
     annual_goal: str | None = None
-    period_goal: str | None = None
+    period_goal: str | None = None  # 实施期目标 / 长期目标
     spending_plan: list[PlanPoint] = Field(default_factory=list)
     remark: str | None = None
     indicators: list[Indicator] = Field(default_factory=list)
+    not_applicable: list[Indicator] = Field(default_factory=list)
+    """Rows declaring a category not applicable (``不适用``/``无``/``—`` in place of name and value).
+
+    They are not indicators: rules count them as a category the unit *declared*
+    it does not use, which is different from a category it forgot."""
+    uncertain: str | None = None
+    """Set by an importer that could not read this project's layout with confidence (where it stopped)."""
     row: int | None = None
     cells: Cells = Field(default_factory=dict)
+
+    @property
+    def period_total(self) -> Decimal | None:
+        return self.funding.period_total
 
     def location(self, field: str = "name") -> CellRef | None:
         return self.cells.get(field) or next(iter(self.cells.values()), None)
@@ -137,6 +156,7 @@ class DeptBudget(_Model):
     functions: str | None = None
     goal: str | None = None
     indicators: list[Indicator] = Field(default_factory=list)
+    not_applicable: list[Indicator] = Field(default_factory=list)
     cells: Cells = Field(default_factory=dict)
 
     def is_empty(self) -> bool:
@@ -147,7 +167,7 @@ class DeptBudget(_Model):
 
 class SourceInfo(_Model):
     path: str
-    kind: Literal["template", "legacy", "live", "unknown"] = "template"
+    kind: Literal["template", "export", "legacy", "live", "unknown"] = "template"
     sha256: str | None = None
     template_version: str | None = None
 

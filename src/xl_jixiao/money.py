@@ -33,9 +33,14 @@ def normalize_money_unit(text: object, default: str | None = None) -> str | None
 
 
 def convert(amount: Decimal | None, from_unit: str, to_unit: str) -> Decimal | None:
-    """Convert an amount between 元 and 万元 exactly."""
+    """Convert an amount between 元 and 万元 exactly (``None`` stays ``None``)."""
     if amount is None:
         return None
+    return converted(amount, from_unit, to_unit)
+
+
+def converted(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """:func:`convert` for an amount that is there."""
     if from_unit == to_unit:
         return amount
     return amount * _FACTOR[from_unit] / _FACTOR[to_unit]

@@ -49,7 +49,7 @@ STATUS_RETURN = "退回修改"
 STATUS_UNUSABLE = "无法使用"
 STATUS_SKIPPED = "跳过"
 
-LEGACY_MESSAGE = "工作簿不是已知的模板版本，已按旧表导入读取：单元格位置以导入结果为准，请核对导入结果"
+LEGACY_MESSAGE = "不是已知版本的模板，已按表格自身的版式识别读取（问题指向原表的单元格），请核对识别结果"
 LEGACY_SUGGESTION = "改用当年下发的模板填写，或用 xl-jixiao import 转成模板后再提交"
 UNREADABLE_SUGGESTION = "请单位重新提交可以打开、未加密的绩效目标模板工作簿"
 

@@ -168,14 +168,16 @@ _SYMBOL_RE = re.compile("|".join(re.escape(k) for k in sorted(_SYMBOL_SPELLINGS,
 _WORD_OPS = {
     "大于或等于": "≥", "大于等于": "≥", "不少于": "≥", "不低于": "≥", "不小于": "≥", "至少": "≥", "达到": "≥",
     "达": "≥",
-    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不大于": "≤", "不多于": "≤", "最多": "≤",
+    "小于或等于": "≤", "小于等于": "≤", "不高于": "≤", "不超过": "≤", "不超": "≤", "不大于": "≤", "不多于": "≤",
+    "最多": "≤",
     "控制在": "≤",
     "大于": "＞", "高于": "＞", "超过": "＞", "多于": "＞",
     "小于": "＜", "低于": "＜", "少于": "＜",
     "等于": "＝",
 }
 # ... and after it.
-_SUFFIX_OPS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤"}
+_SUFFIX_OPS = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤", "内": "≤"}
+
 
 _PERCENT_WORDS = ("百分比",)
 
@@ -190,7 +192,8 @@ _BASE_UNITS = (
     "学时", "课", "轮", "届", "级", "分", "星", "章", "款", "栋", "幢", "网点", "站", "所次", "单位", "元",
     "个百分点", "百分点", "倍", "成",
     # time
-    "工作日", "小时", "分钟", "秒钟", "秒", "天", "日", "周", "个季度", "季度", "个月", "月", "年", "年度",
+    "个工作日", "工作日", "个小时", "小时", "分钟", "秒钟", "秒", "天", "日", "个星期", "星期", "周", "个季度", "季度",
+    "个月", "月", "年", "年度",
     # measures
     "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "米", "公顷", "亩", "吨",
     "千克", "公斤", "克", "斤", "千瓦时", "千瓦", "瓦", "度", "升", "毫升", "兆", "字节",
@@ -198,10 +201,12 @@ _BASE_UNITS = (
     "G", "T", "t", "m", "h",
 )
 _BASE_ALT = "|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
-_ONE_UNIT = rf"(?:[{_MAGNITUDE}]?(?:{_BASE_ALT}))"
+_ONE_UNIT = rf"(?:[{_MAGNITUDE}]?(?:{_BASE_ALT})|万|亿)"
 _UNIT_ALT = rf"(?:百分比|%|‰|{_ONE_UNIT}(?:/{_ONE_UNIT})?)"
 
 _DURATION_UNITS = frozenset(("年", "月", "个月", "季度", "个季度", "年度"))
+_TIME_UNITS = frozenset(("个工作日", "工作日", "个小时", "小时", "分钟", "秒钟", "秒", "天", "日", "个星期", "星期", "周",
+                         *_DURATION_UNITS))
 
 # Words that are grades or statements, never units (``≥90良好`` is two values).
 _GRADE_WORDS = frozenset((
@@ -236,7 +241,7 @@ _LATEX_LEFTOVER = str.maketrans("", "", "${}\\")
 _WS_RE = re.compile(r"\s+")
 _SPACE_NEAR_WIDE_RE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
 _PLACEHOLDER_RE = re.compile(r"^[/\\\-—–_~.。·*＊、…－]+$")
-_EDGE_PUNCT_RE = re.compile(r"^[;；,，。、:：.\s]+|[;；,，。、:：.\s]+$")
+_EDGE_PUNCT_RE = re.compile(r"^[;；,，。、:：.·\s]+|[;；,，。、:：.·\s]+$")
 _DIGIT_RE = re.compile(r"\d")
 _DIGIT_RE_ASCII = re.compile(r"[0-9]")
 
@@ -393,8 +398,9 @@ def _try_date(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue | 
     p1 = _scan_point(s, start, yearless=True)
     if p1 is None:
         return None
-    if p1.y is None and p1.precision == "month" and not p1.eom:
-        return None  # "18月" is a duration, not a date
+    if p1.y is None and p1.precision == "month" and not p1.eom and not _BEFORE_RE.match(s[p1.end_pos:]) \
+            and not s[start:p1.end_pos].endswith("月份"):
+        return None  # "18月" is a duration, not a date ("11月前" and "11月份" are dates)
     lead = _DATE_LEAD_RE.match(s, 0, start)
     assert lead is not None  # the pattern accepts any text
     op = lead["op"]
@@ -476,9 +482,13 @@ _LEAD_RE = re.compile(
     rf"^(?P<text>.*?)(?P<word>{_WORD_ALT})?(?P<op>[≥＞＝＜≤])?(?P<approx>大约|大概|约|近)?(?P<pct>百分之)?$", re.S)
 _SUFFIX_ALT = "|".join(sorted(_SUFFIX_OPS, key=len, reverse=True))
 _TAIL_RE = re.compile(
-    rf"(?P<approx1>余|多)?(?P<unit>{_UNIT_ALT})?(?P<approx2>余|多|左右|上下)?(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
+    rf"(?P<approx1>余|多)?(?P<unit>{_UNIT_ALT})?(?:(?:每|一)(?P<per>{_ONE_UNIT}))?(?P<approx2>余|多|左右|上下)?"
+    rf"(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
     re.S)
 _NOT_UNITS = _GRADE_WORDS | frozenset(_SUFFIX_OPS) | frozenset(_WORD_OPS) | frozenset(("余", "多", "左右", "上下", "以", "之"))
+_CLASSIFIERS = frozenset(("个", "家", "所", "条", "处", "座", "项", "名", "户", "间", "张", "台", "辆", "批", "场", "期",
+                          "次", "人次", "件", "宗", "起", "套", "份", "本", "篇"))
+_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{1,6}")
 _SHORT_UNIT_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}|[A-Za-z]{1,4})$")
 _SPLIT_RE = re.compile(r"[;；,，、|]+|(?<=[^;；,，、|≥＞＝＜≤])(?=[≥＞＝＜≤])")
 _RANGE_RE = re.compile(
@@ -536,6 +546,10 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
         if op is None:
             op = _SUFFIX_OPS[suffix]
     unit = tail["unit"]
+    if unit and tail["per"]:
+        unit = f"{unit}/{tail['per']}"  # 30万一年 → 30万/年
+    if word in ("达到", "达") and not lead["op"] and unit in ("%", "百分比") and number == 100 and not tail["suffix"]:
+        op = "＝"  # 达到100%: the whole, not "at least" the whole
     if unit == "百分比":
         flags.add("percent_word")
         unit = "%"
@@ -557,6 +571,11 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
         if lead_text:
             flags.add("contains_number")
             return _pv(raw, "qualitative", flags, text=display)
+        if unit in _CLASSIFIERS and _NOUN_RE.fullmatch(rest) and rest not in _NOT_UNITS and not approx:
+            flags.add("text_around")  # 12个城中村: a count of something named after the classifier
+            if op is None:
+                flags.add("missing_symbol")
+            return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=f"{op or ''}{numstr}{unit}")
         if op or unit or rest in _GRADE_WORDS:
             flags.add("merged_values")
             head = s[: len(s) - len(rest)]
@@ -584,7 +603,17 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
     return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=text)
 
 
+_YEAR_LEAD_RE = re.compile(r"^(?:19|20)\d{2}年度?(?=[^\d月])")
+
+
 def _parse_multi(s: str, raw: str, display: str, flags: set[str], nums: list) -> ParsedValue:
+    year = _YEAR_LEAD_RE.match(s)
+    if year and len(nums) == 2:
+        # ``2023年支付成本不超过300万元``: the year says when, the value is what follows
+        inner = _parse_clean1(s[year.end():], raw, display, set(flags))
+        if inner.kind == "quantitative" and inner.op:
+            return _pv(raw, inner.kind, set(inner.flags) | {"text_around"}, op=inner.op, number=inner.number,
+                       unit=inner.unit, text=inner.text)
     pieces = [p for p in _SPLIT_RE.split(s) if p]
     if len(pieces) >= 2:
         flags.add("merged_values")
@@ -621,6 +650,44 @@ def _parse_piece(piece: str) -> ParsedValue:
 
 def _parse_clean(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue:
     """``s``: compact canonical text (no spaces); ``display``: the cleaned text with single spaces."""
+    pv = _parse_clean1(s, raw, display, flags)
+    if pv.kind in ("invalid", "qualitative"):
+        timed = _time_then_deed(s, raw, display, flags)
+        if timed is not None:
+            return timed
+    return pv
+
+
+_DEED_RE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
+
+
+def _time_then_deed(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue | None:
+    """``11月前完成``, ``3个月内归档``, ``30分钟内进行应答``, ``11月份完成验收``: a date or a time limit
+    followed by what is to happen by then.  The value is the date or the limit; the words are text around it."""
+    m = _DEED_RE.search(s)
+    if m is None:
+        return None
+    for k in range(len(s) - 1, m.start() - 1, -1):  # the longest head that is a date or a time limit
+        head = s[:k]
+        if not head or not _DIGIT_RE.search(head):
+            continue
+        trial: set[str] = set(flags) - {"merged_values", "contains_number"}
+        inner = _parse_clean1(head, raw, display, trial)
+        if inner.kind == "period" and inner.unit == "月" and inner.number is not None and 1 <= inner.number <= 12 \
+                and not inner.op:
+            inner = _parse_clean1(head + "底前", raw, display,  # 11月完成验收: by the end of November
+                                  set(flags) - {"merged_values", "contains_number"})
+        if inner.kind in ("date", "period") or (inner.kind == "quantitative" and inner.op in (None, *NEGATIVE_OPS)
+                                                 and (inner.unit or "") in _TIME_UNITS):
+            if "merged_values" in inner.flags or "bad_date" in inner.flags:
+                return None
+            trial = set(inner.flags) | {"text_around"}
+            return _pv(raw, inner.kind, trial, op=inner.op, number=inner.number, unit=inner.unit,
+                       text=inner.text, date=inner.date, end=inner.end)
+    return None
+
+
+def _parse_clean1(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue:
     if not s:
         return _pv(raw, "empty", flags)
     if not _DIGIT_RE.search(s):
@@ -687,9 +754,13 @@ def _parse_str(raw: str) -> ParsedValue:
     return _parse_fast(raw) or _parse_slow(raw)
 
 
+_LINE_BETWEEN_DIGITS_RE = re.compile(r"(?<=\d)[ \t]*[\r\n]+\s*(?=\d)")
+
+
 def _parse_slow(raw: str) -> ParsedValue:
     flags: set[str] = set()
-    t = raw.translate(_SPACE_TRANS).strip()
+    t = _LINE_BETWEEN_DIGITS_RE.sub(";", raw.strip())  # two numbers on two lines are two values
+    t = t.translate(_SPACE_TRANS).strip()
     if not t:
         return _pv(raw, "empty", flags)
     inner = _LATEX_DOLLAR_RE.sub("", t) if "$" in t else t

@@ -61,8 +61,10 @@ def _rules_fingerprint() -> str:
 
 
 def _schemes_fingerprint() -> str:
+    """The schemes and the label vocabulary: what readers and rules take as data."""
     h = hashlib.sha256()
     _hash_files(h, Path(__file__).parent.parent / "schemes", "*.json")
+    _hash_files(h, Path(__file__).parent.parent / "data", "labels.json")
     extra = os.environ.get("XL_JIXIAO_SCHEMES")
     if extra and Path(extra).is_dir():
         _hash_files(h, Path(extra), "*.json")

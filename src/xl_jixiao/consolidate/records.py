@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # records are loaded in the main process without the model (a
     from xl_jixiao.model import Finding, Indicator
     from xl_jixiao.pipeline import FileResult
 
-RECORD_FORMAT = 4
+RECORD_FORMAT = 5
 """Bumped whenever the record or the rendered columns change; old cache entries are then ignored."""
 
 MONEY_UNIT = "万元"
@@ -51,13 +51,16 @@ OUTCOME_LABELS = {OK: "已汇总", LEGACY: "已导入（非模板）", SKIPPED: 
 
 PROJECT_COLUMNS = [
     Column("单位名称", 24), Column("单位编码", 12), Column("项目编码", 24), Column("项目名称", 30),
-    Column("项目类别", 18), Column("实施单位", 20), Column("实施期", 10),
+    Column("项目类别", 18), Column("项目类型", 12), Column("是否新增", 8), Column("分配方式", 12),
+    Column("实施单位", 20), Column("实施期", 10),
     Column(f"年度资金总额（{MONEY_UNIT}）", 14, S_MONEY), Column(f"财政拨款（{MONEY_UNIT}）", 13, S_MONEY),
     Column(f"上年结转（{MONEY_UNIT}）", 13, S_MONEY), Column(f"其他资金（{MONEY_UNIT}）", 13, S_MONEY),
-    Column("原金额单位", 8), Column("资金用途", 24), Column("年度绩效目标", 40), Column("指标数", 8, S_INT),
+    Column(f"实施期资金总额（{MONEY_UNIT}）", 14, S_MONEY),
+    Column("原金额单位", 8), Column("资金用途", 24), Column("政策依据", 30), Column("测算依据", 30),
+    Column("年度绩效目标", 40), Column("实施期目标", 30), Column("指标数", 8, S_INT), Column("声明不适用的类别", 24),
     Column("文件", 30), Column("工作表", 10), Column("行", 6, S_INT),
 ]
-PROJECT_MONEY_COLS = (7, 8, 9, 10)  # 0-based
+PROJECT_MONEY_COLS = (10, 11, 12, 13, 14)  # 0-based
 
 INDICATOR_COLUMNS = [
     Column("单位名称", 24), Column("单位编码", 12), Column("项目编码", 24), Column("项目名称", 30),
@@ -75,8 +78,9 @@ FINDING_LINK_COL = len(FINDING_COLUMNS)  # 1-based column of the 打开 link
 
 # the keys of the rows below, in the order of the sheets' columns
 PROJECT_KEYS = (
-    "unit_name", "unit_code", "project_code", "project_name", "category", "implementer", "period",
-    "total", "fiscal", "carryover", "other", "money_unit", "purpose", "annual_goal", "n_indicators",
+    "unit_name", "unit_code", "project_code", "project_name", "category", "project_type", "is_new", "allocation",
+    "implementer", "period", "total", "fiscal", "carryover", "other", "period_total", "money_unit", "purpose",
+    "policy_basis", "calc_basis", "annual_goal", "period_goal", "n_indicators", "not_applicable",
     "file", "sheet", "row",
 )
 INDICATOR_KEYS = (
@@ -179,11 +183,17 @@ def project_rows(res: FileResult) -> list[dict[str, Any]]:
         ref = p.location("name")
         out.append({
             "unit_name": sub.unit_name, "unit_code": sub.unit_code, "project_code": p.code, "project_name": p.name,
-            "category": p.category, "implementer": p.implementer, "period": p.period,
+            "category": p.category, "project_type": p.project_type, "is_new": p.is_new, "allocation": p.allocation,
+            "implementer": p.implementer, "period": p.period,
             "total": _main_unit(fu.total, fu.money_unit), "fiscal": _main_unit(fu.fiscal, fu.money_unit),
             "carryover": _main_unit(fu.carryover, fu.money_unit), "other": _main_unit(fu.other, fu.money_unit),
-            "money_unit": fu.money_unit, "purpose": p.purpose, "annual_goal": p.annual_goal,
-            "n_indicators": len(p.indicators), "file": res.name, "sheet": ref.sheet if ref else None, "row": p.row,
+            "period_total": _main_unit(fu.period_total, fu.money_unit),
+            "money_unit": fu.money_unit, "purpose": p.purpose, "policy_basis": p.policy_basis,
+            "calc_basis": p.calc_basis, "annual_goal": p.annual_goal, "period_goal": p.period_goal,
+            "n_indicators": len(p.indicators),
+            "not_applicable": "、".join(dict.fromkeys("/".join(x for x in (i.level1, i.level2) if x)
+                                                      for i in p.not_applicable)) or None,
+            "file": res.name, "sheet": ref.sheet if ref else None, "row": p.row,
         })
     return out
 

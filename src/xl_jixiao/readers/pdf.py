@@ -1,10 +1,14 @@
 """Published forms as PDFs with a text layer → one :class:`Grid` (kind ``pdf``).
 
-Tables are found with pdfplumber: ruled tables first (the ``lines`` strategy);
-a page without any ruled table falls back to the ``text`` strategy (columns from
-aligned words).  Text outside tables (titles, ``单位：万元``, ``填报单位：… 单位：万元``)
-becomes rows of their own in reading order; a line is split into cells only where
-a wide gap separates its parts.
+pdfplumber gives the characters and, on ruled pages, the tables (its ``lines``
+strategy: cells from the ruling).  A page without any ruled table is read by the
+alignment of its text instead: each printed line is a row, columns start where
+text starts after white space, and merged 一级/二级 labels printed centred on the
+rows they span are given those rows.  (pdfplumber's own ``text`` strategy cuts such
+pages into a grid of half-filled cells and loses text outside it, so it is not used.)
+Text outside ruled tables (titles, ``单位：万元``, ``填报单位：… 单位：万元``) becomes rows
+of their own in reading order; a line is split into cells only where a wide gap
+separates its parts.
 
 The whole document is one grid, so a form's title, header block and indicator
 table stay together for the recogniser.  A table continuing on the next page —
@@ -147,6 +151,7 @@ class _Page:
     height: float
     elements: list[_Part | _Line]  # reading order
     has_images: bool = False
+    unruled: list[list[_Char]] | None = None  # the printed lines of a page without ruled tables
 
 
 # ------------------------------------------------------------------ small geometry helpers
@@ -185,7 +190,7 @@ def _lines_of(chars: list[_Char]) -> list[list[_Char]]:
 
 def _join(chars: list[_Char]) -> str:
     """One printed line's characters as text, a space where the gap is wide."""
-    out = []
+    out: list[str] = []
     prev: _Char | None = None
     for ch in chars:
         if prev is not None and ch.x0 - prev.x1 > _WORD_GAP * max(ch.size, prev.size) and out and out[-1] != " " \
@@ -249,7 +254,7 @@ def _open(path: Path):
         raise ReadError(CORRUPT, file=str(path))
     try:
         return pdfplumber.open(str(path))
-    except Exception as exc:  # noqa: BLE001 - pdfminer wraps every failure; the message names the cause
+    except Exception as exc:  # pdfminer wraps every failure; the message names the cause
         raise _open_error(exc, path) from exc
 
 
@@ -276,17 +281,8 @@ def _page_chars(page) -> list[_Char]:
     return out
 
 
-_TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
-
-
-def _find_tables(page) -> tuple[list, str]:
-    tables = [t for t in page.find_tables() if t.cells]
-    if tables:
-        return tables, "lines"
-    tables = [t for t in page.find_tables(_TEXT_SETTINGS) if t.cells]
-    # a "table" of one column or one row is just text
-    tables = [t for t in tables if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-    return tables, "text"
+def _ruled_tables(page) -> list:
+    return [t for t in page.find_tables() if t.cells]
 
 
 def _part(number: int, table, strategy: str, chars: list[_Char]) -> _Part:
@@ -306,6 +302,189 @@ def _part(number: int, table, strategy: str, chars: list[_Char]) -> _Part:
     part = _Part(number, x0, x1, top, bottom, ys, cells, strategy)
     _fill(part, chars)
     return part
+
+
+def _text_rows(chars: list[_Char]) -> list[list[_Char]]:
+    """An unruled page's printed lines (page numbers left out)."""
+    rows: list[list[_Char]] = []
+    for ln in _lines_of(chars):
+        visible = [c for c in ln if not c.text.isspace()]
+        if visible and not _PAGE_NUMBER.match(_join(visible)):
+            rows.append(visible)
+    return rows
+
+
+def _text_columns(pages: list[list[list[_Char]]]) -> list[float]:
+    """Column edges of unruled pages: each page's column starts, put together (a form keeps its
+    columns from page to page, and a column one page leaves empty is still a column).
+
+    A column starts where text starts after a strip of white space: text that most lines share
+    (a column's left edge), or text that only a few lines have beyond white space (a sparsely filled
+    column).  A few long texts crossing a gap do not close it."""
+    rows = [r for page in pages for r in page]
+    size = statistics.median(c.size for r in rows for c in r) or 10.0
+    left = min(r[0].x0 for r in rows)
+    right = max(r[-1].x1 for r in rows)
+    starts: list[float] = []
+    for page in pages:
+        if not page:
+            continue
+        cover = [0] * (int(right - left) + 2)
+        for r in page:
+            for g in _split_wide(r):
+                for b in range(int(g[0].x0 - left), int(g[-1].x1 - left) + 1):
+                    cover[b] += 1
+        starts += _column_starts(cover, len(page) // 10, 0.8 * size, left)
+    return [left, *_cluster(starts, 0.5 * size), right]
+
+
+def _text_part(number: int, rows: list[list[_Char]], edges: list[float]) -> _Part | None:
+    """A page without ruling, read by the alignment of its text (columns from :func:`_text_columns`).
+
+    Every printed line is a row, cut into cells at wide gaps; text that runs on into the next
+    column without a real gap (a right-aligned amount just before a label) is cut at the column's
+    edge.  A cell wider than its column (a title, a long goal) spans columns.  Merged 一级/二级
+    cells print their text centred on the rows they span; such a text is given those rows
+    (:func:`_centred_levels`)."""
+    if not rows:
+        return None
+    size = statistics.median(c.size for r in rows for c in r) or 10.0
+    ys = [rows[0][0].top]
+    for upper, lower in zip(rows, rows[1:]):
+        ys.append((max(c.bottom for c in upper) + min(c.top for c in lower)) / 2)
+    ys.append(max(c.bottom for c in rows[-1]))
+
+    def column(x: float) -> int:
+        return max(0, min(len(edges) - 2, sum(1 for e in edges[1:-1] if e <= x)))
+
+    cells: list[_Cell] = []
+    for i, row in enumerate(rows):
+        line: list[_Cell] = []
+        for g in _cut_at(_split_wide(row), edges[1:-1], size):
+            c0, c1 = column(g[0].x0), column(g[-1].x1)
+            if line and _nearest(edges, line[-1].x1) > c0:  # two pieces in one column: one cell
+                prev = line[-1]
+                prev.chars += g
+                prev.text = prev.text + " " + _join(g)
+                prev.x1 = max(prev.x1, edges[c1 + 1])
+                continue
+            line.append(_Cell(edges[c0], edges[c1 + 1], ys[i], ys[i + 1], i, i + 1, list(g), _join(g), number))
+        cells += line
+    _centred_levels(cells, edges)
+    return _Part(number, edges[0], edges[-1], ys[0], ys[-1], ys, cells, "text")
+
+
+def _column_starts(cover: list[int], limit: int, min_gap: float, left: float) -> list[float]:
+    """x where columns start: after a gap of at least ``min_gap``, text shared by more than
+    ``limit`` lines starts a column; inside a gap, text of fewer lines beyond white space does too."""
+    out: list[float] = []
+    n = len(cover)
+    b = 0
+    while b < n:
+        dense = cover[b] > limit
+        s = b
+        while b < n and (cover[b] > limit) == dense:
+            b += 1
+        if dense:
+            if s > 0 and _blank_before(cover, s, limit) >= min_gap:
+                out.append(left + s - 0.5)
+            continue
+        # a thin stretch: a sparsely filled column starts after white space inside it
+        k = s
+        while k < b:
+            if cover[k] == 0:
+                k += 1
+                continue
+            island = k
+            while k < b and cover[k]:
+                k += 1
+            blank = island - max(s if s > 0 else island, _last_text_before(cover, island))
+            if island > 0 and blank >= min_gap:
+                out.append(left + island - 0.5)
+    return sorted(set(out))
+
+
+def _blank_before(cover: list[int], s: int, limit: int) -> int:
+    """Width of the (nearly) blank strip ending at ``s``."""
+    k = s
+    while k > 0 and cover[k - 1] <= limit:
+        k -= 1
+    return s - k
+
+
+def _last_text_before(cover: list[int], s: int) -> int:
+    k = s
+    while k > 0 and cover[k - 1] == 0:
+        k -= 1
+    return k
+
+
+def _cut_at(groups: list[list[_Char]], edges: list[float], size: float) -> list[list[_Char]]:
+    """Pieces cut where a column edge falls in a gap between two characters."""
+    out = []
+    for g in groups:
+        cur = [g[0]]
+        for ch in g[1:]:
+            prev = cur[-1]
+            if ch.x0 - prev.x1 >= _RUN_GAP * size and any(prev.x1 - 1 <= e <= ch.x0 + 1 for e in edges):
+                out.append(cur)
+                cur = [ch]
+            else:
+                cur.append(ch)
+        out.append(cur)
+    return out
+
+
+def _centred_levels(cells: list[_Cell], edges: list[float]) -> None:
+    """Unruled merged 一级/二级 cells: their text sits at the middle of the rows they span, on a line
+    of its own or on the middle row.  Where the labels of a column are consistently centred on runs
+    of rows that tile the table, each label is given its run (as a merged cell); otherwise (labels on
+    the first row of their run, say, or a run going on over a page break, whose middle cannot be
+    told) the cells stay as printed."""
+    if not cells:
+        return
+    by_row: dict[int, list[_Cell]] = {}
+    for c in cells:
+        by_row.setdefault(c.r0, []).append(c)
+    col = {id(c): _nearest(edges, c.x0) for c in cells}
+    # the table's rows (its header included): those with a cell in the column where most rows of
+    # several cells start (the 三级 names); labels are the cells left of it
+    firsts = [min(col[id(c)] for c in cs) for cs in by_row.values() if len(cs) >= 2]
+    if not firsts:
+        return
+    main = max(set(firsts), key=firsts.count)
+    data = sorted(r for r, cs in by_row.items() if len(cs) >= 2 and any(col[id(c)] == main for c in cs))
+    if len(data) < 3 or main == 0:
+        return
+    lo, hi = data[0], data[-1]
+    index = {r: k for k, r in enumerate(data)}
+    for level in range(main):
+        labels = []  # (position in data rows, cell)
+        for r in range(lo, hi + 1):
+            for c in by_row.get(r, []):
+                if col[id(c)] != level or _nearest(edges, c.x1) - 1 >= main:
+                    continue
+                if r in index:
+                    labels.append((float(index[r]), c))
+                elif all(col[id(x)] < main for x in by_row[r]):
+                    before = max(k for k, d in enumerate(data) if d < r)
+                    labels.append((before + 0.5, c))
+        if len(labels) < 2 or not any(pos % 1 for pos, _ in labels):
+            continue  # nothing printed between rows: labels start their runs (or no merged cells)
+        runs: list[tuple[int, int, _Cell]] = []
+        start = 0
+        for i, (pos, c) in enumerate(labels):
+            end = 2 * pos - start
+            last = i + 1 == len(labels)
+            if end % 1 or end < pos or (not last and end >= labels[i + 1][0]):
+                runs = []
+                break
+            runs.append((int(start), int(end), c))
+            start = int(end) + 1
+        if not runs or start != len(data):
+            continue
+        for s, e, c in runs:
+            c.r0, c.r1 = data[s], data[e] + 1
 
 
 def _open_cells(cells: list[_Cell], ys: list[float]) -> list[_Cell]:
@@ -353,10 +532,10 @@ def _fill(part: _Part, chars: list[_Char]) -> None:
                 first = run[0]
                 home = _containing(part.cells, first.cx, first.cy)
                 if home is None:
-                    for c in run:
-                        other = _containing(part.cells, c.cx, c.cy)
+                    for x in run:
+                        other = _containing(part.cells, x.cx, x.cy)
                         if other is not None:
-                            other.chars.append(c)
+                            other.chars.append(x)
                 else:
                     home.chars.extend(run)
             run = [ch] if ch is not None else []
@@ -380,10 +559,12 @@ def _read_page(number: int, page) -> _Page:
     if not any(not c.text.isspace() for c in chars):
         return _Page(number, float(page.height), [], has_images)
     try:
-        tables, strategy = _find_tables(page)
+        tables = _ruled_tables(page)
     except Exception as exc:  # noqa: BLE001 - table finding must not lose the page's text
         log.debug("page %d: table detection failed: %s", number, exc)
-        tables, strategy = [], "lines"
+        tables = []
+    if not tables:  # read by the alignment of its text, with the document's other unruled pages
+        return _Page(number, float(page.height), [], has_images, unruled=_text_rows(chars))
     boxes = [tuple(float(v) for v in t.bbox) for t in tables]
 
     def inside(ch: _Char) -> int | None:
@@ -397,7 +578,7 @@ def _read_page(number: int, page) -> _Page:
     for ch in chars:
         i = inside(ch)
         (outside if i is None else in_table[i]).append(ch)
-    elements: list[_Part | _Line] = [_part(number, t, strategy, in_table[i]) for i, t in enumerate(tables)]
+    elements: list[_Part | _Line] = [_part(number, t, "lines", in_table[i]) for i, t in enumerate(tables)]
     for ln in _lines_of(outside):
         line = _text_line(number, ln)
         if line is not None:
@@ -490,10 +671,12 @@ def _continue(seq: _Seq, prev_page: _Page, page: _Page, part: _Part, headings: s
     last = seq.parts[-1]
     if abs(last.x0 - part.x0) > EDGE_TOL or abs(last.x1 - part.x1) > EDGE_TOL:
         return False
-    after = prev_page.elements[prev_page.elements.index(last) + 1:]
-    before = page.elements[: page.elements.index(part)]
-    if any(isinstance(e, _Part) for e in after + before):
-        return False
+    after_all = prev_page.elements[prev_page.elements.index(last) + 1:]
+    before_all = page.elements[: page.elements.index(part)]
+    after = [e for e in after_all if isinstance(e, _Line)]
+    before = [e for e in before_all if isinstance(e, _Line)]
+    if len(after) + len(before) != len(after_all) + len(before_all):
+        return False  # another table between them
     skip = _repeated_rows(seq, part)
     if skip == 0:
         columns = _cluster([x for p in seq.parts for c in p.cells for x in (c.x0, c.x1)])
@@ -502,8 +685,7 @@ def _continue(seq: _Seq, prev_page: _Page, page: _Page, part: _Part, headings: s
     top_cells = [c for c in part.cells if c.r0 <= skip < c.r1]
     bottom = _bottom_cells(seq)
     marks: dict[int, str] = {}
-    lines: list[tuple[_Line, list[_Cell], bool]] = [(ln, top_cells, False) for ln in after]  # type: ignore[misc]
-    lines += [(ln, bottom, True) for ln in before]  # type: ignore[misc]
+    lines = [(ln, top_cells, False) for ln in after] + [(ln, bottom, True) for ln in before]
     for ln, cut, on_next in lines:
         if _PAGE_NUMBER.match(ln.text):
             marks[id(ln)] = "页码"
@@ -514,8 +696,8 @@ def _continue(seq: _Seq, prev_page: _Page, page: _Page, part: _Part, headings: s
         else:
             return False
     for ln in after + before:
-        ln.drop = marks[id(ln)]  # type: ignore[union-attr]
-    hidden = [ln for ln in after + before if ln.drop == HIDDEN]  # type: ignore[union-attr]
+        ln.drop = marks[id(ln)]
+    hidden = [ln for ln in after + before if ln.drop == HIDDEN]
     first = seq.add(part, skip)
     _join_split_cells(seq, bottom, first, hidden)
     return True
@@ -545,18 +727,26 @@ def grids_from_pdf(path: str | Path) -> list[Grid]:
         for i, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_read_page(i, page))
-            except Exception as exc:  # noqa: BLE001 - a damaged page stream
+            except Exception as exc:  # a damaged page stream
                 log.debug("PDF %s page %d: %s", p, i, exc)
                 raise _open_error(exc, p) from exc
+            finally:
+                page.close()  # parsed objects are not kept: memory stays flat however long the PDF
     except ReadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer fails lazily on damaged files
+    except Exception as exc:  # pdfminer fails lazily on damaged files
         raise _open_error(exc, p) from exc
     finally:
         try:
             pdf.close()
         except Exception as exc:  # noqa: BLE001 - closing a damaged file can fail too; nothing is lost
             log.debug("PDF %s: close failed: %s", p, exc)
+    unruled = [pg for pg in pages if pg.unruled]
+    if unruled:
+        edges = _text_columns([pg.unruled for pg in unruled])  # type: ignore[misc]
+        for pg in unruled:
+            part = _text_part(pg.number, pg.unruled, edges)  # type: ignore[arg-type]
+            pg.elements = [part] if part else []
     if not any(pg.elements for pg in pages):
         raise ReadError(SCANNED if any(pg.has_images for pg in pages) else EMPTY, file=str(p))
     blank = [str(pg.number) for pg in pages if not pg.elements and pg.has_images]
@@ -653,11 +843,11 @@ def _emit_seq(grid: Grid, seq: _Seq, numbers: dict) -> None:
         sheet, n = where[r]
         row = []
         for col in range(ncols):
-            c = spans.get((r, col))
+            cell = spans.get((r, col))
             ref = f"第{n}行第{col + 1}列"
-            if c is None:
+            if cell is None:
                 row.append(GridCell("", base + r, col, sheet, ref, n))
                 continue
-            origin = origin_of[id(c)] if sizes[id(c)] > 1 else None
-            row.append(GridCell(c.text, base + r, col, sheet, ref, n, origin))
+            origin = origin_of[id(cell)] if sizes[id(cell)] > 1 else None
+            row.append(GridCell(cell.text, base + r, col, sheet, ref, n, origin))
         grid.rows.append(row)

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from xl_jixiao.layout import INDICATOR_COLUMNS
+from xl_jixiao import vocab
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, Submission
 from xl_jixiao.money import convert, parse_amount
 from xl_jixiao.readers.grid import Grid, GridCell, _replace
@@ -56,83 +56,48 @@ def clean_label(text: str) -> str:
 
 def label_unit(text: str) -> str | None:
     """The money unit a label carries: ``项目资金(万元)`` → 万元."""
-    m = _UNIT_PAREN.search(_TAG.sub("", _BR.sub("", text)))
-    return m.group(1) if m else None
+    return vocab.label_unit(_TAG.sub("", _BR.sub("", text)))
 
 
 # ------------------------------------------------------------------ vocabulary
-LABELS: dict[str, tuple[str, ...]] = {
-    "category": ("一级项目名称", "一级项目", "项目类别", "项目类型", "项目分类"),
-    "name": ("项目名称", "二级项目名称", "项目支出名称", "三级项目名称", "二级项目"),
-    "code": ("项目编码", "项目代码", "项目编号"),
-    "supervisor": ("主管部门", "主管部门及代码", "主管部门(及代码)", "主管部门（及代码）", "主管单位"),
-    "implementer": ("实施单位", "项目实施单位", "实施单位名称"),
-    "unit_name": ("单位名称", "预算单位", "部门名称", "单位(部门)名称", "预算单位名称", "填报单位"),
-    "unit_code": ("单位编码", "单位代码", "预算单位编码"),
-    "budget_year": ("预算年度", "年度"),
-    "period": ("实施期", "项目期限", "实施周期", "项目实施期"),
-    "total": ("年度资金总额", "资金总额", "年度资金总额合计", "项目资金总额", "预算总额", "年度预算总额"),
-    "fiscal": ("财政拨款", "当年财政拨款", "财政拨款资金", "本年财政拨款", "财政资金"),
-    "carryover": ("上年结转", "上年结转资金", "上年结转结余", "结转结余", "上年结余结转"),
-    "other": ("其他资金", "非财政拨款", "其他来源资金", "其他来源"),
-    "superior": ("上级资金", "上级补助", "上级补助资金", "上级专项资金"),
-    "goal": ("年度总体目标", "总体目标", "年度绩效目标", "年度目标", "整体绩效目标", "部门整体绩效目标",
-             "年度整体绩效目标", "绩效目标"),
-    "period_goal": ("实施期绩效目标", "实施期目标", "中长期绩效目标", "中长期目标"),
-    "purpose": ("资金用途", "资金使用范围", "项目资金用途"),
-    "functions": ("部门职能", "部门职责", "单位职能", "单位职责", "部门职能职责"),
-    "remark": ("备注",),
-    "personnel": ("人员经费",),
-    "public": ("公用经费",),
-    "basic": ("基本支出", "基本支出合计"),
-    "projects": ("项目支出", "项目支出合计"),
-    "income_total": ("收入预算合计", "收入合计"),
-    "expense_total": ("支出预算合计", "支出合计"),
-    "subtotal": ("合计", "小计"),
-    "plan": ("资金支出计划", "支出计划", "资金支出进度", "支出进度计划", "资金支出计划(累计%)", "资金支出计划（累计%）"),
-}
-MONEY_KEYS = {"total", "fiscal", "carryover", "other", "superior", "personnel", "public", "basic", "projects",
-              "income_total", "expense_total", "subtotal"}
-TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions"}
+# Field keys of the label rows, from the shared vocabulary (data/labels.json).  Project and
+# 部门整体 goals share the key ``goal``; the form they sit in decides which one it is.
+_FORM_SECTIONS = ("project", "form", "dept", "unit")
+_UNIT_KEYS = {"budget_year", "unit_name", "unit_code", "supervisor"}
+_RENAME = {"annual_goal": "goal"}
+
+
+def _form_key(section: str, key: str) -> str | None:
+    if section == "unit" and key not in _UNIT_KEYS:
+        return None  # money unit and footer labels have their own handling
+    if section == "form" and key in ("section", "footer_other"):
+        return None  # headings and footer words are not fields
+    return _RENAME.get(key, key)
+
+
+MONEY_KEYS = {"total", "period_total", "fiscal", "carryover", "other", "superior", "personnel", "public", "basic",
+              "projects", "income_total", "expense_total", "subtotal"}
+TEXT_BELOW_KEYS = {"goal", "period_goal", "purpose", "functions", "policy_basis", "calc_basis"}
 NEW_FORM_KEYS = {"name", "code", "category"}
 _INLINE_STRONG = {"name", "code", "category", "supervisor", "implementer", "unit_name", "total", "budget_year"}
 
-SECTION_LABELS = {
-    "资金情况", "项目资金", "项目金额", "资金来源", "预算情况", "按支出类型分", "按来源类型分", "预算金额", "预算数",
-    "金额", "绩效指标", "年度绩效指标", "项目绩效指标", "部门整体绩效指标", "资金", "资金构成", "来源",
-    "累计支出进度", "累计支出比例", "累计支出进度(%)", "累计%", "累计(%)", "支出进度", "序号",
+SECTION_LABELS = set(vocab.labels("form", "section"))
+"""Headings inside a form (资金情况, 按来源类型分 …): neither a field nor a value."""
+FOOTER_LABELS: dict[str, str | None] = {
+    **{lab: key for key in ("filler", "phone", "fill_date", "head") for lab in vocab.labels("unit", key)},
+    **{lab: None for lab in vocab.labels("form", "footer_other")},
 }
-FOOTER_LABELS = {
-    "填表人": "filler", "联系电话": "phone", "填报日期": "fill_date", "填表日期": "fill_date",
-    "单位负责人签字": "head", "单位负责人": "head", "负责人": "head", "单位负责人(签字)": "head",
-    "审核人": None, "财务负责人": None, "经办人": "filler", "单位(盖章)": None, "单位盖章": None,
-}
+"""The footer's labels (填表人, 联系电话 …) → the submission field they fill (``None``: kept out)."""
 _FOOTER_RE = re.compile(
-    r"(填表人|联系电话|填报日期|填表日期|单位负责人[（(]?签字[)）]?|单位负责人|审核人|财务负责人|经办人|单位[（(]?盖章[)）]?)\s*[:：]?\s*"
-)
+    "(" + "|".join(re.escape(lab).replace(r"\(", "[（(]?").replace(r"\)", "[)）]?")
+                   for lab in sorted(FOOTER_LABELS, key=len, reverse=True)) + r")\s*[:：]?\s*")
 
-_LABEL_INDEX: dict[str, str] = {clean_label(v): k for k, vs in LABELS.items() for v in vs}
 _SECTION_INDEX = {clean_label(s) for s in SECTION_LABELS}
 
-# indicator header columns, from the template contract plus legacy names
-_HEADER_KEYS: dict[str, str] = {}
-for _f in INDICATOR_COLUMNS:
-    if _f.key in ("display", "check"):
-        continue
-    for _lab in _f.labels:
-        _HEADER_KEYS[clean_label(_lab)] = _f.key
-_HEADER_KEYS.update({clean_label(k): v for k, v in {
-    "一级指标": "level1", "二级指标": "level2", "三级指标": "name", "三级指标名称": "name", "指标名称": "name",
-    "指标值": "value", "指标目标值": "value", "目标值": "value", "年度指标值": "value", "指标值(包含数字及文字描述)": "value",
-    "绩效指标值": "value", "说明": "note", "指标说明": "note", "绩效指标描述": "note", "指标解释": "note",
-    "指标值说明": "note", "指标内容": "note", "指标值确定依据": "basis", "取值依据": "basis", "绩效标准": "basis",
-    "评(扣)分标准": "basis", "评（扣）分标准": "basis", "计算符号": "op", "符号": "op", "计量单位": "unit",
-    "度量单位": "unit", "备注": "remark",
-}.items()})
 
 _CHECKPOINT = re.compile(r"^(?:截[至止])?(\d{1,2})月(?:底|末)(?:前)?(?:累计)?(?:支出)?(?:进度|比例)?(?:[(（]%[)）])?$")
 _TITLE = re.compile(r"(绩效目标|绩效指标|批复)[^，,。；;：:]*表$")
-_NOTE_ROW = re.compile(r"^\s*(注|说明|填表说明|附注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
+_NOTE_ROW = re.compile(r"^\s*(注|说明|填表说明|附注|备注)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
 _YEAR_ROW = re.compile(r"^[（(]?\s*(20\d{2})\s*年度?\s*[)）]?$")
 _YEAR_IN = re.compile(r"(20\d{2})\s*年")
 _MONEY_UNIT_CELL = re.compile(r"^[（(]?(?:金额|资金|货币)?单位\s*[:：]?\s*(万元|元)[)）]?$")
@@ -140,14 +105,39 @@ _MONEY_UNIT_CELL = re.compile(r"^[（(]?(?:金额|资金|货币)?单位\s*[:：]
 
 def label_of(text: str) -> str | None:
     """The label key of a cell, or None (``年度资金总额（元）`` is 年度资金总额 with a unit)."""
-    c = clean_label(text)
-    key = _LABEL_INDEX.get(c)
-    if key is None and _UNIT_PAREN.search(c):
-        key = _LABEL_INDEX.get(clean_label(_UNIT_PAREN.sub("", c)))
-    return key
+    hit = vocab.lookup(text, *_FORM_SECTIONS)
+    if hit is None:
+        return None
+    return _form_key(*hit)
 
 
 _INLINE = re.compile(r"^\s*([^:：]{2,16}?)\s*[:：]\s*(\S.*)$", re.S)
+
+
+_UNIT_IN_TEXT = re.compile(r"(?:金额|资金|货币)?单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
+_SEGMENT_SPLIT = re.compile(
+    r"(?:\s{2,}|[\t\u3000]+|\s(?=(?:金额|资金)?单位\s*[:：]))(?=[^\s:：]{1,12}\s*[:：])")
+
+
+def unit_in_text(text: str) -> str | None:
+    """The money unit a title or a 填报单位 line states (``…表（单位：元）``, ``单位：万元``)."""
+    m = _UNIT_IN_TEXT.search(_TAG.sub("", text))
+    return m.group(1) if m else (vocab.label_unit(text) if "单位" in text else None)
+
+
+def segments(text: str) -> list[str]:
+    """Several ``label：value`` pairs typed into one cell (``填报单位：某局    单位：万元``), split apart."""
+    parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    if all(money_unit_cell(p) or split_inline(p) or is_footer(p) for p in parts):
+        return parts
+    return [text]
+
+
+def _split_cell(c: GridCell) -> list[GridCell]:
+    segs = segments(c.text)
+    return [c] if len(segs) == 1 else [_replace(c, text=t, value=None) for t in segs]
 
 
 def split_inline(text: str) -> tuple[str, str, str] | None:
@@ -189,7 +179,7 @@ def is_footer(text: str) -> bool:
 def _footer_key(label: str) -> str | None:
     if label.startswith("单位负责人"):
         return "head"
-    return FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label))
+    return FOOTER_LABELS.get(label, FOOTER_LABELS.get(re.sub(r"[（(）)]", "", label)))
 
 
 def checkpoint_of(text: str) -> str | None:
@@ -198,7 +188,8 @@ def checkpoint_of(text: str) -> str | None:
 
 
 def header_key(text: str) -> str | None:
-    return _HEADER_KEYS.get(clean_label(text))
+    hit = vocab.lookup(text, "indicator")
+    return hit[1] if hit else None
 
 
 def is_indicator_header(cells: list[GridCell]) -> dict[str, int] | None:
@@ -238,6 +229,13 @@ class Unplaced:
 @dataclass
 class HeaderMap:
     cols: dict[str, int]
+    extra: frozenset[int] = frozenset()
+    """Columns whose heading is not an indicator field (分值, 权重, 指标性质, or unknown): their cells are not read."""
+
+    def ignored(self, col: int) -> bool:
+        """A cell of a column the table has but the model does not take, right of the value column."""
+        v = self.value
+        return v is not None and col > v and (col in self.extra or self.key_at(col) in _NOT_READ)
 
     @property
     def value(self) -> int | None:
@@ -275,6 +273,7 @@ class Form:
     texts: dict[str, tuple[str, GridCell]] = field(default_factory=dict)
     amounts: dict[str, tuple[object, GridCell, str | None]] = field(default_factory=dict)
     plan: list[tuple[str, str, GridCell]] = field(default_factory=list)
+    blank: dict[str, GridCell] = field(default_factory=dict)  # labels found with no value: key → label cell
     rows: list[RawRow] = field(default_factory=list)
     header_seen: bool = False
     first_line: int | None = None
@@ -349,6 +348,8 @@ class _Walker:
                      and not self._spent_copy(c, r)]
             if not cells:
                 continue
+            if any(":" in c.text or "：" in c.text for c in cells):
+                cells = [part for c in cells for part in _split_cell(c)]
             self.row(grid, r, cells)
         self.finish()
 
@@ -371,6 +372,9 @@ class _Walker:
             form = self.new_form(grid, line, kind)
             form.title = t
             self._year_region(t)
+            u = unit_in_text(title_cell.text)
+            if u:
+                self._set_unit(grid, line, u)
             self.consumed.add(title_cell.key)
             rest = [c for c in cells if c is not title_cell]
             if rest:
@@ -383,12 +387,12 @@ class _Walker:
         if hdr is not None:
             form = self.ensure(grid, line)
             form.header_seen = True
-            self.header = HeaderMap(hdr)
+            extra = [c for c in cells if not header_key(c.text) and not is_section(c.text)]
+            self.header = HeaderMap(hdr, frozenset(c.col for c in extra))
             self.indicator_mode = True
             self.pending_text = None
-            for c in cells:
-                if not header_key(c.text) and not is_section(c.text):
-                    self.unplaced(grid, c, "指标表头中未识别的列")
+            for c in extra:
+                self.unplaced(grid, c, "指标表头中未识别的列（该列未导入）")
             return
         if self.indicator_mode and len(cells) == 1 and _NOTE_ROW.match(cells[0].text):
             self.indicator_mode = False
@@ -409,6 +413,10 @@ class _Walker:
         self.labels(grid, r, cells)
 
     def _is_label_row(self, cells: list[GridCell]) -> bool:
+        if self.indicator_mode and self.header is not None and len(cells) > 1:
+            # inside an indicator table a label row starts with its label: a 指标解释 that happens to read
+            # 「预算数」 does not end the table
+            cells = cells[:1]
         for c in cells:
             if label_of(c.text) or money_unit_cell(c.text) or is_footer(c.text):
                 return True
@@ -443,6 +451,8 @@ class _Walker:
                 pform.texts.setdefault(key, (c0.text, c0))
                 self.consumed.add(c0.key)
                 i = 1
+            else:
+                pform.blank.setdefault(key, lab)  # the label's value was left blank
         while i < len(cells):
             c = cells[i]
             text = c.text
@@ -530,13 +540,14 @@ class _Walker:
             if val is not None and not parse_amount(val.value if val.value is not None else val.text).ok \
                     and (label_of(val.text) or len(val.text) > 30):
                 val = None
-            if val is None:
+            if val is not None:
+                used = idx + 2
+            elif not any(is_section(x.text) for x in cells if x is not lab):
+                # the amount below its label (not below a column heading: 按支出类型分 | 预算金额 | 按来源类型分)
                 below = self._below(grid, r, lab.col)
                 if below is not None and parse_amount(below.value if below.value is not None else below.text).ok:
                     val = below
                     self.consumed.add((below.row, below.col))
-            else:
-                used = idx + 2
             if key == "basic" and val is None:
                 form.basic_pending = True
                 return used
@@ -549,43 +560,48 @@ class _Walker:
                         self.unplaced(grid, val, "「合计」不属于可识别的预算块")
                     return used
             if val is None:
+                form.blank.setdefault(key, lab)
                 return used
             form.amounts.setdefault(key, (val.value if val.value is not None else val.text, val, unit))
             self.consumed.add(val.key)
             return used
         if key == "plan":
             return used
-        if val is None and key in TEXT_BELOW_KEYS:
+        after = idx + 2
+        if val is None:  # the value below its label (a row of labels above a row of values)
             below = self._below(grid, r, lab.col)
             if below is not None and not (money_unit_cell(below.text) or is_footer(below.text)
-                                          or header_key(below.text) or checkpoint_of(below.text)):
+                                          or header_key(below.text) or checkpoint_of(below.text)
+                                          or is_title(below.text)):
                 val = below
                 self.consumed.add((below.row, below.col))
-            else:
+                after = idx + 1  # the next cell on this row is the next label
+            elif key in TEXT_BELOW_KEYS:
                 self.pending_text = (form, key, lab)
                 return used
         if val is None:
+            form.blank.setdefault(key, lab)
             return used
         self.consumed.add(val.key)
         if key == "unit_name":
             if self.out.unit_name is None:
                 self.out.unit_name = (val.text, val, grid)
             form.texts.setdefault(key, (val.text, val))
-            return idx + 2
+            return after
         if key == "budget_year":
             m = re.search(r"(20\d{2})", val.text)
             if m:
                 self.out.year = self.out.year or int(m.group(1))
-            return idx + 2
+            return after
         if key == "unit_code":
             if self.out.unit_code is None:
                 self.out.unit_code = (val.text, val, grid)
-            return idx + 2
+            return after
         if key in form.texts and key in NEW_FORM_KEYS:
             self.unplaced(grid, val, f"重复的「{clean_label(lab.text)}」")
-            return idx + 2
+            return after
         form.texts.setdefault(key, (val.text, val))
-        return idx + 2
+        return after
 
     def _footer(self, grid: Grid, cells: list[GridCell], idx: int) -> int:
         """填表人/联系电话/填报日期/单位负责人: inline (``填表人：张三``) or with the value beside."""
@@ -656,6 +672,15 @@ class Placed:
     indicator: Indicator
     issues: list[tuple[GridCell, str]] = field(default_factory=list)
     fit: int = 0
+    na: bool = False  # a row declaring its category not applicable (不适用), not an indicator
+    raw_r: int = -1  # the grid row it was read from (the last one, for a name broken over two rows)
+
+
+def _declares_na(name: GridCell | None, value: GridCell | None) -> bool:
+    """``不适用`` (or ``无``, ``—`` …) where the indicator's name is, and nothing but that as its value."""
+    if name is None:
+        return value is not None and vocab.is_not_applicable(value.text)
+    return vocab.is_not_applicable(name.text) and (value is None or vocab.is_not_applicable(value.text))
 
 
 def _match_l2_any(scheme: Scheme, text: str) -> str | None:
@@ -683,17 +708,33 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             k = hdr.key_at(c.col)
             if k == "seq" and re.fullmatch(r"[\d.、()（）]+", c.text.strip()):
                 continue  # a row number
+            if k == "nature" and _OP_WORD.fullmatch(c.text.strip()):
+                extras.setdefault("op", c)  # 指标性质 holding the comparison (≥, 大于等于, 定性)
+                continue
+            if hdr.ignored(c.col):
+                continue  # 分值, 权重 … : a column of the table the model does not take
             if k == "project":
                 extras.setdefault("project", c)
                 continue
-            if k in ("note", "basis", "remark", "unit") and vc is not None and c.col > vc:
-                extras.setdefault(k, c)
+            if k in ("note", "basis", "remark", "unit") and vc is not None and c.col != vc and (
+                    c.col > vc or nc is None or c.col > nc):
+                extras.setdefault(k, c)  # the column the header names (说明 may stand before the value)
             elif k == "op" and vc is not None and c.col != vc:
                 extras.setdefault(k, c)
             else:
                 rest.append(c)
+        own = [c for c in rest if not c.merged_copy]
+        if (placed and not placed[-1].na and placed[-1].raw_r == raw.r - 1 and not extras and len(own) == 1
+                and nc is not None and own[0].col == nc and placed[-1].indicator.value is not None):
+            # a cell broken over two lines: the name goes on in the row below, nothing else is there
+            prev = placed[-1]
+            prev.indicator.name = (prev.indicator.name or "") + strip_markup(own[0].text)
+            prev.issues.append((own[0], "三级指标名称的续行，已并入上一行的名称"))
+            prev.raw_r = raw.r
+            continue
+
         # level cells: only to the left of the 三级 column
-        def level_candidate(c: GridCell) -> bool:
+        def level_candidate(c: GridCell, nc: int | None = nc) -> bool:
             return nc is None or c.col < nc
 
         value: GridCell | None = None
@@ -754,11 +795,21 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
                 l2 = None
         if row_l2 is not None:
             l2 = row_l2
-        if not names and value is None and (row_l1 or row_l2):
-            continue  # a row holding only level names (merged layout)
+        if value is None and (row_l1 or row_l2) and (
+                not names or (len(names) == 1 and _is_level(scheme, names[0].text))):
+            continue  # a row holding only level names (merged layout, or a blank form's category rows)
         for c in right:
             issues.append((c, "指标值右侧未识别的单元格"))
         name_cell = names[0] if names else None
+        if _declares_na(name_cell, value) and not any(c for c in names[1:] if not vocab.is_not_applicable(c.text)):
+            ind = _with_levels(Indicator(project=project, name=name_cell.text if name_cell else None,
+                                         value=value.text if value else None,
+                                         row=(name_cell or value or cells[0]).line), grid, l1, l2)
+            for key, c in (("name", name_cell), ("value", value)):
+                if c is not None:
+                    ind.cells[key] = grid.ref(c)
+            placed.append(Placed(ind, [], 0, na=True, raw_r=raw.r))
+            continue
         note_parts = []
         if len(names) > 1:
             for c in names[1:]:
@@ -771,13 +822,7 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         if name_cell is not None and nc is not None and name_cell.col != nc and not row_l1 and not row_l2 \
                 and (name_cell.col < (hdr.cols.get("level2", nc))):
             issues.append((name_cell, "名称位于一级/二级指标列，按三级指标名称导入（合并单元格错位）"))
-        ind = Indicator(project=project)
-        if l1:
-            ind.level1 = strip_markup(l1[0])
-            ind.cells["level1"] = grid.ref(l1[1])
-        if l2:
-            ind.level2 = strip_markup(l2[0])
-            ind.cells["level2"] = grid.ref(l2[1])
+        ind = _with_levels(Indicator(project=project), grid, l1, l2)
         if name_cell is not None:
             ind.name = strip_markup(name_cell.text)
             ind.cells["name"] = grid.ref(name_cell)
@@ -803,8 +848,18 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
         if ind.level2 and not ind.level1:
             fit -= 1
         score += fit
-        placed.append(Placed(ind, issues, fit))
+        placed.append(Placed(ind, issues, fit, raw_r=raw.r))
     return placed, score
+
+
+def _with_levels(ind: Indicator, grid: Grid, l1: tuple[str, GridCell] | None,
+                 l2: tuple[str, GridCell] | None) -> Indicator:
+    """The 一级 and 二级 in force for a row (carried down from merged cells), with their cells."""
+    for key, level in (("level1", l1), ("level2", l2)):
+        if level is not None:
+            setattr(ind, key, strip_markup(level[0]))
+            ind.cells[key] = grid.ref(level[1])
+    return ind
 
 
 def _is_level(scheme: Scheme, text: str) -> bool:
@@ -859,7 +914,8 @@ def _percent(text: str) -> Decimal | None:
 def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
     g = form.grid
     p = Project()
-    for key in ("name", "code", "category", "supervisor", "implementer", "period", "purpose", "remark"):
+    for key in ("name", "code", "category", "project_type", "is_new", "allocation", "supervisor", "implementer",
+                "period", "purpose", "policy_basis", "calc_basis", "remark"):
         if key in form.texts:
             text, cell = form.texts[key]
             setattr(p, key, strip_markup(text))
@@ -873,7 +929,7 @@ def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
         p.period_goal = strip_markup(text)
         p.cells["period_goal"] = g.ref(cell)
     f = Funding(money_unit=unit)  # type: ignore[arg-type]
-    for key in ("total", "fiscal", "carryover", "other", "superior"):
+    for key in ("total", "fiscal", "carryover", "other", "period_total", "superior"):
         value, cell, bad = _amount(form, key, unit)
         if cell is None:
             continue
@@ -893,7 +949,11 @@ def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
     for label, raw, cell in form.plan:
         p.spending_plan.append(PlanPoint(label=label, percent=_percent(raw), raw=raw or None))
         p.cells[f"plan_{len(p.spending_plan)}"] = g.ref(cell)
-    p.indicators = [pl.indicator for pl in placed]
+    for key, lab in form.blank.items():  # a label whose value was left blank: point at the label
+        attr = {"goal": "annual_goal"}.get(key, key)
+        p.cells.setdefault(attr, g.ref(lab))
+    p.indicators = [pl.indicator for pl in placed if not pl.na]
+    p.not_applicable = [pl.indicator for pl in placed if pl.na]
     p.row = form.first_line
     return p
 
@@ -917,7 +977,8 @@ def build_dept(form: Form, unit: str, placed: list[Placed]) -> DeptBudget:
     if "functions" in form.texts:
         d.functions = strip_markup(form.texts["functions"][0])
         d.cells["functions"] = g.ref(form.texts["functions"][1])
-    d.indicators = [pl.indicator for pl in placed]
+    d.indicators = [pl.indicator for pl in placed if not pl.na]
+    d.not_applicable = [pl.indicator for pl in placed if pl.na]
     return d
 
 
@@ -979,6 +1040,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
         placed = _place_form(f.rows, scheme, name) if (scheme and f.rows) else []
         p = build_project(f, sub_unit, placed)
         p.funding.money_unit = sub_unit  # type: ignore[assignment]
+        p.uncertain = uncertain_layout(f, placed)
         sub.projects.append(p)
         _collect(f, placed, unplaced, name)
         if name is None:
@@ -1015,6 +1077,33 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
             setattr(sub, attr, text)
             sub.cells[attr] = grid.ref(cell)
     return sub, unplaced, notes, info
+
+
+_NOT_READ = frozenset({"weight", "nature", "project_code"})
+_OP_WORD = re.compile(r"[≥≤＞＜＝<>=]=?|[≧≦]|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过|定性")
+"""Indicator-table columns real forms have and the model does not take."""
+_DOUBTFUL = ("缺少三级指标名称", "指标值右侧未识别的单元格", "一行中有多个指标名称候选，已并入说明")
+UNCERTAIN_MIN_ROWS = 4
+"""Below this many indicator rows a layout is not judged uncertain (too little to tell)."""
+
+
+def uncertain_layout(form: Form, placed: list[Placed]) -> str | None:
+    """Where the recogniser stopped understanding a form's indicator table, when most rows are doubtful.
+
+    A row is doubtful when its 一级 is not a category of any scheme, it has no name, or cells are left over
+    beside its value: the columns were not understood, so judging the values would judge the wrong cells.
+    A row that only lacks its value is not doubtful (that is the unit's omission, JX106)."""
+    rows = [pl for pl in placed if not pl.na]
+    if len(rows) < UNCERTAIN_MIN_ROWS:
+        return None
+    doubtful = [pl for pl in rows if pl.fit < 0 or any(reason in _DOUBTFUL for _, reason in pl.issues)]
+    if len(doubtful) * 2 <= len(rows):
+        return None
+    first = doubtful[0]
+    cell = next((c for c, _ in first.issues), None)
+    where = form.grid.where(cell) if cell is not None else f"第{first.indicator.row}行"
+    return (f"指标表有 {len(doubtful)}/{len(rows)} 行无法按「一级指标、二级指标、三级指标、指标值」读出，"
+            f"从{where}起版式无法可靠识别")
 
 
 def _place_form(rows: list[RawRow], scheme: Scheme, project: str | None) -> list[Placed]:

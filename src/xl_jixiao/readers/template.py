@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from xl_jixiao import layout
+from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import a1
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
@@ -64,34 +65,21 @@ def cell_text(value: object) -> str | None:
     return t or None
 
 
-_LABEL_NOISE = re.compile(r"[\s\u3000*＊]+")
-_UNIT_SUFFIX = re.compile(r"[（(]\s*(万元|元|%|％|单位[:：]?\s*(万元|元))\s*[)）]$")
-
-
 def norm_label(value: object) -> str:
-    """Header/label text for matching: no spaces, no required-marks, no trailing colon or unit."""
-    if value is None or not isinstance(value, str):
-        return ""
-    t = re.sub(r"<[^>]+>", "", value)
-    t = _LABEL_NOISE.sub("", t)
-    t = t.strip("：:")
-    t = _UNIT_SUFFIX.sub("", t)
-    return t.strip("：:")
+    """Header/label text for matching (see :func:`xl_jixiao.vocab.norm_label`)."""
+    return vocab.norm_label(value) if isinstance(value, str) else ""
 
 
 def header_unit(value: object) -> str | None:
-    """The money unit a header names in parentheses (``年度资金总额（元）`` → ``元``)."""
-    if not isinstance(value, str):
-        return None
-    m = re.search(r"[（(]\s*(?:单位[:：]?\s*)?(万元|元)\s*[)）]", value)
-    return m.group(1) if m else None
+    """The money unit a header names in brackets (``年度资金总额（元）`` → ``元``)."""
+    return vocab.label_unit(value) if isinstance(value, str) else None
 
 
 def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
     idx: dict[str, Field] = {}
     for f in fields:
         for lab in f.labels:
-            idx.setdefault(norm_label(lab), f)
+            idx.setdefault(vocab.label_key(lab), f)
     return idx
 
 
@@ -121,7 +109,7 @@ def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok:
         lab = norm_label(v)
         if not lab:
             continue
-        f = index.get(lab)
+        f = vocab.find(v, index)
         if f is not None and not f.formula:
             if f.key.startswith("plan_"):
                 pass  # handled by the generic checkpoint match below
@@ -181,14 +169,70 @@ def find_header(rows: list[list[object]], table: Table, required: Sequence[str],
     return best
 
 
+# ------------------------------------------------------------------ tables as read
+# What the reader accepts is wider than what the template writes: a system export links its
+# indicator rows to projects by 项目编码 and may carry the unit on every project row.
+READ_INDICATORS = Table(
+    sheet=layout.SHEET_INDICATORS, title=layout.INDICATORS.title,
+    columns=(*layout.INDICATOR_COLUMNS, layout._v("indicator", "project_code", "项目编码")),
+    key_columns=layout.INDICATORS.key_columns)
+READ_PROJECTS = Table(
+    sheet=layout.SHEET_PROJECTS, title=layout.PROJECTS.title,
+    columns=(*layout.PROJECT_COLUMNS, layout._v("unit", "unit_name", "单位名称")),
+    key_columns=layout.PROJECTS.key_columns)
+_PROJECT_EVIDENCE = ("code", "total", "annual_goal", "implementer", "fiscal", "category")
+
+
+@dataclass(frozen=True)
+class TableSheets:
+    """Where a workbook keeps its project and indicator tables."""
+
+    projects: str | None
+    indicators: str | None
+    export: bool = False  # found by header on sheets of other names (a system's flat export)
+
+
+def find_tables(sheets: Sheets) -> TableSheets | None:
+    """The template's named sheets, else any pair of sheets holding a project table and an indicator
+    table linked by 项目编码 or 项目名称 (the 预算管理一体化 system's flat export); ``None`` otherwise."""
+    named_p = _sheet_key(sheets, layout.SHEET_PROJECTS)
+    named_i = _sheet_key(sheets, layout.SHEET_INDICATORS)
+    proj = named_p if named_p is not None and find_header(
+        _rows(sheets[named_p]), READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS) is not None else None
+    ind = named_i if named_i is not None and find_header(
+        _rows(sheets[named_i]), READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS) is not None else None
+    if proj is not None and ind is not None:
+        return TableSheets(proj, ind)
+    found_p, found_i = proj, ind
+    for name, data in sheets.items():
+        if name in (found_p, found_i):
+            continue
+        rows = _rows(data)
+        if found_i is None:
+            h = find_header(rows, READ_INDICATORS, ("name", "value", "level1"), layout.HEADER_SEARCH_ROWS)
+            if h is not None and ("project_code" in h or "project" in h):
+                found_i = name
+                continue
+        if found_p is None:
+            h = find_header(rows, READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS)
+            if h is not None and sum(k in h for k in _PROJECT_EVIDENCE) >= 2:
+                found_p = name
+    if found_p is not None and found_i is not None:
+        return TableSheets(found_p, found_i, export=True)
+    if proj is not None or ind is not None:  # a template workbook missing one of its tables
+        return TableSheets(proj, ind)
+    return None
+
+
 # ------------------------------------------------------------------ the reader
 
 
 class _Reader:
-    def __init__(self, sheets: Sheets, file: str | None, origins: Origins | None):
+    def __init__(self, sheets: Sheets, file: str | None, origins: Origins | None, tables: TableSheets):
         self.sheets = {name: _rows(data) for name, data in sheets.items()}
         self.file = file
         self.origins = origins or {}
+        self.tables = tables
 
     # -- cell references -------------------------------------------------
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
@@ -222,10 +266,9 @@ class _Reader:
         for r in range(limit):
             row = rows[r]
             for c, v in enumerate(row):
-                lab = norm_label(v)
-                if not lab or lab not in index:
+                f = vocab.find(v, index) if isinstance(v, str) else None
+                if f is None:
                     continue
-                f = index[lab]
                 if f.key in found and not is_blank(found[f.key][0]):
                     continue
                 value, vc = _get(row, c + 1), c + 1
@@ -260,6 +303,10 @@ class _Reader:
                 setattr(sub, key, resolve_scheme_id(text))
             else:
                 setattr(sub, key, text)
+        if self.tables.export:
+            if sub.budget_year is None:
+                sub.budget_year = self.title_year()
+            return  # an export has no 单位信息 sheet: nothing there was left blank
         if "unit_name" not in sub.cells:
             sub.cells["unit_name"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
         if "budget_year" not in sub.cells:
@@ -267,6 +314,17 @@ class _Reader:
         version = self.find_version()
         if sub.source is not None:
             sub.source.template_version = version
+
+    def title_year(self) -> int | None:
+        """The budget year a table's title line states (``2023年项目支出绩效目标``)."""
+        for name in (self.tables.projects, self.tables.indicators):
+            for row in self.sheets.get(name or "", [])[:3]:
+                for v in row:
+                    if isinstance(v, str) and re.search(r"绩效|预算", v):
+                        m = re.search(r"(20\d{2})\s*年", v)
+                        if m:
+                            return int(m.group(1))
+        return None
 
     def find_version(self) -> str | None:
         for name, rows in self.sheets.items():
@@ -326,16 +384,17 @@ class _Reader:
 
     # -- projects ---------------------------------------------------------
     def read_projects(self, sub: Submission) -> list[Project]:
-        rows = self.sheet(layout.SHEET_PROJECTS)
-        if rows is None:
+        if self.tables.projects is None:
             return []
-        name = self.sheet_name(layout.SHEET_PROJECTS)
-        header = find_header(rows, layout.PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
+        name = self.tables.projects
+        rows = self.sheets[name]
+        header = find_header(rows, READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
         if header is None:
             raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
         cols = header.columns
         key_cols = [cols[k] for k in layout.PROJECTS.key_columns if k in cols]
         projects: list[Project] = []
+        units: list[tuple[str | None, CellRef]] = []
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
@@ -350,7 +409,10 @@ class _Reader:
             for key, c in cols.items():
                 p.cells[key] = self.ref(name, r, c)
                 raw = _get(row, c)
-                f = layout.PROJECTS.column(key)
+                f = READ_PROJECTS.column(key)
+                if key == "unit_name":
+                    units.append((cell_text(raw), self.ref(name, r, c)))
+                    continue
                 if f.money:
                     col_unit = header.units.get(key, sub.money_unit)
                     setattr(p.funding, key, self.money(raw, col_unit, sub.money_unit, key, p.funding.invalid))
@@ -369,6 +431,12 @@ class _Reader:
             if p.supervisor is None and sub.supervisor:
                 p.supervisor = sub.supervisor
             projects.append(p)
+        named = {u for u, _ in units if u}
+        if len(named) == 1 and not sub.unit_name:  # a unit column with one unit: the submitting unit
+            sub.unit_name, sub.cells["unit_name"] = next((u, ref) for u, ref in units if u)
+        elif len(named) > 1:
+            for p, (u, _) in zip(projects, units):
+                p.implementer = p.implementer or u
         return projects
 
     # -- indicators -------------------------------------------------------
@@ -396,7 +464,7 @@ class _Reader:
             if prev is not None:
                 if ind.project is None and "project" in cols:
                     ind.project = prev.project
-                if ind.level1 is None and ind.project == prev.project:
+                if ind.level1 is None and ind.project == prev.project and ind.project_code == prev.project_code:
                     ind.level1 = prev.level1
                     if ind.level2 is None:
                         ind.level2 = prev.level2
@@ -405,39 +473,59 @@ class _Reader:
         return out
 
     def read_indicators(self) -> list[Indicator]:
-        rows = self.sheet(layout.SHEET_INDICATORS)
-        if rows is None:
+        if self.tables.indicators is None:
             return []
-        name = self.sheet_name(layout.SHEET_INDICATORS)
-        header = find_header(rows, layout.INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
+        name = self.tables.indicators
+        rows = self.sheets[name]
+        header = find_header(rows, READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
         if header is None:
             raise ReadError("找不到绩效指标表的表头（需要「三级指标」和「指标值」列）", self.file, name)
-        return self.read_indicator_rows(rows, name, header, layout.INDICATORS)
+        return self.read_indicator_rows(rows, name, header, READ_INDICATORS)
 
     # -- everything -------------------------------------------------------
     def read(self) -> Submission:
-        sub = Submission(source=SourceInfo(path=self.file or "", kind="template"))
+        sub = Submission(source=SourceInfo(path=self.file or "", kind="export" if self.tables.export else "template"))
         self.read_unit(sub)
         sub.dept = self.read_dept(sub)
         sub.projects = self.read_projects(sub)
         indicators = self.read_indicators()
         by_name: dict[str, Project] = {}
+        by_code: dict[str, Project] = {}
         for p in sub.projects:
             if p.name:
                 by_name.setdefault(p.name, p)
                 by_name.setdefault(_name_key(p.name), p)
+            if p.code:
+                by_code.setdefault(_name_key(p.code), p)
         for ind in indicators:
-            proj = by_name.get(ind.project or "") or by_name.get(_name_key(ind.project or ""))
+            proj = by_code.get(_name_key(ind.project_code or "")) if ind.project_code else None
+            proj = proj or by_name.get(ind.project or "") or by_name.get(_name_key(ind.project or ""))
             if proj is None:
                 sub.unassigned_indicators.append(ind)
+                continue
+            if ind.project != proj.name:
+                ind.project = proj.name
+            if declares_na(ind):
+                proj.not_applicable.append(ind)
             else:
-                if ind.project != proj.name:
-                    ind.project = proj.name
                 proj.indicators.append(ind)
+        if sub.dept is not None:
+            na = [i for i in sub.dept.indicators if declares_na(i)]
+            if na:
+                sub.dept.indicators = [i for i in sub.dept.indicators if not declares_na(i)]
+                sub.dept.not_applicable.extend(na)
         return sub
 
 
-_INDICATOR_FIELDS = frozenset({"project", "level1", "level2", "name", "op", "value", "unit", "note", "basis", "remark"})
+def declares_na(ind: Indicator) -> bool:
+    """A row that declares its category not applicable (``不适用`` as name, and as value or no value)."""
+    if ind.name:
+        return vocab.is_not_applicable(ind.name) and (not ind.value or vocab.is_not_applicable(ind.value))
+    return bool(ind.value) and vocab.is_not_applicable(ind.value)
+
+
+_INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
+                               "basis", "remark"})
 
 
 def _sheet_key(sheets, name: str) -> str | None:
@@ -537,7 +625,7 @@ def resolve_scheme_id(text: str | None) -> str | None:
         return text
 
 
-_ALL_LABELS = {norm_label(lab) for fs in (layout.UNIT_FIELDS, layout.DEPT_FIELDS) for f in fs for lab in f.labels}
+_ALL_LABELS = {norm_label(lab) for sec in vocab.SECTIONS for labs in vocab.fields(sec).values() for lab in labs}
 _PROJECT_LABELS = {norm_label(lab) for f in layout.PROJECT_COLUMNS for lab in f.labels}
 _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab in f.labels}
 
@@ -546,19 +634,12 @@ _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab i
 
 
 def is_template(sheets: Sheets) -> bool:
-    """True when the sheets look like the template: a 项目信息 or 绩效指标 sheet with its header."""
-    for sheet, table, req in ((layout.SHEET_INDICATORS, layout.INDICATORS, ("name", "value")),
-                              (layout.SHEET_PROJECTS, layout.PROJECTS, ("name",))):
-        n = _sheet_key(sheets, sheet)
-        if n is None:
-            continue
-        if find_header(_rows(sheets[n]), table, req, layout.HEADER_SEARCH_ROWS) is not None:
-            return True
-    return False
+    """True when the sheets hold the template's tables, or a system export's project and indicator tables."""
+    return find_tables(sheets) is not None
 
 
 def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Origins | None = None) -> Submission:
-    """Build a submission from the value arrays of a template workbook.
+    """Build a submission from the value arrays of a template workbook (or a flat system export).
 
     ``sheets`` maps sheet name → rows of cell values (``None``/``''`` for blank).
     ``origins`` (optional) gives, per sheet, the 0-based (row, column) of the
@@ -566,11 +647,12 @@ def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Ori
     range), so cell references stay exact.  Raises :class:`ReadError` when the
     sheets are not a template workbook.
     """
-    if not is_template(sheets):
+    tables = find_tables(sheets)
+    if tables is None:
         raise ReadError(
             f"不是绩效目标模板工作簿：找不到「{layout.SHEET_PROJECTS}」或「{layout.SHEET_INDICATORS}」工作表及其表头",
             file)
-    return _Reader(sheets, file, origins).read()
+    return _Reader(sheets, file, origins, tables).read()
 
 
 def load_sheets(path: str | Path) -> Sheets:

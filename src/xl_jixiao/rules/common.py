@@ -50,7 +50,7 @@ _GROWTH_RE = re.compile(r"增长|增幅|增速|增加|增量|提高|提升|下�
 _SATISFACTION_RE = re.compile(r"满意(度|率)$")
 _GOAL_VERBS_RE = re.compile(r"提升|提高|增强|改善|促进|增加|切实|畅通|减轻|营造|推动|实现")
 _TIMELY_NAME_RE = re.compile(r"(及时|准时|按时|按期|时效)(率|性|度)?")
-TIME_UNITS = ("天", "日", "月", "年", "小时", "分钟", "秒", "工作日", "周", "个月", "个工作日", "季度")
+TIME_UNITS = ("天", "日", "月", "年", "小时", "个小时", "分钟", "秒", "工作日", "周", "星期", "个星期", "个月", "个工作日", "季度", "个季度")
 _TIMELY_WORDS_RE = re.compile(
     r"及时|准时|按时|按期|如期|限期|时效|时限|时间|期限|节点|进度|周期|工期|响应|时长|天内|日内|小时|前完成|之前"
     r"|年底|年末|月底|季度|年内|当年|年度内"
@@ -124,8 +124,16 @@ def is_quantitative(pv) -> bool:
     return kind(pv) == "quantitative"
 
 
+_MONEY_ALIASES = {"万元": "万元", "元": "元", "万": "万元"}  # ``不超过30万`` in a cost indicator is 30万元
+
+
+def money_unit_of(pv) -> str | None:
+    """The money unit of a value (``万元/年`` → 万元), or ``None`` when it is not an amount."""
+    return _MONEY_ALIASES.get(unit(pv).split("/")[0])
+
+
 def is_money(pv) -> bool:
-    return is_quantitative(pv) and unit(pv) in MONEY_UNITS and number(pv) is not None
+    return is_quantitative(pv) and money_unit_of(pv) is not None and number(pv) is not None
 
 
 def is_time_value(pv) -> bool:
@@ -134,14 +142,15 @@ def is_time_value(pv) -> bool:
         return True
     if "duration" in flags(pv):
         return True
-    return is_quantitative(pv) and unit(pv) in TIME_UNITS
+    return is_quantitative(pv) and unit(pv).split("/")[0] in TIME_UNITS
 
 
 def amount_in(pv, money_unit: str) -> Decimal | None:
     """A money value converted to the form's money unit."""
-    if not is_money(pv):
+    mu = money_unit_of(pv) if is_money(pv) else None
+    if mu is None:
         return None
-    return convert(number(pv), unit(pv), money_unit)
+    return convert(number(pv), mu, money_unit)
 
 
 def op(pv) -> str | None:

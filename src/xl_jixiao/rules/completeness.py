@@ -45,13 +45,18 @@ class RequiredFieldEmpty(Rule):
 
     def check(self, ctx: Context, sub: Submission):
         out = []
-        if not (sub.unit_name or "").strip():
+        imported_unit = sub.source is not None and sub.source.kind != "template"
+        if not (sub.unit_name or "").strip() and not (imported_unit and "unit_name" not in sub.cells):
             out.append(ctx.finding("单位名称未填写", ctx.unit_ref("unit_name"), suggestion=f"在「{layout.SHEET_UNIT}」表填写单位全称"))
-        if not sub.budget_year:
+        if not sub.budget_year and not (imported_unit and "budget_year" not in sub.cells):
             out.append(ctx.finding("预算年度未填写", ctx.unit_ref("budget_year"), suggestion="填写四位年份，如「2025」"))
         labels = {"name": "项目名称", "implementer": "实施单位", "total": "年度资金总额", "annual_goal": "年度绩效目标"}
+        imported = sub.source is not None and sub.source.kind != "template"
         for p in sub.projects:
             for key, label in labels.items():
+                if imported and key not in p.cells:
+                    continue  # the form has no such field: nothing was left blank
+
                 if key == "total":
                     empty = p.funding.total is None and "total" not in p.funding.invalid
                 else:

@@ -89,7 +89,7 @@ class Context:
         self.budget_year: int | None = config.budget_year or sub.budget_year
         self.scheme: Scheme = self._project_scheme()
         self.dept_scheme: Scheme = self._dept_scheme()
-        self.items: list[Item] = build_items(sub, self.scheme, self.dept_scheme)
+        self.items: list[Item] = build_items(sub, self.project_scheme, self.dept_scheme)
         """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
         self._groups: dict[int, list[Item]] = {}
         for it in self.items:
@@ -139,6 +139,22 @@ class Context:
         best, best_score = self.scheme, fit_score(self.scheme, pairs)
         for s in all_schemes().values():
             if s.kind == "dept":
+                score = fit_score(s, pairs)
+                if score > best_score:
+                    best, best_score = s, score
+        return best
+
+    def project_scheme(self, p: Project) -> Scheme:
+        """The scheme a project is judged against: the configured or declared one, else the one its own
+        categories fit best (a file may hold projects from forms of different schemes)."""
+        from_template = self.sub.source is None or self.sub.source.kind == "template"
+        declared = (self.config.scheme and self.config.scheme != "auto") or (self.sub.scheme and from_template)
+        pairs = [(i.level1, i.level2) for i in p.indicators]
+        if declared or not pairs:
+            return self.scheme
+        best, best_score = self.scheme, fit_score(self.scheme, pairs)
+        for s in all_schemes().values():
+            if s.kind == "project" and s.id != self.scheme.id:
                 score = fit_score(s, pairs)
                 if score > best_score:
                     best, best_score = s, score
@@ -210,15 +226,18 @@ def _item(ind: Indicator, project: Project | None, name: str | None, dept: bool,
     return it
 
 
-def build_items(sub: Submission, scheme: Scheme, dept_scheme: Scheme) -> list[Item]:
+def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_scheme: Scheme) -> list[Item]:
+    """Classify every indicator row; ``scheme_of`` gives the scheme each project is judged against."""
     items: list[Item] = []
     cache: dict = {}
     if sub.dept:
         for ind in sub.dept.indicators:
             items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, dept_scheme, cache))
     for p in sub.projects:
+        scheme = scheme_of(p)
         for ind in p.indicators:
             items.append(_item(ind, p, p.name, False, scheme, cache))
+    scheme = scheme_of(Project())
     for ind in sub.unassigned_indicators:
         items.append(_item(ind, None, ind.project, False, scheme, cache))
     return items
@@ -287,6 +306,9 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             if codes and f.code in codes:
                 f.suppressed = True
     out = [f for f in out if config.enabled(f.code)]
+    uncertain = {p.name for p in sub.projects if p.uncertain}
+    if uncertain:  # a layout not understood: one JX506 instead of findings about the wrong cells
+        out = [f for f in out if f.code == "JX506" or f.project not in uncertain]
     seen: set[tuple] = set()
     unique: list[Finding] = []
     for f in out:

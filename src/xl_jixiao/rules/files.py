@@ -83,3 +83,21 @@ class RuleInternalError(Rule):
     title = "规则运行出错（程序内部错误）"
     anti_pattern = "某个罕见写法让规则程序出错，整批校验因此中断"
     best_practice = "人工核对该规则涉及的内容，并把文件和规则编码反馈给维护人员"
+
+
+@register
+class UncertainLayout(Rule):
+    """导入非模板表格时，若某个项目的指标表大部分行读不出「一级、二级、三级指标和指标值」，
+    说明没有看懂它的版式：此时不逐格判断（那会把错的单元格当指标值），只报这一条，指出从哪里起没有看懂。"""
+
+    code = "JX506"
+    severity = Severity.WARNING
+    scope = "unit"
+    title = "表格版式无法可靠识别（该项目未逐项校验）"
+    anti_pattern = "自制表格把指标名称、指标值和说明放在同一列，或列的顺序与表头不一致"
+    best_practice = "使用当年下发的模板，或把指标表整理成「一级指标｜二级指标｜三级指标｜指标值」各占一列"
+
+    def check(self, ctx, sub):
+        return [ctx.finding(f"项目「{p.name or '（未识别名称）'}」的{p.uncertain}；该项目未逐项校验，请人工核对原表",
+                            p.location("name"), project=p.name, suggestion=self.best_practice)
+                for p in sub.projects if p.uncertain]

@@ -7,13 +7,13 @@ configured ``[money] tolerance``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.config import Config
-
 from xl_jixiao.model import DeptBudget, Project, Severity, Submission
-from xl_jixiao.money import convert, tolerance
+from xl_jixiao.money import convert, converted, tolerance
 from xl_jixiao.rules import common as c
 from xl_jixiao.rules.engine import Context, Item
 from xl_jixiao.rules.registry import Rule, register
@@ -100,6 +100,65 @@ class MoneySourcesMismatch(Rule):
             suggestion=f"核对金额：总额应为 {_fmt(s)} {u}，或补填缺少的资金来源")]
 
 
+_AMOUNT_IN_TEXT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|元|万)(?![\u4e00-\u9fff]?/)")
+
+
+def _calc_amounts(p: Project) -> list[Decimal]:
+    """Amounts written in the project's 测算依据, in 万元 (``党群服务中心租金评估费0.3万元`` → 0.3)."""
+    out = []
+    for m in _AMOUNT_IN_TEXT.finditer(p.calc_basis or ""):
+        try:
+            v = Decimal(m.group(1).replace(",", ""))
+        except InvalidOperation:
+            continue
+        out.append(v if m.group(2) != "元" else converted(v, "元", "万元"))
+    return out
+
+
+def _calc_says_yuan(p: Project, total: Decimal) -> Decimal | None:
+    """The amount in 测算依据 that equals the total read as 元 (and none equals it read as 万元)."""
+    amounts = _calc_amounts(p)
+    if not amounts:
+        return None
+    as_yuan = converted(total, "元", "万元")
+
+    def same(a: Decimal, b: Decimal) -> bool:
+        return abs(a - b) <= max(Decimal("0.005"), b * Decimal("0.001"))
+
+    if any(same(a, total) for a in amounts) or same(sum(amounts, Decimal(0)), total):
+        return None
+    for a in (*amounts, sum(amounts, Decimal(0))):
+        if same(a, as_yuan):
+            return a
+    return None
+
+
+def total_in_yuan(ctx: Context, p: Project) -> str | None:
+    """Why a 万元 form's annual total looks written in 元, or ``None``: its magnitude, its cost indicators or
+    its 测算依据 say so."""
+    total = p.funding.total
+    if ctx.money_unit != "万元" or total is None or total <= 0:
+        return None
+    return _suspicious(ctx, total) or _total_in_yuan(ctx, p) or _calc_in_yuan(p, total)
+
+
+def _calc_in_yuan(p: Project, total: Decimal) -> str | None:
+    hit = _calc_says_yuan(p, total)
+    if hit is None:
+        return None
+    return (f"万元表中的 {_fmt(total)} 万元，测算依据中却是 {_fmt(hit)} 万元——正好是它按「元」理解的数，"
+            f"疑似按「元」填写")
+
+
+def _comparable_total(ctx: Context, p: Project) -> tuple[Decimal | None, str]:
+    """The annual total to compare costs with, and a note when it was read as 元 (see :func:`total_in_yuan`)."""
+    total = p.funding.total
+    if total is not None and total_in_yuan(ctx, p):
+        fixed = converted(total, "元", ctx.money_unit)
+        return fixed, f"（年度资金总额 {_fmt(total)} 疑似按元填写，按 {_fmt(fixed)} {ctx.money_unit} 比较）"
+    return total, ""
+
+
 @register
 class MoneyCostsExceedTotal(Rule):
     """成本指标按金额分解预算时，各项成本之和不能超过项目年度资金总额。"""
@@ -112,7 +171,7 @@ class MoneyCostsExceedTotal(Rule):
     best_practice = "成本指标按预算分解，合计不超过年度资金总额"
 
     def check(self, ctx: Context, p: Project):
-        total = p.funding.total
+        total, note = _comparable_total(ctx, p)
         amounts = _cost_amounts(ctx, p)
         if total is None or len(amounts) < 2:
             return []
@@ -125,7 +184,7 @@ class MoneyCostsExceedTotal(Rule):
         u = ctx.money_unit
         first = amounts[0][0]
         return [ctx.finding(
-            f"项目「{p.name}」{len(amounts)} 个成本指标合计 {_fmt(s)} {u}，超过年度资金总额 {_fmt(total)} {u}",
+            f"项目「{p.name}」{len(amounts)} 个成本指标合计 {_fmt(s)} {u}，超过年度资金总额 {_fmt(total)} {u}{note}",
             first.ref(), project=p.name, value=first.text,
             suggestion=f"核对成本分解：各项成本合计应不超过 {_fmt(total)} {u}")]
 
@@ -152,13 +211,13 @@ class MoneyCostExceedsTotal(Rule):
         amt = c.amount_in(pv, ctx.money_unit)
         if amt is None:
             return []
-        total = p.funding.total
-        if amt <= total + _tol(ctx, (total, amt)):
+        total, note = _comparable_total(ctx, p)
+        if total is None or amt <= total + _tol(ctx, (total, amt)):
             return []
         u = ctx.money_unit
         conv = f"（折合 {_fmt(amt)} {u}）" if c.unit(pv) != u else ""
         return [ctx.finding(
-            f"项目「{p.name}」的成本指标「{it.ind.name}」{it.text}{conv}超过年度资金总额 {_fmt(total)} {u}",
+            f"项目「{p.name}」的成本指标「{it.ind.name}」{it.text}{conv}超过年度资金总额 {_fmt(total)} {u}{note}",
             it.ref(), project=p.name, value=it.text,
             suggestion=f"核对金额和单位：成本应不超过 {_fmt(total)} {u}")]
 
@@ -171,6 +230,22 @@ def _suspicious(ctx: Context, v: Decimal | None) -> str | None:
     if ctx.money_unit == "元" and v < ctx.config.yuan_suspicious_max:
         return f"元表中只有 {_fmt(v)} 元，疑似按「万元」填写"
     return None
+
+
+def _total_in_yuan(ctx: Context, p: Project) -> str | None:
+    """Evidence inside the project that a 万元 total was written in 元: its cost indicators add up to
+    the total read as 元 (total ``3000`` beside a cost ``不超过0.3万元``)."""
+    total = p.funding.total
+    if ctx.money_unit != "万元" or total is None or total <= 0:
+        return None
+    costs = sum((a for _, a in _cost_amounts(ctx, p)), Decimal(0))
+    if costs <= 0:
+        return None
+    as_yuan = converted(total, "元", "万元")
+    if costs * 1000 > total or not (as_yuan / 2 <= costs <= as_yuan * Decimal("1.01")):
+        return None
+    return (f"万元表中的 {_fmt(total)} 万元是成本指标合计 {_fmt(costs)} 万元的 {_fmt(total / costs)} 倍，"
+            f"而按「元」理解正好是 {_fmt(as_yuan)} 万元，疑似按「元」填写")
 
 
 @register
@@ -190,7 +265,7 @@ class MoneySuspiciousUnit(Rule):
         for p in sub.projects:
             for key, label in FUNDING_LABELS.items():
                 v = getattr(p.funding, key)
-                why = _suspicious(ctx, v)
+                why = total_in_yuan(ctx, p) if key == "total" else _suspicious(ctx, v)
                 if why:
                     fixed = convert(v, other, ctx.money_unit)
                     out.append(ctx.finding(f"项目「{p.name}」的{label}：{why}", p.location(key), project=p.name,

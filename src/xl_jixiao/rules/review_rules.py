@@ -65,6 +65,15 @@ def _field(p: Project, name: str) -> tuple[bool, str]:
     return present, str(value or "").strip()
 
 
+def _expected(ctx: Context, name: str) -> bool:
+    """Whether an empty field is a defect: the form itself has it (not an optional column of our template
+    that this unit uses nowhere)."""
+    src = ctx.sub.source
+    if src is None or src.kind != "template":
+        return True
+    return any(str(getattr(q, name, None) or "").strip() for q in ctx.sub.projects)
+
+
 def _short(text: str, n: int = 40) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= n else text[:n] + "…"
@@ -84,7 +93,7 @@ class PolicyBasisNoDocument(Rule):
 
     def check(self, ctx: Context, p: Project):
         present, text = _field(p, "policy_basis")
-        if not present or cites_document(text):
+        if not present or cites_document(text) or (not text and not _expected(ctx, "policy_basis")):
             return []
         if not text:
             msg = f"项目「{p.name}」的政策依据未填写"
@@ -108,7 +117,7 @@ class CalcBasisNoAmounts(Rule):
 
     def check(self, ctx: Context, p: Project):
         present, text = _field(p, "calc_basis")
-        if not present or has_amount(text):
+        if not present or has_amount(text) or (not text and not _expected(ctx, "calc_basis")):
             return []
         if not text:
             msg = f"项目「{p.name}」的测算依据未填写"
@@ -205,12 +214,9 @@ class IndicatorNameTooLong(Rule):
 
 def _amount_in_doubt(ctx: Context, p: Project) -> bool:
     """Whether the project's annual total may be in the wrong money unit (JX304's evidence)."""
-    from xl_jixiao.rules import money_rules
+    from xl_jixiao.rules.money_rules import total_in_yuan
 
-    doubt = getattr(money_rules, "total_in_yuan", None)
-    if doubt is not None:
-        return bool(doubt(ctx, p))
-    return bool(money_rules._suspicious(ctx, p.funding.total))
+    return total_in_yuan(ctx, p) is not None
 
 
 @register

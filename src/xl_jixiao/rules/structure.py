@@ -17,15 +17,15 @@ def _where(it: Item) -> str:
 
 @register
 class StructureLevel1Unknown(Rule):
-    """一级指标必须是所用指标体系中的类别。写错或写简称的一级指标无法归类，汇总时会丢失，
-    其下的二级指标也无法核对。"""
+    """一级指标必须是所用指标体系中的类别。写错的一级指标无法归类，汇总时会丢失，
+    其下的二级指标也无法核对。省略「指标」二字的简称（产出、效益、满意度）按完整名称认出，不报此条。"""
 
     code = "JX101"
     severity = Severity.ERROR
     scope = "indicator"
     title = "一级指标不在所用指标体系中"
-    anti_pattern = "一级指标写作「效益」"
-    best_practice = "从下拉列表选择完整名称，如「效益指标」"
+    anti_pattern = "一级指标写作「效益类指标」（体系中没有这一类）"
+    best_practice = "从下拉列表选择体系中的类别，如「效益指标」"
 
     def check(self, ctx: Context, it: Item):
         ind = it.ind
@@ -90,15 +90,31 @@ class _GroupRule(Rule):
 
     def check(self, ctx: Context, p: Project):
         items = ctx.items_of(p)
-        return self.check_group(ctx, items, p.name, p.location("name"), False)
+        declared = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
+        return self.check_group(ctx, items, p.name, p.location("name"), False, declared)
 
     def check_dept(self, ctx: Context, sub: Submission):
         items = ctx.items_of(None)
         ref = sub.dept.cells.get("goal") if sub.dept else None
-        return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True)
+        declared = _declared(ctx.dept_scheme, sub.dept.not_applicable if sub.dept else [])
+        return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True, declared)
 
-    def check_group(self, ctx, items, name, ref, dept):  # pragma: no cover - abstract
+    def check_group(self, ctx, items, name, ref, dept, declared):  # pragma: no cover - abstract
         return []
+
+
+def _declared(scheme, rows) -> set[str]:
+    """Canonical 一级 and 二级 names a project declared not applicable (``不适用`` rows)."""
+    out: set[str] = set()
+    for ind in rows:
+        m1 = scheme.match_level1(ind.level1) if ind.level1 else None
+        if m1 is None:
+            continue
+        out.add(m1.canonical)
+        m2 = scheme.match_level2(m1.canonical, ind.level2) if ind.level2 else None
+        if m2 is not None:
+            out.add(m2.canonical)
+    return out
 
 
 @register
@@ -113,13 +129,13 @@ class StructureMissingLevel1(_GroupRule):
     anti_pattern = "项目没有任何满意度指标"
     best_practice = "每个一级指标至少设置一个三级指标，如「服务对象满意度 ≥90%」"
 
-    def check_group(self, ctx, items, name, ref, dept):
+    def check_group(self, ctx, items, name, ref, dept, declared):
         if not items:
             return []
         scheme = items[0].scheme
         if dept and scheme.kind != "dept":
             return []  # 部门整体 using the project tree: its categories are not all required
-        present = {it.level1 for it in items if it.level1}
+        present = {it.level1 for it in items if it.level1} | declared
         for it in items:  # a misspelt 一级 is JX101's finding; do not report its category as missing too
             if it.level1 is None and it.ind.level1:
                 present.update(scheme.level1_for_level2(it.ind.level1))
@@ -147,7 +163,7 @@ class StructureOutputIncomplete(_GroupRule):
     anti_pattern = "产出指标下只有数量指标"
     best_practice = "产出指标下同时设置数量指标、质量指标和时效指标"
 
-    def check_group(self, ctx, items, name, ref, dept):
+    def check_group(self, ctx, items, name, ref, dept, declared):
         if not items:
             return []
         scheme = items[0].scheme
@@ -157,7 +173,7 @@ class StructureOutputIncomplete(_GroupRule):
         mine = [it for it in items if it.level1 == out1]
         if not mine:
             return []  # no 产出指标 at all: JX103
-        present = {it.level2 for it in mine if it.level2}
+        present = {it.level2 for it in mine if it.level2} | declared
         for it in mine:  # a misspelt 二级 is JX102's finding
             if it.level2 is None and it.ind.level2:
                 guess = scheme.suggest_level2(out1, it.ind.level2)
@@ -182,7 +198,7 @@ class StructureDuplicateName(_GroupRule):
     anti_pattern = "「完成率」既填在数量指标下，又填在时效指标下"
     best_practice = "每个三级指标只出现一次，名称写明衡量的内容，如「培训完成率」「培训按时完成率」"
 
-    def check_group(self, ctx, items, name, ref, dept):
+    def check_group(self, ctx, items, name, ref, dept, declared):
         seen: dict[str, Item] = {}
         out = []
         for it in items:

@@ -289,14 +289,16 @@ class ValueRepeatsName(Rule):
     best_practice = "指标值写目标：「工作完成质量」→「达到验收标准」或「合格率 ＝100%」"
 
     def check(self, ctx: Context, it: Item):
-        pv = it.pv
-        if not _readable(it) or it.kind != "qualitative":
-            return []
-        v = c.compact(it.text)
         n = c.compact(c.clean_indicator_name(it.ind.name))
-        if not v or not n:
-            return []
-        same = v == n or (len(v) >= 4 and len(n) >= 4 and (v in n or n in v))
+        if n and c.compact(it.ind.value or "") == n:
+            same = True  # the value copied into the name cell (or the other way round): there is no target
+        else:
+            if not _readable(it) or it.kind != "qualitative":
+                return []
+            v = c.compact(it.text)
+            if not v or not n:
+                return []
+            same = v == n or (len(v) >= 4 and len(n) >= 4 and (v in n or n in v))
         if not same:
             return []
         return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」只是重复了指标名称", it.ref(),
@@ -469,7 +471,7 @@ class ValueCostNotAmount(Rule):
         if it.role != "cost" or not _readable(it):
             return []
         pv = it.pv
-        if c.is_quantitative(pv) and c.unit(pv).startswith(("万元", "元")):
+        if c.is_money(pv):
             return []
         if c.op(pv) in ("≥", "＞") and ctx.enabled("JX210"):
             return []  # JX210

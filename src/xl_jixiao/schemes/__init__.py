@@ -27,7 +27,9 @@ _HERE = Path(__file__).parent
 MIN_TRUNCATED_LEN = 4
 """A truncated name must keep at least this many characters to be accepted (``效益`` is not)."""
 
-MatchKind = Literal["exact", "alias", "truncated"]
+MatchKind = Literal["exact", "alias", "short", "truncated"]
+SUFFIX = "指标"
+"""Real forms often leave it out: ``产出`` is 产出指标, ``服务对象满意度`` is 服务对象满意度指标."""
 
 
 def clean_name(text: object) -> str:
@@ -74,6 +76,11 @@ def _match(written: str, levels: Iterable[Level]) -> Match | None:
     for lv in levels:
         if name in lv.aliases:
             return Match(lv.name, "alias", written)
+    short = name.removesuffix(SUFFIX)
+    if short:
+        for lv in levels:
+            if any(short == n.removesuffix(SUFFIX) for n in lv.names()):
+                return Match(lv.name, "short", written)
     if len(name) >= MIN_TRUNCATED_LEN:
         hits = {lv.name for lv in levels for n in lv.names() if n.startswith(name)}
         if len(hits) == 1:

@@ -172,10 +172,12 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
         fu = p.funding
         values = {
             "seq": i + 1, "code": p.code, "name": p.name, "category": p.category,
+            "project_type": p.project_type, "is_new": p.is_new, "allocation": p.allocation,
             "implementer": p.implementer, "period": p.period, "purpose": p.purpose,
+            "policy_basis": p.policy_basis, "calc_basis": p.calc_basis,
             "annual_goal": p.annual_goal, "period_goal": p.period_goal, "remark": p.remark,
         }
-        for key in ("total", "fiscal", "carryover", "other"):
+        for key in ("total", "fiscal", "carryover", "other", "period_total"):
             amount = _amount(getattr(fu, key), fu.money_unit, money_unit)
             values[key] = amount if amount is not None else fu.invalid.get(key)
         extra: list[str] = []

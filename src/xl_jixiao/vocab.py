@@ -1,0 +1,157 @@
+"""One vocabulary of labels, as data, for every reader.
+
+``data/labels.json`` maps section (``unit``, ``project``, ``dept``,
+``indicator``) → model field → the labels real forms use for that field.  The
+template contract (:mod:`xl_jixiao.layout`), the template reader and the form
+importer all take their labels from here, so they cannot drift apart.
+
+Labels are compared after :func:`norm_label`, which removes what varies between
+regions without changing meaning: spaces (also inside a label: ``项 目 名 称``),
+markup, required marks (``*``), full-width or ASCII colons, leading numbering
+(``一、`` ``1.`` ``（一）``), a ``其中`` prefix and a bracketed money unit
+(``（万元）``, ``(单位：元)``).  Other bracketed words are kept as a *qualifier*:
+``项目总金额（中期规划，万元）`` is matched as ``项目总金额(中期规划)`` first and as
+``项目总金额`` second.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_DATA = Path(__file__).parent / "data" / "labels.json"
+
+SECTIONS = ("unit", "project", "form", "dept", "indicator")
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_SPACE = re.compile(r"[\s\u3000\u2002\u2003\u00a0\u200b]+")
+_MARKS = re.compile(r"[*＊★☆]+")
+_NUMBERING = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}(?:[、.．](?!\d)|[)）]))")
+_BRACKET = re.compile(r"[（(【\[]([^（()）【】\[\]]*)[)）】\]]")
+_MONEY_UNIT = re.compile(r"(?:金额|资金|货币)?单位\s*[:：]?\s*(万元|元)|(万元|元)")
+_QUAL_NOISE = re.compile(r"^[,，、;；:：\s]+|[,，、;；:：\s]+$")
+_SAME_AS = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";"})
+
+
+@dataclass(frozen=True, slots=True)
+class LabelText:
+    """A label split into what identifies it: base text, bracketed qualifier, money unit."""
+
+    base: str
+    qualifier: str = ""
+    unit: str | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Lookup keys, most specific first."""
+        if self.qualifier:
+            return (f"{self.base}({self.qualifier})", self.base)
+        return (self.base,)
+
+
+@lru_cache(maxsize=65536)
+def parse_label(text: object) -> LabelText:
+    """Split a cell's text into its normalised label parts (see the module docstring)."""
+    if not isinstance(text, str) or not text:
+        return LabelText("")
+    t = _TAG.sub("", text)
+    t = _SPACE.sub("", t)
+    t = _MARKS.sub("", t)
+    t = t.translate(_SAME_AS).strip(":")
+    t = re.sub(r"^其中[:]?", "", t)
+    t = _NUMBERING.sub("", t).strip(":")
+    unit: str | None = None
+    quals: list[str] = []
+    for m in _BRACKET.finditer(t):
+        inner = m.group(1)
+        um = _MONEY_UNIT.search(inner)
+        if um:
+            unit = unit or um.group(1) or um.group(2)
+            inner = _MONEY_UNIT.sub("", inner)
+        inner = _QUAL_NOISE.sub("", inner)
+        if inner:
+            quals.append(inner)
+    base = _BRACKET.sub("", t).strip(":")
+    base = re.sub(r"^其中[:]?", "", base)
+    if not base and quals:  # the whole label was in brackets
+        base, quals = quals[0], quals[1:]
+    return LabelText(base, ",".join(quals), unit)
+
+
+def norm_label(text: object) -> str:
+    """The label as a lookup key: ``本年度项目金额（万元）：`` → ``本年度项目金额``."""
+    return parse_label(text).base
+
+
+@lru_cache(maxsize=1)
+def _load() -> dict[str, dict[str, tuple[str, ...]]]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return {sec: {k: tuple(v) for k, v in raw[sec].items()} for sec in SECTIONS}
+
+
+@lru_cache(maxsize=1)
+def _na_tokens() -> frozenset[str]:
+    raw = json.loads(_DATA.read_text(encoding="utf-8"))
+    return frozenset(_SPACE.sub("", t) for t in raw["not_applicable"])
+
+
+def is_not_applicable(text: object) -> bool:
+    """A cell that declares "not applicable" (``不适用``, ``无``, ``—`` …) instead of naming something."""
+    if not isinstance(text, str):
+        return False
+    t = _SPACE.sub("", _TAG.sub("", text)).strip("。.;；")
+    return bool(t) and t in _na_tokens()
+
+
+def labels(section: str, key: str) -> tuple[str, ...]:
+    """The labels (as written in the vocabulary) of field ``key`` in ``section``; empty when unknown."""
+    return _load()[section].get(key, ())
+
+
+def fields(section: str) -> dict[str, tuple[str, ...]]:
+    return dict(_load()[section])
+
+
+def label_key(label: str) -> str:
+    """The key under which a vocabulary label is stored (qualifier kept)."""
+    return parse_label(label).keys[0]
+
+
+def find(text: object, table: dict[str, T]) -> T | None:
+    """The entry of ``table`` (keyed by :func:`label_key`) that the cell ``text`` names, or ``None``."""
+    lt = parse_label(text)
+    if not lt.base:
+        return None
+    for k in lt.keys:
+        hit = table.get(k)
+        if hit is not None:
+            return hit
+    return None
+
+
+@cache
+def index(*sections: str) -> dict[str, tuple[str, str]]:
+    """Normalised label → (section, field) over ``sections``; the first section listing a label wins."""
+    out: dict[str, tuple[str, str]] = {}
+    for sec in sections:
+        for key, labs in _load()[sec].items():
+            for lab in labs:
+                out.setdefault(label_key(lab), (sec, key))
+    return out
+
+
+def lookup(text: object, *sections: str) -> tuple[str, str] | None:
+    """(section, field) of a label cell among ``sections``, or ``None``."""
+    return find(text, index(*sections))
+
+
+def label_unit(text: object) -> str | None:
+    """The money unit a label names in brackets (``年度资金总额（元）`` → 元)."""
+    return parse_label(text).unit
