@@ -26,6 +26,7 @@ from xl_jixiao.errors import UserError
 from xl_jixiao.model import Finding, Indicator, Project, Severity, Submission
 from xl_jixiao.pipeline import FileResult
 from xl_jixiao.review.opinions import DIMENSIONS, OpinionRule
+from xl_jixiao.review.roster import _text
 
 CODE_BASE = 900
 CODE_MAX = 999
@@ -114,12 +115,6 @@ def _target(obj: str, where: str) -> tuple[str, str, str | None]:
     raise UserError(f"{where}：未知的审核对象「{obj}」（可用：{'、'.join(dict.fromkeys(known))}）")
 
 
-def _cell(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
 
 
 def load_criteria(path: str | Path) -> list[Criterion]:
@@ -136,7 +131,7 @@ def load_criteria(path: str | Path) -> list[Criterion]:
         raise UserError(f"审核口径文件 {p} 无法读取：{exc.reason}") from None
     for sheet, rows in sheets.items():
         for hr, row in enumerate(rows[:10]):
-            cells = [_cell(c) for c in row]
+            cells = [_text(c) for c in row]
             cols = {k: next((cells.index(lab) for lab in labs if lab in cells), -1) for k, labs in HEADERS.items()}
             if cols["object"] >= 0 and cols["regex"] >= 0 and cols["opinion"] >= 0:
                 return _parse(p, sheet, rows[hr + 1:], hr + 2, cols)
@@ -148,7 +143,7 @@ def _parse(p: Path, sheet: str, rows: list, first: int, cols: dict[str, int]) ->
     out: list[Criterion] = []
     used: set[str] = set()
     for line, row in enumerate(rows, start=first):
-        cells = [_cell(c) for c in row]
+        cells = [_text(c) for c in row]
 
         def at(key: str, cells: list[str] = cells) -> str:
             i = cols[key]

@@ -30,11 +30,9 @@ class RosterUnit:
 
 
 def _text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
+    from xl_jixiao.readers.template import cell_text
+
+    return cell_text(v) or ""
 
 
 def _rows(path: Path) -> list[list[str]]:

@@ -79,6 +79,15 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
+def _text_field(ctx: Context, p: Project, name: str, label: str, fine, problem: str, suggestion: str):
+    """A project text field that is empty (where the form expects it) or whose text lacks what ``fine`` looks for."""
+    present, text = _field(p, name)
+    if not present or fine(text) or (not text and not _expected(ctx, name)):
+        return []
+    msg = f"项目「{p.name}」的{label}" + (f"{problem}（「{_short(text)}」）" if text else "未填写")
+    return [ctx.finding(msg, p.location(name), project=p.name, value=_short(text, 60), suggestion=suggestion)]
+
+
 @register
 class PolicyBasisNoDocument(Rule):
     """政策依据要写明设立项目所依据的文件（文件名称加书名号，最好带文号），
@@ -92,15 +101,8 @@ class PolicyBasisNoDocument(Rule):
     best_practice = "「根据《深圳市基层人民武装部规范化建设指导手册》（宝武〔2022〕98号）……设立本项目」"
 
     def check(self, ctx: Context, p: Project):
-        present, text = _field(p, "policy_basis")
-        if not present or cites_document(text) or (not text and not _expected(ctx, "policy_basis")):
-            return []
-        if not text:
-            msg = f"项目「{p.name}」的政策依据未填写"
-        else:
-            msg = f"项目「{p.name}」的政策依据没有引用任何文件（「{_short(text)}」）"
-        return [ctx.finding(msg, p.location("policy_basis"), project=p.name, value=_short(text, 60),
-                            suggestion="写明立项所依据的文件名称和文号，如「根据《××办法》（×〔2024〕×号）……设立本项目」")]
+        return _text_field(ctx, p, "policy_basis", "政策依据", cites_document, "没有引用任何文件",
+                           "写明立项所依据的文件名称和文号，如「根据《××办法》（×〔2024〕×号）……设立本项目」")
 
 
 @register
@@ -116,15 +118,8 @@ class CalcBasisNoAmounts(Rule):
     best_practice = "「招标价参照7.55万元/人/年×49人＝369.95万元」「监控系统维护每月2500元，一年合计30000元」"
 
     def check(self, ctx: Context, p: Project):
-        present, text = _field(p, "calc_basis")
-        if not present or has_amount(text) or (not text and not _expected(ctx, "calc_basis")):
-            return []
-        if not text:
-            msg = f"项目「{p.name}」的测算依据未填写"
-        else:
-            msg = f"项目「{p.name}」的测算依据没有列出金额和计算过程（「{_short(text)}」）"
-        return [ctx.finding(msg, p.location("calc_basis"), project=p.name, value=_short(text, 60),
-                            suggestion="按支出内容逐项列明测算过程，如「子项1：单价×数量＝××万元；子项2：……；合计××万元」")]
+        return _text_field(ctx, p, "calc_basis", "测算依据", has_amount, "没有列出金额和计算过程",
+                           "按支出内容逐项列明测算过程，如「子项1：单价×数量＝××万元；子项2：……；合计××万元」")
 
 
 @register
