@@ -223,25 +223,36 @@ def test_olevba_command_line(built):
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_loads_the_modules(built, soffice, tmp_path):
-    src = tmp_path / "in.xlsm"
-    src.write_bytes(built["xlsm"].read_bytes())
+@pytest.mark.parametrize("kind", ["xlsm", "xlam"])
+def test_libreoffice_loads_the_modules(built, soffice, tmp_path, kind):
+    """LibreOffice reads every module of both files (the add-in through the xlsm import filter,
+    as it does not pick a filter for .xlam by itself), Chinese text included."""
+    src = tmp_path / f"in.{kind}"
+    src.write_bytes(built[kind].read_bytes())
     profile = tmp_path / "profile"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "ods",
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--infilter=Calc MS Excel 2007 VBA XML", "--convert-to", "ods",
                     "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=180, check=True)
     ods = tmp_path / "in.ods"
     assert ods.exists()
+    library = f"Basic/{addin.PROJECT_NAMES[kind]}/"
     with zipfile.ZipFile(ods) as zf:
         names = zf.namelist()
         basic = {n.rsplit("/", 1)[-1][:-4]: zf.read(n).decode("utf-8") for n in names
-                 if n.startswith("Basic/JixiaoTemplate/") and n.endswith(".xml") and "script-" not in n}
+                 if n.startswith(library) and n.endswith(".xml") and "script-" not in n}
         content = zf.read("content.xml").decode("utf-8")
-    assert {"JixiaoButtons", "JixiaoXlwings", "JixiaoFunctions", "ThisWorkbook", "Sheet1", "Sheet2"} <= set(basic)
+    built_modules = set(_olevba_modules(built[kind]))
+    assert built_modules == set(basic)
+    assert {"JixiaoButtons", "JixiaoXlwings", "JixiaoFunctions", "ThisWorkbook", "Sheet1"} <= set(basic)
     assert "Public Sub JX_Validate(control As IRibbonControl)" in basic["JixiaoButtons"]
     assert "m.clear_marks()" in basic["JixiaoButtons"]
     assert "WPS 表格" in basic["JixiaoXlwings"]  # code page 936 read back as Chinese
     assert "Public Function JX_CHECK(" in basic["JixiaoFunctions"]
-    assert "单位信息" in content and "绩效指标" in content  # the sheets came through too
+    if kind == "xlsm":
+        assert "单位信息" in content and "绩效指标" in content  # the sheets came through too
+    else:
+        assert "JixiaoHostNotice" in basic["ThisWorkbook"]
+        assert "绩效目标工具" in content
 
 
 def test_committed_workbooks_match_a_fresh_build():

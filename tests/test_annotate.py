@@ -116,3 +116,27 @@ def test_check_annotate_cli(tmp_path, capsys):
     main(["check", str(tmp_path / "s"), "--annotate", str(folder)])
     assert len(list(folder.glob("*_校验标注.xlsx"))) == 2
     capsys.readouterr()
+
+
+def test_annotated_template_stays_compact_and_prints(tmp_path):
+    """A filled template's copy keeps its filled-down formulas shared (size within 1.5× of the source,
+    every formula the same), prints its rows in use, and its 校验结果 sheet has page setup."""
+    from xl_jixiao.commands.check import check_files
+    from xl_jixiao.config import load_config
+    from xl_jixiao.template import write_submission
+    from xl_jixiao.template.io import load_workbook_quietly
+    from xl_jixiao.template.samples import sample_submission
+
+    src = write_submission(sample_submission(0, seed=3, projects=4, indicators=8), tmp_path / "单位.xlsx")
+    by_file, _, _ = check_files([src], load_config(None))
+    out = annotate(src, by_file[str(src)], tmp_path / "标注.xlsx")
+    assert out.stat().st_size <= 1.5 * src.stat().st_size, (out.stat().st_size, src.stat().st_size)
+    a, b = load_workbook_quietly(src), load_workbook_quietly(out)
+    formulas = [(ws.title, c.coordinate, c.value) for ws in a.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert len(formulas) > 1000
+    assert all(b[s][ref].value == v for s, ref, v in formulas)
+    ws = b[RESULT_SHEET]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$3:$3" and "第 &P 页 共 &N 页" in ws.oddFooter.center.text
+    assert str(b["项目信息"].print_area).endswith("$6")  # title, header and four projects

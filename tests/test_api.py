@@ -128,7 +128,7 @@ def test_frames_add_up_to_the_summary_totals(inbox, tmp_path):
     assert set(frames) == {"projects", "indicators", "findings", "files"}
     ws = openpyxl.load_workbook(out)["汇总"]
     rows = list(ws.iter_rows(values_only=True))
-    header = list(rows[0])
+    header = list(next(r for r in rows if "序号" in r))  # below the title and the 编制单位 line
     totals = next(r for r in rows if r[0] == "合计")
     units = [r for r in rows[1:] if isinstance(r[0], int)]
     for key, label in (("total", "年度资金总额"), ("fiscal", "财政拨款")):

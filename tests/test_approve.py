@@ -86,23 +86,29 @@ def test_layout_and_print_setup(seed_qiannan, tmp_path):
     assert len(wb.sheetnames) == 6
     ws = wb[wb.sheetnames[0]]
     assert ws["A1"].value == "黔南州2024年项目支出绩效目标批复表"
-    assert ws["A2"].value == "单位: 万元"
+    assert ws["A2"].value == "单位：万元"  # full-width colon, as printed forms write it
     assert (ws["A3"].value, ws["B3"].value, ws["D3"].value, ws["E3"].value) == (
         "一级项目名称", "特定目标-单位发展专项", "二级项目名称", "平安黔南工作专项资金")
     assert (ws["A4"].value, ws["D4"].value) == ("主管部门", "实施单位")
-    assert ws["A5"].value == "资金情况" and ws["B5"].value == "年度资金总额" and ws["C5"].value == 328
-    assert ws["B6"].value == "其中：财政拨款" and ws["B7"].value == "上年结转" and ws["B8"].value == "其他资金"
-    assert ws["A9"].value == "年度总体目标"
-    assert [ws.cell(10, c).value for c in range(2, 7)] == ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
+    assert (ws["A5"].value, ws["D5"].value) == ("项目编码", "实施期")
+    # 资金情况: two pairs a row, no empty half
+    assert ws["A6"].value == "资金情况" and ws["B6"].value == "年度资金总额" and ws["C6"].value == 328
+    assert ws["D6"].value == "其中：财政拨款" and ws["B7"].value == "上年结转" and ws["D7"].value == "其他资金"
+    assert ws["A8"].value == "年度总体目标"
+    assert [ws.cell(9, c).value for c in range(2, 7)] == ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert "A1:F1" in merged and "A5:A8" in merged
-    assert "B11:B34" in merged  # 产出指标 over 24 rows (数量 10, 质量, 时效, 成本 12)
-    assert "C11:C20" in merged  # 数量指标
+    assert "A1:F1" in merged and "A6:A7" in merged
+    assert "B10:B33" in merged  # 产出指标 over 24 rows (数量 10, 质量, 时效, 成本 12)
+    assert "C10:C19" in merged  # 数量指标
     assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert ws.page_setup.fitToHeight == 0
-    assert ws["D11"].border.left.style == "thin"
-    assert ws["C5"].number_format == "#,##0.00####"
+    assert ws.page_setup.fitToHeight == 1  # one project, one page
+    assert ws.print_title_rows == "$9:$9"
+    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
+    assert ws["D10"].border.left.style == "thin"
+    assert ws["C6"].number_format == "#,##0.00"
+    assert ws["A1"].font.name == "黑体" and ws["D10"].font.name == "宋体"
 
 
 def test_text_never_becomes_a_formula(tmp_path):
@@ -126,7 +132,7 @@ def test_amounts_shown_in_wan_and_atomic(tmp_path):
     path = write_approval(sub, tmp_path / "批复表.xlsx", region="某县")
     ws = openpyxl.load_workbook(path).active
     assert ws["A1"].value == "某县2025年项目支出绩效目标批复表"
-    assert D(str(ws["C5"].value)) == D("197.2")
+    assert D(str(ws["C6"].value)) == D("197.2")
     assert sorted(x.name for x in tmp_path.iterdir()) == ["批复表.xlsx"]  # no temporary file left behind
     back = read_legacy(path)
     assert back.money_unit == "万元" and back.projects[0].funding.total == D("197.2")

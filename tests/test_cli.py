@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from xl_jixiao import __version__
 from xl_jixiao.cli import build_parser, command_modules, main
 
@@ -31,3 +33,39 @@ def test_unknown_command_is_explained_in_chinese():
 def test_version():
     r = subprocess.run([sys.executable, "-m", "xl_jixiao", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+@pytest.mark.parametrize("name", sorted(m.NAME for m in command_modules()))
+def test_every_subcommand_help_works(name, capsys):
+    """Every subcommand's -h prints Chinese help and exits 0 (a stray % in a help string used to crash it)."""
+    with pytest.raises(SystemExit) as exc:
+        main([name, "-h"])
+    assert exc.value.code == 0
+    captured = capsys.readouterr()
+    assert "用法" in captured.out and name in captured.out
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_help_shows_percent_signs_literally(capsys):
+    with pytest.raises(SystemExit):
+        main(["value", "-h"])
+    assert "≥95%" in capsys.readouterr().out
+
+
+def test_pdf_without_libreoffice_is_explained(tmp_path, monkeypatch, capsys):
+    """--pdf where LibreOffice is missing: the workbook is written, a Chinese message says what to install."""
+    monkeypatch.setenv("XL_JIXIAO_SOFFICE", str(tmp_path / "没有这个程序"))
+    out = tmp_path / "模板.xlsx"
+    assert main(["template", "-o", str(out), "--pdf"]) == 2
+    err = capsys.readouterr().err
+    assert "LibreOffice" in err and "工作簿已写入" in err and "Traceback" not in err
+    assert out.is_file() and not out.with_suffix(".pdf").exists()
+
+
+def test_output_file_open_elsewhere_is_explained(tmp_path, capsys):
+    """An output that cannot be written (here: a folder in the way) ends in a Chinese message, not a traceback."""
+    out = tmp_path / "模板.xlsx"
+    out.mkdir()
+    code = main(["template", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "错误" in err and "Traceback" not in err

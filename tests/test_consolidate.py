@@ -124,9 +124,11 @@ def rows(ws) -> list[tuple]:
 
 
 def table(ws) -> list[dict]:
+    """Rows below the table's header (the first row with several filled cells: 汇总 has a title above it)."""
     data = rows(ws)
-    head = data[0]
-    return [dict(zip(head, r)) for r in data[1:]]
+    h = next(i for i, r in enumerate(data) if sum(v not in (None, "") for v in r) >= 4)
+    head = data[h]
+    return [dict(zip(head, r)) for r in data[h + 1:]]
 
 
 def parse_summary_line(out: str) -> dict[str, str]:
@@ -242,7 +244,7 @@ def test_totals_reconcile_with_the_inputs(tmp_path, inbox, capsys):
     from python_calamine import CalamineWorkbook
 
     cal = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
-    head = cal[0]
+    head = next(r for r in cal if "序号" in r)  # below the title and the 编制单位 line
     cols = [h for h in head if "（万元）" in h]
     assert len(cols) == 4
     expect_all = [Decimal(0)] * 4
@@ -488,11 +490,31 @@ def test_statistics_sheet_has_native_charts(tmp_path, inbox):
     ws = wb["统计"]
     assert len(ws._charts) == 3
     labels = [r[0] for r in rows(ws)]
-    assert "概况" in labels and "一级指标" in labels and "规则" in labels
-    for name in ("汇总", "项目明细", "指标明细", "问题清单", "文件清单"):
+    assert "项目" in labels and "一级指标" in labels and "规则" in labels
+    # rule names beside codes; projects' and 部门整体's categories in two series
+    rule_labels = [v for v in labels if isinstance(v, str) and v.startswith("JX")]
+    assert rule_labels and all(len(v.split(" ", 1)) == 2 for v in rule_labels), rule_labels
+    head = next(r for r in rows(ws) if r[0] == "一级指标")
+    assert head[1:3] == ("项目指标数", "部门整体指标数")
+    assert 'tickLblSkip val="1"' in xml  # every unit and rule labelled
+    # each chart starts and ends within one printed section (page breaks between sections)
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) == 3
+    for chart in ws._charts:
+        top, bottom = chart.anchor._from.row, chart.anchor.to.row
+        assert not any(top < b < bottom for b in breaks)
+    for name in ("项目明细", "指标明细", "问题清单", "文件清单"):
         assert wb[name].freeze_panes == "A2" and wb[name].auto_filter.ref, name
-    money = wb["汇总"]["G2"]
-    assert money.number_format.startswith("#,##0.00")
+    summary = wb["汇总"]
+    assert summary.freeze_panes == "A4" and summary.auto_filter.ref.startswith("A3:")
+    assert summary["A1"].value.endswith("预算绩效目标汇总表")
+    assert summary["A2"].value.startswith("编制单位：") and "编制日期：" in summary["K2"].value
+    money = summary["G4"]
+    assert money.number_format == "#,##0.00"
+    for sheet in wb.worksheets:  # every sheet prints deliberately
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1, sheet.title
+        assert "第 &P 页 共 &N 页" in sheet.oddFooter.center.text, sheet.title
+    assert summary.print_title_rows == "$3:$3"
 
 
 def test_same_unit_name_without_code_is_a_duplicate(tmp_path, base_books, capsys):

@@ -16,7 +16,9 @@ from xl_jixiao.model import DeptBudget, Funding, Indicator, PlanPoint, Project, 
 from xl_jixiao.schemes import get_scheme
 from xl_jixiao.template import build_template, write_submission, write_template
 from xl_jixiao.template.build import (
+    BLANK_PRINT_ROWS,
     DEPT_INDICATOR_HEADER_ROW,
+    MONEY_WIDTH,
     VERSION_CELL,
     col,
     dept_value_cell,
@@ -100,7 +102,8 @@ def test_headers_follow_layout(wb):
         assert h <= L.HEADER_SEARCH_ROWS
     ws = wb[L.SHEET_PROJECTS]
     for c in L.PROJECT_COLUMNS:
-        assert ws.column_dimensions[col(L.PROJECTS, c.key)].width == c.width
+        expected = max(c.width, MONEY_WIDTH["万元"]) if c.money else c.width  # totals never show ###
+        assert ws.column_dimensions[col(L.PROJECTS, c.key)].width == expected
 
 
 def test_named_ranges(wb):
@@ -217,17 +220,34 @@ def test_layout_for_people(wb):
     assert ind[f"{col(L.INDICATORS, 'check')}3"].protection.locked
 
 
-def test_print_areas(template_path, tmp_path):
-    import zipfile
+def _print_area(ws) -> str:
+    return str(ws.print_area).split("!")[-1].replace("$", "")
 
-    with zipfile.ZipFile(template_path) as z:
-        book = z.read("xl/workbook.xml").decode("utf-8")
-    for sheet in (L.SHEET_PROJECTS, L.SHEET_INDICATORS, L.SHEET_DEPT):
-        assert f"OFFSET('{sheet}'!$A$1" in book  # the template prints the rows in use
+
+def test_print_areas_are_static_ranges(wb, tmp_path):
+    """Every engine honours a fixed range: an empty template prints a blank form of a few rows;
+    a written one prints exactly its rows.  Columns follow the layout, whatever it holds."""
+    for table in (L.PROJECTS, L.INDICATORS, L.DEPT_INDICATORS):
+        ws = wb[table.sheet]
+        last = first_data_row(table) + BLANK_PRINT_ROWS[table.sheet] - 1
+        assert _print_area(ws) == f"A1:{get_column_letter(len(table.columns))}{last}"
+    assert "OFFSET" not in str(wb.defined_names) + "".join(str(ws.print_area) for ws in wb.worksheets)
     filled = write_submission(_submission(), tmp_path / "filled.xlsx")
-    wb = load_workbook(filled)
-    assert wb[L.SHEET_PROJECTS].print_area == f"'项目信息'!$A$1:${get_column_letter(len(L.PROJECT_COLUMNS))}$3"
-    assert wb[L.SHEET_INDICATORS].print_area == "'绩效指标'!$A$1:$M$5"
+    out = load_workbook(filled)
+    assert _print_area(out[L.SHEET_PROJECTS]) == f"A1:{get_column_letter(len(L.PROJECT_COLUMNS))}3"
+    assert _print_area(out[L.SHEET_INDICATORS]) == f"A1:{get_column_letter(len(L.INDICATOR_COLUMNS))}5"
+
+
+def test_page_setup_and_fonts(wb):
+    for ws in wb.worksheets:
+        if ws.sheet_state == "hidden":
+            continue
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
+        assert ws.oddHeader.center.text
+    fonts = {c.font.name for ws in wb.worksheets for row in ws.iter_rows(max_row=20) for c in row if c.has_style}
+    assert fonts <= {"宋体", "黑体"}, fonts
+    assert wb[L.SHEET_PROJECTS]["A1"].font.name == "黑体"
 
 
 def test_legacy_scheme_lists(tmp_path):

@@ -1,10 +1,12 @@
 """批复表: print-ready approval tables, one sheet per project (plus 部门整体).
 
 The layout is the standard 批复表 (as the 黔南州 form shows it): title
-``<地区><年度>年项目支出绩效目标批复表``, ``单位: 万元``, a header block (一级项目名称 /
-二级项目名称 / 主管部门 / 实施单位 / 资金情况 / 年度总体目标) and the indicator table
-一级指标 / 二级指标 / 三级指标 / 指标值 / 说明 with merged 一级/二级 cells, borders,
-A4 fitted to the page width.  Amounts are shown in 万元.
+``<地区><年度>年项目支出绩效目标批复表``, ``单位：万元``, a header block (一级项目名称 /
+二级项目名称 / 主管部门 / 实施单位 / 项目编码 / 实施期 / 资金情况 in two columns / 年度总体目标)
+and the indicator table 一级指标 / 二级指标 / 三级指标 / 指标值 / 说明 with merged 一级/二级
+cells, borders, 宋体 with a 黑体 title.  Each project prints on one A4 page (a very long
+indicator table continues on further pages with its header repeated).  Amounts are
+shown in 万元 with two decimals; cells keep the exact amount.
 
 Inputs: a submission (from a template workbook or a legacy form) or a
 consolidated summary workbook (项目明细 / 指标明细 sheets), grouped per unit.
@@ -20,9 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
 
+from xl_jixiao import printing
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.config import Config
 from xl_jixiao.errors import ReadError
@@ -36,8 +39,10 @@ __all__ = ["approval_workbook", "write_approval", "load_for_approval", "load_res
 log = logging.getLogger(__name__)
 
 SHOW_UNIT = "万元"
-AMOUNT_FORMAT = "#,##0.00####"
-WIDTHS = {"A": 13, "B": 13, "C": 16, "D": 38, "E": 18, "F": 16}
+AMOUNT_FORMAT = printing.MONEY_FORMAT
+WIDTHS = {"A": 13, "B": 15, "C": 16, "D": 36, "E": 18, "F": 16}
+ONE_PAGE_ROWS = 40
+"""Indicator rows that still print legibly when a project is shrunk onto one A4 page."""
 NCOLS = 6
 
 _THIN = Side(style="thin", color="000000")
@@ -45,8 +50,8 @@ BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 LEFT_TOP = Alignment(wrap_text=True, vertical="top", horizontal="left")
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=16)
+BOLD = printing.font(bold=True)
+TITLE_FONT = printing.font(heading=True, size=16)
 
 SUMMARY_SHEETS = ("项目明细", "指标明细")
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -69,6 +74,15 @@ def put(ws, ref: str, value, *, bold: bool = False, align: Alignment = WRAP, num
     return cell
 
 
+def amount(ws, ref: str, value, invalid=None) -> None:
+    """An amount cell: the figure in 万元 (two decimals shown), or the form's text when it was not a number."""
+    right = Alignment(horizontal="right", vertical="center")
+    if invalid is not None:
+        put(ws, ref, str(invalid), align=right)
+    else:
+        put(ws, ref, value if value is not None else "", number_format=AMOUNT_FORMAT, align=right)
+
+
 def merge(ws, rng: str) -> None:
     if ":" in rng:
         a, b = rng.split(":")
@@ -85,8 +99,7 @@ def box(ws, first_row: int, last_row: int, ncols: int = NCOLS) -> None:
 def _height(text: str | None, chars_per_line: float) -> float | None:
     if not text:
         return None
-    lines = sum(max(1, -(-len(part) // int(chars_per_line))) for part in str(text).split("\n"))
-    return max(18.0, 15.0 * lines + 4)
+    return max(18.0, printing.row_height(printing.lines_needed(text, chars_per_line)))
 
 
 def amount_wan(value: Decimal | None, unit: str) -> Decimal | None:
@@ -118,18 +131,13 @@ def sheet_title(text: str, used: set[str]) -> str:
     return name
 
 
-def _setup_page(ws, last_row: int) -> None:
+def _setup_page(ws, last_row: int, title: str, header_row: int, indicators: int) -> None:
     for col, w in WIDTHS.items():
         ws.column_dimensions[col].width = w
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_area = f"A1:{get_column_letter(NCOLS)}{last_row}"
+    printing.apply(ws, printing.PageSetup(
+        title=title, landscape=False, fit_height=indicators <= ONE_PAGE_ROWS,
+        title_rows=(header_row, header_row), area=f"A1:{get_column_letter(NCOLS)}{last_row}",
+        margins=(0.5, 0.5, 0.7, 0.6)))
     ws.sheet_view.showGridLines = False
 
 
@@ -138,7 +146,7 @@ def _title(ws, text: str) -> None:
     ws["A1"].font = TITLE_FONT
     merge(ws, "A1:F1")
     ws.row_dimensions[1].height = 32
-    put(ws, "A2", f"单位: {SHOW_UNIT}", align=Alignment(horizontal="right", vertical="center"))
+    put(ws, "A2", f"单位：{SHOW_UNIT}", align=Alignment(horizontal="right", vertical="center"))
     merge(ws, "A2:F2")
 
 
@@ -155,9 +163,9 @@ def _indicator_table(ws, start: int, indicators: list[Indicator]) -> int:
         put(ws, f"D{r}", ind.name or "")
         put(ws, f"E{r}", ind.value_text() or "", align=CENTER)
         put(ws, f"F{r}", ind.note or "")
-        h = _height(ind.name, WIDTHS["D"] / 2.1)
-        if h:
-            ws.row_dimensions[r].height = h
+        lines = max(printing.lines_needed(ind.name, WIDTHS["D"]), printing.lines_needed(ind.note, WIDTHS["F"]),
+                    printing.lines_needed(ind.value_text(), WIDTHS["E"]), printing.lines_needed(ind.level2, WIDTHS["C"]))
+        ws.row_dimensions[r].height = printing.row_height(lines, 18.0)
     last = r
     if last > start:
         merge(ws, f"A{start}:A{last}")
@@ -184,46 +192,39 @@ def _merge_runs(ws, col: str, first: int, last: int, keys: list[tuple]) -> None:
 def project_sheet(ws, p: Project, sub: Submission, title: str) -> None:
     unit = p.funding.money_unit or sub.money_unit
     _title(ws, title)
-    put(ws, "A3", "一级项目名称", bold=True, align=CENTER)
-    put(ws, "B3", p.category or "")
-    merge(ws, "B3:C3")
-    put(ws, "D3", "二级项目名称", bold=True, align=CENTER)
-    put(ws, "E3", p.name or "")
-    merge(ws, "E3:F3")
-    put(ws, "A4", "主管部门", bold=True, align=CENTER)
-    put(ws, "B4", p.supervisor or sub.supervisor or "")
-    merge(ws, "B4:C4")
-    put(ws, "D4", "实施单位", bold=True, align=CENTER)
-    put(ws, "E4", p.implementer or "")
-    merge(ws, "E4:F4")
-    put(ws, "A5", "资金情况", bold=True, align=CENTER)
-    merge(ws, "A5:A8")
+    pairs = (("一级项目名称", p.category, "二级项目名称", p.name),
+             ("主管部门", p.supervisor or sub.supervisor, "实施单位", p.implementer),
+             ("项目编码", p.code, "实施期", p.period))
+    for r, (left, left_value, right, right_value) in enumerate(pairs, start=3):
+        put(ws, f"A{r}", left, bold=True, align=CENTER)
+        put(ws, f"B{r}", left_value or "")
+        merge(ws, f"B{r}:C{r}")
+        put(ws, f"D{r}", right, bold=True, align=CENTER)
+        put(ws, f"E{r}", right_value or "")
+        merge(ws, f"E{r}:F{r}")
+    # 资金情况: two label/amount pairs a row, so the block has no empty half
+    put(ws, "A6", "资金情况", bold=True, align=CENTER)
+    merge(ws, "A6:A7")
     f = p.funding
-    for r, (label, value, key) in enumerate((("年度资金总额", f.total, "total"), ("其中：财政拨款", f.fiscal, "fiscal"),
-                                             ("上年结转", f.carryover, "carryover"), ("其他资金", f.other, "other")), start=5):
-        put(ws, f"B{r}", label)
-        if key in f.invalid:
-            put(ws, f"C{r}", f.invalid[key], align=Alignment(horizontal="right", vertical="center"))
-        else:
-            v = amount_wan(value, unit)
-            put(ws, f"C{r}", v if v is not None else "", number_format=AMOUNT_FORMAT,
-                align=Alignment(horizontal="right", vertical="center"))
-    if p.code:
-        put(ws, "D5", "项目编码", bold=True, align=CENTER)
-        put(ws, "E5", p.code)
-        merge(ws, "E5:F5")
-        merge(ws, "D6:F8")
-    else:
-        merge(ws, "D5:F8")
-    put(ws, "A9", "年度总体目标", bold=True, align=CENTER)
-    put(ws, "B9", p.annual_goal or "", align=LEFT_TOP)
-    merge(ws, "B9:F9")
-    h = _height(p.annual_goal, (sum(WIDTHS[c] for c in "BCDEF")) / 2.1)
-    ws.row_dimensions[9].height = max(h or 30, 30)
-    box(ws, 3, 9)
-    last = _indicator_table(ws, 10, p.indicators)
-    ws.print_title_rows = "10:10"
-    _setup_page(ws, last)
+    pairs = (("B6", "C6", "年度资金总额", "total"), ("D6", "E6", "其中：财政拨款", "fiscal"),
+             ("B7", "C7", "上年结转", "carryover"), ("D7", "E7", "其他资金", "other"))
+    for label_ref, value_ref, label, key in pairs:
+        put(ws, label_ref, label)
+        amount(ws, value_ref, amount_wan(getattr(f, key), unit), f.invalid.get(key))
+    merge(ws, "E6:F6")
+    merge(ws, "E7:F7")
+    put(ws, "A8", "年度总体目标", bold=True, align=CENTER)
+    put(ws, "B8", p.annual_goal or "", align=LEFT_TOP)
+    merge(ws, "B8:F8")
+    h = _height(p.annual_goal, sum(WIDTHS[c] for c in "BCDEF"))
+    ws.row_dimensions[8].height = max(h or 30, 30)
+    for r in range(3, 8):
+        ws.row_dimensions[r].height = printing.row_height(max(
+            printing.lines_needed(ws[f"B{r}"].value, WIDTHS["B"] + WIDTHS["C"]),
+            printing.lines_needed(ws[f"E{r}"].value, WIDTHS["E"] + WIDTHS["F"])), 20.0)
+    box(ws, 3, 8)
+    last = _indicator_table(ws, 9, p.indicators)
+    _setup_page(ws, last, title, 9, len(p.indicators))
 
 
 def dept_sheet(ws, d: DeptBudget, sub: Submission, title: str) -> None:
@@ -237,35 +238,32 @@ def dept_sheet(ws, d: DeptBudget, sub: Submission, title: str) -> None:
         put(ws, f"A{r}", "部门职能", bold=True, align=CENTER)
         put(ws, f"B{r}", d.functions, align=LEFT_TOP)
         merge(ws, f"B{r}:F{r}")
-        ws.row_dimensions[r].height = _height(d.functions, 48) or 30
+        ws.row_dimensions[r].height = _height(d.functions, sum(WIDTHS[c] for c in "BCDEF")) or 30
         r += 1
     put(ws, f"A{r}", "总体目标", bold=True, align=CENTER)
     put(ws, f"B{r}", d.goal or "", align=LEFT_TOP)
     merge(ws, f"B{r}:F{r}")
-    ws.row_dimensions[r].height = max(_height(d.goal, 48) or 30, 30)
+    ws.row_dimensions[r].height = max(_height(d.goal, sum(WIDTHS[c] for c in "BCDEF")) or 30, 30)
     r += 1
     budget_first = r
     left = (("人员经费", d.personnel, "personnel"), ("公用经费", d.public, "public"), ("基本支出", d.basic, "basic"),
             ("项目支出", d.projects, "projects"), ("支出预算合计", d.expense_total, "expense_total"))
     right = (("当年财政拨款", d.fiscal, "fiscal"), ("上年结转", d.carryover, "carryover"), ("其他资金", d.other, "other"),
              ("收入预算合计", d.income_total, "income_total"), None)
-    amount_align = Alignment(horizontal="right", vertical="center")
     for (llabel, lval, lkey), rr in zip(left, right):
         put(ws, f"B{r}", llabel)
-        put(ws, f"C{r}", d.invalid.get(lkey) or (amount_wan(lval, unit) if lval is not None else ""),
-            number_format=AMOUNT_FORMAT, align=amount_align)
+        amount(ws, f"C{r}", amount_wan(lval, unit), d.invalid.get(lkey))
         if rr is not None:
             rlabel, rval, rkey = rr
             put(ws, f"D{r}", rlabel)
-            put(ws, f"E{r}", d.invalid.get(rkey) or (amount_wan(rval, unit) if rval is not None else ""),
-                number_format=AMOUNT_FORMAT, align=amount_align)
+            amount(ws, f"E{r}", amount_wan(rval, unit), d.invalid.get(rkey))
+        merge(ws, f"E{r}:F{r}")
         r += 1
     put(ws, f"A{budget_first}", "预算情况", bold=True, align=CENTER)
     merge(ws, f"A{budget_first}:A{r - 1}")
     box(ws, 3, r - 1)
     last = _indicator_table(ws, r, d.indicators)
-    ws.print_title_rows = f"{r}:{r}"
-    _setup_page(ws, last)
+    _setup_page(ws, last, title, r, len(d.indicators))
 
 
 # ------------------------------------------------------------------ workbook
@@ -281,6 +279,7 @@ def approval_workbook(subs: Submission | list[Submission], region: str | None = 
     if isinstance(subs, Submission):
         subs = [subs]
     wb = Workbook()
+    printing.use_house_fonts(wb)
     wb.remove(wb.active)
     used: set[str] = set()
     out = ApprovalBook(wb)

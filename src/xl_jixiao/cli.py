@@ -46,6 +46,23 @@ def _translate(text: str) -> str:
 argparse._ = _translate  # type: ignore[attr-defined]  # argparse looks `_` up at call time
 
 
+class _TolerantHelp:
+    """Help text with a stray ``%`` (argparse expands ``%(default)s`` and friends) is shown as written
+    instead of ending ``-h`` in a traceback."""
+
+    def _expand_help(self, action):
+        try:
+            return super()._expand_help(action)  # type: ignore[misc]
+        except (ValueError, TypeError, KeyError):
+            return self._get_help_string(action)  # type: ignore[attr-defined]
+
+
+def _tolerant(formatter: type) -> type:
+    if issubclass(formatter, _TolerantHelp):
+        return formatter
+    return type(f"Tolerant{formatter.__name__}", (_TolerantHelp, formatter), {})
+
+
 class ChineseParser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
@@ -79,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.register(p)
+        p.formatter_class = _tolerant(p.formatter_class)
         p.set_defaults(_run=mod.run)
     return parser
 
@@ -121,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except (UserError, XlJixiaoError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except PermissionError as exc:
+        print(f"错误：无法读写 {exc.filename or '文件'}：没有权限，或文件正在 Excel/WPS 中打开（关闭后重试）",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"错误：{where}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

@@ -165,7 +165,7 @@ PROJECT_COLUMNS: tuple[Field, ...] = (
     _v("project", "project_type", "项目类型", width=12),
     _v("project", "is_new", "是否新增项目", width=8),
     _v("project", "implementer", "实施单位", width=20, required=True),
-    _v("project", "period", "实施期", width=10),
+    _v("project", "period", "实施期", width=14),
     _v("project", "allocation", "分配方式", width=12),
     _v("project", "period_total", "实施期资金总额", width=13, money=True),
     _v("project", "total", "年度资金总额", width=13, required=True, money=True),

@@ -166,11 +166,13 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     modified; the copy is written atomically.
     """
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    from xl_jixiao import printing
     from xl_jixiao.rules.registry import get_rule
-    from xl_jixiao.template.io import load_workbook_quietly, save_atomic
+    from xl_jixiao.template.build import refresh_print_areas
+    from xl_jixiao.template.io import load_workbook_quietly, register_existing_formulas, save_atomic
 
     src = Path(src_path)
     out = Path(out_path)
@@ -214,13 +216,18 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     ws = wb.create_sheet(RESULT_SHEET, 0)
     c = count(findings)
     _put(ws, 1, 1, f"校验结果：{src.name}（{_summary(c)}）")
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    ws.cell(row=1, column=1).font = printing.font(heading=True, size=14)
     heads = ("序号", "严重程度", "规则", "工作表", "单元格", "项目", "问题", "原值", "建议", "规则说明", "状态")
-    widths = (6, 9, 8, 12, 9, 26, 60, 20, 40, 60, 8)
+    widths = (6, 9, 8, 12, 9, 22, 50, 18, 40, 50, 8)
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body_font = printing.font()
     for i, (h, w) in enumerate(zip(heads, widths), start=1):
         cell = _put(ws, 3, i, h)
-        cell.font = Font(bold=True)
+        cell.font = printing.font(bold=True)
         cell.fill = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
         ws.column_dimensions[cell.column_letter].width = w
     explanations: dict[str, str] = {}
     ordered = [f for _, fs in _group(findings) for f in fs]
@@ -237,6 +244,10 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         for col, v in enumerate(values, start=1):
             cell = _put(ws, r, col, v)
             cell.alignment = wrap
+            cell.font = body_font
+            cell.border = border
+        ws.row_dimensions[r].height = printing.row_height(
+            max(printing.lines_needed(v, w) for v, w in zip(values, widths)))
         sev_cell = ws.cell(row=r, column=2)
         if not f.suppressed:
             sev_cell.fill = PatternFill("solid", start_color=FILLS[f.severity], end_color=FILLS[f.severity])
@@ -245,15 +256,20 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
             # internal link: the location part of ``#'工作表'!G12``
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{_quote_sheet(f.sheet)}!{f.cell}",
                                        tooltip=f"转到 {f.sheet}!{f.cell}")
-            link.style = "Hyperlink"
+            link.font = printing.font(color="0563C1", underline="single")
             link.alignment = wrap
     if not ordered:
         _put(ws, 4, 1, "没有发现问题。")
     ws.freeze_panes = "A4"
     if ordered:
         ws.auto_filter.ref = f"A3:K{3 + len(ordered)}"
+    last_row = 3 + max(1, len(ordered))
+    printing.apply(ws, printing.PageSetup(title=f"校验结果：{src.name}", title_rows=(3, 3),
+                                          area=f"A1:K{last_row}"))
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False
+    refresh_print_areas(wb)  # static ranges: the source's formula print areas do not survive openpyxl
+    register_existing_formulas(wb)  # filled-down formula columns stay shared: the copy stays compact
     save_atomic(wb, out)
     return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from xl_jixiao.commands import _pdf
+
 NAME = "approve"
 ORDER = 70
 HELP = "生成项目支出绩效目标批复表（每个项目一页，A4 打印）"
@@ -24,6 +26,7 @@ def register(p) -> None:
                    help="汇总工作簿含多个单位时，每个单位单独一个文件（写到 OUT 所在文件夹）")
     p.add_argument("--force", action="store_true",
                    help="单位的工作簿仍有错误（未通过审核）时也生成批复表，并在这些页面上醒目标明「未通过审核」")
+    _pdf.add_option(p)
 
 
 def run(args) -> int:
@@ -68,6 +71,8 @@ def run(args) -> int:
               + ("，含部门整体" if n_dept else "") + ("（未通过审核，已在页面上标明）" if id(sub) in unapproved else ""))
     for _, path in written:
         print(f"已写入：{path}")
+    if args.pdf:
+        _pdf.export(path for _, path in written)
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from xl_jixiao.commands import _pdf
+
 NAME = "check"
 ORDER = 20
 HELP = "校验工作簿：列出每个问题、所在单元格和改法"
@@ -26,6 +28,7 @@ def register(p) -> None:
     p.add_argument("--annotate", metavar="OUT.xlsx",
                    help="生成标注副本：问题单元格着色，并加一张「校验结果」表（多个文件时给文件夹）")
     p.add_argument("--hide-suppressed", action="store_true", help="文字报告中不列出已忽略的问题")
+    p.add_argument("--pdf", action="store_true", help="同时为每个标注副本生成 PDF（需与 --annotate 一起使用；用无界面 LibreOffice 转换）")
 
 
 def check_files(paths: list[Path], config) -> tuple[dict[str, list], dict[str, object], list[tuple[str, str]]]:
@@ -59,6 +62,8 @@ def run(args) -> int:
     from xl_jixiao.errors import UserError
     from xl_jixiao.report import annotate, render_json, render_text
 
+    if args.pdf and not args.annotate:
+        raise UserError("--pdf 需要与 --annotate 一起使用：PDF 由标注副本生成")
     from xl_jixiao.api import check
 
     config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
@@ -86,9 +91,13 @@ def run(args) -> int:
             outs = {targets[0]: target}
         else:
             outs = {k: target / f"{Path(k).stem}_校验标注{Path(k).suffix.lower()}" for k in targets}
+        annotated = []
         for src, out in outs.items():
             written = annotate(src, by_file[src], out)
+            annotated.append(written)
             print(f"标注副本已写入：{written}", file=sys.stderr)
+        if args.pdf and annotated:
+            _pdf.export(annotated)
         skipped = [k for k in subs if k not in outs]
         for k in skipped:
             print(f"（{k} 不是 .xlsx/.xlsm 工作簿，未生成标注副本）", file=sys.stderr)

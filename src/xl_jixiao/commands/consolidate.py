@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from xl_jixiao.commands import _pdf
+
 NAME = "consolidate"
 ORDER = 50
 HELP = "汇总多个单位的工作簿：逐一校验，生成汇总表（汇总、明细、问题清单、文件清单、统计图）"
@@ -39,7 +41,9 @@ def register(p) -> None:
     p.add_argument("--no-cache", action="store_true", help="不使用也不更新缓存，所有文件重新读取")
     p.add_argument("--absolute-links", action="store_true",
                    help="问题清单中的链接使用绝对路径 file:///…（默认使用相对汇总表的路径，整个文件夹移动后仍可用）")
+    p.add_argument("--issuer", metavar="名称", help="编制单位，印在汇总表标题下（如「黔南州财政局」；默认留空，可手写）")
     p.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    _pdf.add_option(p)
 
 
 def run(args) -> int:
@@ -50,10 +54,12 @@ def run(args) -> int:
         raise UserError("--jobs 必须是正整数")
     result = consolidate(args.inputs, args.output, jobs=args.jobs, config=args.config,
                          use_cache=not args.no_cache, progress=not args.quiet,
-                         absolute_links=args.absolute_links)
+                         absolute_links=args.absolute_links, issuer=args.issuer)
     s = result.stats
     if not args.quiet:
         print(_describe(result), file=sys.stderr)
+    if args.pdf and result.output:
+        _pdf.export([result.output])
     print(result.summary_line(), flush=True)
     return result.exit_code
 

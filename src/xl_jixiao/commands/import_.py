@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from xl_jixiao.commands import _pdf
+
 NAME = "import"
 ORDER = 60
 HELP = "导入旧格式的绩效目标表（xlsx/xls/docx/PDF/文本），生成填好的模板工作簿"
@@ -23,6 +25,7 @@ def register(p) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="输出的模板工作簿")
     p.add_argument("--scheme", default=None, help="模板使用的指标体系（默认按表中内容自动判断）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出识别结果")
+    _pdf.add_option(p)
 
 
 def run(args) -> int:
@@ -52,6 +55,8 @@ def run(args) -> int:
     else:
         print(report.render())
         print(f"已写入：{path}")
+    if args.pdf:
+        _pdf.export([path])
     return 0
 
 

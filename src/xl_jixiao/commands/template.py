@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from xl_jixiao.commands import _pdf
+
 NAME = "template"
 ORDER = 20
 HELP = "生成绩效目标表填报模板（.xlsx）"
@@ -18,6 +20,7 @@ def register(p) -> None:
                    help="部门整体指标体系（默认与项目相同；如 dept_mgmt：部门管理/履职效果/能力建设）")
     p.add_argument("--year", type=int, default=None, help="预算年度，如 2025（默认留空由单位填写）")
     p.add_argument("--money-unit", default="万元", choices=("万元", "元"), help="金额单位（默认 万元）")
+    _pdf.add_option(p)
 
 
 def default_name(scheme_id: str) -> str:
@@ -36,6 +39,8 @@ def run(args) -> int:
         raise UserError(f"输出文件应以 .xlsx 结尾：{out}")
     write_template(out, scheme, args.year, args.money_unit, args.dept_scheme)
     print(f"已生成模板：{out}（指标体系：{scheme.name}；金额单位：{args.money_unit}）")
+    if args.pdf:
+        _pdf.export([out])
     return 0
 
 

@@ -17,7 +17,7 @@ SAMPLE_VALUES = (
 
 
 def register(p) -> None:
-    p.add_argument("text", metavar="TEXT", help="指标值文字，如 \"≥95%\"、\"2024年12月31日\"")
+    p.add_argument("text", metavar="TEXT", help="指标值文字，如 \"≥95%%\"、\"2024年12月31日\"")  # argparse: %% is a literal %
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
 

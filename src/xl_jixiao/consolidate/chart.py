@@ -7,6 +7,7 @@ openpyxl costs more than writing a whole warm-cache summary.
 from __future__ import annotations
 
 from xl_jixiao.consolidate.xlsx import quote_sheet, xml_attr, xml_text
+from xl_jixiao.printing import TABLE_FONT
 
 _NS = ('xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -24,14 +25,26 @@ def _ref(sheet: str, col: str, first: int, last: int | None = None) -> str:
 def _rich(text: str, size: int = 1400, bold: bool = True) -> str:
     b = ' b="1"' if bold else ' b="0"'
     return ("<c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr>"
-            f'<a:defRPr sz="{size}"{b}/></a:pPr><a:r><a:rPr lang="zh-CN" sz="{size}"{b}/>'
+            f'<a:defRPr sz="{size}"{b}/></a:pPr><a:r><a:rPr lang="zh-CN" sz="{size}"{b}>{_FACE}</a:rPr>'
             f"<a:t>{xml_text(text)}</a:t></a:r></a:p></c:rich></c:tx>")
+
+
+_FACE = f'<a:latin typeface="{TABLE_FONT}"/><a:ea typeface="{TABLE_FONT}"/>'
+
+
+def _text_props(size: int) -> str:
+    """Font of an axis' labels (or the whole chart's text): 宋体 at ``size`` hundredths of a point."""
+    return ("<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>"
+            f'<a:defRPr sz="{size}">{_FACE}</a:defRPr></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
 
 
 def bar_chart(title: str, sheet: str, cat_col: str, first_row: int, last_row: int,
               series: list[tuple[str, str]], horizontal: bool = False, stacked: bool = False,
               value_axis_title: str | None = None) -> bytes:
     """A bar chart over rows ``first_row..last_row`` of ``sheet``.
+
+    Every category is labelled (no label skipped however many there are); the caller gives the
+    chart room for them.
 
     ``series`` is ``[(value column letter, header row's column letter for the name), …]`` — the
     series name is read from the header cell just above ``first_row``.
@@ -66,14 +79,15 @@ def bar_chart(title: str, sheet: str, cat_col: str, first_row: int, last_row: in
         f'<c:catAx><c:axId val="500010"/><c:scaling><c:orientation val="{"maxMin" if horizontal else "minMax"}"/>'
         f'</c:scaling><c:delete val="0"/><c:axPos val="{cat_pos}"/><c:numFmt formatCode="General" sourceLinked="0"/>'
         '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+        + _text_props(900) +
         '<c:crossAx val="500020"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
-        '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+        '<c:lblOffset val="100"/><c:tickLblSkip val="1"/><c:noMultiLvlLbl val="0"/></c:catAx>'
         '<c:valAx><c:axId val="500020"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
         f'<c:axPos val="{val_pos}"/><c:majorGridlines/>{axis_title}'
         '<c:numFmt formatCode="#,##0" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/>'
         '<c:tickLblPos val="nextTo"/><c:crossAx val="500010"/><c:crosses val="autoZero"/>'
         '<c:crossBetween val="between"/></c:valAx></c:plotArea>'
-        f'{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>')
+        f'{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>{_text_props(1000)}</c:chartSpace>')
     return xml.encode("utf-8")
 
 

@@ -104,10 +104,11 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 jobs: int | None = None, config: Config | str | os.PathLike[str] | None = None,
                 use_cache: bool = True, progress: bool = True, max_rows: int = EXCEL_MAX_ROWS,
                 absolute_links: bool = False, log: Callable[[str], None] | None = None,
-                keep_results: bool = False) -> Result:
+                keep_results: bool = False, issuer: str | None = None) -> Result:
     """Read, validate and consolidate every file under ``inputs`` into the workbook ``output``.
 
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML file.
+    ``issuer`` is the 编制单位 printed under the summary's title.
     The output is written atomically; inputs are only read.  Raises
     :class:`~xl_jixiao.errors.UserError` for bad arguments (missing inputs, an
     output that is not ``.xlsx``, a missing configuration file).  With
@@ -154,7 +155,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     writer = None
     pool = None
     try:
-        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links)
+        writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links, issuer=issuer)
         cross = CrossFileIndex()
         to_read = [e for e in entries if not e.skip_reason]
         plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)

@@ -38,6 +38,9 @@ RECORD_FORMAT = 5
 
 MONEY_UNIT = "万元"
 
+DEPT_LEVEL1_PREFIX = "部门整体|"
+"""Key prefix of 部门整体 indicators in ``FileRecord.level1_counts``: their categories are not projects'."""
+
 # outcomes of one file (FileResult.outcome)
 OK = "template"  # 已汇总
 LEGACY = "legacy"  # 已导入（非模板）
@@ -127,7 +130,7 @@ class FileRecord:
     findings_frag: bytes = b""
     findings_n: int = 0
     finding_links: list = field(default_factory=list)  # per finding row: [sheet, cell] or None
-    level1_counts: dict = field(default_factory=dict)  # 一级指标 → count
+    level1_counts: dict = field(default_factory=dict)  # 一级指标 → count (部门整体 ones prefixed, see below)
     rule_counts: dict = field(default_factory=dict)  # "JX301|error" → count
     project_codes: list = field(default_factory=list)  # [code, project name, sheet, cell]
     seconds: float = 0.0
@@ -257,8 +260,9 @@ def summarise(res: FileResult) -> FileRecord:
         proj_xml = [row([r[k] for k in PROJECT_KEYS], p_styles) for r in prows]
         ind_xml = [row([r[k] for k in INDICATOR_KEYS], i_styles) for r in irows]
         level1: dict[str, int] = {}
-        for r in irows:
-            key = r["level1"] or "（未填）"
+        n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator_rows lists them first
+        for n, r in enumerate(irows):
+            key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r["level1"] or "（未填）")
             level1[key] = level1.get(key, 0) + 1
         rec.n_indicators = len(irows)
         rec.projects_frag = compress_rows(proj_xml) if proj_xml else b""

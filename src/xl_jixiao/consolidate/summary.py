@@ -14,16 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xl_jixiao import printing
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
-    FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK, OUTCOME_LABELS,
-    PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
+    DEPT_LEVEL1_PREFIX, FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK,
+    OUTCOME_LABELS, PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
 )
 from xl_jixiao.consolidate.xlsx import (
-    EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_DEFAULT, S_GOOD, S_HEADER, S_INT, S_LINK, S_MONEY, S_TITLE, S_TOTAL,
-    S_TOTAL_INT, S_TOTAL_MONEY, Column, Formula, Sheet, XlsxWriter, compress_rows, quote_sheet, row,
-    split_fragment,
+    EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_CELL, S_GOOD, S_HEADER, S_HEADING, S_INT, S_LINK, S_MONEY,
+    S_NOTE, S_NOTE_RIGHT, S_TITLE, S_TOTAL, S_TOTAL_INT, S_TOTAL_MONEY, S_WRAP, S_WRAP_LINK, Column, Formula, Sheet,
+    XlsxWriter, compress_rows, quote_sheet, split_fragment,
 )
 
 SHEET_SUMMARY = "汇总"
@@ -38,7 +39,7 @@ STATUS_RETURN = "退回修改"
 
 SUMMARY_COLUMNS = [
     Column("序号", 6, S_INT), Column("单位名称", 28), Column("单位编码", 12), Column("预算年度", 9),
-    Column("文件", 30, S_LINK), Column("项目数", 8, S_INT),
+    Column("文件", 30, S_WRAP_LINK), Column("项目数", 8, S_INT),
     Column(f"年度资金总额（{MONEY_UNIT}）", 15, S_MONEY), Column(f"财政拨款（{MONEY_UNIT}）", 14, S_MONEY),
     Column(f"上年结转（{MONEY_UNIT}）", 14, S_MONEY), Column(f"其他资金（{MONEY_UNIT}）", 14, S_MONEY),
     Column("指标数", 8, S_INT), Column("错误", 7, S_INT), Column("警告", 7, S_INT), Column("状态", 10),
@@ -55,6 +56,20 @@ if TYPE_CHECKING:
     from xl_jixiao.model import Finding
 
 TOP_UNITS_IN_CHART = 30
+
+STATS_LABEL_WIDTH = 34
+
+SUMMARY_HEADER_ROW = 3
+"""汇总: title in row 1, 编制单位 / 金额单位 / 编制日期 in row 2, the table's header in row 3."""
+
+PAGE_ROWS = 44
+"""Rows of default height on one landscape A4 page of 统计 (one page wide): a section with its chart
+never runs past it, so no chart is cut by a page break."""
+
+
+def page(title: str, header_row: int = 1) -> printing.PageSetup:
+    """A listing sheet of the summary: landscape, one page wide, its header row on every page."""
+    return printing.PageSetup(title=title, title_rows=(header_row, header_row))
 
 
 @dataclass
@@ -127,6 +142,7 @@ class PartedSheet:
     def _new_part(self) -> Sheet:
         name = self.name if not self.parts else f"{self.name}{len(self.parts) + 1}"
         sheet = self.book.add_sheet(name, self.columns, freeze_rows=1, autofilter=True)
+        sheet.page = page(name)
         sheet.append_header()
         self.parts.append(sheet)
         return sheet
@@ -180,12 +196,16 @@ class SummaryWriter:
     """Writes the summary workbook to ``tmp_path``; links are made relative to ``output``'s folder."""
 
     def __init__(self, tmp_path: str | os.PathLike, output: str | os.PathLike,
-                 max_rows: int = EXCEL_MAX_ROWS, absolute_links: bool = False):
+                 max_rows: int = EXCEL_MAX_ROWS, absolute_links: bool = False, issuer: str | None = None,
+                 date: _dt.date | None = None):
         self.output = Path(output).resolve()
         self.out_dir = self.output.parent
         self.absolute_links = absolute_links
+        self.issuer = issuer
+        self.date = date or _dt.date.today()
         self.book = XlsxWriter(tmp_path)
-        self.summary = self.book.add_sheet(SHEET_SUMMARY, SUMMARY_COLUMNS, freeze_rows=1, autofilter=True)
+        self.summary = self.book.add_sheet(SHEET_SUMMARY, SUMMARY_COLUMNS, freeze_rows=SUMMARY_HEADER_ROW,
+                                           autofilter=True, header_row=SUMMARY_HEADER_ROW)
         self.projects = PartedSheet(self.book, SHEET_PROJECTS, PROJECT_COLUMNS, max_rows)
         self.indicators = PartedSheet(self.book, SHEET_INDICATORS, INDICATOR_COLUMNS, max_rows)
         # one hyperlink per finding: keep each part within Excel's hyperlinks-per-sheet limit
@@ -292,29 +312,52 @@ class SummaryWriter:
         for s in self.book.sheets:
             s.close()
 
+    def title(self) -> str:
+        years = [u.budget_year for u in self.units if u.budget_year]
+        year = max(set(years), key=years.count) if years else None
+        return f"{year}年预算绩效目标汇总表" if year else "预算绩效目标汇总表"
+
     def _write_summary(self) -> None:
         sh = self.summary
-        sh.append_header()
         st = self.stats
+        ncols = len(SUMMARY_COLUMNS)
+        title = self.title()
+        sh.append([title], [S_HEADING], height=30)
+        sh.merge(1, 1, 1, ncols)
+        from xl_jixiao.readers.grid import date_text
+
+        note = [None] * ncols
+        note[0] = f"编制单位：{self.issuer or ''}"
+        note[6] = f"金额单位：{MONEY_UNIT}"
+        note[10] = f"编制日期：{date_text(self.date)}"
+        sh.append(note, [S_NOTE] * 10 + [S_NOTE_RIGHT] * (ncols - 10), height=20)
+        sh.merge(2, 1, 2, 6)
+        sh.merge(2, 7, 2, 10)
+        sh.merge(2, 11, 2, ncols)
+        sh.append_header()
+        sh.page = page(title, SUMMARY_HEADER_ROW)
         styles = [c.style for c in SUMMARY_COLUMNS]
+        widths = {1: SUMMARY_COLUMNS[1].width, 4: SUMMARY_COLUMNS[4].width}
         for n, u in enumerate(self.units, start=1):
             status = STATUS_PASS if u.errors == 0 else STATUS_RETURN
             if status == STATUS_PASS:
                 st.passed += 1
             else:
                 st.returned += 1
-            note = "旧表导入" if u.outcome == LEGACY else ""
-            source = u.source + ("，" + note if note else "")
-            r = sh.append([n, u.unit_name, u.unit_code, u.budget_year, u.display, u.n_projects, *u.amounts,
-                           u.n_indicators, u.errors, u.warnings, status, source],
-                          styles[:13] + [S_GOOD if status == STATUS_PASS else S_BAD, S_DEFAULT])
+            note_text = "旧表导入" if u.outcome == LEGACY else ""
+            source = u.source + ("，" + note_text if note_text else "")
+            values = [n, u.unit_name, u.unit_code, u.budget_year, u.display, u.n_projects, *u.amounts,
+                      u.n_indicators, u.errors, u.warnings, status, source]
+            lines = max(printing.lines_needed(values[i], w) for i, w in widths.items())
+            r = sh.append(values, styles[:13] + [S_GOOD if status == STATUS_PASS else S_BAD, S_CELL],
+                          height=printing.row_height(lines) if lines > 1 else None)
             sh.add_hyperlink(r, 5, self.file_link(u.path), "打开单位工作簿")
             st.total += u.amounts[0]
             st.fiscal += u.amounts[1]
             st.carryover += u.amounts[2]
             st.other += u.amounts[3]
         last = sh.nrows
-        first = 2
+        first = SUMMARY_HEADER_ROW + 1
 
         def total(col: int, value):
             letter = column_letter(col)
@@ -329,10 +372,11 @@ class SummaryWriter:
                    f"通过 {st.passed} / 退回 {st.returned}", None],
                   [S_TOTAL, S_TOTAL, S_TOTAL, S_TOTAL, S_TOTAL, S_TOTAL_INT, S_TOTAL_MONEY, S_TOTAL_MONEY,
                    S_TOTAL_MONEY, S_TOTAL_MONEY, S_TOTAL_INT, S_TOTAL_INT, S_TOTAL_INT, S_TOTAL, S_TOTAL])
-        sh.filter_last_row = max(last, 1)  # the filter stops above the totals row
+        sh.filter_last_row = max(last, SUMMARY_HEADER_ROW)  # the filter stops above the totals row
 
     def _write_files(self) -> None:
         sh = self.book.add_sheet(SHEET_FILES, FILE_COLUMNS, freeze_rows=1, autofilter=True)
+        sh.page = page(SHEET_FILES)
         sh.append_header()
         for n, f in enumerate(self.files, start=1):
             when = (_dt.datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
@@ -342,11 +386,32 @@ class SummaryWriter:
             sh.add_hyperlink(r, 2, self.file_link(f.path), "打开文件")
 
     def _write_stats(self) -> None:
+        """Sections one below the other, each a table on the left (A–E) and its chart on the right
+        (G–Q) starting on the same row; a page break after each section, so no chart is cut."""
         st = self.stats
-        sh = self.book.add_sheet(SHEET_STATS, [Column("项目", 30), Column("数值", 16), Column("", 14),
+        sh = self.book.add_sheet(SHEET_STATS, [Column("项目", STATS_LABEL_WIDTH), Column("数值", 16), Column("", 14),
                                                Column("", 14), Column("", 14)])
-        sh.append(["绩效目标汇总统计"], [S_TITLE])
-        sh.append([])
+        breaks: list[int] = []
+
+        def section(title: str, head: list[str], rows: list[tuple[list, list[int]]],
+                    chart=None, chart_rows: int = 0) -> None:
+            """``chart(first_data_row, last_data_row) -> xml`` is drawn beside the table."""
+            if sh.nrows:
+                breaks.append(sh.nrows)
+            top = sh.nrows  # 0-based row of the section's title
+            sh.append([title], [S_TITLE], height=22)
+            widths = [c.width for c in sh.columns]
+            lines = max(printing.lines_needed(text, w) for text, w in zip(head, widths))
+            h = sh.append(head, [S_HEADER] * len(head), height=printing.row_height(lines) if lines > 1 else None)
+            for values, styles in rows:
+                lines = printing.lines_needed(values[0], STATS_LABEL_WIDTH)
+                sh.append(values, [S_WRAP, *styles[1:]], height=printing.row_height(lines) if lines > 1 else None)
+            if chart is not None and rows:
+                height = min(PAGE_ROWS - 1, max(chart_rows, 16))
+                sh.add_chart(chart(h + 1, h + len(rows)), (6, top, 17, top + height))
+                while sh.nrows < top + height + 1:
+                    sh.append([])
+
         overview = [
             ("文件数", st.files, S_INT), ("汇总的单位数", len(self.units), S_INT),
             ("其中：旧表导入", st.legacy, S_INT), ("跳过的文件", st.skipped, S_INT),
@@ -356,55 +421,54 @@ class SummaryWriter:
             ("错误", st.errors, S_INT), ("警告", st.warnings, S_INT),
             ("通过的单位", st.passed, S_INT), ("退回修改的单位", st.returned, S_INT),
         ]
-        sh.append(["概况", ""], [S_HEADER, S_HEADER])
-        for label, value, style in overview:
-            sh.append([label, value], [S_DEFAULT, style])
-        chart_row = 0  # charts sit to the right, from column G
+        section("绩效目标汇总统计", ["项目", "数值"], [([label, value], [S_CELL, style]) for label, value, style in overview])
 
         # funds by unit (largest first), stacked by source
-        sh.append([])
         units = sorted(self.units, key=lambda u: (-u.amounts[0], u.unit_name or ""))
         shown = units[:TOP_UNITS_IN_CHART]
-        title = "按单位资金" + (f"（前 {len(shown)} 个单位）" if len(units) > len(shown) else "")
-        sh.append([title], [S_TITLE])
-        head = sh.append(["单位", f"年度资金总额（{MONEY_UNIT}）", f"财政拨款（{MONEY_UNIT}）",
-                          f"上年结转（{MONEY_UNIT}）", f"其他资金（{MONEY_UNIT}）"], [S_HEADER] * 5)
-        for u in shown:
-            sh.append([u.unit_name or u.display, *u.amounts], [S_DEFAULT, S_MONEY, S_MONEY, S_MONEY, S_MONEY])
-        if shown:
-            height = max(16, min(60, len(shown) + 6))
-            sh.add_chart(bar_chart(f"各单位资金来源（{MONEY_UNIT}）", SHEET_STATS, "A", head + 1, head + len(shown),
-                                   [("C", "C"), ("D", "D"), ("E", "E")], horizontal=True, stacked=True,
-                                   value_axis_title=MONEY_UNIT),
-                         (6, chart_row, 16, chart_row + height))
-            chart_row += height + 1
+        title = "按单位资金" + (f"（资金最多的前 {len(shown)} 个单位）" if len(units) > len(shown) else "")
+        section(title, ["单位", f"年度资金总额（{MONEY_UNIT}）", f"财政拨款（{MONEY_UNIT}）",
+                        f"上年结转（{MONEY_UNIT}）", f"其他资金（{MONEY_UNIT}）"],
+                [([u.unit_name or u.display, *u.amounts], [S_CELL, S_MONEY, S_MONEY, S_MONEY, S_MONEY]) for u in shown],
+                lambda a, b: bar_chart(f"各单位资金来源（{MONEY_UNIT}）", SHEET_STATS, "A", a, b,
+                                       [("C", "C"), ("D", "D"), ("E", "E")], horizontal=True, stacked=True,
+                                       value_axis_title=MONEY_UNIT),
+                len(shown) + 10)
 
-        # indicators by category
-        sh.append([])
-        sh.append(["按一级指标统计指标数"], [S_TITLE])
-        head = sh.append(["一级指标", "指标数"], [S_HEADER, S_HEADER])
-        cats_rows = sorted(st.level1.items(), key=lambda kv: (-kv[1], kv[0]))
-        for k, v in cats_rows:
-            sh.append([k, v], [S_DEFAULT, S_INT])
-        if cats_rows:
-            sh.add_chart(bar_chart("各类指标数量", SHEET_STATS, "A", head + 1, head + len(cats_rows), [("B", "B")]),
-                         (6, chart_row, 16, chart_row + 16))
-            chart_row += 17
+        # indicators by 一级指标: projects' and 部门整体's categories apart (two series)
+        project_counts: dict[str, int] = {}
+        dept_counts: dict[str, int] = {}
+        for key, v in st.level1.items():
+            if key.startswith(DEPT_LEVEL1_PREFIX):
+                name = key[len(DEPT_LEVEL1_PREFIX):]
+                dept_counts[name] = dept_counts.get(name, 0) + v
+            else:
+                project_counts[key] = project_counts.get(key, 0) + v
+        cats = sorted(project_counts, key=lambda k: (-project_counts[k], k))
+        cats += sorted((k for k in dept_counts if k not in project_counts), key=lambda k: (-dept_counts[k], k))
+        section("按一级指标统计指标数（项目与部门整体分列）", ["一级指标", "项目指标数", "部门整体指标数"],
+                [([k, project_counts.get(k, 0), dept_counts.get(k, 0)], [S_CELL, S_INT, S_INT]) for k in cats],
+                lambda a, b: bar_chart("各类指标数量", SHEET_STATS, "A", a, b, [("B", "B"), ("C", "C")],
+                                       horizontal=True),
+                len(cats) + 10)
 
-        # findings by rule
-        sh.append([])
-        sh.append(["按规则统计问题数（不含已忽略）"], [S_TITLE])
-        head = sh.append(["规则", "问题数", "严重程度"], [S_HEADER, S_HEADER, S_HEADER])
+        # findings by rule: code and name
+        from xl_jixiao.rules.registry import get_rule
+
         by_rule = []
         for key, v in st.rules.items():
             code, sev = key.split("|", 1)
-            by_rule.append((code, v, SEVERITY_LABELS.get(sev, sev)))
+            try:
+                name = get_rule(code).title
+            except KeyError:
+                name = ""
+            by_rule.append((f"{code} {name}".strip(), v, SEVERITY_LABELS.get(sev, sev)))
         by_rule.sort(key=lambda t: (t[0], t[2]))
-        for code, v, sev in by_rule:
-            sh.append([code, v, sev], [S_DEFAULT, S_INT, S_DEFAULT])
-        if by_rule:
-            sh.add_chart(bar_chart("各规则发现的问题数", SHEET_STATS, "A", head + 1, head + len(by_rule), [("B", "B")]),
-                         (6, chart_row, 16, chart_row + 18))
+        section("按规则统计问题数（不含已忽略）", ["规则", "问题数", "严重程度"],
+                [([label, v, sev], [S_CELL, S_INT, S_CELL]) for label, v, sev in by_rule],
+                lambda a, b: bar_chart("各规则发现的问题数", SHEET_STATS, "A", a, b, [("B", "B")], horizontal=True),
+                len(by_rule) + 10)
+        sh.page = printing.PageSetup(title="绩效目标汇总统计", row_breaks=tuple(breaks))
 
 
 def _size(path: str) -> int | None:

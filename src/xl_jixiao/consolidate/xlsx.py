@@ -27,6 +27,7 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from xl_jixiao import printing
 from xl_jixiao.cellref import column_letter
 
 # ------------------------------------------------------------------ styles
@@ -43,9 +44,14 @@ S_WRAP = 8
 S_TITLE = 9
 S_BAD = 10  # red text (status 退回修改 / errors)
 S_GOOD = 11  # green text (status 通过)
+S_HEADING = 12  # a sheet's title above its table: 黑体, centred over the merged title row
+S_NOTE = 13  # a line under the title (编制单位, 金额单位), no border
+S_NOTE_RIGHT = 14  # the same, right-aligned (编制日期)
+S_WRAP_LINK = 15  # a link in a column whose text wraps
+S_CELL = 16  # a table's text cell (bordered); S_DEFAULT stays plain: it is every empty cell's format
 
-MONEY_FORMAT = "#,##0.00####"
-"""Two decimals always, up to six when the amount has them (元 → 万元 conversions stay exact)."""
+MONEY_FORMAT = printing.MONEY_FORMAT
+"""Two decimals as people read money; the cell keeps the exact amount (元 → 万元 conversions stay exact)."""
 
 MAX_CELL_CHARS = 32767
 EXCEL_MAX_ROWS = 1_048_576
@@ -170,7 +176,7 @@ def quote_sheet(name: str) -> str:
 class Column:
     header: str
     width: float = 12
-    style: int = S_DEFAULT
+    style: int = S_CELL
 
 
 @dataclass
@@ -197,23 +203,31 @@ class Sheet:
         self.hyperlinks: list[tuple[str, str, str | None]] = []  # (ref, target, tooltip)
         self.internal_links: list[tuple[str, str]] = []  # (ref, location)
         self.charts: list[_Chart] = []
+        self.merges: list[str] = []  # A1 ranges
+        self.page: printing.PageSetup | None = None  # how the sheet prints
         self._pending: list[str] = []
         self._spool = tempfile.TemporaryFile(dir=book.tmp_dir)
         self._styles = [c.style for c in self.columns] if self.columns else None
 
     # -- rows
-    def append(self, values, styles=None) -> int:
-        """Append one row; returns its 1-based row number."""
+    def append(self, values, styles=None, height: float | None = None) -> int:
+        """Append one row (``height`` in points, for wrapped text); returns its 1-based row number."""
         if styles is None:
             styles = self._styles
-        self._pending.append(row(values, styles))
+        text = row(values, styles)
+        if height is not None:
+            text = f'<row ht="{height:g}" customHeight="1">' + text[len("<row>"):]
+        self._pending.append(text)
         self.nrows += 1
         if len(self._pending) >= self.CHUNK_ROWS:
             self._flush()
         return self.nrows
 
     def append_header(self) -> None:
-        self.append([c.header for c in self.columns], [S_HEADER] * len(self.columns))
+        """The columns' headers, the row tall enough for the longest one to wrap into."""
+        lines = max((printing.lines_needed(c.header, c.width) for c in self.columns), default=1)
+        self.append([c.header for c in self.columns], [S_HEADER] * len(self.columns),
+                    height=printing.row_height(lines) if lines > 1 else None)
 
     def append_fragment(self, compressed: bytes, nrows: int) -> int:
         """Append rows rendered elsewhere (zlib-compressed ``<row>`` text); returns the first row number."""
@@ -235,6 +249,9 @@ class Sheet:
 
     def add_chart(self, chart_xml: bytes, anchor: tuple[int, int, int, int]) -> None:
         self.charts.append(_Chart(chart_xml, anchor))
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        self.merges.append(f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}")
 
     def _flush(self) -> None:
         if self._pending:
@@ -261,7 +278,8 @@ class Sheet:
         parts = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
+            printing.sheet_properties_xml(self.page),
         ]
         if self.columns and self.nrows:
             parts.append(f'<dimension ref="A1:{column_letter(len(self.columns))}{self.nrows}"/>')
@@ -275,7 +293,7 @@ class Sheet:
                          "</sheetView></sheetViews>")
         else:
             parts.append("/></sheetViews>")
-        parts.append('<sheetFormatPr defaultRowHeight="15"/>')
+        parts.append('<sheetFormatPr defaultRowHeight="14.25"/>')
         if self.columns:
             parts.append("<cols>")
             for i, c in enumerate(self.columns, start=1):
@@ -288,6 +306,9 @@ class Sheet:
         parts = ["</sheetData>"]
         if self.autofilter and self.columns and self.nrows >= self.header_row:
             parts.append(f'<autoFilter ref="{self.filter_ref()}"/>')
+        if self.merges:
+            parts.append(f'<mergeCells count="{len(self.merges)}">'
+                         + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>")
         links = []
         for ref, target, tip in self.hyperlinks:
             rid = rels.setdefault(("link", target), f"rId{len(rels) + 1}")  # one relationship per target
@@ -297,7 +318,7 @@ class Sheet:
             links.append(f"<hyperlink ref=\"{ref}\" location={xml_attr(location)} display={xml_attr(location)}/>")
         if links:
             parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
-        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        parts.append(printing.worksheet_xml(self.page))
         if self.charts:
             rid = rels.setdefault(("drawing",), f"rId{len(rels) + 1}")  # type: ignore[arg-type]
             parts.append(f'<drawing r:id="{rid}"/>')
@@ -443,6 +464,8 @@ class XlsxWriter:
                 ref = _abs(first) + ":" + _abs(last)
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
                              f"{xml_text(quote_sheet(s.name))}!{ref}</definedName>")
+            for name, formula in printing.defined_names(s.page, quote_sheet(s.name)):
+                names.append(f'<definedName name="{name}" localSheetId="{i}">{xml_text(formula)}</definedName>')
         defined = "<definedNames>" + "".join(names) + "</definedNames>" if names else ""
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -492,46 +515,57 @@ def _app_xml(sheets) -> str:
             "<Application>xl-jixiao</Application></Properties>")
 
 
+def _font(size: int = 11, *, bold: bool = False, color: str | None = None, underline: bool = False,
+          heading: bool = False) -> str:
+    name = printing.HEADING_FONT if heading else printing.TABLE_FONT
+    return ("<font>" + ("<b/>" if bold else "") + ("<u/>" if underline else "") + f'<sz val="{size}"/>'
+            + (f'<color rgb="FF{color}"/>' if color else "")
+            + f'<name val="{name}"/><family val="3"/><charset val="{printing.FONT_CHARSET}"/></font>')
+
+
 def _styles_xml() -> str:
-    # fonts: 0 normal, 1 bold, 2 hyperlink, 3 red, 4 green, 5 bold large
-    fonts = ('<fonts count="6">'
-             '<font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-             '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-             '<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-             '<font><sz val="11"/><color rgb="FFC00000"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-             '<font><sz val="11"/><color rgb="FF00703C"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-             '<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-             "</fonts>")
+    # fonts: 0 normal, 1 bold, 2 hyperlink, 3 red, 4 green, 5 section title, 6 sheet title
+    fonts = [_font(), _font(bold=True), _font(color="0563C1", underline=True), _font(color="C00000"),
+             _font(color="00703C"), _font(12, heading=True), _font(16, heading=True)]
     fills = ('<fills count="4"><fill><patternFill patternType="none"/></fill>'
              '<fill><patternFill patternType="gray125"/></fill>'
              '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
              '<fill><patternFill patternType="solid"><fgColor rgb="FFF2F2F2"/><bgColor indexed="64"/></patternFill></fill>'
              "</fills>")
+    thin = '<{0} style="thin"><color rgb="FF808080"/></{0}>'
     borders = ('<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-               '<border><left/><right/><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/>'
-               "</bottom><diagonal/></border></borders>")
+               "<border>" + "".join(thin.format(side) for side in ("left", "right", "top", "bottom"))
+               + "<diagonal/></border></borders>")
+    center = '<alignment vertical="center"/>'
+
+    def xf(num: int = 0, font: int = 0, fill: int = 0, border: int = 1, align: str = center) -> str:
+        attrs = (' applyNumberFormat="1"' if num else "") + (' applyFont="1"' if font else "") \
+            + (' applyFill="1"' if fill else "") + ' applyBorder="1" applyAlignment="1"'
+        return f'<xf numFmtId="{num}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"{attrs}>{align}</xf>'
+
     xfs = [
-        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',  # 0 default
-        '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" '
-        'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>',  # 1 header
-        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',  # 2 money
-        '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>',  # 3 int
-        '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 4 link
-        '<xf numFmtId="0" fontId="1" fillId="3" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/>',  # 5
-        '<xf numFmtId="164" fontId="1" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" '
-        'applyFill="1" applyBorder="1"/>',  # 6 total money
-        '<xf numFmtId="3" fontId="1" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" '
-        'applyFill="1" applyBorder="1"/>',  # 7 total int
-        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-        '<alignment vertical="top" wrapText="1"/></xf>',  # 8 wrap
-        '<xf numFmtId="0" fontId="5" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 9 title
-        '<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 10 bad
-        '<xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # 11 good
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',  # 0 default: plain
+        xf(font=1, fill=2, align='<alignment horizontal="center" vertical="center" wrapText="1"/>'),  # 1 header
+        xf(num=164),  # 2 money
+        xf(num=3),  # 3 int
+        xf(font=2),  # 4 link
+        xf(font=1, fill=3),  # 5 total
+        xf(num=164, font=1, fill=3),  # 6 total money
+        xf(num=3, font=1, fill=3),  # 7 total int
+        xf(align='<alignment vertical="center" wrapText="1"/>'),  # 8 wrap
+        xf(font=5, border=0),  # 9 section title
+        xf(font=3),  # 10 bad
+        xf(font=4),  # 11 good
+        xf(font=6, border=0, align='<alignment horizontal="center" vertical="center"/>'),  # 12 sheet title
+        xf(border=0),  # 13 note
+        xf(border=0, align='<alignment horizontal="right" vertical="center"/>'),  # 14 note, right
+        xf(font=2, align='<alignment vertical="center" wrapText="1"/>'),  # 15 wrapped link
+        xf(),  # 16 table cell
     ]
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             f'<numFmts count="1"><numFmt numFmtId="164" formatCode={xml_attr(MONEY_FORMAT)}/></numFmts>'
-            + fonts + fills + borders
+            + f'<fonts count="{len(fonts)}">' + "".join(fonts) + "</fonts>" + fills + borders
             + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
             + f'<cellXfs count="{len(xfs)}">' + "".join(xfs) + "</cellXfs>"
             + '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
@@ -553,5 +587,5 @@ __all__ = [
     "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "quote_sheet", "compress_rows",
     "split_fragment", "xml_attr", "xml_text", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
     "S_DEFAULT", "S_HEADER", "S_MONEY", "S_INT", "S_LINK", "S_TOTAL", "S_TOTAL_MONEY", "S_TOTAL_INT", "S_WRAP",
-    "S_TITLE", "S_BAD", "S_GOOD",
+    "S_TITLE", "S_BAD", "S_GOOD", "S_HEADING", "S_NOTE", "S_NOTE_RIGHT", "S_WRAP_LINK", "S_CELL",
 ]

@@ -33,6 +33,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xl_jixiao import layout as L
+from xl_jixiao import printing
 from xl_jixiao.money import normalize_money_unit
 from xl_jixiao.schemes import Scheme, all_schemes, get_scheme
 from xl_jixiao.template.io import register_filled_formula
@@ -107,17 +108,24 @@ TOLERANCE = f'IF({MONEY_UNIT_REF}="元",0.5,0.005)'
 """Half of the last printed digit: 0.005 万元, or 0.5 元 in a 元 form."""
 
 # ------------------------------------------------------------------ styles
-THIN = Side(style="thin", color="A6A6A6")
+THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FORMULA_FILL = PatternFill("solid", fgColor="F2F2F2")
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
+TITLE_FONT = printing.font(heading=True, size=14)
+HEADER_FONT = printing.font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LABEL = Alignment(vertical="center", wrap_text=True)
 UNLOCKED = Protection(locked=False)
-MONEY_FORMAT = "#,##0.00"
+MONEY_FORMAT = printing.MONEY_FORMAT
 PERCENT_FORMAT = "0%"
+
+MONEY_WIDTH = {"万元": 14, "元": 17}
+"""Width of money columns: the totals of 300 rows in 元 run to hundreds of millions (``###`` otherwise)."""
+
+BLANK_PRINT_ROWS = {L.SHEET_PROJECTS: 10, L.SHEET_INDICATORS: 30, L.SHEET_DEPT: 15}
+"""Empty rows printed by a template nobody has filled yet (a blank form, not 5,000 formula rows)."""
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
@@ -285,6 +293,7 @@ def build_template(scheme: str | Scheme | None = "2021", year: int | None = None
         raise UserError(f"金额单位只能是 万元 或 元，而不是「{money_unit}」")
     opts = TemplateOptions(s, d, year, mu)
     wb = Workbook()
+    printing.use_house_fonts(wb)
     wb.remove(wb.active)
     sheets = {name: wb.create_sheet(name) for name in L.TEMPLATE_SHEETS}
     names = _lists_sheet(wb, sheets[L.SHEET_LISTS], opts)
@@ -311,6 +320,9 @@ def _formula_column(ws, column: int, first: int, last: int, pattern: str) -> Non
     """
     proto = ws.cell(first, column)
     proto.fill = FORMULA_FILL
+    proto.border = BORDER
+    proto.alignment = WRAP
+    proto.number_format = ws.column_dimensions[get_column_letter(column)].number_format or "General"
     style = proto._style
     for r in range(first, last + 1):
         c = ws.cell(r, column)
@@ -385,6 +397,19 @@ def _header_cell(cell, text: str) -> None:
     cell.border = BORDER
 
 
+NO_BORDER = Alignment(vertical="center")
+"""Style of the empty cells around a table: an explicit style, so the columns' bordered style
+does not draw a grid above the table's header."""
+
+
+def _plain_above_header(ws, table: L.Table) -> None:
+    for r in range(1, header_row(table)):
+        for i in range(1, len(table.columns) + 1):
+            c = ws.cell(r, i)
+            if not c.has_style and ws.column_dimensions[get_column_letter(i)].border is not None:
+                c.alignment = NO_BORDER
+
+
 def _protect(ws) -> None:
     """Protect the structure without a password; unlocked cells stay editable."""
     p = ws.protection
@@ -423,28 +448,51 @@ def _check_summary(ws, table: L.Table) -> None:
     _cf(ws, ref, f'{ref}<>"{ALL_OK}"', ERROR_FILL, ERROR_FONT)
 
 
-def _dynamic_print_area(ws, table: L.Table) -> None:
-    """Print only the rows in use: the formula rows below them would print as blank pages.
-
-    A formula-defined print area; Excel and WPS follow it, LibreOffice prints the used range.
-    """
-    h = header_row(table)
-    name = f"{quote_sheetname(ws.title)}!${col(table, 'name')}:${col(table, 'name')}"
-    ws.defined_names["_xlnm.Print_Area"] = DefinedName(
-        "_xlnm.Print_Area",
-        attr_text=f"OFFSET({quote_sheetname(ws.title)}!$A$1,0,0,MAX({h},{h - 1}+COUNTA({name})),{len(table.columns)})")
+def set_print_area(ws, table: L.Table, rows: int = 0) -> None:
+    """Print the title, the header and ``rows`` data rows (a blank form's rows when none):
+    a static range, which every engine honours (a formula print area is ignored by
+    LibreOffice and dropped by openpyxl).  Writers that add rows call it again."""
+    n = rows if rows > 0 else BLANK_PRINT_ROWS[table.sheet]
+    last = first_data_row(table) + n - 1
+    ws.print_area = f"A1:{get_column_letter(len(table.columns))}{last}"
 
 
-def _print_setup(ws, title_rows: str | None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    if title_rows:
-        ws.print_title_rows = title_rows
+def table_rows_in_use(ws, table: L.Table) -> int:
+    """Data rows of ``table`` on ``ws`` up to the last one with any key column filled
+    (key columns found by their header text, as readers find them)."""
+    h, first = header_row(table), first_data_row(table)
+    header = {str(c.value).strip(): c.column for c in ws[h] if c.value not in (None, "")}
+    keys = [header[lbl] for k in table.key_columns for lbl in table.column(k).labels if lbl in header]
+    if not keys:
+        return 0
+    last = 0
+    for r, values in enumerate(ws.iter_rows(min_row=first, max_col=max(keys), values_only=True), start=first):
+        if any(values[k - 1] not in (None, "") for k in keys):
+            last = r - first + 1
+    return last
+
+
+def refresh_print_areas(wb) -> None:
+    """Set each template table's print area to the rows in use (for a workbook filled by hand or
+    by another program; a static range, see :func:`set_print_area`).  Sheets that are not laid
+    out as the template are left alone."""
+    for table in (L.PROJECTS, L.INDICATORS, L.DEPT_INDICATORS):
+        if table.sheet not in wb.sheetnames:
+            continue
+        ws = wb[table.sheet]
+        h = header_row(table)
+        headers = [c for c in ws[h] if c.value not in (None, "")] if ws.max_row >= h else []
+        if not headers or str(ws.cell(h, 1).value or "").strip() != table.columns[0].header:
+            continue
+        n = table_rows_in_use(ws, table)
+        last = first_data_row(table) + (n if n else BLANK_PRINT_ROWS[table.sheet]) - 1
+        ws.print_area = f"A1:{get_column_letter(headers[-1].column)}{last}"
+
+
+def page_setup(ws, title: str, *, landscape: bool = True, title_rows: tuple[int, int] | None = None,
+               area: str | None = None) -> None:
+    """The template's sheets: A4, one page wide, title in the page header, page numbers below."""
+    printing.apply(ws, printing.PageSetup(title=title, landscape=landscape, title_rows=title_rows, area=area))
 
 
 def _validation(ws, sqref: str, formula: str, prompt: str, error: str, *, title: str,
@@ -464,12 +512,16 @@ def _cf(ws, sqref: str, formula: str, fill: PatternFill, font: Font | None = Non
 
 
 def _column_style(ws, letter: str, field: L.Field | None, width: float | None = None, *,
-                  unlocked: bool = True) -> None:
+                  unlocked: bool = True, money_unit: str = "万元") -> None:
+    """A table column's look for every row a filler uses: wrapped, bordered, its number format."""
     cd = ws.column_dimensions[letter]
     cd.width = width if width is not None else (field.width if field else 12)
+    if field is not None and field.money:
+        cd.width = max(cd.width, MONEY_WIDTH[money_unit])
     if unlocked:
         cd.protection = UNLOCKED
     cd.alignment = WRAP
+    cd.border = BORDER
     if field is not None and field.money:
         cd.number_format = MONEY_FORMAT
     elif field is not None and field.percent:
@@ -502,25 +554,32 @@ def _instructions_sheet(ws, opts: TemplateOptions) -> None:
     ws.cell(2, 2, L.TEMPLATE_VERSION)
     ws.cell(3, 1, "指标体系").font = HEADER_FONT
     ws.cell(3, 2, opts.scheme.name)
+    text_width = 90
     r = 5
     _header_cell(ws.cell(r, 1), "事项")
     _header_cell(ws.cell(r, 2), "说明")
-    for topic, text in INSTRUCTIONS:
+    rows = [(topic, text, True) for topic, text in INSTRUCTIONS]
+    rows.append(None)
+    rows += [(name, "、".join(children), False) for name, children in opts.scheme.tree().items()]
+    for item in rows:
         r += 1
-        ws.cell(r, 1, topic).font = HEADER_FONT
-        ws.cell(r, 2, text).alignment = WRAP
-        ws.row_dimensions[r].height = 48
-    r += 2
-    _header_cell(ws.cell(r, 1), "一级指标")
-    _header_cell(ws.cell(r, 2), "可选的二级指标")
-    for name, children in opts.scheme.tree().items():
-        r += 1
-        ws.cell(r, 1, name)
-        ws.cell(r, 2, "、".join(children)).alignment = WRAP
+        if item is None:  # a second table: the scheme's categories
+            r += 1
+            _header_cell(ws.cell(r, 1), "一级指标")
+            _header_cell(ws.cell(r, 2), "可选的二级指标")
+            continue
+        label, text, bold = item
+        a = ws.cell(r, 1, label)
+        b = ws.cell(r, 2, text)
+        if bold:
+            a.font = HEADER_FONT
+        # label and text share one vertical alignment, so a label stands beside its own text
+        a.alignment = b.alignment = LABEL
+        a.border = b.border = BORDER
+        ws.row_dimensions[r].height = printing.row_height(printing.lines_needed(text, text_width))
     ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 100
-    _print_setup(ws, None)
-    ws.page_setup.orientation = "portrait"
+    ws.column_dimensions["B"].width = text_width
+    page_setup(ws, "预算绩效目标表填报说明", landscape=False, area=f"A1:B{r}")
     _protect(ws)
 
 
@@ -550,7 +609,11 @@ def _unit_sheet(ws, opts: TemplateOptions) -> None:
         b.protection = UNLOCKED
         b.border = BORDER
         b.number_format = "@" if f.key != "budget_year" else "0"
-        ws.cell(r, 3, UNIT_HELP.get(f.key, "")).alignment = WRAP
+        help_cell = ws.cell(r, 3, UNIT_HELP.get(f.key, ""))
+        help_cell.alignment = LABEL
+        help_cell.border = BORDER
+        a.alignment = b.alignment = LABEL
+        ws.row_dimensions[r].height = printing.row_height(printing.lines_needed(help_cell.value, 44))
     ws.cell(unit_row("budget_year"), 2, opts.year)
     ws.cell(unit_row("money_unit"), 2, opts.money_unit)
     ws.cell(unit_row("scheme"), 2, opts.scheme.name)
@@ -575,8 +638,7 @@ def _unit_sheet(ws, opts: TemplateOptions) -> None:
         if f.required:
             ref = unit_value_cell(f.key)
             _cf(ws, ref, f'{ref}=""', EMPTY_FILL)
-    _print_setup(ws, None)
-    ws.page_setup.orientation = "portrait"
+    page_setup(ws, "单位信息", landscape=False, area=f"A1:C{r}")
     _protect(ws)
 
 
@@ -600,6 +662,8 @@ def _dept_sheet(ws, opts: TemplateOptions, names: dict) -> None:
             b.fill = FORMULA_FILL
         if f.key in DEPT_TEXT_KEYS:
             ws.merge_cells(f"B{r}:{last_col}{r}")
+            for i in range(3, len(table.columns) + 1):  # the merged cell's frame
+                ws.cell(r, i).border = BORDER
             b.alignment = WRAP
             b.protection = UNLOCKED
             ws.row_dimensions[r].height = 72
@@ -616,7 +680,7 @@ def _dept_sheet(ws, opts: TemplateOptions, names: dict) -> None:
             _validation(ws, f"B{r}", "0", f"请填写{f.header}（数字，单位同金额单位）。",
                         f"{f.header}应为不小于 0 的数字。", title=f.header, kind="decimal",
                         operator="greaterThanOrEqual", style="warning")
-    ws.cell(DEPT_INDICATOR_HEADER_ROW - 1, 1, table.title).font = Font(bold=True, size=12)
+    ws.cell(DEPT_INDICATOR_HEADER_ROW - 1, 1, table.title).font = printing.font(heading=True, size=12)
     _indicator_table(ws, table, names["dept"], title=False)
     ws.column_dimensions["A"].width = 14
 
@@ -635,7 +699,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
         i = t.index(f.key)
         letter = get_column_letter(i)
         _header_cell(ws.cell(h, i), f.header)
-        _column_style(ws, letter, f, unlocked=not f.formula)
+        _column_style(ws, letter, f, unlocked=not f.formula, money_unit=opts.money_unit)
         if f.money:
             tc = ws.cell(1, i, f"=SUM({letter}{first}:{letter}{last})")
             tc.font = HEADER_FONT
@@ -668,10 +732,11 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     plan = f"{col(t, 'plan_1')}{first}:{col(t, f'plan_{len(L.PLAN_CHECKPOINTS)}')}{last}"
     _cf(ws, plan, _plan_bad(first), ERROR_FILL)
 
+    _plain_above_header(ws, t)
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
-    _print_setup(ws, f"{h}:{h}")
-    _dynamic_print_area(ws, t)
+    page_setup(ws, t.title, title_rows=(h, h))
+    set_print_area(ws, t)
     _protect(ws)
 
 
@@ -696,6 +761,8 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
             ws.column_dimensions[letter].width = max(f.width, ws.column_dimensions[letter].width or 0)
             proto = ws.cell(first, t.index(key))
             proto.protection = UNLOCKED
+            proto.border = BORDER
+            proto.alignment = WRAP
             for r in range(first + 1, last + 1):
                 ws.cell(r, t.index(key))._style = copy(proto._style)
     disp, chk = t.index("display"), t.index("check")
@@ -733,13 +800,14 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
         p = f"${col(t, 'project')}{first}"
         _cf(ws, rng("project"), f'AND({p}<>"",COUNTIF(JX_PROJECTS,{p})=0)', ERROR_FILL)
 
+    _plain_above_header(ws, t)
     if t is L.INDICATORS:
         ws.freeze_panes = f"{col(t, 'level1')}{first}"
         ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
-        _print_setup(ws, f"{h}:{h}")
+        page_setup(ws, t.title, title_rows=(h, h))
     else:
-        _print_setup(ws, None)
-    _dynamic_print_area(ws, t)
+        page_setup(ws, "部门整体支出绩效目标")
+    set_print_area(ws, t)
     _protect(ws)
 
 

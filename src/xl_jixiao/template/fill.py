@@ -20,7 +20,9 @@ from xl_jixiao import layout as L
 from xl_jixiao.model import DeptBudget, Indicator, Project, Submission
 from xl_jixiao.money import convert
 from xl_jixiao.schemes import Scheme, get_scheme
+from xl_jixiao import printing
 from xl_jixiao.template.build import (
+    BORDER,
     DEPT_TEXT_KEYS,
     MONEY_FORMAT,
     PERCENT_FORMAT,
@@ -30,11 +32,11 @@ from xl_jixiao.template.build import (
     dept_row,
     display_formula,
     first_data_row,
-    header_row,
     indicator_check_formula,
     last_data_row,
     list_names,
     project_check_formula,
+    set_print_area,
     sources_sum_formula,
     difference_formula,
     unit_row,
@@ -76,6 +78,7 @@ def put(ws, row: int, column: int, value, number_format: str | None = None, *, u
         cell.protection = UNLOCKED
     if styles is not None:
         cell.alignment = WRAP
+        cell.border = BORDER
         styles[column] = copy(cell._style)
     return cell
 
@@ -107,15 +110,20 @@ def fill_workbook(wb: Workbook, sub: Submission) -> Workbook:
     _fill_indicators(L.INDICATORS, wb[L.SHEET_INDICATORS], rows)
     dept_rows = len(sub.dept.indicators) if sub.dept is not None else 0
     for table, n in ((L.PROJECTS, len(sub.projects)), (L.INDICATORS, len(rows)), (L.DEPT_INDICATORS, dept_rows)):
-        _static_print_area(wb[table.sheet], table, n)
+        set_print_area(wb[table.sheet], table, n)
     return wb
 
 
-def _static_print_area(ws, table: L.Table, rows: int) -> None:
-    """Print the rows written (a fixed range: every engine, and openpyxl, understands it)."""
-    ws.defined_names.pop("_xlnm.Print_Area", None)
-    last = max(header_row(table), first_data_row(table) + rows - 1)
-    ws.print_area = f"A1:{get_column_letter(len(table.columns))}{last}"
+def fit_row_height(ws, table: L.Table, row: int, values: dict) -> None:
+    """Make a data row tall enough for its wrapped text (Excel does not grow rows it opens)."""
+    lines = 1
+    for f in table.columns:
+        v = values.get(f.key)
+        if isinstance(v, str) and v:
+            width = ws.column_dimensions[get_column_letter(table.index(f.key))].width or f.width
+            lines = max(lines, printing.lines_needed(v, width))
+    if lines > 1:
+        ws.row_dimensions[row].height = printing.row_height(lines)
 
 
 def write_submission(submission: Submission, path, scheme: str | Scheme | None = None) -> Path:
@@ -199,6 +207,7 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
             if f.formula:
                 continue
             put(ws, r, idx[f.key], values.get(f.key), _format(f), styles=styles)
+        fit_row_height(ws, t, r, values)
         if r > last:  # beyond the prepared rows: carry the formulas along
             ws.cell(r, idx["sources_sum"], sources_sum_formula(r))
             ws.cell(r, idx["difference"], difference_formula(r))
@@ -219,6 +228,7 @@ def _fill_indicators(t: L.Table, ws, rows: list[tuple[str | None, Indicator]]) -
             if f.formula:
                 continue
             put(ws, r, idx[f.key], values.get(f.key), _format(f), styles=styles)
+        fit_row_height(ws, t, r, values)
         if r > last:
             ws.cell(r, idx["display"], display_formula(t, r))
             ws.cell(r, idx["check"], indicator_check_formula(t, r, names))

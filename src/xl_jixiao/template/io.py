@@ -32,6 +32,64 @@ def register_filled_formula(ws, column: str, first: int, last: int, pattern: str
     specs.append((ws.title, column, first, last, pattern))
 
 
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+_RELATIVE_ROW_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?[A-Z]{1,3})(\d+)(?![0-9A-Za-z_(])")
+
+
+def row_pattern(formula: str, row: int) -> str | None:
+    """``formula`` at ``row`` with its references to that row written ``#R#``, or ``None`` when it
+    refers to another row relatively (filling it down would change that reference: not shareable)."""
+    parts = _STRING.split(formula)
+    for i in range(0, len(parts), 2):  # outside string literals
+        refs = _RELATIVE_ROW_REF.findall(parts[i])
+        if any(int(r) != row for _, r in refs):
+            return None
+        parts[i] = _RELATIVE_ROW_REF.sub(lambda m: m.group(1) + ROW_PLACEHOLDER, parts[i])
+    return "".join(parts)
+
+
+def register_existing_formulas(wb, min_run: int = 2) -> int:
+    """Find filled-down formula columns in a loaded workbook (openpyxl expands shared formulas
+    into one full formula per cell) and register them, so that :func:`save_atomic` stores them
+    as shared formulas again.  Returns the number of runs registered."""
+    runs = 0
+    for ws in wb.worksheets:
+        for column, first, last, pattern in formula_runs(ws):
+            if last - first + 1 >= min_run:
+                register_filled_formula(ws, _letter(column), first, last, pattern)
+                runs += 1
+    return runs
+
+
+def formula_runs(ws) -> list[tuple[int, int, int, str]]:
+    """``(column, first row, last row, pattern)`` of each run of cells holding one formula filled down."""
+    done: list[tuple[int, int, int, str]] = []
+    open_runs: dict[int, tuple[int, int, str]] = {}  # column → (first, last, pattern)
+    for row in ws.iter_rows():
+        for c in row:
+            v = c.value
+            run = open_runs.get(c.column)
+            if not (isinstance(v, str) and v.startswith("=") and c.data_type == "f"):
+                pattern = None
+            elif run is not None and c.row == run[1] + 1 and v[1:] == run[2].replace(ROW_PLACEHOLDER, str(c.row)):
+                pattern = run[2]  # the run goes on (cheap test first: most cells are filled down)
+            else:
+                pattern = row_pattern(v[1:], c.row)
+            if run is not None and (pattern is None or pattern != run[2] or c.row != run[1] + 1):
+                done.append((c.column, *open_runs.pop(c.column)))
+                run = None
+            if pattern is not None:
+                open_runs[c.column] = (run[0] if run else c.row, c.row, pattern)
+    done += [(column, *run) for column, run in open_runs.items()]
+    return done
+
+
+def _letter(column: int) -> str:
+    from xl_jixiao.cellref import column_letter
+
+    return column_letter(column)
+
+
 _CHAR_REF = re.compile(r"&#(\d+);")
 
 
@@ -45,20 +103,23 @@ _CELL_FORMULA = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f>([^<]*)</f>')
 def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
     """Rewrite a worksheet's XML so each contiguous run of cells whose formula is exactly
     ``pattern`` at its row becomes one shared formula. Other cells are left untouched."""
-    by_col = {col: (first, last, pattern) for col, first, last, pattern in specs}
-    rows: dict[str, list[int]] = {}
+    by_col: dict[str, list[tuple[int, int, int, str]]] = {}
+    for n, (col, first, last, pattern) in enumerate(specs):
+        by_col.setdefault(col, []).append((n, first, last, pattern))
+    rows: dict[tuple[str, int], list[int]] = {}  # (column, spec) → rows holding that spec's formula
     for m in _CELL_FORMULA.finditer(xml):
         col, row = m.group(1), int(m.group(2))
-        spec = by_col.get(col)
-        if spec is None or not spec[0] <= row <= spec[1]:
-            continue
-        expected = escape(spec[2].replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
-        if _CHAR_REF.sub(_char, m.group(4)) == expected:
-            rows.setdefault(col, []).append(row)
+        for n, first, last, pattern in by_col.get(col, ()):
+            if not first <= row <= last:
+                continue
+            expected = escape(pattern.replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
+            if _CHAR_REF.sub(_char, m.group(4)) == expected:
+                rows.setdefault((col, n), []).append(row)
+            break
     masters: dict[tuple[str, int], tuple[int, int]] = {}
     members: dict[tuple[str, int], int] = {}
     si = 0
-    for col, found in rows.items():
+    for (col, _), found in rows.items():
         found.sort()
         start = prev = found[0]
         for r in found[1:] + [None]:
@@ -138,15 +199,14 @@ def _umask() -> int:
     return mask
 
 
-def save_atomic(wb, path) -> Path:
-    """Save ``wb`` to ``path``; readers never see a half-written file."""
+def _write_atomic(path, write, suffix: str | None = None) -> Path:
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then rename it over ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix or ".xlsx")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix or path.suffix)
     os.close(fd)
     try:
-        wb.save(tmp)
-        _share_in_package(wb, Path(tmp))
+        write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
@@ -156,6 +216,16 @@ def save_atomic(wb, path) -> Path:
             pass
         raise
     return path
+
+
+def save_atomic(wb, path) -> Path:
+    """Save ``wb`` to ``path``; readers never see a half-written file."""
+
+    def write(tmp: str) -> None:
+        wb.save(tmp)
+        _share_in_package(wb, Path(tmp))
+
+    return _write_atomic(path, write, Path(path).suffix or ".xlsx")
 
 
 def write_text_atomic(path, text: str, encoding: str = "utf-8") -> Path:
@@ -168,3 +238,10 @@ def write_text_atomic(path, text: str, encoding: str = "utf-8") -> Path:
     os.chmod(tmp, 0o666 & ~_umask())
     os.replace(tmp, path)
     return path
+
+
+def copy_atomic(src, path) -> Path:
+    """Copy the file ``src`` to ``path`` atomically (a temporary file beside ``path``, then a rename)."""
+    import shutil
+
+    return _write_atomic(path, lambda tmp: shutil.copyfile(src, tmp))
