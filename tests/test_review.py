@@ -320,3 +320,13 @@ def test_year_over_year():
                    ("宣传经费", "资金变化而指标未变", "项目编码"), ("培训经费", "指标照搬上年", "项目名称")}
     lowered = sorted(f.detail for f in found if f.kind == "目标降低")
     assert len(lowered) == 2 and "≥95%" in lowered[1] + lowered[0] and "放宽" in " ".join(lowered)
+
+
+def test_notice_as_pdf(samples, tmp_path, soffice):
+    inbox, out = tmp_path / "来件", tmp_path / "审核"
+    _copy(samples["bad"][2], inbox / "丙.xlsx", 1_700_000_000)
+    unit, _ = _unit(samples["bad"][2])
+    outcome = run_review(inbox, out, pdf=True)
+    pdf = out / "第1轮" / "退回" / unit / f"{unit}_退回通知.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    assert ("退回通知 PDF", pdf) in outcome.written

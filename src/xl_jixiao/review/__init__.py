@@ -127,16 +127,14 @@ def run_review(inbox: str | os.PathLike[str] | list, out_dir: str | os.PathLike[
 
 
 def _pdfs(paths: list[Path], outcome: ReviewOutcome) -> list[str]:
-    """PDFs of the notices through headless LibreOffice, when the PDF helper and LibreOffice are there."""
+    """PDFs of the notices through headless LibreOffice (the shared PDF helper), when LibreOffice is there."""
+    from xl_jixiao.pdf import find_soffice, to_pdf
+
+    if find_soffice() is None:
+        return ["未找到 LibreOffice，未生成 PDF 退回通知；可在 Excel/WPS 中打开退回通知另存为 PDF"]
     try:
-        from xl_jixiao import pdf as pdf_helper
-    except ImportError:
-        return ["未生成 PDF 通知（本版本没有 PDF 输出功能）；可在 Excel/WPS 中打开退回通知另存为 PDF"]
-    if pdf_helper.find_soffice() is None:
-        return ["未找到 LibreOffice，未生成 PDF 通知；可在 Excel/WPS 中打开退回通知另存为 PDF"]
-    try:
-        for p in pdf_helper.to_pdf(paths):
+        for p in to_pdf(paths):
             outcome.written.append(("退回通知 PDF", p))
     except UserError as exc:
-        return [f"未能生成 PDF 通知：{exc}"]
+        return [f"未能生成 PDF 退回通知：{exc}"]
     return []

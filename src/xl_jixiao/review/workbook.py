@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from xl_jixiao import printing
 from xl_jixiao.review.opinions import DIMENSIONS, PASS, RETURN, ProjectReview
 from xl_jixiao.review.round import Round, UnitRound, history_text
 
@@ -20,11 +21,17 @@ CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 HEAD_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
 RETURN_FILL = PatternFill("solid", start_color="F4CCCC", end_color="F4CCCC")
 PASS_FILL = PatternFill("solid", start_color="D9EAD3", end_color="D9EAD3")
-MONEY_FORMAT = "#,##0.00"
+MONEY_FORMAT = printing.MONEY_FORMAT
 
 
-def _font(bold: bool = False, size: float = 11, heading: bool = False) -> Font:
-    return Font(name="黑体" if heading else "宋体", bold=bold, size=size)
+def _font(bold: bool = False, size: float = printing.FONT_SIZE, heading: bool = False) -> Font:
+    return printing.font(bold=bold, size=size, heading=heading)
+
+
+def _workbook() -> Workbook:
+    wb = Workbook()
+    printing.use_house_fonts(wb)
+    return wb
 
 
 def _put(ws, row: int, col: int, value, *, bold: bool = False, align: Alignment = WRAP, fill=None, border=True):
@@ -43,19 +50,11 @@ def _put(ws, row: int, col: int, value, *, bold: bool = False, align: Alignment 
     return cell
 
 
-def _page(ws, *, landscape: bool, title_rows: str | None = None, last_col: str = "A", last_row: int = 1) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.print_area = f"A1:{last_col}{max(last_row, 1)}"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+def _page(ws, *, landscape: bool, title_rows: str | None = None, last_col: str = "A", last_row: int = 1,
+          title: str = "") -> None:
+    rows = tuple(int(x) for x in title_rows.split(":")) if title_rows else None
+    printing.apply(ws, printing.PageSetup(title=title, landscape=landscape, title_rows=rows,  # type: ignore[arg-type]
+                                          area=f"A1:{last_col}{max(last_row, 1)}"))
 
 
 def _table(ws, top: int, heads: Sequence[tuple[str, float]], rows: list[list], *, conclusion_col: int | None = None) -> int:
@@ -100,7 +99,7 @@ def project_rows(reviews: list[ProjectReview]) -> list[list]:
 
 def opinions_workbook(units: list[UnitRound], title: str) -> Workbook:
     """审核意见: one row per project (项目审核意见) and one per unit (单位审核意见)."""
-    wb = Workbook()
+    wb = _workbook()
     ws = wb.active
     ws.title = "项目审核意见"
     _title(ws, title, len(PROJECT_HEADS))
@@ -128,7 +127,7 @@ def opinions_workbook(units: list[UnitRound], title: str) -> Workbook:
 
 def notice_workbook(u: UnitRound, rnd: Round, reviewer: str = "") -> Workbook:
     """退回通知: what a unit is sent back with — the opinions of each project to be revised, ready to print."""
-    wb = Workbook()
+    wb = _workbook()
     ws = wb.active
     ws.title = "退回通知"
     for col, w in zip("ABCD", (6, 30, 12, 70)):
@@ -179,7 +178,7 @@ def notice_workbook(u: UnitRound, rnd: Round, reviewer: str = "") -> Workbook:
 
 def overview_workbook(rnd: Round, yoy_rows: list[list] | None = None) -> Workbook:
     """审核总览: status of every unit over the rounds, and what became of every file received."""
-    wb = Workbook()
+    wb = _workbook()
     ws = wb.active
     ws.title = "单位状态"
     rounds = max((len(u.history) for u in rnd.units), default=rnd.number)
