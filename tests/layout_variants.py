@@ -3,7 +3,7 @@
 A *base* is a project's content as plain data (header fields, money, texts,
 indicator rows, categories declared 不适用).  A *variant* is a set of layout
 choices, one option per variation kind; :func:`render` writes the bases as a
-small ``.xlsx`` laid out that way and :func:`expected` says what a reader must
+small ``.xlsx`` (or ``.docx``) laid out that way and :func:`expected` says what a reader must
 get back from it.  Every option of every kind below is a layout seen in real
 forms; together they are the list of what the form importer must survive.
 
@@ -64,6 +64,38 @@ na             omit / cells / name               categories declared not applica
                                                  indicator name only
 title          on / off                          the form's title row present or missing
 ptype          off / on                          a 项目类型 row (经常性项目) besides the 项目类别 row
+============== ================================= ===============================================
+
+Word kinds (:data:`DOCX_KINDS`; only the Word renderer reads them, ``render`` writes a
+``.docx`` when the path ends so):
+
+============== ================================= ===============================================
+kind           options                           what changes
+============== ================================= ===============================================
+docx.pre       para / rows                       title, unit line and footer as paragraphs around
+                                                 the table / as rows of the table
+docx.tables    one / project / blank / parts     one table (blank rows kept) / one table per
+                                                 project / a new table at every blank row (a table
+                                                 broken at a page break, header typed again) /
+                                                 also the header block and the indicator table apart
+docx.brk       off / para / br / label / value   the longest indicator name as two paragraphs in its
+                                                 cell / with a line break / labels of 5+ characters
+                                                 typed on two lines / the project's and unit's names
+                                                 and level names of 6+ characters on two lines
+docx.space     off / pad / fullwidth             spaces and tabs around every text / labels spread
+                                                 with full-width spaces, paragraphs indented with two
+docx.before    off / grid                        empty cells at a row's start or end written as
+                                                 w:gridBefore / w:gridAfter (a short row)
+docx.runs      off / split / sdt / ins / block   text in runs of 3 characters / values in inline
+                                                 content controls / values as tracked insertions
+                                                 beside a tracked deletion / tables, every second
+                                                 row and label cells in block content controls
+docx.nest      off / on                          the indicator table nested in one cell of the form
+docx.head      one / two                         two header rows: 绩效指标 over the level columns,
+                                                 the other titles merged down both rows
+docx.grid      even / uneven / hmerge            the header block and the indicator table with
+                                                 their own column edges (cells span several grid
+                                                 columns) / spans as old-style w:hMerge cells
 ============== ================================= ===============================================
 
 Kinds that do not apply to a base (no 测算依据 column for a base without basis,
@@ -330,6 +362,19 @@ KINDS: dict[str, tuple[str, ...]] = {
     "title": ("on", "off"),
     "ptype": ("off", "on"),
 }
+# Word only (a variant with any of these is rendered as .docx; option 0 is the plain Word layout)
+DOCX_KINDS: dict[str, tuple[str, ...]] = {
+    "docx.pre": ("para", "rows"),
+    "docx.tables": ("one", "project", "blank", "parts"),
+    "docx.brk": ("off", "para", "br", "label", "value"),
+    "docx.space": ("off", "pad", "fullwidth"),
+    "docx.before": ("off", "grid"),
+    "docx.runs": ("off", "split", "sdt", "ins", "block"),
+    "docx.nest": ("off", "on"),
+    "docx.head": ("one", "two"),
+    "docx.grid": ("even", "uneven", "hmerge"),
+}
+ALL_KINDS: dict[str, tuple[str, ...]] = {**KINDS, **DOCX_KINDS}
 PROJECT_TYPE = "经常性项目"  # the 项目类型 row the ptype kind adds beside a 项目类别
 
 
@@ -349,10 +394,10 @@ class Variant:
     opts: tuple[tuple[str, str], ...]  # (kind, option) for the kinds changed, in KINDS order
 
     def get(self, kind: str) -> str:
-        return dict(self.opts).get(kind, KINDS[kind][0])
+        return dict(self.opts).get(kind, ALL_KINDS[kind][0])
 
     def on(self, kind: str) -> bool:
-        return self.get(kind) != KINDS[kind][0]
+        return self.get(kind) != ALL_KINDS[kind][0]
 
     @property
     def id(self) -> str:
@@ -377,10 +422,10 @@ class Variant:
 
 def make_variant(base: str, choices: dict[str, str]) -> Variant:
     b = BASES[base]
-    ch = {k: o for k, o in choices.items() if o != KINDS[k][0] and applies(k, b)}
+    ch = {k: o for k, o in choices.items() if o != ALL_KINDS[k][0] and applies(k, b)}
     if ch.get("unit_at") == "title":
         ch.pop("title", None)  # the unit is written in the title: the title must be there
-    return Variant(base, tuple((k, ch[k]) for k in KINDS if k in ch))
+    return Variant(base, tuple((k, ch[k]) for k in ALL_KINDS if k in ch))
 
 
 def single_variants() -> list[Variant]:
@@ -401,30 +446,59 @@ INTERACTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def pair_variants() -> list[Variant]:
+def pair_variants(interactions: tuple[tuple[str, str], ...] = INTERACTIONS) -> list[Variant]:
     """Every option pair of the interacting kinds, on a base rotating with the pair."""
     out = []
     keys = sorted(BASES)
     n = 0
-    for a, b in INTERACTIONS:
-        for oa in KINDS[a][1:]:
-            for ob in KINDS[b][1:]:
+    for a, b in interactions:
+        for oa in ALL_KINDS[a][1:]:
+            for ob in ALL_KINDS[b][1:]:
                 cands = [k for k in keys if applies(a, BASES[k]) and applies(b, BASES[k])]
                 out.append(make_variant(cands[n % len(cands)], {a: oa, b: ob}))
                 n += 1
     return out
 
 
-def random_variant(seed: int, p: float = 0.3) -> Variant:
+def random_variant(seed: int, p: float = 0.3, kinds: dict[str, tuple[str, ...]] = KINDS) -> Variant:
     """Kinds switched on at random (probability ``p`` each), options drawn at random, from ``seed``."""
     rng = random.Random(seed)
     keys = sorted(BASES)
     base = keys[rng.randrange(len(keys))]
     choices = {}
-    for kind, options in KINDS.items():
+    for kind, options in kinds.items():
         if rng.random() < p:
             choices[kind] = options[rng.randrange(1, len(options))]
     return make_variant(base, choices)
+
+
+def docx_single_variants() -> list[Variant]:
+    """For Word: every ``docx.*`` option alone on every base, every other option alone on one base."""
+    out = [make_variant(key, {kind: opt}) for kind, options in DOCX_KINDS.items() for opt in options[1:]
+           for key in BASES]
+    keys = sorted(BASES)
+    n = 0
+    for kind, options in KINDS.items():
+        for opt in options[1:]:
+            cands = [k for k in keys if applies(kind, BASES[k])]
+            out.append(make_variant(cands[n % len(cands)], {kind: opt}))
+            n += 1
+    return out
+
+
+# a Word kind and a layout kind acting on the same thing
+DOCX_INTERACTIONS: tuple[tuple[str, str], ...] = (
+    ("docx.tables", "projects"), ("docx.tables", "split"), ("docx.tables", "lead"), ("docx.nest", "lead"),
+    ("docx.nest", "levels"), ("docx.nest", "split"), ("docx.before", "lead"), ("docx.pre", "unit_at"),
+    ("docx.pre", "footer"), ("docx.brk", "broken"), ("docx.brk", "levels"), ("docx.space", "spaced"),
+    ("docx.space", "colon"), ("docx.runs", "amounts"), ("docx.pre", "projects"), ("docx.grid", "pos"),
+    ("docx.grid", "mlabels"), ("docx.grid", "levels"), ("docx.grid", "lead"), ("docx.head", "levels"),
+    ("docx.head", "split"), ("docx.head", "seq"), ("docx.head", "lead"),
+)
+
+
+def docx_pair_variants() -> list[Variant]:
+    return pair_variants(DOCX_INTERACTIONS)
 
 
 def plain_variants() -> list[Variant]:
@@ -440,6 +514,25 @@ REAL_LAYOUTS: dict[str, Variant] = {
     "real-qiannan": make_variant("qiannan", {
         "label.name": "2", "label.cat": "1", "pos": "pairs", "lead": "section", "levels": "blank"}),
     "real-gansu": make_variant("gansu", {"label.sup": "1", "pos": "pairs", "levels": "blank", "mlabels": "on"}),
+}
+
+
+# Word forms as met in practice (approximately)
+DOCX_REAL_LAYOUTS: dict[str, Variant] = {
+    # a blank first cell in every row, a name typed on two lines, the title and unit as paragraphs
+    "word-lead-broken": make_variant("synth", {"lead": "all", "docx.brk": "para", "colon": "full"}),
+    "word-qiannan": make_variant("qiannan", {
+        "label.name": "2", "label.cat": "1", "pos": "pairs", "lead": "section", "levels": "merged",
+        "docx.brk": "label", "docx.space": "fullwidth", "amounts": "text"}),
+    "word-gansu": make_variant("gansu", {"label.sup": "1", "pos": "pairs", "levels": "blank", "mlabels": "on",
+                                         "docx.tables": "parts", "docx.space": "pad"}),
+    "word-shenzhen": make_variant("shenzhen", {
+        "label.unit": "1", "label.sup": "2", "label.period": "1", "label.total": "1", "label.goal": "1",
+        "label.pgoal": "2", "label.value": "1", "colon": "full", "pos": "pairs", "mvalues": "on",
+        "levels": "merged", "short": "on", "unit_at": "label", "na": "cells", "footer": "on",
+        "docx.tables": "blank", "split": "on", "yuan": "on", "amounts": "text"}),
+    "word-nested": make_variant("synth", {"lead": "section", "docx.nest": "on", "levels": "merged",
+                                          "docx.before": "grid", "docx.brk": "br"}),
 }
 
 
@@ -504,7 +597,7 @@ def expected(v: Variant) -> Expected:
             indicators=[(norm_level(r.level1), norm_level(r.level2), r.name, r.value, r.note, r.basis)
                         for r in b.indicators()],
             not_applicable=[(norm_level(a), norm_level(c)) for a, c in na],
-            broken_name=_broken_row(b).name if v.on("broken") else None,
+            broken_name=_broken_row(b).name if v.on("broken") or v.get("docx.brk") in ("para", "br") else None,
         ))
     return Expected(money_unit="万元", unit_name=BASES[v.base].unit, projects=projects,
                     filler=FILLER if v.on("footer") else None, phone=PHONE if v.on("footer") else None)
@@ -526,11 +619,19 @@ class Canvas:
         self.cells: dict[tuple[int, int], object] = {}
         self.merges: list[tuple[int, int, int, int]] = []
         self.formats: dict[tuple[int, int], str] = {}
+        # what some rows are, for renderers that treat them apart (Word: paragraphs, table breaks):
+        # title / unit / footer / gap (blank row between projects) / split (blank row before a repeated
+        # header) / table (first row of the indicator table) / header (its header row)
+        self.roles: dict[int, str] = {}
+        self.labels: set[tuple[int, int]] = set()  # cells holding a header label (not a value)
+        self.tables: list[tuple[int, int, int]] = []  # (first row, last row, first column) of each indicator table
 
-    def put(self, r: int, c: int, value: object, span: int = 1, fmt: str | None = None) -> None:
+    def put(self, r: int, c: int, value: object, span: int = 1, fmt: str | None = None, label: bool = False) -> None:
         if value is None or value == "":
             return
         self.cells[(r, c)] = value
+        if label:
+            self.labels.add((r, c))
         if fmt:
             self.formats[(r, c)] = fmt
         if span > 1:
@@ -550,6 +651,15 @@ class Canvas:
                 cell.number_format = self.formats[(r, c)]
         for r1, c1, r2, c2 in self.merges:
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+
+
+def _word_break(v: Variant, label: str, what: str = "label") -> str:
+    """``docx.brk=label``: a label of five characters or more typed on two lines (年度资金⏎总额);
+    ``docx.brk=value``: so are the project's and the unit's names and long level names."""
+    if v.get("docx.brk") != what or len(label) < 5:
+        return label
+    cut = len(label) // 2
+    return label[:cut] + "\n" + label[cut:]
 
 
 class _Form:
@@ -595,7 +705,7 @@ class _Form:
         if v.on("numbered") and not text.startswith("其中"):
             text = _NUMERALS[self.numbering % len(_NUMERALS)] + "、" + text
             self.numbering += 1
-        return text + {"none": "", "full": "：", "ascii": ":"}[v.get("colon")]
+        return _word_break(v, text + {"none": "", "full": "：", "ascii": ":"}[v.get("colon")])
 
     def amount(self, value: Decimal) -> object:
         if self.yuan:
@@ -614,10 +724,13 @@ class _Form:
             if v.get("unit_at") == "title":
                 title += f"（单位：{self.unit}）"
             self.cv.put(self.r, self.ctitle, title, span=self.width + self.c0 - self.ctitle)
+            self.cv.roles[self.r] = "title"
             self.r += 1
         unit_in_fill = v.get("unit_at") in ("fill1", "fill2")
         if not stacked_bare:
             last = self.c0 + self.width - 1
+            if v.get("unit_at") in ("line", "fill1", "fill2"):
+                self.cv.roles[self.r] = "unit"
             if v.get("unit_at") == "line":
                 self.cv.put(self.r, last, f"单位：{self.unit}")
                 self.r += 1
@@ -631,9 +744,9 @@ class _Form:
         pairs: list[tuple[str, object, str | None]] = []  # (label, value, number format)
         if b.code:
             pairs.append((self.lab(FIXED_LABELS["code"]), b.code, None))
-        pairs.append((self.lab(v.label("name")), b.name, None))
+        pairs.append((self.lab(v.label("name")), _word_break(v, b.name, "value"), None))
         if not unit_in_fill:
-            pairs.append((self.lab(v.label("unit")), b.unit, None))
+            pairs.append((self.lab(v.label("unit")), _word_break(v, b.unit, "value"), None))
         if b.supervisor:
             pairs.append((self.lab(v.label("sup")), b.supervisor, None))
         if b.period:
@@ -668,7 +781,7 @@ class _Form:
         pos = v.get("pos")
         if pos == "beside":
             for label, value, fmt in pairs:
-                self.cv.put(self.r, c0, label, span=ls)
+                self.cv.put(self.r, c0, label, span=ls, label=True)
                 self.cv.put(self.r, c0 + ls, value, span=w - ls if mv else 1, fmt=fmt)
                 self.r += 1
         elif pos == "pairs":
@@ -677,7 +790,7 @@ class _Form:
                 for j, (label, value, fmt) in enumerate(pairs[i:i + 2]):
                     c = c0 + j * half
                     span = (half if j == 0 else w - half) - ls
-                    self.cv.put(self.r, c, label, span=ls)
+                    self.cv.put(self.r, c, label, span=ls, label=True)
                     self.cv.put(self.r, c + ls, value, span=span if mv else 1, fmt=fmt)
                 self.r += 1
         else:  # above: a row of labels, then the row of their values
@@ -686,18 +799,18 @@ class _Form:
                 chunk = pairs[i:i + per]
                 for j, (label, value, fmt) in enumerate(chunk):
                     c = c0 + j * ls
-                    self.cv.put(self.r, c, label, span=ls)
+                    self.cv.put(self.r, c, label, span=ls, label=True)
                     self.cv.put(self.r + 1, c, value, span=ls, fmt=fmt)
                 self.r += 2
 
     def _text(self, label: str, text: str) -> None:
         v, c0, w, ls = self.v, self.c0, self.width, self.ls
         if v.get("pos") == "above":
-            self.cv.put(self.r, c0, label, span=w if v.on("mlabels") else 1)
+            self.cv.put(self.r, c0, label, span=w if v.on("mlabels") else 1, label=True)
             self.cv.put(self.r + 1, c0, text, span=w if v.on("mvalues") else 1)
             self.r += 2
         else:
-            self.cv.put(self.r, c0, label, span=ls)
+            self.cv.put(self.r, c0, label, span=ls, label=True)
             self.cv.put(self.r, c0 + ls, text, span=w - ls if v.on("mvalues") else 1)
             self.r += 1
 
@@ -706,8 +819,21 @@ class _Form:
         titles = {"seq": "序号", "level1": "一级指标", "level2": "二级指标", "name": "三级指标",
                   "value": v.label("value"), "note": v.label("note"), "basis": v.label("basis"),
                   "score": "分值", "weight": "权重"}
+        if v.get("docx.head") == "two":
+            # two header rows: 绩效指标 over the three level columns, the other titles merged down both rows
+            for i, col in enumerate(self.cols):
+                if col in ("level1", "level2", "name"):
+                    self.cv.put(self.r + 1, self.ct + i, _word_break(v, titles[col]), label=True)
+                else:
+                    self.cv.put(self.r, self.ct + i, _word_break(v, titles[col]), label=True)
+                    self.cv.vmerge(self.r, self.ct + i, self.r + 1)
+            self.cv.put(self.r, self.ct + self.cols.index("level1"), "绩效指标", span=3, label=True)
+            self.cv.roles[self.r] = self.cv.roles[self.r + 1] = "header"
+            self.r += 2
+            return
         for i, col in enumerate(self.cols):
-            self.cv.put(self.r, self.ct + i, titles[col])
+            self.cv.put(self.r, self.ct + i, _word_break(v, titles[col]), label=True)
+        self.cv.roles[self.r] = "header"
         self.r += 1
 
     def _table(self) -> None:
@@ -727,11 +853,13 @@ class _Form:
         for i, row in enumerate(rows):
             seq = i + 1
             if split_at is not None and i == split_at:
+                self.cv.roles[self.r] = "split"
                 self.r += 1  # a page break: blank row, then the header again
                 self._header()
                 prev = None
             l1 = SHORT_NAMES.get(row.level1, row.level1) if short else row.level1
             l2 = SHORT_NAMES.get(row.level2, row.level2) if short else row.level2
+            l2 = _word_break(v, l2, "value") if len(l2) >= 6 else l2
             new1 = prev is None or prev[0] != row.level1
             new2 = new1 or prev[1] != row.level2
             mode = v.get("levels")
@@ -758,6 +886,9 @@ class _Form:
                 if row is broken:
                     cut = len(name) // 2
                     name, rest = name[:cut], name[cut:]
+                if row is _broken_row(b) and v.get("docx.brk") in ("para", "br"):
+                    cut = len(name) // 2  # two paragraphs (or a line break) inside the one cell
+                    name = name[:cut] + "\n" + name[cut:]
                 self.cv.put(self.r, col["name"], name)
                 self.cv.put(self.r, col["value"], row.value)
                 for k in ("note", "basis"):
@@ -780,10 +911,12 @@ class _Form:
                 self.cv.vmerge(a, col["level2"], z)
         if v.get("lead") == "section":
             self.cv.vmerge(start, 0, self.r - 1)
+        self.cv.tables.append((start, self.r - 1, self.ct))
 
 
 def _footer(v: Variant, canvas: Canvas, r: int, width: int, c0: int) -> int:
     canvas.put(r, c0, REMARK, span=width)
+    canvas.roles[r] = canvas.roles[r + 1] = "footer"
     r += 1
     canvas.put(r, c0, f"填表人：{FILLER}")
     canvas.put(r, c0 + 2, f"联系电话：{PHONE}")
@@ -795,14 +928,11 @@ def _sheet_title(i: int, name: str) -> str:
     return re.sub(r"[\\/*?:\[\]]", "", f"{i}.{name}")[:31]
 
 
-def render(v: Variant, path: Path) -> Path:
-    """Write the variant's projects as an .xlsx at ``path``."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+def layout(v: Variant) -> list[tuple[str, Canvas]]:
+    """The variant's sheets: (sheet title, canvas), one per project with ``projects=sheets``."""
     bases = projects_of(v)
     sheets = v.get("projects") == "sheets"
+    out: list[tuple[str, Canvas]] = []
     canvas = Canvas()
     r = 0
     form = None
@@ -816,24 +946,423 @@ def render(v: Variant, path: Path) -> Path:
             if v.on("footer"):
                 r = _footer(v, canvas, r, form.width, form.c0)
         else:
+            canvas.roles[r] = "gap"
             r += 1  # a blank row between stacked projects
         if sheets or i == len(bases) - 1:
-            ws = wb.create_sheet(_sheet_title(i + 1, b.name) if sheets else "项目绩效目标")
-            canvas.write(ws)
+            out.append((_sheet_title(i + 1, b.name) if sheets else "项目绩效目标", canvas))
+    return out
+
+
+def render(v: Variant, path: Path) -> Path:
+    """Write the variant's projects at ``path``: an .xlsx, or a Word document when ``path`` ends in .docx."""
+    if Path(path).suffix.lower() == ".docx":
+        return render_docx(v, path)
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, canvas in layout(v):
+        canvas.write(wb.create_sheet(title))
     wb.save(path)
     return path
 
 
+# ------------------------------------------------------------------ Word rendering
+# How Word forms differ from workbooks, and the kinds (``docx.*``) that write each difference:
+#
+# * everything is text: amounts are typed (``3000.00``, ``1,972,000.00``), so are sequence numbers;
+# * the title, the ``单位：万元`` line and the footer are paragraphs around the table (``docx.pre``);
+# * the form is one table, one table per project, a table broken in two at a page break with its
+#   header row typed again, or a header table and an indicator table (``docx.tables``);
+# * a cell is "broken over two lines" by pressing Enter: two paragraphs in one cell, or a line break
+#   (``docx.brk``); narrow label columns get labels typed on two lines (年度资金⏎总额);
+# * text is aligned with spaces: padded cells, labels spread with full-width spaces (项　目　名　称),
+#   paragraphs indented with two full-width spaces (``docx.space``);
+# * a row may start or end short of the table's grid (``w:gridBefore``/``w:gridAfter``) instead of
+#   holding empty cells (``docx.before``);
+# * text sits in several runs, in content controls (inline, around a table, around a row) or in
+#   tracked insertions beside tracked deletions (``docx.runs``);
+# * the indicator table is a table nested in one cell of the form's table (``docx.nest``).
+DOCX_OLD_VALUE = "待定"  # the tracked deletion ``docx.runs=ins`` leaves beside each inserted value
+
+
+@dataclass
+class _WordTable:
+    """A table to write: texts by (row, col), label cells, merges, nested tables by cell."""
+
+    rows: int
+    cols: int
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    labels: set[tuple[int, int]] = field(default_factory=set)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    nested: dict[tuple[int, int], list[_WordTable]] = field(default_factory=dict)
+    in_table: set[int] = field(default_factory=set)  # rows of the indicator table (columns sized apart)
+
+
+def _docx_text(value: object, fmt: str | None) -> str:
+    if isinstance(value, str):
+        return value
+    if fmt:  # an amount typed as a number: at least two decimals, no thousands separators
+        d = Decimal(str(value))
+        return f"{d:.{max(2, -d.normalize().as_tuple().exponent)}f}"
+    return str(value)
+
+
+def _spread(v: Variant, text: str, label: bool) -> str:
+    """``docx.space``: the spaces people type to align text in Word."""
+    mode = v.get("docx.space")
+    if mode == "pad":
+        return "  " + text + " \t" if label else " " + text + "  "
+    if mode == "fullwidth":
+        if label and "\n" not in text:
+            core, colon = re.match(r"(.*?)([:：]?)$", text, re.DOTALL).groups()
+            if len(core) <= 6:
+                return "\u3000".join(core) + colon
+            return text
+        if len(text) >= 20:
+            return "\n".join("\u3000\u3000" + ln for ln in text.split("\n"))
+        return text + "\u3000"
+    return text
+
+
+def _word_table(v: Variant, cv: Canvas, rows: list[int], c_from: int, c_to: int) -> _WordTable:
+    """The canvas rows ``rows`` (ascending, contiguous runs) and columns [c_from, c_to) as a table."""
+    index = {r: i for i, r in enumerate(rows)}
+    t = _WordTable(len(rows), c_to - c_from)
+    t.in_table = {index[r] for a, z, _ in cv.tables for r in range(a, z + 1) if r in index}
+    for (r, c), value in cv.cells.items():
+        if r in index and c_from <= c < c_to:
+            t.texts[(index[r], c - c_from)] = _spread(v, _docx_text(value, cv.formats.get((r, c))), (r, c) in cv.labels)
+            if (r, c) in cv.labels:
+                t.labels.add((index[r], c - c_from))
+    for r1, c1, r2, c2 in cv.merges:
+        inside = [index[r] for r in range(r1, r2 + 1) if r in index]
+        a, z = max(c1, c_from), min(c2, c_to - 1)
+        if not inside or a > z:
+            continue
+        # a merge cut by a table break continues, empty, in the next table
+        runs: list[list[int]] = []
+        for i in inside:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            if len(run) > 1 or z > a:
+                t.merges.append((run[0], a - c_from, run[-1], z - c_from))
+    return t
+
+
+def _docx_blocks(v: Variant, cv: Canvas) -> list:
+    """The canvas as Word blocks: ("p", text, role) paragraphs and _WordTable tables, in order."""
+    nrows = max((r for r, _ in cv.cells), default=-1) + 1
+    ncols = max((c for _, c in cv.cells), default=-1) + 1
+    for _, _, r2, c2 in cv.merges:
+        nrows, ncols = max(nrows, r2 + 1), max(ncols, c2 + 1)
+    covered = {r for r1, _, r2, _ in cv.merges for r in range(r1, r2 + 1)} | {r for r, _ in cv.cells}
+    pre, tables, nest = v.get("docx.pre"), v.get("docx.tables"), v.on("docx.nest")
+    starts = {a: (z, c) for a, z, c in cv.tables}
+    blocks: list = []
+    cur: list = []  # canvas rows, or ("nest", first, last, column) for an indicator table nested in one cell
+
+    def flush() -> None:
+        if cur:
+            blocks.append(_outer_table(v, cv, list(cur), ncols, tables))
+            cur.clear()
+
+    r = 0
+    while r < nrows:
+        role = cv.roles.get(r)
+        if pre == "para" and role in ("title", "unit", "footer"):
+            flush()
+            texts = [_docx_text(cv.cells[k], cv.formats.get(k)) for k in sorted(k for k in cv.cells if k[0] == r)]
+            blocks.append(("p", "\t".join(texts), role))
+            r += 1
+            continue
+        if r not in covered:  # a blank row
+            if tables == "one" or (tables == "project" and role != "gap"):
+                cur.append(r)
+            else:
+                flush()
+                blocks.append(("p", "", "gap"))
+            r += 1
+            continue
+        if r in starts and tables == "parts":
+            flush()
+        if r in starts and nest:
+            last, ct = starts[r]
+            cur.append(("nest", r, last, ct))
+            r = last + 1
+            continue
+        cur.append(r)
+        r += 1
+    flush()
+    return blocks
+
+
+def _outer_table(v: Variant, cv: Canvas, rows: list, ncols: int, tables: str) -> _WordTable:
+    plain = [r for r in rows if not isinstance(r, tuple)]
+    if len(plain) == len(rows):
+        return _word_table(v, cv, rows, 0, ncols)
+    # rows of the outer table: canvas rows, and one row per nested indicator table
+    t = _WordTable(len(rows), ncols)
+    pos = 0
+    while pos < len(rows):
+        item = rows[pos]
+        if isinstance(item, tuple):
+            _, first, last, ct = item
+            for c in range(ct):  # the lead column beside the nested table (绩效指标, or blank)
+                if (first, c) in cv.cells:
+                    t.texts[(pos, c)] = _spread(v, _docx_text(cv.cells[(first, c)], None), True)
+            t.merges.append((pos, ct, pos, ncols - 1))
+            inner = list(range(first, last + 1))
+            parts: list[list[int]] = [[]]
+            for r in inner:
+                if cv.roles.get(r) == "split" and tables != "one":
+                    parts.append([])  # the page break: a second nested table
+                elif tables == "one" or any(k[0] == r for k in cv.cells):
+                    parts[-1].append(r)
+            width = max(c for (r, c) in cv.cells if first <= r <= last) + 1
+            t.nested[(pos, ct)] = [_word_table(v, cv, part, ct, width) for part in parts if part]
+            pos += 1
+            continue
+        run = []
+        while pos < len(rows) and not isinstance(rows[pos], tuple):
+            run.append(rows[pos])
+            pos += 1
+        sub = _word_table(v, cv, run, 0, ncols)
+        off = pos - len(run)
+        t.in_table.update(i + off for i in sub.in_table)
+        t.texts.update({(i + off, c): x for (i, c), x in sub.texts.items()})
+        t.labels.update((i + off, c) for i, c in sub.labels)
+        t.merges += [(a + off, b, c + off, d) for a, b, c, d in sub.merges]
+    return t
+
+
+def _w(tag: str):
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{tag}")
+
+
+def _sdt(*children):
+    """A content control (w:sdt) holding ``children``."""
+    from lxml import etree
+
+    sdt = etree.Element(_w("sdt"))
+    pr = etree.SubElement(sdt, _w("sdtPr"))
+    etree.SubElement(pr, _w("showingPlcHdr")).set(_w("val"), "0")
+    content = etree.SubElement(sdt, _w("sdtContent"))
+    for ch in children:
+        content.append(ch)
+    return sdt
+
+
+def _write_paragraph(v: Variant, par, text: str, label: bool) -> None:
+    """Text into an empty paragraph, as runs of the ``docx.runs`` kind."""
+    from lxml import etree
+
+    runs = v.get("docx.runs")
+    if runs == "split":
+        for i in range(0, len(text), 3):
+            par.add_run(text[i:i + 3])
+        return
+    if runs == "ins" and not label and text.strip():
+        p = par._p
+        d = etree.SubElement(p, _w("del"), {_w("id"): "1", _w("author"): "审核人", _w("date"): "2024-01-01T00:00:00Z"})
+        etree.SubElement(etree.SubElement(d, _w("r")), _w("delText")).text = DOCX_OLD_VALUE
+        ins = etree.SubElement(p, _w("ins"), {_w("id"): "2", _w("author"): "审核人", _w("date"): "2024-01-01T00:00:00Z"})
+        t = etree.SubElement(etree.SubElement(ins, _w("r")), _w("t"))
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return
+    run = par.add_run(text)
+    if runs == "sdt" and not label and text.strip():
+        r = run._r
+        p = r.getparent()
+        idx = p.index(r)
+        p.remove(r)
+        p.insert(idx, _sdt(r))
+
+
+def _write_cell(v: Variant, cell, text: str, label: bool) -> None:
+    lines = text.split("\n")
+    first = cell.paragraphs[0]
+    if v.get("docx.brk") == "br":
+        for i, ln in enumerate(lines):
+            if i:
+                first.add_run().add_break()
+            _write_paragraph(v, first, ln, label)
+    else:
+        _write_paragraph(v, first, lines[0], label)
+        for ln in lines[1:]:
+            _write_paragraph(v, cell.add_paragraph(), ln, label)
+    if label and v.get("docx.runs") == "block":  # the label's paragraphs inside a block content control
+        tc = cell._tc
+        ps = [p for p in tc if p.tag == _w("p")]
+        at = tc.index(ps[0])
+        for p in ps:
+            tc.remove(p)
+        tc.insert(at, _sdt(*ps))
+
+
+# ``docx.grid=uneven``: widths (in grid units) of the form's columns in the header block and in the
+# indicator table; Word's layout grid is the union of all column edges, so cells span several grid columns
+_HEAD_WIDTHS = (5, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3)
+_TABLE_WIDTHS = (2, 3, 5, 3, 4, 3, 2, 2, 2, 2, 2, 2)
+
+
+def _grid_columns(v: Variant, spec: _WordTable) -> tuple[int, list[list[tuple[int, int]]]]:
+    """Word layout-grid columns: their number and, per row, each form column's [first, last] grid column."""
+    if v.get("docx.grid") != "uneven":
+        return spec.cols, [[(c, c) for c in range(spec.cols)] for _ in range(spec.rows)]
+    total = max(sum(w[:spec.cols]) for w in (_HEAD_WIDTHS, _TABLE_WIDTHS))
+    edges_by_row = []
+    for i in range(spec.rows):
+        widths = _TABLE_WIDTHS if i in spec.in_table else _HEAD_WIDTHS
+        edges = [sum(widths[:c]) for c in range(spec.cols)] + [total]
+        edges_by_row.append(edges)
+    grid = sorted({e for edges in edges_by_row for e in edges})
+    at = {e: k for k, e in enumerate(grid)}
+    spans = [[(at[edges[c]], at[edges[c + 1]] - 1) for c in range(spec.cols)] for edges in edges_by_row]
+    return len(grid) - 1, spans
+
+
+def _add_table(v: Variant, container, spec: _WordTable):
+    ncols, spans = _grid_columns(v, spec)
+    table = container.add_table(rows=spec.rows, cols=ncols)
+    table.style = "Table Grid"
+    # table.cell() lays the whole grid out again on every call: take the cells once (merges are disjoint,
+    # so the corner cells of one merge survive the others)
+    cells = table._cells
+    done: set[tuple[int, int]] = set()
+    for r1, c1, r2, c2 in spec.merges:
+        cells[r1 * ncols + spans[r1][c1][0]].merge(cells[r2 * ncols + spans[r2][c2][1]])
+        done.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+    for r in range(spec.rows):
+        for c in range(spec.cols):
+            a, z = spans[r][c]
+            if z > a and (r, c) not in done:
+                cells[r * ncols + a].merge(cells[r * ncols + z])
+    cells = table._cells
+
+    def cell(r: int, c: int):
+        return cells[r * ncols + spans[r][c][0]]
+
+    for (r, c), text in spec.texts.items():
+        _write_cell(v, cell(r, c), text, (r, c) in spec.labels)
+    for (r, c), subs in spec.nested.items():
+        holder = cell(r, c)
+        for i, sub in enumerate(subs):
+            if i:
+                holder.add_paragraph()
+            _add_table(v, holder, sub)
+    tbl = table._tbl
+    if v.on("docx.before"):
+        _short_rows(tbl, spec, ncols, spans)
+    if v.get("docx.grid") == "hmerge":
+        _hmerge(tbl)
+    if v.get("docx.runs") == "block":
+        trs = tbl.tr_lst
+        for tr in trs[1::2]:  # every second row in a row content control
+            at = tbl.index(tr)
+            tbl.remove(tr)
+            tbl.insert(at, _sdt(tr))
+        parent = tbl.getparent()
+        at = parent.index(tbl)
+        parent.remove(tbl)
+        parent.insert(at, _sdt(tbl))
+    return table
+
+
+def _hmerge(tbl) -> None:
+    """``docx.grid=hmerge``: each cell spanning columns written the older way, as a w:hMerge restart cell
+    followed by w:hMerge continuation cells (as in documents converted from old Word versions)."""
+    import copy
+
+    from lxml import etree
+
+    for tc in list(tbl.iter(_w("tc"))):
+        pr = tc.find(_w("tcPr"))
+        span = None if pr is None else pr.find(_w("gridSpan"))
+        if span is None:
+            continue
+        n = int(span.get(_w("val")))
+        pr.remove(span)
+        etree.SubElement(pr, _w("hMerge")).set(_w("val"), "restart")
+        at = tc.getparent().index(tc)
+        for k in range(1, n):
+            cont = etree.Element(_w("tc"))
+            cpr = etree.SubElement(cont, _w("tcPr"))
+            etree.SubElement(cpr, _w("hMerge"))
+            vm = pr.find(_w("vMerge"))
+            if vm is not None:
+                cpr.append(copy.deepcopy(vm))
+            etree.SubElement(cont, _w("p"))
+            tc.getparent().insert(at + k, cont)
+
+
+def _short_rows(tbl, spec: _WordTable, ncols: int, spans: list[list[tuple[int, int]]]) -> None:
+    """``docx.before=grid``: empty cells at a row's start or end become w:gridBefore / w:gridAfter."""
+    from lxml import etree
+
+    in_merge = {(r, c) for r1, c1, r2, c2 in spec.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    for i, tr in enumerate(tbl.tr_lst):
+        tcs = tr.tc_lst
+        if len(tcs) != spec.cols:
+            continue  # a row with horizontal merges keeps its cells
+        filled = [c for c in range(spec.cols) if (i, c) in spec.texts or (i, c) in in_merge or (i, c) in spec.nested]
+        if not filled:
+            continue
+        before, after = spans[i][filled[0]][0], ncols - 1 - spans[i][filled[-1]][1]
+        if not before and not after:
+            continue
+        drop_after = spec.cols - 1 - filled[-1]
+        for tc in tcs[:filled[0]] + (tcs[len(tcs) - drop_after:] if drop_after else []):
+            tr.remove(tc)
+        trpr = tr.get_or_add_trPr()
+        for tag, n in (("gridAfter", after), ("gridBefore", before)):
+            if n:
+                el = etree.Element(_w(tag))
+                el.set(_w("val"), str(n))
+                trpr.insert(0, el)
+
+
+def render_docx(v: Variant, path: Path) -> Path:
+    """Write the variant's projects as a Word document at ``path``."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+
+    doc = docx.Document()
+    for n, (_, canvas) in enumerate(layout(v)):
+        if n:  # one project per page, as a workbook would have one per sheet
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for block in _docx_blocks(v, canvas):
+            if isinstance(block, _WordTable):
+                _add_table(v, doc, block)
+                continue
+            _, text, role = block
+            par = doc.add_paragraph()
+            if text:
+                _write_paragraph(v, par, text, label=True)
+            if role == "title":
+                par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif role == "unit":
+                par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.save(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python tests/layout_variants.py OUT.xlsx BASE [kind=option ...]``: write one variant to look at."""
+    """``python tests/layout_variants.py OUT.xlsx|OUT.docx BASE [kind=option ...]``: write one variant to look at."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 2 or args[1] not in BASES:
-        sys.stderr.write(f"usage: layout_variants.py OUT.xlsx {{{'|'.join(BASES)}}} [kind=option ...]\n")
+        sys.stderr.write(f"usage: layout_variants.py OUT.xlsx|OUT.docx {{{'|'.join(BASES)}}} [kind=option ...]\n")
         return 2
     choices = dict(a.split("=", 1) for a in args[2:])
-    unknown = [k for k, o in choices.items() if k not in KINDS or o not in KINDS[k]]
+    unknown = [k for k, o in choices.items() if k not in ALL_KINDS or o not in ALL_KINDS[k]]
     if unknown:
         sys.stderr.write("unknown kind or option: " + ", ".join(unknown) + "\n")
         return 2

@@ -69,3 +69,20 @@ def test_output_file_open_elsewhere_is_explained(tmp_path, capsys):
     code = main(["template", "-o", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and "错误" in err and "Traceback" not in err
+
+
+def test_internal_error_is_reported_in_chinese(monkeypatch, capsys):
+    """A defect in a command ends in a Chinese message and exit code 3; XL_JIXIAO_DEBUG shows the traceback."""
+    import xl_jixiao.commands.value as value
+
+    def broken(args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(value, "run", broken)
+    monkeypatch.delenv("XL_JIXIAO_DEBUG", raising=False)
+    assert main(["value", "1"]) == 3
+    err = capsys.readouterr().err
+    assert "程序内部错误" in err and "boom" in err and "Traceback" not in err
+    monkeypatch.setenv("XL_JIXIAO_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["value", "1"])

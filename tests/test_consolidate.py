@@ -582,7 +582,10 @@ def test_ctrl_c_leaves_no_half_written_summary(tmp_path, base_books):
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
-    if proc.returncode == 130:
+    # 130, or killed by SIGINT (-2) — the same exit status 130 in a shell: CPython ends a process with
+    # SIGINT itself when the interrupt landed in exec()'d source (dataclass creation while a module is
+    # imported), even though the command caught it, said so and cleaned up
+    if proc.returncode in (130, -signal.SIGINT):
         assert "已中断" in stderr
         assert not out.exists()
     else:  # it finished first: then it must be complete

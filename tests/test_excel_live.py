@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-from xl_jixiao.cellref import column_letter, parse_a1  # noqa: E402
-from xl_jixiao.excel import live, macros, remote  # noqa: E402
+from xl_jixiao.cellref import column_letter, parse_a1
+from xl_jixiao.excel import live, macros, remote
 
 
 def _shift(values: list[list], rows: int, cols: int) -> list[list]:

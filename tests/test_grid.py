@@ -150,3 +150,50 @@ def test_number_text():
     assert number_text(1, "0%") == "100%"
     assert number_text(dt.datetime(2024, 12, 31)) == "2024年12月31日"
     assert number_text(Decimal("1150.00")) == "1150"
+
+
+def test_docx_text_where_word_keeps_it(tmp_path):
+    """Content controls, tracked changes, line breaks, short rows, old-style hMerge and nested tables."""
+    import copy
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=3)
+    t.cell(0, 0).text = "项目名称"
+    t.cell(0, 1).text = "x"
+    t.cell(1, 0).text = "  　指标值　 "
+    t.cell(1, 1).paragraphs[0]._p.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:r><w:t>≥95%</w:t></w:r></w:sdtContent></w:sdt>'))
+    p = t.cell(1, 2).paragraphs[0]._p
+    p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>旧值</w:delText></w:r></w:del>'))
+    p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>新值</w:t></w:r></w:ins>'))
+    t.cell(2, 0).text = "绩效指标"
+    inner = t.cell(2, 1).merge(t.cell(2, 2)).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text = "一级指标"
+    inner.cell(0, 1).text = "二级指标"
+    inner.cell(1, 0).add_paragraph("产出")  # a cell typed on two lines: an empty first paragraph, then the text
+    inner.cell(1, 1).paragraphs[0].add_run("数量").add_break()
+    inner.cell(1, 1).paragraphs[0].add_run("指标")
+    # row 1 as an old-style horizontal merge (hMerge) of its last two cells
+    tr = t.rows[0]._tr
+    tcs = tr.tc_lst
+    tcs[1].get_or_add_tcPr().append(parse_xml(f'<w:hMerge {nsdecls("w")} w:val="restart"/>'))
+    tcs[2].get_or_add_tcPr().append(parse_xml(f'<w:hMerge {nsdecls("w")}/>'))
+    # the whole table inside a content control
+    body = d.element.body
+    tbl = t._tbl
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')
+    body.replace(tbl, sdt)
+    sdt[0].append(copy.deepcopy(tbl))
+    d.save(tmp_path / "w.docx")
+    g = grid_from_docx(tmp_path / "w.docx")
+    texts = g.texts()
+    assert texts[0] == ["项目名称", "x", "x"] and g.rows[0][2].origin == (0, 1)
+    assert texts[1] == ["指标值", "≥95%", "新值"]
+    assert texts[2] == ["绩效指标", "", ""]
+    assert texts[3] == ["绩效指标", "一级指标", "二级指标"] and g.rows[3][0].merged_copy
+    assert texts[4] == ["绩效指标", "产出", "数量\n指标"]
+    assert "内嵌表" in g.where(g.rows[4][1])

@@ -167,8 +167,10 @@ def test_layout_variant(variant: Variant, tmp_path):
     assert got == want, variant.describe() + f"\nfindings {dict(got)} != plain layout's {dict(want)}"
 
 
-# kinds that change what the form says (not how it is laid out): the reference layout keeps them
-_CONTENT_KINDS = ("na", "yuan", "title", "projects")
+# kinds that change what the form says (not how it is laid out): the reference layout keeps them.  Where the
+# money unit is stated decides the form's unit (a unit only in the labels' brackets leaves the form in 万元,
+# its amounts converted), and a rule about magnitudes (JX304) speaks of the form's unit.
+_CONTENT_KINDS = ("na", "yuan", "title", "projects", "unit_at")
 _REFERENCE: dict[tuple, Counter] = {}
 
 

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xl_jixiao.money import Amount, convert, fmt, normalize_money_unit, parse_amount, tolerance
 

@@ -117,10 +117,12 @@ def test_empty_template_prints_a_few_pages_per_sheet(rendered):
 def test_filled_template_prints_its_rows(rendered):
     r = rendered["filled"]
     pages = r.pages_per_header()
-    assert pages["项目信息"] == 1 and pages["单位信息"] == 1, pages
+    assert pages["项目信息"] == 2 and pages["单位信息"] == 1, pages  # two pages across, names on both
     assert pages["绩效指标"] <= 6, pages  # 60 indicator rows, not 5,000 prepared ones
     text = "\n".join(r.texts)
     assert "2025—2027年" in text
+    second = [t for h, t in zip(r.headers, r.texts) if h == "项目信息"][1]
+    assert "项目名称" in second and "年度绩效目标" in second
 
 
 def test_summary_is_one_page_wide_and_charts_stay_whole(rendered):

@@ -23,7 +23,7 @@ def clean_project(name="平安建设工作经费", total="100", fiscal="80", car
         name=name, implementer="某区委政法委", code="P001",
         funding=Funding(total=D(total), fiscal=D(fiscal), carryover=D(carryover), other=D(other)),
         annual_goal="开展平安建设宣传活动，完成矛盾纠纷调处工作，提高群众安全感。",
-        spending_plan=[PlanPoint(label=l, percent=D(v)) for l, v in (("3月底", 25), ("6月底", 50), ("9月底", 75), ("12月底", 100))],
+        spending_plan=[PlanPoint(label=lb, percent=D(v)) for lb, v in (("3月底", 25), ("6月底", 50), ("9月底", 75), ("12月底", 100))],
         indicators=[
             ind("成本指标", "经济成本指标", "宣传活动成本", "≤30万元"),
             ind("产出指标", "数量指标", "开展宣传活动次数", "≥12次"),

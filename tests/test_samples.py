@@ -169,8 +169,9 @@ def test_validator_agrees_with_manifest(clean_dir, defect_dir):
 
 
 def test_every_defect_code_is_exercised(tmp_path):
-    from xl_jixiao.template.samples import inject_defects
     import random
+
+    from xl_jixiao.template.samples import inject_defects
 
     seen = set()
     for i in range(12):

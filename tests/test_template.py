@@ -171,7 +171,7 @@ def test_project_formulas_and_totals(wb):
     assert last == 2 + L.MAX_PROJECT_ROWS
     for r in (first, last):
         assert ws[f"{col(t, 'sources_sum')}{r}"].value.startswith("=IF(")
-        sources = "SUM(%s%d:%s%d)" % (col(t, "fiscal"), r, col(t, "other"), r)
+        sources = f"SUM({col(t, 'fiscal')}{r}:{col(t, 'other')}{r})"
         assert sources in ws[f"{col(t, 'sources_sum')}{r}"].value
         assert ws[f"{col(t, 'check')}{r}"].value.startswith("=IF(")
     g = col(t, "total")
@@ -242,12 +242,14 @@ def test_page_setup_and_fonts(wb):
     for ws in wb.worksheets:
         if ws.sheet_state == "hidden":
             continue
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        wide = 2 if ws.title == L.SHEET_PROJECTS else 1  # 25 columns: two pages across, key columns repeated
+        assert ws.page_setup.fitToWidth == wide and ws.sheet_properties.pageSetUpPr.fitToPage
         assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
         assert ws.oddHeader.center.text
     fonts = {c.font.name for ws in wb.worksheets for row in ws.iter_rows(max_row=20) for c in row if c.has_style}
     assert fonts <= {"宋体", "黑体"}, fonts
     assert wb[L.SHEET_PROJECTS]["A1"].font.name == "黑体"
+    assert wb[L.SHEET_PROJECTS].print_title_cols == f"$A:${col(L.PROJECTS, 'name')}"
 
 
 def test_legacy_scheme_lists(tmp_path):

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xl_jixiao.values import FLAG_LABELS, KIND_LABELS, OPS, ParsedValue, parse_value
 from xl_jixiao import values as values_module
+from xl_jixiao.values import FLAG_LABELS, KIND_LABELS, OPS, ParsedValue, parse_value
 
 # (written, kind, op, number, unit, text, flags) — every distinct value of the seed forms, verbatim.
 SEED_VALUES = [

@@ -47,7 +47,10 @@ _LAZY = {
     "UserError": "xl_jixiao.errors",
 }
 
-__all__ = ["__version__", "consolidate", *_LAZY]
+__all__ = [
+    "__version__", "consolidate", "check", "Report", "Consolidation", "read_and_check", "FileResult", "LiveSource",
+    "load_config", "Config", "Submission", "Finding", "Severity", "ReadError", "UserError",
+]
 
 
 def __getattr__(name: str) -> Any:

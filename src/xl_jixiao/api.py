@@ -42,7 +42,9 @@ __all__ = ["check", "consolidate", "Report", "Consolidation", "expand_inputs", "
 
 
 def _config(config: Config | PathArg | None) -> Config:
-    return config if isinstance(config, Config) else load_config(config)
+    if isinstance(config, Config):
+        return config
+    return load_config(None if config is None else os.fspath(config))
 
 
 def _as_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
@@ -56,7 +58,7 @@ def expand_inputs(items: Iterable[PathArg]) -> tuple[list[Path], list[tuple[str,
     ``(input, reason)`` of inputs that give nothing to check."""
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
-    for item in map(os.fspath, items):
+    for item in (os.fspath(i) for i in items):
         p = Path(item)
         if p.is_dir():
             found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in CHECK_SUFFIXES
@@ -117,7 +119,12 @@ def frames_of(results: Iterable[FileResult]) -> dict[str, pd.DataFrame]:
     ``money_unit`` says what the workbook itself used.
     """
     from xl_jixiao.consolidate.records import (
-        FINDING_KEYS, INDICATOR_KEYS, PROJECT_KEYS, finding_rows, indicator_rows, project_rows,
+        FINDING_KEYS,
+        INDICATOR_KEYS,
+        PROJECT_KEYS,
+        finding_rows,
+        indicator_rows,
+        project_rows,
     )
 
     projects: list[dict[str, Any]] = []

@@ -206,9 +206,9 @@ def project_sheet(ws, p: Project, sub: Submission, title: str) -> None:
     put(ws, "A6", "资金情况", bold=True, align=CENTER)
     merge(ws, "A6:A7")
     f = p.funding
-    pairs = (("B6", "C6", "年度资金总额", "total"), ("D6", "E6", "其中：财政拨款", "fiscal"),
-             ("B7", "C7", "上年结转", "carryover"), ("D7", "E7", "其他资金", "other"))
-    for label_ref, value_ref, label, key in pairs:
+    amounts = (("B6", "C6", "年度资金总额", "total"), ("D6", "E6", "其中：财政拨款", "fiscal"),
+               ("B7", "C7", "上年结转", "carryover"), ("D7", "E7", "其他资金", "other"))
+    for label_ref, value_ref, label, key in amounts:
         put(ws, label_ref, label)
         amount(ws, value_ref, amount_wan(getattr(f, key), unit), f.invalid.get(key))
     merge(ws, "E6:F6")

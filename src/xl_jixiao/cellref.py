@@ -6,10 +6,10 @@ Code holding 0-based array indexes adds 1 where it names a cell.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_letter(n: int) -> str:
     """1-based column number → Excel letters: 1 → A, 27 → AA, 16384 → XFD."""
     if n < 1:

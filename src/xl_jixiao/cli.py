@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import logging
+import os
+import pkgutil
 import sys
 from types import ModuleType
 
@@ -39,6 +40,10 @@ _ARGPARSE_ZH = {
 }
 
 
+DEBUG_ENV = "XL_JIXIAO_DEBUG"
+"""Set to show the Python traceback of an internal error instead of the Chinese message."""
+
+
 def _translate(text: str) -> str:
     return _ARGPARSE_ZH.get(text, text)
 
@@ -52,9 +57,9 @@ class _TolerantHelp:
 
     def _expand_help(self, action):
         try:
-            return super()._expand_help(action)  # type: ignore[misc]
+            return super()._expand_help(action)
         except (ValueError, TypeError, KeyError):
-            return self._get_help_string(action)  # type: ignore[attr-defined]
+            return self._get_help_string(action)
 
 
 def _tolerant(formatter: type) -> type:
@@ -64,7 +69,7 @@ def _tolerant(formatter: type) -> type:
 
 
 class ChineseParser(argparse.ArgumentParser):
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{message}\n（运行 `{self.prog} -h` 查看帮助）\n")
 
@@ -96,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.register(p)
-        p.formatter_class = _tolerant(p.formatter_class)
+        p.formatter_class = _tolerant(p.formatter_class)  # type: ignore[assignment,arg-type]
         p.set_defaults(_run=mod.run)
     return parser
 
@@ -123,7 +128,7 @@ def _setup_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         except (AttributeError, ValueError):  # pragma: no cover - exotic streams
             pass
     _setup_logging()
@@ -148,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}：" if exc.filename else ""
         print(f"错误：{where}{exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the last line: a defect is reported in Chinese, not as a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        logging.getLogger("xl_jixiao").debug("internal error", exc_info=True)
+        print(f"错误：程序内部错误（{type(exc).__name__}：{exc}）。请把所用命令和这条信息告诉维护人员；"
+              f"设置环境变量 {DEBUG_ENV}=1 再运行可看到详细信息。", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -106,8 +106,8 @@ class MoneySection(_Section):
 
 
 class DuplicatesSection(_Section):
-    min_projects: int = Field(4, ge=2)
-    share: float | int = Field(0.5, gt=0, le=1)
+    min_projects: int = Field(default=4, ge=2)
+    share: float | int = Field(default=0.5, gt=0, le=1)
 
 
 class VocabularySection(_Section):
@@ -122,12 +122,12 @@ class ReviewSection(_Section):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    goal_min_chars: int = Field(20, ge=1)
-    name_max_chars: int = Field(30, ge=5)
-    large_project_wan: float | int = Field(1000, gt=0)
-    large_project_min_indicators: int = Field(6, ge=1)
-    note_min_share: float | int = Field(0.5, gt=0, le=1)
-    amount_change_share: float | int = Field(0.3, gt=0)
+    goal_min_chars: int = Field(default=20, ge=1)
+    name_max_chars: int = Field(default=30, ge=5)
+    large_project_wan: float | int = Field(default=1000, gt=0)
+    large_project_min_indicators: int = Field(default=6, ge=1)
+    note_min_share: float | int = Field(default=0.5, gt=0, le=1)
+    amount_change_share: float | int = Field(default=0.3, gt=0)
     return_on: str = "error"
 
     @field_validator("return_on")

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 MONEY_UNITS = ("万元", "元")
 _FACTOR = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -30,6 +31,14 @@ def normalize_money_unit(text: object, default: str | None = None) -> str | None
     if re.search(r"(?<!万)元", t):
         return "元"
     return default
+
+
+@overload
+def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal: ...
+@overload
+def convert(amount: None, from_unit: str, to_unit: str) -> None: ...
+@overload
+def convert(amount: Decimal | None, from_unit: str, to_unit: str) -> Decimal | None: ...
 
 
 def convert(amount: Decimal | None, from_unit: str, to_unit: str) -> Decimal | None:
@@ -140,9 +149,10 @@ def tolerance(values: list[Decimal | None] | tuple[Decimal | None, ...], floor: 
     for v in values:
         if v is None:
             continue
-        e = v.as_tuple().exponent
-        if not isinstance(e, int):
+        exp = v.as_tuple().exponent
+        if not isinstance(exp, int):
             continue
+        e = exp
         # An integer (or a numeric cell) stands for a 2-decimal amount; noise below 6 decimals is ignored.
         exps.append(-2 if e >= 0 else max(e, -6))
     e = max(exps) if exps else -2

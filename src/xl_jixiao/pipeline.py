@@ -190,13 +190,24 @@ def unreadable_finding(reason: str, file: str, config: Config, *, sheet: str | N
                         suggestion=UNREADABLE_SUGGESTION, config=config)
 
 
+@dataclass
+class Identity:
+    """What a file on disk is, before anything reads it."""
+
+    size: int | None = None
+    mtime_ns: int | None = None
+    sha256: str | None = None
+
+
 def failed_result(path: str, reason: str, config: Config | None = None, *, display: str | None = None,
-                  sheet: str | None = None, cell: str | None = None, **identity: object) -> FileResult:
+                  sheet: str | None = None, cell: str | None = None, identity: Identity | None = None,
+                  timings: Timings | None = None) -> FileResult:
     """A result for a source that cannot be used: the reason and its JX504 finding."""
     config = config or default_config()
     findings = [unreadable_finding(reason, path, config, sheet=sheet, cell=cell)] if config.enabled("JX504") else []
-    return FileResult(path=path, display=display, outcome="failed", reason=reason,  # type: ignore[arg-type]
-                      findings=findings, **identity)
+    ident = identity or Identity()
+    return FileResult(path=path, display=display, outcome="failed", reason=reason, findings=findings,
+                      size=ident.size, mtime_ns=ident.mtime_ns, sha256=ident.sha256, timings=timings or Timings())
 
 
 def skipped_result(path: str, reason: str, *, display: str | None = None) -> FileResult:
@@ -233,12 +244,11 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     if isinstance(source, LiveSource):
         return _read_live(source, config, display, start)
     path = os.fspath(source)
-    identity: dict[str, object] = {}
     try:
         st = os.stat(path)
-        identity = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        identity = Identity(st.st_size, st.st_mtime_ns)
         if not Path(path).is_dir():
-            identity["sha256"] = sha256 or file_sha256(path)
+            identity.sha256 = sha256 or file_sha256(path)
     except FileNotFoundError:
         return failed_result(path, "文件不存在", config, display=display)
     except OSError as exc:
@@ -247,24 +257,25 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     from xl_jixiao.readers import read_source
 
     try:
-        got = read_source(path, sha256=identity.get("sha256"))  # type: ignore[arg-type]
+        got = read_source(path, sha256=identity.sha256)
     except ReadError as exc:
         return failed_result(path, _where(exc), config, display=display, sheet=exc.sheet, cell=exc.cell,
-                             timings=Timings(read=time.perf_counter() - start), **identity)
+                             identity=identity, timings=Timings(read=time.perf_counter() - start))
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a bad file must never stop a batch
+    except Exception as exc:
         log.debug("reading %s failed", path, exc_info=True)
         return failed_result(path, f"读取时出错（{type(exc).__name__}）：{str(exc)[:200]}", config,
-                             display=display, timings=Timings(read=time.perf_counter() - start), **identity)
+                             display=display, identity=identity, timings=Timings(read=time.perf_counter() - start))
     read_done = time.perf_counter()
     findings = _checked(got.submission, path, got.reader, config)
     end = time.perf_counter()
-    reason = "不是已知的模板版本，已按旧表导入" if got.reader == "legacy" else ""
-    return FileResult(path=path, display=display, outcome=got.reader, reason=reason,  # type: ignore[arg-type]
+    legacy = got.reader == "legacy"
+    return FileResult(path=path, display=display, outcome="legacy" if legacy else "template",
+                      reason="不是已知的模板版本，已按旧表导入" if legacy else "",
                       reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
                       timings=Timings(read=read_done - start, check=end - read_done, total=end - start),
-                      **identity)  # type: ignore[arg-type]
+                      size=identity.size, mtime_ns=identity.mtime_ns, sha256=identity.sha256)
 
 
 def _read_live(source: LiveSource, config: Config, display: str | None, start: float) -> FileResult:

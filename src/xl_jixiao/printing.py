@@ -36,16 +36,19 @@ A4 = 9  # paperSize code
 class PageSetup:
     """How one worksheet prints.
 
-    ``title`` goes to the centre of the page header; ``title_rows`` (first, last)
-    repeat at the top of every page; ``area`` is a static A1 range (``A1:M40``);
-    ``row_breaks`` are rows after which a new page starts.
+    ``title`` goes to the centre of the page header; the content is scaled to ``pages_wide``
+    pages across (0: not scaled), and to one page tall with ``fit_height``; ``title_rows``
+    (first, last) repeat at the top of every page and ``title_cols`` (``("A", "C")``) at the
+    left of every page; ``area`` is a static A1 range (``A1:M40``); ``row_breaks`` are rows
+    after which a new page starts.
     """
 
     title: str = ""
     landscape: bool = True
-    fit_width: bool = True
+    pages_wide: int = 1
     fit_height: bool = False
     title_rows: tuple[int, int] | None = None
+    title_cols: tuple[str, str] | None = None
     area: str | None = None
     row_breaks: tuple[int, ...] = ()
     center: bool = True
@@ -93,7 +96,6 @@ def use_house_fonts(wb) -> None:
     a theme font that Excel would show as 等线/Calibri whatever its name says).
     """
     from openpyxl.styles import Font
-
     from openpyxl.utils.indexed_list import IndexedList
 
     base = Font(name=TABLE_FONT, charset=FONT_CHARSET, family=3, sz=FONT_SIZE)
@@ -112,9 +114,9 @@ def apply(ws, setup: PageSetup) -> None:
     ps = ws.page_setup
     ps.paperSize = A4
     ps.orientation = "landscape" if setup.landscape else "portrait"
-    fit = setup.fit_width or setup.fit_height
+    fit = bool(setup.pages_wide or setup.fit_height)
     ws.sheet_properties.pageSetUpPr.fitToPage = fit
-    ps.fitToWidth = 1 if setup.fit_width else 0
+    ps.fitToWidth = setup.pages_wide
     ps.fitToHeight = 1 if setup.fit_height else 0
     ws.print_options.horizontalCentered = setup.center
     m = ws.page_margins
@@ -129,6 +131,7 @@ def apply(ws, setup: PageSetup) -> None:
     ws.oddFooter.center.font = f"{TABLE_FONT},常规"
     ws.oddFooter.center.size = 9
     ws.print_title_rows = f"{setup.title_rows[0]}:{setup.title_rows[1]}" if setup.title_rows else None
+    ws.print_title_cols = f"{setup.title_cols[0]}:{setup.title_cols[1]}" if setup.title_cols else None
     ws.defined_names.pop("_xlnm.Print_Area", None)
     if setup.area:
         ws.print_area = setup.area
@@ -143,7 +146,7 @@ def apply(ws, setup: PageSetup) -> None:
 
 def sheet_properties_xml(setup: PageSetup | None) -> str:
     """``<sheetPr>`` (first child of ``<worksheet>``)."""
-    if setup is None or not (setup.fit_width or setup.fit_height):
+    if setup is None or not (setup.pages_wide or setup.fit_height):
         return ""
     return '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
 
@@ -161,7 +164,7 @@ def worksheet_xml(setup: PageSetup | None) -> str:
     parts.append(f'<pageMargins left="{left}" right="{right}" top="{top}" bottom="{bottom}" '
                  f'header="{setup.header_margin}" footer="{setup.footer_margin}"/>')
     parts.append(f'<pageSetup paperSize="{A4}" orientation="{"landscape" if setup.landscape else "portrait"}" '
-                 f'fitToWidth="{1 if setup.fit_width else 0}" fitToHeight="{1 if setup.fit_height else 0}"/>')
+                 f'fitToWidth="{setup.pages_wide}" fitToHeight="{1 if setup.fit_height else 0}"/>')
     head = f"<oddHeader>{escape(setup.header_text)}</oddHeader>" if setup.header_text else ""
     parts.append(f"<headerFooter>{head}<oddFooter>{escape(setup.footer_text)}</oddFooter></headerFooter>")
     if setup.row_breaks:
@@ -184,9 +187,13 @@ def defined_names(setup: PageSetup | None, quoted_sheet: str) -> list[tuple[str,
     out = []
     if setup.area:
         out.append(("_xlnm.Print_Area", f"{quoted_sheet}!{_absolute(setup.area)}"))
+    titles = []
+    if setup.title_cols:
+        titles.append(f"{quoted_sheet}!${setup.title_cols[0]}:${setup.title_cols[1]}")
     if setup.title_rows:
-        a, b = setup.title_rows
-        out.append(("_xlnm.Print_Titles", f"{quoted_sheet}!${a}:${b}"))
+        titles.append(f"{quoted_sheet}!${setup.title_rows[0]}:${setup.title_rows[1]}")
+    if titles:
+        out.append(("_xlnm.Print_Titles", ",".join(titles)))
     return out
 
 

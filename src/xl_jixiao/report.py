@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from xl_jixiao.errors import UserError
 from xl_jixiao.model import Finding, Severity
@@ -184,7 +184,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         out = out.with_suffix(src.suffix.lower())
     try:
         wb = load_workbook_quietly(src, keep_vba=src.suffix.lower() == ".xlsm")
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+    except Exception as exc:
         raise UserError(f"无法打开工作簿 {src}：{exc}") from exc
     findings = list(findings)
 

@@ -99,7 +99,7 @@ class ParsedValue:
     flags: tuple[str, ...] = ()
     date: _dt.date | None = None
     end: _dt.date | None = None
-    parts: tuple["ParsedValue", ...] = ()
+    parts: tuple[ParsedValue, ...] = ()
 
     @property
     def kind_label(self) -> str:

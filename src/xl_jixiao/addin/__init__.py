@@ -28,9 +28,9 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from xl_jixiao.addin.package import Kind, macro_enable
 from xl_jixiao.addin.udfwrappers import wrapper_module

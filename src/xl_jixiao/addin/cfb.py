@@ -36,9 +36,9 @@ class Stream:
 @dataclass
 class Storage:
     name: str
-    children: list["Storage | Stream"] = field(default_factory=list)
+    children: list[Storage | Stream] = field(default_factory=list)
 
-    def add(self, node: "Storage | Stream") -> "Storage | Stream":
+    def add(self, node: Storage | Stream) -> Storage | Stream:
         self.children.append(node)
         return node
 

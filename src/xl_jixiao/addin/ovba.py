@@ -29,6 +29,7 @@ def _compress_chunk(data: bytes) -> bytes:
     n = len(data)
     pos = 0
     heads: dict[bytes, list[int]] = {}
+    indexed = 0
 
     def remember(upto: int) -> None:
         nonlocal indexed
@@ -37,7 +38,6 @@ def _compress_chunk(data: bytes) -> bytes:
                 heads.setdefault(data[indexed:indexed + _MIN_MATCH], []).append(indexed)
             indexed += 1
 
-    indexed = 0
     while pos < n:
         flag_at = len(out)
         out.append(0)

@@ -20,8 +20,9 @@ import hashlib
 import re
 import struct
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 from xl_jixiao.addin import cfb, ovba
 

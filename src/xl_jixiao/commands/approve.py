@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xl_jixiao.model import Submission
 
 from xl_jixiao.commands import _pdf
 
@@ -58,7 +62,7 @@ def run(args) -> int:
     how_label = {"summary": "汇总工作簿", "folder": "文件夹", "template": "模板工作簿", "legacy": "旧表（导入识别）",
                  "live": "工作簿"}[how]
     print(f"读取：{args.input}（{how_label}），单位 {len(subs)} 个")
-    written: list[tuple[object, Path]] = []
+    written: list[tuple[Submission | None, Path]] = []
     if args.split and len(subs) > 1:
         for n, sub in enumerate(subs, start=1):
             name = _safe(sub.unit_name or f"单位{n}")

@@ -58,14 +58,13 @@ def _write(path: str, text: str) -> None:
 
 
 def run(args) -> int:
+    from xl_jixiao.api import check
     from xl_jixiao.config import load_config
     from xl_jixiao.errors import UserError
     from xl_jixiao.report import annotate, render_json, render_text
 
     if args.pdf and not args.annotate:
         raise UserError("--pdf 需要与 --annotate 一起使用：PDF 由标注副本生成")
-    from xl_jixiao.api import check
-
     config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
                                                      scheme=args.scheme, budget_year=args.year)
     report = check(args.files, config)

@@ -55,7 +55,6 @@ def run(args) -> int:
     result = consolidate(args.inputs, args.output, jobs=args.jobs, config=args.config,
                          use_cache=not args.no_cache, progress=not args.quiet,
                          absolute_links=args.absolute_links, issuer=args.issuer)
-    s = result.stats
     if not args.quiet:
         print(_describe(result), file=sys.stderr)
     if args.pdf and result.output:

@@ -25,7 +25,13 @@ from xl_jixiao.consolidate.discovery import discover, skip_reason
 from xl_jixiao.consolidate.engine import Result, consolidate, default_jobs
 from xl_jixiao.consolidate.records import FileRecord
 from xl_jixiao.consolidate.summary import (
-    SHEET_FILES, SHEET_FINDINGS, SHEET_INDICATORS, SHEET_PROJECTS, SHEET_STATS, SHEET_SUMMARY, Stats,
+    SHEET_FILES,
+    SHEET_FINDINGS,
+    SHEET_INDICATORS,
+    SHEET_PROJECTS,
+    SHEET_STATS,
+    SHEET_SUMMARY,
+    Stats,
 )
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 

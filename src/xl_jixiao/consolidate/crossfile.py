@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from itertools import combinations
 from dataclasses import dataclass, field
-
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from xl_jixiao.units import same_unit
@@ -91,11 +90,11 @@ class CrossFileIndex:
                 }
 
     def _duplicate_codes(self) -> Iterator[tuple[int, dict]]:
-        for key, occ in self.codes.items():
+        for occ in self.codes.values():
             files = {o[0] for o in occ}
             if len(files) < 2:
                 continue
-            for index, display, project, sheet, cell, code in occ:
+            for index, _display, project, sheet, cell, code in occ:
                 others = sorted({o[1] for o in occ if o[0] != index})
                 listed = "、".join(others[:MAX_LISTED]) + ("等" if len(others) > MAX_LISTED else "")
                 yield index, {

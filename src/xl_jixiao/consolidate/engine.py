@@ -7,11 +7,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint, warn
 from xl_jixiao.consolidate.crossfile import CrossFileIndex
@@ -74,7 +73,7 @@ class Result:
 
 def default_jobs() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
 
@@ -130,7 +129,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             raise UserError(f"找不到配置文件：{config}")
         from xl_jixiao.config import load_config
 
-        cfg = load_config(config)  # fail early, in Chinese, on a bad configuration
+        cfg = load_config(os.fspath(config))  # fail early, in Chinese, on a bad configuration
     elif config is not None:
         cfg = config
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
@@ -185,6 +184,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             from xl_jixiao.consolidate import worker
 
             worker.init_worker(cfg)
+        results: Iterator[tuple[Any, ...]]
         if not tasks:
             results = iter(())
         elif n_jobs > 1:
@@ -198,7 +198,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         bar = Progress(len(to_read), enabled=progress)
         done = 0
         for e, step in zip(entries, plan):
-            if step[0] == "skip":
+            if e.skip_reason:
                 writer.add_skipped(e.path, e.display, e.skip_reason)
                 if keep_results:
                     from xl_jixiao.pipeline import skipped_result
@@ -252,7 +252,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)
-        tmp_name = None
+        tmp_name = ""
         bar.close()
         cache.forget_missing({e.path for e in to_read})
         rebuilt = cache.rebuilt
@@ -266,7 +266,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         cache.close()
         raise
     finally:
-        if tmp_name is not None:
+        if tmp_name:
             try:
                 os.remove(tmp_name)
             except OSError:

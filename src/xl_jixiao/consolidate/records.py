@@ -21,11 +21,17 @@ import io
 import pickle
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-
 from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.xlsx import (
-    S_DEFAULT, S_INT, S_LINK, S_MONEY, S_WRAP, Column, compress_rows, row,
+    S_DEFAULT,
+    S_INT,
+    S_LINK,
+    S_MONEY,
+    S_WRAP,
+    Column,
+    compress_rows,
+    row,
 )
 from xl_jixiao.severity import SEVERITY_LABELS, Severity
 
@@ -150,7 +156,7 @@ _RECORD_FIELDS = tuple(f.name for f in fields(FileRecord))
 
 
 class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):  # noqa: D401 - pickle API
+    def find_class(self, module, name):
         raise pickle.UnpicklingError(f"缓存记录中出现了不允许的对象：{module}.{name}")
 
 

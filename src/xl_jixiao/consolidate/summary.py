@@ -18,13 +18,45 @@ from xl_jixiao import printing
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
-    DEPT_LEVEL1_PREFIX, FAILED, FINDING_COLUMNS, FINDING_LINK_COL, INDICATOR_COLUMNS, LEGACY, MONEY_UNIT, OK,
-    OUTCOME_LABELS, PROJECT_COLUMNS, SEVERITY_LABELS, SKIPPED, FileRecord, finding_cells,
+    DEPT_LEVEL1_PREFIX,
+    FINDING_COLUMNS,
+    FINDING_LINK_COL,
+    INDICATOR_COLUMNS,
+    LEGACY,
+    MONEY_UNIT,
+    OUTCOME_LABELS,
+    PROJECT_COLUMNS,
+    SEVERITY_LABELS,
+    SKIPPED,
+    FileRecord,
+    finding_cells,
 )
 from xl_jixiao.consolidate.xlsx import (
-    EXCEL_MAX_HYPERLINKS, EXCEL_MAX_ROWS, S_BAD, S_CELL, S_GOOD, S_HEADER, S_HEADING, S_INT, S_LINK, S_MONEY,
-    S_NOTE, S_NOTE_RIGHT, S_TITLE, S_TOTAL, S_TOTAL_INT, S_TOTAL_MONEY, S_WRAP, S_WRAP_LINK, Column, Formula, Sheet,
-    XlsxWriter, compress_rows, quote_sheet, split_fragment,
+    EXCEL_MAX_HYPERLINKS,
+    EXCEL_MAX_ROWS,
+    S_BAD,
+    S_CELL,
+    S_GOOD,
+    S_HEADER,
+    S_HEADING,
+    S_INT,
+    S_LINK,
+    S_MONEY,
+    S_NOTE,
+    S_NOTE_RIGHT,
+    S_TITLE,
+    S_TOTAL,
+    S_TOTAL_INT,
+    S_TOTAL_MONEY,
+    S_WRAP,
+    S_WRAP_LINK,
+    Column,
+    Formula,
+    Sheet,
+    XlsxWriter,
+    compress_rows,
+    quote_sheet,
+    split_fragment,
 )
 
 SHEET_SUMMARY = "汇总"
@@ -326,7 +358,7 @@ class SummaryWriter:
         sh.merge(1, 1, 1, ncols)
         from xl_jixiao.readers.grid import date_text
 
-        note = [None] * ncols
+        note: list[object] = [None] * ncols
         note[0] = f"编制单位：{self.issuer or ''}"
         note[6] = f"金额单位：{MONEY_UNIT}"
         note[10] = f"编制日期：{date_text(self.date)}"
@@ -449,7 +481,7 @@ class SummaryWriter:
         section("按一级指标统计指标数（项目与部门整体分列）", ["一级指标", "项目指标数", "部门整体指标数"],
                 [([k, project_counts.get(k, 0), dept_counts.get(k, 0)], [S_CELL, S_INT, S_INT]) for k in cats],
                 lambda a, b: bar_chart("各类指标数量", SHEET_STATS, "A", a, b, [("B", "B"), ("C", "C")],
-                                       horizontal=True),
+                                       horizontal=True, stacked=True),
                 len(cats) + 10)
 
         # findings by rule: code and name

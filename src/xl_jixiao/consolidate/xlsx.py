@@ -190,7 +190,7 @@ class Sheet:
 
     CHUNK_ROWS = 2000
 
-    def __init__(self, book: "XlsxWriter", name: str, columns: list[Column] | None = None,
+    def __init__(self, book: XlsxWriter, name: str, columns: list[Column] | None = None,
                  freeze_rows: int = 0, autofilter: bool = False, header_row: int = 1):
         self.book = book
         self.name = name
@@ -274,7 +274,7 @@ class Sheet:
         self._spool.close()
 
     # -- xml
-    def _head(self, rels: dict[str, str]) -> bytes:
+    def _head(self, rels: dict[tuple[str, ...], str]) -> bytes:
         parts = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -302,7 +302,7 @@ class Sheet:
         parts.append("<sheetData>")
         return "".join(parts).encode("utf-8")
 
-    def _tail(self, rels: dict[str, str]) -> bytes:
+    def _tail(self, rels: dict[tuple[str, ...], str]) -> bytes:
         parts = ["</sheetData>"]
         if self.autofilter and self.columns and self.nrows >= self.header_row:
             parts.append(f'<autoFilter ref="{self.filter_ref()}"/>')
@@ -320,7 +320,7 @@ class Sheet:
             parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
         parts.append(printing.worksheet_xml(self.page))
         if self.charts:
-            rid = rels.setdefault(("drawing",), f"rId{len(rels) + 1}")  # type: ignore[arg-type]
+            rid = rels.setdefault(("drawing",), f"rId{len(rels) + 1}")
             parts.append(f'<drawing r:id="{rid}"/>')
         parts.append("</worksheet>")
         return "".join(parts).encode("utf-8")
@@ -498,7 +498,7 @@ def _content_types(overrides) -> str:
 def _core_xml() -> str:
     import datetime as _dt
 
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from xl_jixiao.cellref import a1, parse_a1
 from xl_jixiao.excel.live import book_folder, read_sheets
-from xl_jixiao.model import Finding, Severity, Submission
+from xl_jixiao.model import Finding, Severity
 
 RESULT_SHEET = "校验结果"
 TOTALS_SHEET = "合计"
@@ -328,8 +328,8 @@ def validate(book=None, config=None) -> ValidationResult:
     for (sheet_name, rc), sev in worst.items():
         fills.setdefault(sheet_name, {})[rc] = SEVERITY_COLORS[sev]
     refused: list[str] = []
-    for sheet_name, cells in fills.items():
-        if not _try_fill(_sheet(book, sheet_name), cells):
+    for sheet_name, sheet_fills in fills.items():
+        if not _try_fill(_sheet(book, sheet_name), sheet_fills):
             refused.append(sheet_name)
     if refused:  # keep the list honest: nothing was coloured there
         worst = {k: v for k, v in worst.items() if k[0] not in refused}
@@ -444,7 +444,6 @@ def totals(book=None) -> TotalsResult:
 
     book = _caller(book)
     live = read_sheets(book, skip=OWN_SHEETS)
-    sheet_rows: list[list[object]]
     try:
         cfg = _config_for(book, None) or default_config()
         sub = submission_from_sheets(live.values, file=book.name, origins=live.origins)
@@ -460,17 +459,17 @@ def totals(book=None) -> TotalsResult:
     def tolerance(values: list[Decimal | None]) -> Decimal:  # the rules' tolerance (JX301/JX305/JX307)
         return amount_tolerance(cfg, unit, values)
 
-    header = ["序号", "项目名称", "年度资金总额", "财政拨款", "上年结转", "其他资金", "来源合计", "差额", "核对", "位置"]
+    header: list[object] = ["序号", "项目名称", "年度资金总额", "财政拨款", "上年结转", "其他资金", "来源合计", "差额", "核对", "位置"]
     body: list[list[object]] = []
     checks: list[bool | None] = []
     for i, p in enumerate(sub.projects, start=1):
         f = p.funding
         sources = f.sources_sum()
-        diff = (f.total - sources) if f.total is not None else None
+        diff = None
         ok = None
         if f.total is not None:
-            tol = tolerance([f.total, f.fiscal, f.carryover, f.other])
-            ok = abs(diff) <= tol
+            diff = f.total - sources
+            ok = abs(diff) <= tolerance([f.total, f.fiscal, f.carryover, f.other])
         checks.append(ok)
         loc = p.location("total") or p.location()
         link = _hyperlink(loc.sheet, loc.cell, loc.cell) if loc and loc.sheet and loc.cell else None

@@ -96,7 +96,7 @@ def payload_from_sheets(name: str, sheets: list[tuple[str, list[list[object]]]],
         "sheets": [],
     }
     for sheet_name, values in sheets:
-        entry = {"name": sheet_name, "values": values or [[]], "pictures": [], "tables": []}
+        entry: dict[str, object] = {"name": sheet_name, "values": values or [[]], "pictures": [], "tables": []}
         if client == "Office.js":
             entry.update({"visibility": "Visible", "shapes": [], "charts": [], "notes": [],
                           "show_gridlines": True, "pivot_tables": [], "print_area": None})
@@ -143,7 +143,7 @@ class SheetState:
             return [[]]
         nr = max(r for r, _ in self.values)
         nc = max(c for _, c in self.values)
-        out = [["" for _ in range(nc)] for _ in range(nr)]
+        out: list[list[object]] = [["" for _ in range(nc)] for _ in range(nr)]
         for (r, c), v in self.values.items():
             out[r - 1][c - 1] = "" if v is None else v
         return out
@@ -218,7 +218,18 @@ def replay(payload: dict, actions: dict | list) -> BookState:
         func = a["func"]
         args = a.get("args") or []
         pos = a.get("sheet_position")
-        sheet = state.sheets[pos] if pos is not None and 0 <= pos < len(state.sheets) else None
+        if func == "addSheet":
+            ix, name = args[0], args[1]
+            state.sheets.insert(ix, SheetState(name))
+            state.active = ix
+            continue
+        if func == "activateSheet":
+            state.active = args[0]
+            continue
+        if pos is None or not 0 <= pos < len(state.sheets):  # every other action names its sheet
+            state.unknown_actions.append(func)
+            continue
+        sheet = state.sheets[pos]
         if func == "setValues":
             for i, j, rc in _cells(a):
                 v = a["values"][i][j]
@@ -253,10 +264,6 @@ def replay(payload: dict, actions: dict | list) -> BookState:
             for _i, _j, rc in _cells(a):
                 sheet.colors.pop(rc, None)
                 sheet.number_formats.pop(rc, None)
-        elif func == "addSheet":
-            ix, name = args[0], args[1]
-            state.sheets.insert(ix, SheetState(name))
-            state.active = ix
         elif func == "setSheetName":
             sheet.name = args[0]
         elif func == "sheetDelete":
@@ -271,8 +278,6 @@ def replay(payload: dict, actions: dict | list) -> BookState:
         elif func == "sheetClearFormats":
             sheet.colors.clear()
             sheet.number_formats.clear()
-        elif func == "activateSheet":
-            state.active = args[0]
         else:
             state.unknown_actions.append(func)
     return state

@@ -6,18 +6,23 @@ button in the task pane, or a sheet button) and hand each one the workbook as
 :mod:`xl_jixiao.excel.macros`; desktop Excel uses the ribbon instead.
 """
 
+from typing import Any
+
+from xl_jixiao.excel import macros
+
+script: Any
+Book: Any
 try:  # registered by xlwings Lite / Server; plain functions elsewhere
     import xlwings as xw
 
     script = xw.script
     Book = xw.Book
 except ImportError:  # pragma: no cover - exercised only without xlwings
-    def script(f=None, **_kw):
+    def _plain(f: Any = None, **_kw: Any) -> Any:
         return f if f is not None else (lambda g: g)
 
+    script = _plain
     Book = object
-
-from xl_jixiao.excel import macros
 
 
 @script(name="校验")

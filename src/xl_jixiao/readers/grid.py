@@ -146,7 +146,7 @@ def grids_from_xlsx(path: str | Path) -> list[Grid]:
 
     try:
         wb = load_workbook_quietly(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported with the file name
+    except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
     for ws in wb.worksheets:
@@ -163,7 +163,7 @@ def grids_from_xlsx(path: str | Path) -> list[Grid]:
                     origin[(r, c)] = (top, left)
         values: list[list[tuple[object, str]]] = []
         for row in ws.iter_rows(min_row=1, max_row=nrows, max_col=ncols):
-            vals = []
+            vals: list[tuple[object, str]] = []
             for c in row:
                 v = c.value
                 if isinstance(v, str):
@@ -201,9 +201,9 @@ def _grids_from_xls_xlrd(path: str | Path) -> list[Grid]:
             for r in range(rlo, rhi):
                 for c in range(clo, chi):
                     origin[(r, c)] = (rlo, clo)
-        values = []
+        values: list[list[tuple[object, str]]] = []
         for r in range(nrows):
-            row = []
+            row: list[tuple[object, str]] = []
             for c in range(ncols):
                 if r >= sheet.nrows or c >= sheet.ncols:
                     row.append((None, ""))
@@ -243,7 +243,7 @@ def _grids_from_xls_calamine(path: str | Path) -> list[Grid]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
     for name in wb.sheet_names:
@@ -288,60 +288,194 @@ def _grid_from_matrix(source: str, kind: str, sheet: str, values, origin) -> Gri
 
 
 # ------------------------------------------------------------------ Word
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# elements whose content is shown in place: content controls, custom XML, tracked insertions/moves
+_W_WRAPPERS = {_W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag", "hyperlink",
+                               "fldSimple", "r", "dir", "bdo")}
+# elements whose text is not shown as cell text: deletions, field codes, properties, drawings/text boxes
+_W_HIDDEN = {_W + t for t in ("del", "moveFrom", "pPr", "rPr", "sdtPr", "sdtEndPr", "instrText", "delText",
+                              "drawing", "pict", "object", "customXmlPr")}
+_MC_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+
+
+def _w_children(parent, wanted: tuple[str, ...]):
+    """The ``wanted`` children of a body, cell, table or row, looking through content controls and custom XML."""
+    for ch in parent.iterchildren():
+        tag = ch.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in wanted:
+            yield ch
+        elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "moveTo"):
+            yield from _w_children(ch, wanted)
+
+
+def _w_val(el, path: str) -> str | None:
+    found = el.find(path)
+    return None if found is None else found.get(_W + "val")
+
+
+def _paragraph_text(p) -> str:
+    """The text a paragraph shows: runs wherever they sit (content controls, tracked insertions,
+    hyperlinks, fields), tabs and line breaks; not deleted text, field codes or text boxes."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        for ch in el.iterchildren():
+            tag = ch.tag
+            if not isinstance(tag, str) or tag in _W_HIDDEN or tag == _MC_ALTERNATE:
+                continue
+            if tag == _W + "t":
+                parts.append(ch.text or "")
+            elif tag == _W + "tab":
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                if ch.get(_W + "type") in (None, "textWrapping"):
+                    parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            elif tag in _W_WRAPPERS:
+                walk(ch)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _cell_text(tc) -> str:
+    """A table cell's own paragraphs (not those of tables nested in it), one line each, each line trimmed:
+    the spaces people type in Word to indent or centre a line are layout, not content."""
+    lines = [_paragraph_text(p).strip() for p in _w_children(tc, (_W + "p",))]
+    return "\n".join(lines).strip()
+
+
+@dataclass
+class _WordCell:
+    text: str
+    origin: tuple[int, int] | None  # (row, col) in the table's matrix of the merged range holding the cell
+    ref: str  # 第r行第c列, with the enclosing cell for a nested table
+
+
+def _word_matrix(tbl, where: str = "") -> list[list[_WordCell]]:
+    """A Word table as a matrix of layout-grid cells.
+
+    ``w:gridSpan`` repeats a cell along its row, ``w:vMerge`` continues the cell above,
+    ``w:gridBefore``/``w:gridAfter`` pad a row that starts or ends short of the grid.
+    A table nested in a cell follows the row holding that cell: its rows come next,
+    its columns from the holding cell's column on, and the row's other cells are
+    repeated beside it as merged copies (a label such as 绩效指标 beside the nested
+    indicator table then reads like a label merged down the rows of that table).
+    """
+    out: list[list[_WordCell]] = []
+    texts: dict[tuple[int, int], str] = {}
+    above: dict[int, tuple[int, int]] = {}  # grid column → origin of the previous row's cell there
+    for ti, tr in enumerate(_w_children(tbl, (_W + "tr",))):
+        r = len(out)
+        ref = f"{where}第{ti + 1}行"
+        row: list[_WordCell] = []
+
+        def pad(n: int, row=row, ref=ref) -> None:
+            for _ in range(n):
+                row.append(_WordCell("", None, f"{ref}第{len(row) + 1}列"))
+
+        pad(_int_or_zero(_w_val(tr, f"{_W}trPr/{_W}gridBefore")))
+        nested: list[tuple[int, int, list]] = []
+        keys: dict[int, tuple[int, int]] = {}
+        for tc in _w_children(tr, (_W + "tc",)):
+            c = len(row)
+            span = max(1, _int_or_zero(_w_val(tc, f"{_W}tcPr/{_W}gridSpan")))
+            vmerge = _merge_state(tc, "vMerge")
+            hmerge = _merge_state(tc, "hMerge")  # the older horizontal merge: continuation cells of their own
+            if hmerge == "continue" and c - 1 in keys:
+                key = keys[c - 1]
+                text = texts[key]
+            elif vmerge == "continue" and c in above:
+                key = above[c]
+                text = texts[key]
+            else:
+                key = (r, c)
+                text = texts[key] = _cell_text(tc)
+                inner = list(_w_children(tc, (_W + "tbl",)))
+                if inner:
+                    nested.append((c, span, inner))
+            merged = span > 1 or vmerge is not None or hmerge is not None
+            for k in range(span):
+                row.append(_WordCell(text, key if merged else None, f"{ref}第{c + k + 1}列"))
+                keys[c + k] = key
+        pad(_int_or_zero(_w_val(tr, f"{_W}trPr/{_W}gridAfter")))
+        above = keys
+        out.append(row)
+        for c, span, inner in nested:
+            for n, sub_tbl in enumerate(inner, start=1):
+                base = len(out)
+                label = f"{row[c].ref}内嵌表{n}" if len(inner) > 1 else f"{row[c].ref}内嵌表"
+                for sub_row in _word_matrix(sub_tbl, label):
+                    new = [_WordCell(x.text, x.origin or (r, j), x.ref) for j, x in enumerate(row[:c])]
+                    new += [_WordCell(x.text, None if x.origin is None else (x.origin[0] + base, x.origin[1] + c), x.ref)
+                            for x in sub_row]
+                    new += [_WordCell(x.text, x.origin or (r, c + span + j), x.ref)
+                            for j, x in enumerate(row[c + span:])]
+                    out.append(new)
+                for j in list(range(c)) + list(range(c + span, len(row))):  # the holding row's cells are merged now
+                    if row[j].origin is None:
+                        row[j] = _WordCell(row[j].text, (r, j), row[j].ref)
+    return out
+
+
+def _merge_state(tc, what: str) -> str | None:
+    """``restart``, ``continue`` or None for a cell's w:vMerge / w:hMerge (no value means continue)."""
+    el = tc.find(f"{_W}tcPr/{_W}{what}")
+    return None if el is None else (el.get(_W + "val") or "continue")
+
+
+def _int_or_zero(text: str | None) -> int:
+    try:
+        return int(text) if text else 0
+    except ValueError:
+        return 0
+
+
+def _shifted_origin(origin: tuple[int, int] | None, first_row: int,
+                    counts: dict[tuple[int, int], int]) -> tuple[int, int] | None:
+    """A table's merge origin in the document's grid; cells that are not part of any merge need none."""
+    if origin is None or counts.get(origin, 0) < 2:
+        return None
+    return (origin[0] + first_row, origin[1])
+
+
 def grid_from_docx(path: str | Path) -> Grid:
     """Paragraphs and tables of a .docx in document order, in one grid."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         doc = docx.Document(str(path))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ReadError(f"无法打开 Word 文档（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grid = Grid(source=str(path), kind="docx")
-    body = doc.element.body
     n_table = n_par = 0
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
+    for child in _w_children(doc.element.body, (_W + "p", _W + "tbl")):
+        if child.tag == _W + "p":
             n_par += 1
-            text = Paragraph(child, doc).text.strip()
+            text = _paragraph_text(child).strip()
             if text:
                 r = len(grid.rows)
                 grid.rows.append([GridCell(text=text, row=r, col=0, sheet=None, cell=f"段落{n_par}", line=r + 1)])
-        elif tag == "tbl":
-            n_table += 1
-            table = Table(child, doc)
-            first_row = len(grid.rows)
-            seen_at: dict[object, tuple[int, int]] = {}  # <w:tc> element (kept alive, so identity holds) → origin
-            for ti, row in enumerate(table.rows):
-                r = len(grid.rows)
-                cells: list[GridCell] = []
-                before = getattr(row, "grid_cols_before", 0) or 0
-                for c in range(before):
-                    cells.append(GridCell("", r, c, f"表{n_table}", f"第{ti + 1}行第{c + 1}列", r + 1))
-                for cell in row.cells:
-                    c = len(cells)
-                    tc_id = cell._tc
-                    text = "\n".join(p.text for p in cell.paragraphs).strip()
-                    o = seen_at.get(tc_id)
-                    if o is None:
-                        o = (r, c)
-                        seen_at[tc_id] = o
-                    cells.append(GridCell(text=text, row=r, col=c, sheet=f"表{n_table}",
-                                          cell=f"第{ti + 1}行第{c + 1}列", line=r + 1, origin=o))
-                grid.rows.append(cells)
-            # cells that are not part of any merge need no origin
-            counts: dict[tuple[int, int], int] = {}
-            for row in grid.rows[first_row:]:
-                for c in row:
-                    if c.origin is not None:
-                        counts[c.origin] = counts.get(c.origin, 0) + 1
-            for i in range(first_row, len(grid.rows)):
-                grid.rows[i] = [
-                    c if c.origin is None or counts.get(c.origin, 0) > 1 else _replace(c, origin=None)
-                    for c in grid.rows[i]
-                ]
+            continue
+        n_table += 1
+        sheet = f"表{n_table}"
+        first_row = len(grid.rows)
+        matrix = _word_matrix(child)
+        counts: dict[tuple[int, int], int] = {}
+        for row in matrix:
+            for c in row:
+                if c.origin is not None:
+                    counts[c.origin] = counts.get(c.origin, 0) + 1
+        for i, row in enumerate(matrix):
+            r = first_row + i
+            grid.rows.append([
+                GridCell(text=c.text, row=r, col=j, sheet=sheet, cell=c.ref, line=r + 1,
+                         origin=_shifted_origin(c.origin, first_row, counts))
+                for j, c in enumerate(row)
+            ])
     _pad(grid)
     return grid
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
 
 from xl_jixiao.model import SourceInfo, Submission
 from xl_jixiao.money import fmt
@@ -77,8 +77,8 @@ class ImportReport:
             for label, v in (("财政拨款", f.fiscal), ("上年结转", f.carryover), ("其他资金", f.other)):
                 if v is not None:
                     src.append(f"{label} {fmt(v)}")
-            for k, v in f.invalid.items():
-                src.append(f"{k}「{v}」（不是金额）")
+            for k, text in f.invalid.items():
+                src.append(f"{k}「{text}」（不是金额）")
             lines.append(f"  {i}. {p.name or '（无名称）'}：年度资金总额 {fmt(f.total)} {s.money_unit}"
                          + (f"（{'，'.join(src)}）" if src else "") + f"；指标 {len(p.indicators)} 个")
         for n in self.notes:

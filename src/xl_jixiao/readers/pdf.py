@@ -539,8 +539,8 @@ def _fill(part: _Part, chars: list[_Char]) -> None:
                 else:
                     home.chars.extend(run)
             run = [ch] if ch is not None else []
-    for c in part.cells:
-        c.text = _cell_text(c)
+    for cell in part.cells:
+        cell.text = _cell_text(cell)
 
 
 def _text_line(number: int, chars: list[_Char]) -> _Line | None:

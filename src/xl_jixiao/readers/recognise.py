@@ -43,6 +43,24 @@ def strip_markup(text: str) -> str:
     return t.strip()
 
 
+_LINE_BREAK = re.compile(r"[ \t\u3000]*\n\s*")
+
+
+def one_line(text: str) -> str:
+    """A name, code or short field typed on two lines in a narrow cell (Enter pressed, a line break,
+    ``<br>``) as the one line it is: Chinese text joins without a space, other text with one."""
+    def join(m: re.Match[str]) -> str:
+        before = m.string[m.start() - 1] if m.start() else ""
+        after = m.string[m.end()] if m.end() < len(m.string) else ""
+        return "" if _wide(before) or _wide(after) else " "
+
+    return _LINE_BREAK.sub(join, strip_markup(text))
+
+
+def _wide(ch: str) -> bool:
+    return bool(ch) and ord(ch) >= 0x2E80  # CJK characters and full-width punctuation
+
+
 def clean_label(text: str) -> str:
     """A label as a key: no markup, no spaces, no 其中 prefix, no trailing colon."""
     t = _BR.sub("", text)
@@ -336,7 +354,7 @@ class _Walker:
 
     def _project_name(self) -> str | None:
         if self.form and "name" in self.form.texts:
-            return strip_markup(self.form.texts["name"][0])
+            return one_line(self.form.texts["name"][0])
         return None
 
     # -- grid
@@ -385,6 +403,11 @@ class _Walker:
             return
         hdr = is_indicator_header(cells)
         if hdr is not None:
+            # titles merged down a two-row header (序号, 指标值) were passed over as copies: still columns
+            for c in grid.distinct(r):
+                k = header_key(c.text)
+                if k and k not in hdr:
+                    hdr[k] = c.col
             form = self.ensure(grid, line)
             form.header_seen = True
             extra = [c for c in cells if not header_key(c.text) and not is_section(c.text)]
@@ -394,6 +417,8 @@ class _Walker:
             for c in extra:
                 self.unplaced(grid, c, "指标表头中未识别的列（该列未导入）")
             return
+        if self.indicator_mode and _header_lead(cells) and not self._is_label_row(cells):
+            return  # the first row of a two-row header repeated in the table (after a page break)
         if self.indicator_mode and len(cells) == 1 and _NOTE_ROW.match(cells[0].text):
             self.indicator_mode = False
             self.unplaced(grid, cells[0], "表格下方的说明文字（未导入）")
@@ -443,16 +468,16 @@ class _Walker:
         i = 0
         # a text label with its value on the next row (年度绩效目标 / text below)
         if self.pending_text is not None:
-            pform, key, lab = self.pending_text
+            pform, pkey, lab = self.pending_text
             self.pending_text = None
             c0 = cells[0]
             if not (label_of(c0.text) or is_section(c0.text) or money_unit_cell(c0.text) or is_footer(c0.text)
                     or is_indicator_header(cells)):
-                pform.texts.setdefault(key, (c0.text, c0))
+                pform.texts.setdefault(pkey, (c0.text, c0))
                 self.consumed.add(c0.key)
                 i = 1
             else:
-                pform.blank.setdefault(key, lab)  # the label's value was left blank
+                pform.blank.setdefault(pkey, lab)  # the label's value was left blank
         while i < len(cells):
             c = cells[i]
             text = c.text
@@ -644,6 +669,13 @@ class _Walker:
         return idx + 1
 
 
+def _header_lead(cells: list[GridCell]) -> bool:
+    """The first row of a two-row indicator header (绩效指标 over the level columns, 指标值 …): column
+    titles without the level titles; no indicator row holds two column titles."""
+    titled = sum(1 for c in cells if header_key(c.text))
+    return titled >= 2 or (titled == 1 and all(header_key(c.text) or is_section(c.text) for c in cells))
+
+
 def _implied_header(cells: list[GridCell]) -> HeaderMap | None:
     """Columns of an indicator row that starts with a 一级 and its 二级 (``产出指标 | 数量指标 | 名称 | 值``)."""
     if len(cells) < 4:
@@ -760,7 +792,8 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             if level_candidate(c) and not names:
                 m2 = None
                 cur1 = row_l1[0] if row_l1 else (l1[0] if l1 else None)
-                cur1c = scheme.match_level1(cur1).canonical if cur1 and scheme.match_level1(cur1) else None
+                m1 = scheme.match_level1(cur1) if cur1 else None
+                cur1c = m1.canonical if m1 is not None else None
                 if row_l2 is None and cur1c:
                     m2 = scheme.match_level2(cur1c, c.text)
                 if m2 is not None and row_l2 is None:
@@ -805,9 +838,9 @@ def place_rows(rows: list[RawRow], scheme: Scheme, project: str | None) -> tuple
             ind = _with_levels(Indicator(project=project, name=name_cell.text if name_cell else None,
                                          value=value.text if value else None,
                                          row=(name_cell or value or cells[0]).line), grid, l1, l2)
-            for key, c in (("name", name_cell), ("value", value)):
-                if c is not None:
-                    ind.cells[key] = grid.ref(c)
+            for key, found in (("name", name_cell), ("value", value)):
+                if found is not None:
+                    ind.cells[key] = grid.ref(found)
             placed.append(Placed(ind, [], 0, na=True, raw_r=raw.r))
             continue
         note_parts = []
@@ -918,7 +951,7 @@ def build_project(form: Form, unit: str, placed: list[Placed]) -> Project:
                 "period", "purpose", "policy_basis", "calc_basis", "remark"):
         if key in form.texts:
             text, cell = form.texts[key]
-            setattr(p, key, strip_markup(text))
+            setattr(p, key, strip_markup(text) if key in TEXT_BELOW_KEYS or key == "remark" else one_line(text))
             p.cells[key] = g.ref(cell)
     if "goal" in form.texts:
         text, cell = form.texts["goal"]
@@ -1036,7 +1069,7 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
     for f in project_forms:
         if not (f.texts or f.amounts or f.rows):
             continue
-        name = strip_markup(f.texts["name"][0]) if "name" in f.texts else None
+        name = one_line(f.texts["name"][0]) if "name" in f.texts else None
         placed = _place_form(f.rows, scheme, name) if (scheme and f.rows) else []
         p = build_project(f, sub_unit, placed)
         p.funding.money_unit = sub_unit  # type: ignore[assignment]
@@ -1063,14 +1096,14 @@ def to_submission(rec: Recognised) -> tuple[Submission, list[Unplaced], list[str
         sub.supervisor = Counter(supervisors).most_common(1)[0][0]
     if rec.unit_name:
         text, cell, grid = rec.unit_name
-        sub.unit_name = strip_markup(text)
+        sub.unit_name = one_line(text)
         sub.cells["unit_name"] = grid.ref(cell)
     elif implementers:
         sub.unit_name = Counter(implementers).most_common(1)[0][0]
     elif supervisors:
         sub.unit_name = unit_from_supervisor(sub.supervisor)
     if rec.unit_code:
-        sub.unit_code = strip_markup(rec.unit_code[0])
+        sub.unit_code = one_line(rec.unit_code[0])
     for key, attr in (("filler", "filler"), ("phone", "phone"), ("fill_date", "fill_date"), ("head", "head")):
         if key in rec.footer:
             text, cell, grid = rec.footer[key]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import a1
@@ -327,7 +327,7 @@ class _Reader:
         return None
 
     def find_version(self) -> str | None:
-        for name, rows in self.sheets.items():
+        for rows in self.sheets.values():
             for r in range(min(len(rows), 40)):
                 row = rows[r]
                 for c, v in enumerate(row):
@@ -589,16 +589,16 @@ def _percent(raw: object) -> Decimal | None:
 
 def _fraction_plan(p: Project, raws: list[object]) -> None:
     """Cells formatted as percent arrive as fractions (0.25 for 25%): scale them when all are ≤ 1."""
-    numeric = [pt for pt, raw in zip(p.spending_plan, raws)
+    numeric = [(pt, pt.percent) for pt, raw in zip(p.spending_plan, raws)
                if pt.percent is not None and isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)]
-    ids = {id(pt) for pt in numeric}
-    typed = [pt for pt in p.spending_plan if pt.percent is not None and id(pt) not in ids]
-    if not numeric or any(pt.percent > 1 or pt.percent < 0 for pt in numeric):
+    ids = {id(pt) for pt, _ in numeric}
+    typed = [pt.percent for pt in p.spending_plan if pt.percent is not None and id(pt) not in ids]
+    if not numeric or any(v > 1 or v < 0 for _, v in numeric):
         return
-    if all(pt.percent == 0 for pt in numeric) or any(pt.percent > 1 for pt in typed):
+    if all(v == 0 for _, v in numeric) or any(v > 1 for v in typed):
         return
-    for pt in numeric:
-        v = (pt.percent * 100).normalize()
+    for pt, fraction in numeric:
+        v = (fraction * 100).normalize()
         pt.percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
         pt.raw = f"{plain_number(pt.percent)}%"  # as the cell displays it
 
@@ -668,16 +668,16 @@ def load_sheets(path: str | Path) -> Sheets:
         import python_calamine as pc
 
         wb = pc.CalamineWorkbook.from_path(str(p))
-        out: Sheets = {}
+        out: dict[str, list[list[object]]] = {}
         for name in wb.sheet_names:
             try:
-                out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                out[name] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
             except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
                 out[name] = []
         return out
     except ReadError:
         raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds of errors for bad files
+    except Exception as exc:
         text = str(exc)
         if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PasswordError":
             reason = "工作簿有密码保护，无法读取：请去掉密码后再提交"

@@ -253,7 +253,7 @@ class IndicatorCopiedEverywhere(Rule):
                 continue
             where.setdefault(key, {}).setdefault(id(it.project), it)
         out = []
-        for key, hits in where.items():
+        for hits in where.values():
             k = len(hits)
             if k <= ctx.config.dup_share * n or k < 2:
                 continue

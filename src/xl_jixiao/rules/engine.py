@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
-from xl_jixiao.model import CellRef, Finding, Indicator, Project, Severity, Submission
+from xl_jixiao.model import CellRef, Finding, Indicator, Project, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
 
@@ -281,7 +281,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             res = method(ctx, target)
             if res:
                 out.extend(res)
-        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the others or the run
+        except Exception as exc:
             failed.add(rule.code)
             log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
             out.append(internal_error(rule.code, exc, ctx))

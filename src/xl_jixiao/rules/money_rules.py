@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.config import Config
-from xl_jixiao.model import DeptBudget, Project, Severity, Submission
+from xl_jixiao.model import CellRef, DeptBudget, Funding, Project, Severity, Submission
 from xl_jixiao.money import convert, converted, tolerance
 from xl_jixiao.rules import common as c
 from xl_jixiao.rules.engine import Context, Item
@@ -424,6 +424,7 @@ class MoneyInvalidAmount(Rule):
 
         out = []
         u = ctx.money_unit
+        groups: list[tuple[str | None, dict[str, str], Funding | DeptBudget, dict[str, str], dict[str, CellRef], str]]
         groups = [(p.name, p.funding.invalid, p.funding, FUNDING_LABELS, p.cells, f"项目「{p.name}」")
                   for p in sub.projects]
         if sub.dept:

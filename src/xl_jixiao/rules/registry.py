@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from xl_jixiao.model import Finding, Severity, Submission
 
@@ -29,7 +30,7 @@ _RULE_MODULES = (
     "xl_jixiao.rules.files",
 )
 
-_REGISTRY: dict[str, type["Rule"]] = {}
+_REGISTRY: dict[str, type[Rule]] = {}
 
 
 class Rule:

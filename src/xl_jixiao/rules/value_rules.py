@@ -440,7 +440,7 @@ class ValueDateOutsideYear(Rule):
             return []
         start = c.year_of(getattr(pv, "date", None))
         end = c.year_of(getattr(pv, "end", None)) or start
-        if start is None:
+        if start is None or end is None:
             return []
         lo, hi = rng
         if end < lo or start > hi:

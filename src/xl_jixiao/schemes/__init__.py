@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 _HERE = Path(__file__).parent
 MIN_TRUNCATED_LEN = 4
@@ -59,7 +60,7 @@ class Level:
     role: str | None = None
     aliases: tuple[str, ...] = ()
     legacy: bool = False
-    children: tuple["Level", ...] = ()
+    children: tuple[Level, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -236,7 +237,7 @@ def _scheme_dirs() -> list[Path]:
     return dirs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all(dirs: tuple[Path, ...]) -> dict[str, Scheme]:
     out: dict[str, Scheme] = {}
     for d in dirs:

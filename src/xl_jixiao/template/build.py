@@ -103,7 +103,7 @@ def _abs(sheet: str, ref: str) -> str:
     return f"{quote_sheetname(sheet)}!{ref}"
 
 
-MONEY_UNIT_REF = _abs(L.SHEET_UNIT, "$B$%d" % unit_row("money_unit"))
+MONEY_UNIT_REF = _abs(L.SHEET_UNIT, f"$B${unit_row('money_unit')}")
 TOLERANCE = f'IF({MONEY_UNIT_REF}="元",0.5,0.005)'
 """Half of the last printed digit: 0.005 万元, or 0.5 元 in a 元 form."""
 
@@ -489,10 +489,16 @@ def refresh_print_areas(wb) -> None:
         ws.print_area = f"A1:{get_column_letter(headers[-1].column)}{last}"
 
 
+PROJECT_PAGES_WIDE = 2
+"""项目信息 has some 25 columns: on one A4 page across its text would be too small to read, so it
+prints two pages across with its leading columns up to 项目名称 repeated on each."""
+
+
 def page_setup(ws, title: str, *, landscape: bool = True, title_rows: tuple[int, int] | None = None,
-               area: str | None = None) -> None:
-    """The template's sheets: A4, one page wide, title in the page header, page numbers below."""
-    printing.apply(ws, printing.PageSetup(title=title, landscape=landscape, title_rows=title_rows, area=area))
+               area: str | None = None, pages_wide: int = 1, title_cols: tuple[str, str] | None = None) -> None:
+    """The template's sheets: A4, scaled to the page width, title in the page header, page numbers below."""
+    printing.apply(ws, printing.PageSetup(title=title, landscape=landscape, title_rows=title_rows, area=area,
+                                          pages_wide=pages_wide, title_cols=title_cols))
 
 
 def _validation(ws, sqref: str, formula: str, prompt: str, error: str, *, title: str,
@@ -558,7 +564,7 @@ def _instructions_sheet(ws, opts: TemplateOptions) -> None:
     r = 5
     _header_cell(ws.cell(r, 1), "事项")
     _header_cell(ws.cell(r, 2), "说明")
-    rows = [(topic, text, True) for topic, text in INSTRUCTIONS]
+    rows: list[tuple[str, str, bool] | None] = [(topic, text, True) for topic, text in INSTRUCTIONS]
     rows.append(None)
     rows += [(name, "、".join(children), False) for name, children in opts.scheme.tree().items()]
     for item in rows:
@@ -735,7 +741,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     _plain_above_header(ws, t)
     ws.freeze_panes = f"{col(t, 'category')}{first}"
     ws.auto_filter.ref = f"A{h}:{get_column_letter(len(t.columns))}{last}"
-    page_setup(ws, t.title, title_rows=(h, h))
+    page_setup(ws, t.title, title_rows=(h, h), pages_wide=PROJECT_PAGES_WIDE, title_cols=("A", col(t, "name")))
     set_print_area(ws, t)
     _protect(ws)
 

@@ -17,10 +17,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from xl_jixiao import layout as L
+from xl_jixiao import printing
 from xl_jixiao.model import DeptBudget, Indicator, Project, Submission
 from xl_jixiao.money import convert
 from xl_jixiao.schemes import Scheme, get_scheme
-from xl_jixiao import printing
 from xl_jixiao.template.build import (
     BORDER,
     DEPT_TEXT_KEYS,
@@ -30,6 +30,7 @@ from xl_jixiao.template.build import (
     WRAP,
     build_template,
     dept_row,
+    difference_formula,
     display_formula,
     first_data_row,
     indicator_check_formula,
@@ -38,7 +39,6 @@ from xl_jixiao.template.build import (
     project_check_formula,
     set_print_area,
     sources_sum_formula,
-    difference_formula,
     unit_row,
 )
 from xl_jixiao.template.io import save_atomic
@@ -178,23 +178,20 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
     for i, p in enumerate(projects):
         r = first + i
         fu = p.funding
-        values = {
+        values: dict[str, object] = {
             "seq": i + 1, "code": p.code, "name": p.name, "category": p.category,
             "project_type": p.project_type, "is_new": p.is_new, "allocation": p.allocation,
             "implementer": p.implementer, "period": p.period, "purpose": p.purpose,
             "policy_basis": p.policy_basis, "calc_basis": p.calc_basis,
             "annual_goal": p.annual_goal, "period_goal": p.period_goal, "remark": p.remark,
         }
-        for key in ("total", "fiscal", "carryover", "other", "period_total"):
-            amount = _amount(getattr(fu, key), fu.money_unit, money_unit)
-            values[key] = amount if amount is not None else fu.invalid.get(key)
+        for money_key in ("total", "fiscal", "carryover", "other", "period_total"):
+            amount = _amount(getattr(fu, money_key), fu.money_unit, money_unit)
+            values[money_key] = amount if amount is not None else fu.invalid.get(money_key)
         extra: list[str] = []
         for point in p.spending_plan:
             key = _PLAN_KEYS.get(point.label.strip())
-            if point.percent is not None:
-                shown = point.percent / 100
-            else:
-                shown = point.raw
+            shown: Decimal | str | None = point.percent / 100 if point.percent is not None else point.raw
             if key is None:
                 if shown is not None:
                     extra.append(f"{point.label} {point.percent if point.percent is not None else point.raw}%")

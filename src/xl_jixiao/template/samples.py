@@ -41,14 +41,14 @@ from __future__ import annotations
 import json
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from xl_jixiao import layout as L
 from xl_jixiao.errors import UserError
-from xl_jixiao.model import DeptBudget, Funding, Indicator, PlanPoint, Project, Submission
+from xl_jixiao.model import DeptBudget, Funding, Indicator, MoneyUnit, PlanPoint, Project, Submission
 from xl_jixiao.schemes import get_scheme
 from xl_jixiao.template.build import col, first_data_row
 from xl_jixiao.template.fill import write_submission
@@ -146,8 +146,8 @@ def _cents(rng: random.Random, low: int, high: int) -> int:
 class _Money:
     """Amounts are drawn as integers: cents of 万元, or whole 元 (multiples of 100)."""
 
-    def __init__(self, unit: str):
-        self.unit = unit
+    def __init__(self, unit: MoneyUnit):
+        self.unit: MoneyUnit = unit
         self.scale = Decimal("0.01") if unit == "万元" else Decimal(1)
 
     def draw(self, rng: random.Random, low_wan: int, high_wan: int) -> int:
@@ -174,8 +174,7 @@ def _month_end(year: int, month: int) -> int:
 
 
 def _basis(rng: random.Random) -> str:
-    names, weights = zip(*BASIS_WEIGHTS)
-    return rng.choices(names, weights)[0]
+    return rng.choices([n for n, _ in BASIS_WEIGHTS], [w for _, w in BASIS_WEIGHTS])[0]
 
 
 @dataclass
@@ -209,7 +208,7 @@ def sample_submission(index: int, seed: int = 0, projects: int | None = None,
     rng = random.Random(f"unit:{seed}:{index}")
     name, code, dept, region = _unit_identity(index, seed)
     scheme_id = ("2021", "legacy")[index % 2]
-    money_unit = ("万元", "元")[(index // 2) % 2]
+    money_unit: MoneyUnit = ("万元", "元")[(index // 2) % 2]
     money = _Money(money_unit)
     n_projects = projects if projects is not None else rng.randint(5, 15)
     topics = list(dept.topics) + list(GENERIC_TOPICS)
@@ -235,7 +234,7 @@ def sample_submission(index: int, seed: int = 0, projects: int | None = None,
 def _dept(rng: random.Random, sub: Submission, dept: Department, region: str, money: _Money) -> DeptBudget:
     personnel = money.draw(rng, 200, 3000)
     public = money.draw(rng, 30, 600)
-    projects = sum(int((p.funding.total / money.scale).to_integral_value()) for p in sub.projects)
+    projects = sum(int(((p.funding.total or 0) / money.scale).to_integral_value()) for p in sub.projects)
     basic = personnel + public
     expense = basic + projects
     carry = money.draw(rng, 10, 200) if rng.random() < 0.5 else 0
@@ -246,7 +245,7 @@ def _dept(rng: random.Random, sub: Submission, dept: Department, region: str, mo
     for l1, l2, nm, lo, hi in picks:
         inds.append(Indicator(level1=l1, level2=l2, name=nm.format(d=dept.domain), op="≥",
                               value=str(rng.randint(lo, hi)), unit="%", basis=_basis(rng)))
-    goal_names = "、".join(i.name for i in inds[:4])
+    goal_names = "、".join(i.name or "" for i in inds[:4])
     return DeptBudget(
         money_unit=money.unit, personnel=money.dec(personnel), public=money.dec(public), basic=money.dec(basic),
         projects=money.dec(projects), expense_total=money.dec(expense), fiscal=money.dec(fiscal),
@@ -387,7 +386,7 @@ def _jx301(p: Project, year: int) -> None:
 
 
 def _jx306(p: Project, year: int) -> None:
-    p.spending_plan[2].percent = p.spending_plan[1].percent - 5
+    p.spending_plan[2].percent = (p.spending_plan[1].percent or Decimal(0)) - 5
     return None
 
 
@@ -428,7 +427,7 @@ def _jx204(p: Project, year: int) -> Indicator | None:
 
 def _jx208(p: Project, year: int) -> Indicator | None:
     i = _pick(p, lambda x: x.level2 == "时效指标" and (x.value or "").startswith(f"{year}年"))
-    if i:
+    if i and i.value:
         i.value = i.value.replace(f"{year}年", f"{year - 10}年", 1)
     return i
 
