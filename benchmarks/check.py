@@ -1,58 +1,143 @@
-"""Time reading and checking one large unit workbook (60 projects × 15 indicators = 900 indicators).
+"""Single-workbook figures: start-up, ``check`` of a large workbook, ``import`` and ``approve`` of a seed form.
 
 Run: ``python benchmarks/check.py [--projects 60] [--indicators 15] [--repeat 5]``.
-Prints the time of each stage (python-calamine read, model build, rules) — best and median of the runs.
+
+Every figure is CPU seconds (user + system, what a shared machine does not inflate) beside wall seconds,
+best and median of ``--repeat`` runs:
+
+- importing the CLI and the model (``python -c "import xl_jixiao.cli, xl_jixiao.model"``, a fresh process each
+  time, minus an empty ``python -c pass``), and the ``python -X importtime`` list of the slowest modules;
+- ``xl-jixiao check`` of one 60-project workbook end to end (a fresh process, as a user runs it);
+- ``xl-jixiao import`` and ``xl-jixiao approve`` of a seed form (``xl_jixiao/data/seeds``) end to end;
+- in one process, the stages of reading and checking the workbook (calamine read, model build, rules).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+SEED_NAME = "qiannan_2024_pifu.txt"
+
+
+ENV = dict(os.environ)
+"""Children run as an installed package does: with byte-code caches (written to a folder of their own, so
+the source tree is untouched, even where ``PYTHONDONTWRITEBYTECODE`` is set)."""
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    """(CPU, wall) seconds of a child process (its own and its children's CPU)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    r = subprocess.run(argv, capture_output=True, text=True, env=ENV)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode not in (0, 1):  # check exits 1 when it finds errors
+        raise SystemExit(f"{' '.join(argv)} 失败（{r.returncode}）：\n{r.stderr[-2000:]}")
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def repeat(argv: list[str], n: int) -> tuple[list[float], list[float]]:
+    timed(argv)  # warm the page cache and .pyc files
+    cpu, wall = [], []
+    for _ in range(n):
+        c, w = timed(argv)
+        cpu.append(c)
+        wall.append(w)
+    return cpu, wall
+
+
+def line(label: str, cpu: list[float], wall: list[float], base: tuple[list[float], list[float]] | None = None
+         ) -> None:
+    if base is not None:  # subtract the bare interpreter's start-up, run for run
+        cpu = [c - min(base[0]) for c in cpu]
+        wall = [w - min(base[1]) for w in wall]
+    print(f"  {label:<34} CPU 最快 {min(cpu) * 1000:7.1f} 中位 {statistics.median(cpu) * 1000:7.1f} ms   "
+          f"墙钟 最快 {min(wall) * 1000:7.1f} 中位 {statistics.median(wall) * 1000:7.1f} ms")
+
+
+def importtime(modules: str, top: int = 8) -> list[tuple[int, str]]:
+    r = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {modules}"], capture_output=True, text=True,
+                       env=ENV)
+    rows = []
+    for ln in r.stderr.splitlines():
+        parts = ln.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    top_level = [(us, name) for us, name in rows if not name.startswith("  ")]
+    return sorted(top_level, reverse=True)[:top]
+
+
+def stages(path: Path, n: int) -> None:
+    from xl_jixiao.readers import load_sheets, submission_from_sheets
+    from xl_jixiao.rules import check_submission
+
+    names = ("读取（calamine）", "建模型", "规则校验", "合计")
+    wall: dict[str, list[float]] = {k: [] for k in names}
+    cpu: dict[str, list[float]] = {k: [] for k in names}
+    for i in range(n + 1):
+        c0, t0 = time.process_time(), time.perf_counter()
+        sheets = load_sheets(path)
+        c1, t1 = time.process_time(), time.perf_counter()
+        sub = submission_from_sheets(sheets, file=str(path))
+        c2, t2 = time.process_time(), time.perf_counter()
+        findings = check_submission(sub)
+        c3, t3 = time.process_time(), time.perf_counter()
+        if i == 0:
+            continue  # warm-up: imports, scheme files, parser caches
+        for k, c, t in zip(names, (c1 - c0, c2 - c1, c3 - c2, c3 - c0), (t1 - t0, t2 - t1, t3 - t2, t3 - t0)):
+            cpu[k].append(c)
+            wall[k].append(t)
+    n_ind = sum(len(p.indicators) for p in sub.projects)
+    print(f"\n同一进程内的分解：{len(sub.projects)} 个项目，{n_ind} 个指标，发现 {len(findings)} 个问题")
+    for k in names:
+        line(k, cpu[k], wall[k])
+
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="校验性能：读取并校验一个大工作簿")
+    ap = argparse.ArgumentParser(description="单个工作簿的性能：启动、check、import、approve")
     ap.add_argument("--projects", type=int, default=60)
     ap.add_argument("--indicators", type=int, default=15)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--defect-rate", type=float, default=0.3)
     args = ap.parse_args()
 
-    from xl_jixiao.readers import load_sheets, submission_from_sheets
-    from xl_jixiao.rules import check_submission
+    import xl_jixiao.data
     from xl_jixiao.template import generate_samples
 
+    seed = Path(xl_jixiao.data.__file__).parent / "seeds" / SEED_NAME
+
+    py = sys.executable
+    cli = [py, "-m", "xl_jixiao"]
+    n = args.repeat
     with tempfile.TemporaryDirectory() as tmp:
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         manifest = generate_samples(tmp, 1, seed=1, defect_rate=args.defect_rate,
                                     projects=args.projects, indicators=args.indicators)
         path = Path(tmp) / next(iter(manifest))
-        stages: dict[str, list[float]] = {"读取（calamine）": [], "建模型": [], "规则校验": [], "合计": []}
-        cpu: list[float] = []
-        for i in range(args.repeat + 1):
-            c0 = time.process_time()
-            t0 = time.perf_counter()
-            sheets = load_sheets(path)
-            t1 = time.perf_counter()
-            sub = submission_from_sheets(sheets, file=str(path))
-            t2 = time.perf_counter()
-            findings = check_submission(sub)
-            t3 = time.perf_counter()
-            c1 = time.process_time()
-            if i == 0:
-                continue  # warm-up: imports, scheme files, parser caches
-            for k, v in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)):
-                stages[k].append(v)
-            cpu.append(c1 - c0)
-        n_ind = sum(len(p.indicators) for p in sub.projects)
-        print(f"工作簿：{len(sub.projects)} 个项目，{n_ind} 个指标，发现 {len(findings)} 个问题（{path.stat().st_size // 1024} KB）")
-        for k, v in stages.items():
-            print(f"  {k:<10} 最快 {min(v) * 1000:7.1f} ms   中位 {statistics.median(v) * 1000:7.1f} ms")
-        print(f"  CPU 时间     最快 {min(cpu) * 1000:7.1f} ms   中位 {statistics.median(cpu) * 1000:7.1f} ms"
-              f"（机器负载 {os.getloadavg()[0]:.1f}）")
+        load = os.getloadavg()
+        print(f"工作簿 {path.name}：{path.stat().st_size // 1024} KB；机器负载 {load[0]:.1f} / {load[1]:.1f} / "
+              f"{load[2]:.1f}（1/5/15 分钟），CPU {os.cpu_count()} 核；每项 {n} 次")
+        bare = repeat([py, "-c", "pass"], n)
+        line("Python 启动（空程序）", *bare)
+        line("导入 CLI 与模型（减去启动）", *repeat([py, "-c", "import xl_jixiao.cli, xl_jixiao.model"], n), base=bare)
+        line("导入 CLI 并建好命令解析", *repeat([py, "-c", "import xl_jixiao.cli as c; c.build_parser()"], n),
+             base=bare)
+        line(f"check（{args.projects} 个项目，端到端）", *repeat([*cli, "check", str(path)], n))
+        line("import 种子表（端到端）", *repeat([*cli, "import", str(seed), "-o", str(Path(tmp) / "导入.xlsx")], n))
+        line("approve 种子表（端到端）", *repeat([*cli, "approve", str(seed), "-o", str(Path(tmp) / "批复.xlsx")], n))
+        print("\n导入最慢的模块（python -X importtime，累计微秒）：")
+        for us, name in importtime("xl_jixiao.cli, xl_jixiao.model"):
+            print(f"  {us:>8}  {name.strip()}")
+        stages(path, n)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import ReadError
-from xl_jixiao.model import Finding, Severity, Submission
+from xl_jixiao.model import Finding, Severity, Submission, trusted
 from xl_jixiao.version import RESULT_FORMAT, __version__
 
 log = logging.getLogger(__name__)
@@ -271,11 +271,12 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     findings = _checked(got.submission, path, got.reader, config)
     end = time.perf_counter()
     legacy = got.reader == "legacy"
-    return FileResult(path=path, display=display, outcome="legacy" if legacy else "template",
-                      reason="不是已知的模板版本，已按旧表导入" if legacy else "",
-                      reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
-                      timings=Timings(read=read_done - start, check=end - read_done, total=end - start),
-                      size=identity.size, mtime_ns=identity.mtime_ns, sha256=identity.sha256)
+    # built from values typed here and by the reader: no second validation (see model.trusted)
+    return trusted(FileResult, path=path, display=display, outcome="legacy" if legacy else "template",
+                   reason="不是已知的模板版本，已按旧表导入" if legacy else "",
+                   reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
+                   timings=trusted(Timings, read=read_done - start, check=end - read_done, total=end - start),
+                   size=identity.size, mtime_ns=identity.mtime_ns, sha256=identity.sha256)
 
 
 def _read_live(source: LiveSource, config: Config, display: str | None, start: float) -> FileResult:

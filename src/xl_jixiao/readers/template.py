@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_jixiao import layout, vocab
-from xl_jixiao.cellref import a1
+from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
@@ -28,6 +28,7 @@ Origins = dict[str, tuple[int, int]]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合 计"})
+_NO_ORIGIN = (0, 0)
 
 # ------------------------------------------------------------------ cell helpers
 
@@ -229,15 +230,16 @@ def find_tables(sheets: Sheets) -> TableSheets | None:
 
 class _Reader:
     def __init__(self, sheets: Sheets, file: str | None, origins: Origins | None, tables: TableSheets):
-        self.sheets = {name: _rows(data) for name, data in sheets.items()}
+        self.sheets = {name: _trimmed(_rows(data)) for name, data in sheets.items()}
         self.file = file
         self.origins = origins or {}
         self.tables = tables
 
     # -- cell references -------------------------------------------------
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
-        r0, c0 = self.origins.get(sheet, (0, 0))
-        return CellRef(file=self.file, sheet=sheet, cell=a1(r + r0 + 1, c + c0 + 1), row=r + r0 + 1)
+        r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
+        row = r + r0 + 1
+        return CellRef.trusted(file=self.file, sheet=sheet, cell=f"{column_letter(c + c0 + 1)}{row}", row=row)
 
     def sheet(self, name: str) -> list[list[object]] | None:
         actual = _sheet_key(self.sheets, name)
@@ -308,9 +310,9 @@ class _Reader:
                 sub.budget_year = self.title_year()
             return  # an export has no 单位信息 sheet: nothing there was left blank
         if "unit_name" not in sub.cells:
-            sub.cells["unit_name"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
+            sub.cells["unit_name"] = CellRef.trusted(file=self.file, sheet=self.sheet_name(sheet))
         if "budget_year" not in sub.cells:
-            sub.cells["budget_year"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
+            sub.cells["budget_year"] = CellRef.trusted(file=self.file, sheet=self.sheet_name(sheet))
         version = self.find_version()
         if sub.source is not None:
             sub.source.template_version = version
@@ -364,7 +366,7 @@ class _Reader:
         header = find_header(rows, layout.DEPT_INDICATORS, ("name", "value"), None)
         stop = header.row if header else None
         values = self.label_values(name, layout.DEPT_FIELDS, stop_row=stop)
-        dept = DeptBudget(money_unit=sub.money_unit)
+        dept = DeptBudget.trusted(money_unit=sub.money_unit)
         for key, (raw, ref) in values.items():
             if key.startswith("_"):
                 continue
@@ -404,8 +406,8 @@ class _Reader:
                 continue
             if name_text and norm_label(name_text) in _PROJECT_LABELS:
                 continue  # a repeated header row
-            p = Project(row=r + 1 + self.origins.get(name, (0, 0))[0],
-                        funding=Funding(money_unit=sub.money_unit))
+            p = Project.trusted(row=r + 1 + self.origins.get(name, _NO_ORIGIN)[0],
+                                funding=Funding.trusted(money_unit=sub.money_unit))
             for key, c in cols.items():
                 p.cells[key] = self.ref(name, r, c)
                 raw = _get(row, c)
@@ -425,7 +427,7 @@ class _Reader:
             for label, c in header.plan:
                 raw = _get(row, c)
                 p.cells[f"plan:{label}"] = self.ref(name, r, c)
-                p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
+                p.spending_plan.append(PlanPoint.trusted(label=label, percent=None, raw=cell_text(raw)))
                 p.spending_plan[-1].percent = _percent(raw)
             _fraction_plan(p, [_get(row, c) for _, c in header.plan])
             if p.supervisor is None and sub.supervisor:
@@ -459,7 +461,7 @@ class _Reader:
             fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
             if default_project is not None and "project" not in cols:
                 fields["project"] = default_project
-            ind = Indicator(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
+            ind = Indicator.trusted(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:
@@ -484,7 +486,8 @@ class _Reader:
 
     # -- everything -------------------------------------------------------
     def read(self) -> Submission:
-        sub = Submission(source=SourceInfo(path=self.file or "", kind="export" if self.tables.export else "template"))
+        sub = Submission.trusted(source=SourceInfo.trusted(path=self.file or "",
+                                                          kind="export" if self.tables.export else "template"))
         self.read_unit(sub)
         sub.dept = self.read_dept(sub)
         sub.projects = self.read_projects(sub)
@@ -553,14 +556,29 @@ def _get(row: Sequence[object], c: int) -> object:
 
 
 def _rows(data) -> list[list[object]]:
-    """Normalise a value array: tuples → lists, a single row/value → a 2-D list."""
+    """Normalise a value array: tuples → lists, a single row/value → a 2-D list (lists are kept, not copied)."""
     if data is None:
         return []
     if not isinstance(data, (list, tuple)):
         return [[data]]
     if data and not isinstance(data[0], (list, tuple)):
         return [list(data)]
-    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in data]
+    if isinstance(data, list) and all(type(r) is list for r in data):
+        return data
+    return [r if type(r) is list else list(r) if isinstance(r, (list, tuple)) else [r] for r in data]
+
+
+def _blank_row(row: list[object]) -> bool:
+    """Nothing but empty cells (``None`` or ``''``: calamine's value of an empty formula result)."""
+    return not any(row) and row.count(None) + row.count("") == len(row)
+
+
+def _trimmed(rows: list[list[object]]) -> list[list[object]]:
+    """``rows`` without the blank rows at the end (a template's prepared formula rows read as ``''``)."""
+    n = len(rows)
+    while n and _blank_row(rows[n - 1]):
+        n -= 1
+    return rows if n == len(rows) else rows[:n]
 
 
 def _code_text(raw: object) -> str | None:
