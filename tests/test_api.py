@@ -107,7 +107,7 @@ def test_approve_from_a_summary_without_cache_reads_the_sources(inbox, tmp_path,
     summary = tmp_path / "汇总表.xlsx"
     xl_jixiao.consolidate([inbox], summary, jobs=1, use_cache=False)
     out = tmp_path / "批复表.xlsx"
-    assert main(["approve", str(summary), "-o", str(out)]) == 0
+    assert main(["approve", str(summary), "-o", str(out), "--force"]) == 0
     wb = openpyxl.load_workbook(out)
     texts = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     assert {"101-主管部门1", "102-主管部门2", "103-主管部门3"} <= texts  # 主管部门 comes through

@@ -62,7 +62,7 @@ def test_seed_via_template_round_trip(fixture, request, tmp_path):
     subs, how = load_for_approval(template)
     assert how == "template" and len(subs) == 1
     out = tmp_path / "批复表.xlsx"
-    assert main(["approve", str(template), "-o", str(out)]) == 0
+    assert main(["approve", str(template), "-o", str(out), "--force"]) == 0
     same_model(original, read_legacy(out))
 
 
@@ -175,11 +175,11 @@ def test_summary_input_grouped_per_unit(seed_qiannan, seed_gansu, tmp_path, caps
         if s.dept is not None:
             assert len(s.dept.indicators) == len(o.dept.indicators)
     out = tmp_path / "批复表.xlsx"
-    assert main(["approve", str(summary), "-o", str(out)]) == 0
+    assert main(["approve", str(summary), "-o", str(out), "--force"]) == 0
     assert "汇总工作簿" in capsys.readouterr().out
     wb = openpyxl.load_workbook(out)
     assert len(wb.sheetnames) == 6 + 1 + 5
-    assert main(["approve", str(summary), "-o", str(out), "--split"]) == 0
+    assert main(["approve", str(summary), "-o", str(out), "--split", "--force"]) == 0
     split = sorted(x.name for x in tmp_path.glob("批复表_*.xlsx"))
     assert len(split) == 2
 
@@ -188,10 +188,10 @@ def test_approve_from_legacy_form_directly(seed_qingyunpu, tmp_path, capsys):
     from xl_jixiao.cli import main
 
     out = tmp_path / "批复表.xlsx"
-    assert main(["approve", str(seed_qingyunpu), "-o", str(out)]) == 0
+    assert main(["approve", str(seed_qingyunpu), "-o", str(out), "--force"]) == 0
     assert "项目 9 个" in capsys.readouterr().out
     assert openpyxl.load_workbook(out)[openpyxl.load_workbook(out).sheetnames[0]]["A1"].value == \
-        "南昌市青云谱区2023年项目支出绩效目标批复表"
+        "【未通过审核】南昌市青云谱区2023年项目支出绩效目标批复表"  # the form has errors: forced, and marked
 
 
 def test_approve_rejects_bad_output(seed_qiannan, tmp_path, capsys):

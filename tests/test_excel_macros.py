@@ -203,6 +203,9 @@ def test_consolidate_the_folder_named_in_the_book(samples, tmp_path):
     rows = state.sheet(macros.LOG_SHEET).rows()
     assert rows[0][0].startswith("汇总完成") and str(out) in rows[0][0]
     assert ["单位", len(manifest)] in [r[:2] for r in rows]
+    review = tmp_path / "收件箱_审核"
+    assert ["审核结果", str(review)] in [r[:2] for r in rows]
+    assert (review / "审核总览.xlsx").exists() and "第1轮" in rows[0][0]
 
 
 def test_consolidate_without_a_folder_explains_what_to_do():

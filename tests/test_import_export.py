@@ -176,3 +176,14 @@ def test_separate_symbol_value_and_unit_columns_with_extra_columns(tmp_path):
     p = sub.projects[0]
     assert [i.value_text() for i in p.indicators] == ["≥100公里", "≥95%", "2024年12月底前", "≤50万元", "≥98%", "≥90%"]
     assert [f.code for f in check_submission(sub) if f.project == p.name] == []
+
+
+def test_a_total_row_under_an_exported_indicator_table_is_not_an_indicator(tmp_path):
+    from openpyxl import load_workbook
+
+    path = _export(tmp_path / "export.xlsx")
+    wb = load_workbook(path)
+    wb["绩效指标明细"].append(["合计", None, None, None, None, None])
+    wb.save(path)
+    sub = read_submission(path)
+    assert sum(len(p.indicators) for p in sub.projects) == 8 and not sub.unassigned_indicators

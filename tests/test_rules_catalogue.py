@@ -132,6 +132,41 @@ def invalid_amount(sub):
     _p(sub).funding.invalid["fiscal"] = "约10"
 
 
+def text_field(name: str, text: str):
+    """Set a project text field the form has (政策依据, 测算依据 …); skipped while the model lacks it."""
+    def f(sub):
+        if name not in Project.model_fields:
+            pytest.skip(f"the model has no {name} field yet")
+        setattr(_p(sub), name, text)
+    return f
+
+
+def goal(text: str):
+    def f(sub):
+        _p(sub).annual_goal = text
+    return f
+
+
+def notes(*filled: str):
+    """Give every indicator a 指标解释 cell; fill the notes of the named ones."""
+    from xl_jixiao.model import CellRef
+
+    def f(sub):
+        for k, i in enumerate(_p(sub).indicators):
+            i.cells["note"] = CellRef(sheet="指标", cell=f"H{k + 2}", row=k + 2)
+            i.note = "考察本项目该项工作的完成情况" if i.name in filled else None
+    return f
+
+
+def big_project(n_indicators: int):
+    def f(sub):
+        funding(total="1500", fiscal="1500", carryover="0")(sub)
+        p = _p(sub)
+        for k in range(max(0, n_indicators - len(p.indicators))):
+            p.indicators.append(ind("产出指标", "数量指标", f"完成事项{k + 1}数量", "≥2个"))
+    return f
+
+
 CASES: dict[str, tuple] = {
     "JX101": (lambda s: setattr(_find(s, "群众安全感"), "level1", "效益类指标"),
               lambda s: setattr(_find(s, "群众安全感"), "level1", "效益")),
@@ -180,6 +215,18 @@ CASES: dict[str, tuple] = {
               lambda s: setattr(_find(s, "群众满意度"), "basis", "计划标准")),
     "JX404": (lambda s: setattr(_p(s), "annual_goal", "建成信息化指挥平台"), lambda s: None),
     "JX405": (many_projects(3), many_projects(2)),
+    "JX406": (text_field("policy_basis", "一、项目背景：社区工作站是政府在社区的服务平台，为社区居民提供服务。"),
+              text_field("policy_basis", "根据《关于转发<深圳市基层人民武装部规范化建设指导手册>的通知》宝武〔2022〕98号文件要求")),
+    "JX407": (text_field("calc_basis", "按照项目合同付款方式付款"),
+              text_field("calc_basis", "招标价参照7.55万元/人/年*49人=369.95万元")),
+    "JX408": (goal("完成街道现存档案整理、数字化加工。"),
+              goal("2024年12月底前完成街道现存3万卷档案的整理和数字化加工。")),
+    "JX409": (notes("群众满意度"), notes("宣传活动成本", "开展宣传活动次数", "矛盾纠纷调处成功率", "完成时间",
+                                       "群众安全感", "群众满意度")),
+    "JX410": (set_value("开展宣传活动次数", "≥12次", "通过日常为工作人员提供伙食保障使得工作人员就餐便利的保障程度和服务水平"),
+              set_value("开展宣传活动次数", "≥12次", "就餐保障天数")),
+    "JX411": (both(big_project(0), remove(lambda i: i.name == "群众安全感")), big_project(6)),
+    "JX412": (set_value("完成时间", "及时", "资金支付及时性"), set_value("完成时间", "≤3个工作日", "资金支付及时性")),
     "JX506": (lambda s: setattr(_p(s), "uncertain", "指标表有 5/6 行无法读出，从第8行起版式无法可靠识别"),
               lambda s: None),
 }

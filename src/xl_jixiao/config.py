@@ -41,6 +41,7 @@ class Config(BaseModel):
     qualitative_grades: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()
     basis_categories: tuple[str, ...] = ()
+    review: ReviewSection = Field(default_factory=lambda: ReviewSection())
     source: str | None = None
 
     # ------------------------------------------------------------------ queries
@@ -116,6 +117,27 @@ class VocabularySection(_Section):
     basis_categories: list[str] | str = Field(default_factory=list)
 
 
+class ReviewSection(_Section):
+    """Thresholds of the rules reviewers apply (JX406–JX412) and of the review round."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    goal_min_chars: int = Field(default=20, ge=1)
+    name_max_chars: int = Field(default=30, ge=5)
+    large_project_wan: float | int = Field(default=1000, gt=0)
+    large_project_min_indicators: int = Field(default=6, ge=1)
+    note_min_share: float | int = Field(default=0.5, gt=0, le=1)
+    amount_change_share: float | int = Field(default=0.3, gt=0)
+    return_on: str = "error"
+
+    @field_validator("return_on")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        if v not in ("error", "warning"):
+            raise ValueError("应是 error 或 warning")
+        return v
+
+
 class ConfigFile(_Section):
     """The TOML configuration file: sections and keys as written; anything else is an error."""
 
@@ -124,7 +146,10 @@ class ConfigFile(_Section):
     money: MoneySection = Field(default_factory=MoneySection)
     duplicates: DuplicatesSection = Field(default_factory=DuplicatesSection)
     vocabulary: VocabularySection = Field(default_factory=VocabularySection)
+    review: ReviewSection = Field(default_factory=ReviewSection)
 
+
+Config.model_rebuild()
 
 _SECTIONS = {name: (None if name == "severity" else set(f.annotation.model_fields))  # type: ignore[union-attr]
              for name, f in ConfigFile.model_fields.items()}
@@ -241,6 +266,7 @@ def config_from_dict(data: dict, where: str = "（内置默认）") -> Config:
         qualitative_grades=_strings(f.vocabulary.qualitative_grades),
         placeholders=_strings(f.vocabulary.placeholders),
         basis_categories=_strings(f.vocabulary.basis_categories),
+        review=f.review,
         source=None if where.startswith("（") else where,
     )
 

@@ -135,7 +135,7 @@ def _addin_workbook():
     ws.title = "说明"
     ws["A1"] = "绩效目标工具（xl_jixiao 加载项）"
     ws["A2"] = "安装后 Excel 功能区出现「绩效目标」选项卡，按钮作用于当前活动工作簿；任何工作簿中都可以使用 JX_VALUE、JX_CHECK、JX_TOTAL、JX_LEVEL2 函数。"
-    ws["A3"] = "需要 Python、xl_jixiao 和 xlwings 加载项：pip install xl_jixiao，xlwings addin install，xl-jixiao doctor --fix。"
+    ws["A3"] = "需要 Python、xl_jixiao 和 xlwings 加载项：pip install \"xl_jixiao[excel]\"，xlwings addin install，xl-jixiao doctor --fix。"
     ws["A4"] = "WPS 表格不能运行 Python 宏：请使用模板自带的检查，或在装有 Python 的电脑上用命令行 xl-jixiao。"
     ws.column_dimensions["A"].width = 90
     return wb

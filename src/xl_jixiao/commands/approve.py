@@ -28,19 +28,34 @@ def register(p) -> None:
     p.add_argument("--region", default=None, help="标题中的地区，如「黔南州」（默认由主管部门/单位名称推断）")
     p.add_argument("--split", action="store_true",
                    help="汇总工作簿含多个单位时，每个单位单独一个文件（写到 OUT 所在文件夹）")
+    p.add_argument("--force", action="store_true",
+                   help="单位的工作簿仍有错误（未通过审核）时也生成批复表，并在这些页面上醒目标明「未通过审核」")
     _pdf.add_option(p)
 
 
 def run(args) -> int:
-    from xl_jixiao.approve import load_for_approval, write_approval
+    from xl_jixiao.approve import load_results
     from xl_jixiao.errors import UserError
+    from xl_jixiao.review.round import current_results
 
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件应为 .xlsx：{out}")
     if Path(args.input).resolve() == out.resolve():
         raise UserError(f"输出文件不能与输入文件相同：{out}")
-    subs, how = load_for_approval(args.input)
+    results, how = load_results(args.input)
+    results, superseded = current_results(results)
+    for old, new in superseded:
+        print(f"跳过：{old.name}（同一单位有较新的版本 {new.name}，以新版本为准）")
+    failing = [r for r in results if r.errors]
+    if failing and not args.force:
+        print("错误：以下单位的工作簿仍有错误，未通过审核，不能生成批复表（修改后重新报送，"
+              "或用 --force 生成并标明「未通过审核」）：", file=sys.stderr)
+        for r in failing:
+            print(f"  {_unit_label(r)}（{r.name}）：{_errors_text(r)}", file=sys.stderr)
+        return 1
+    subs = [r.submission for r in results if r.submission is not None]
+    unapproved = {id(r.submission) for r in failing}
     if not any(s.projects or (s.dept is not None and not s.dept.is_empty()) for s in subs):
         print(f"错误：{args.input} 中没有可批复的项目或部门整体表，未写入输出文件。", file=sys.stderr)
         return 1
@@ -51,18 +66,63 @@ def run(args) -> int:
     if args.split and len(subs) > 1:
         for n, sub in enumerate(subs, start=1):
             name = _safe(sub.unit_name or f"单位{n}")
-            written.append((sub, write_approval(sub, out.parent / f"{out.stem}_{name}.xlsx", args.region)))
+            written.append((sub, _write([sub], out.parent / f"{out.stem}_{name}.xlsx", args.region, unapproved)))
     else:
-        written.append((None, write_approval(subs, out, args.region)))
+        written.append((None, _write(subs, out, args.region, unapproved)))
     for sub in subs:
         n_dept = 1 if sub.dept is not None and not sub.dept.is_empty() else 0
         print(f"  {sub.unit_name or '（未识别单位）'}：项目 {len(sub.projects)} 个"
-              + ("，含部门整体" if n_dept else ""))
+              + ("，含部门整体" if n_dept else "") + ("（未通过审核，已在页面上标明）" if id(sub) in unapproved else ""))
     for _, path in written:
         print(f"已写入：{path}")
     if args.pdf:
         _pdf.export(path for _, path in written)
     return 0
+
+
+NOT_PASSED = "未通过审核"
+
+
+def _unit_label(res) -> str:
+    sub = res.submission
+    return (sub.unit_name if sub else None) or "（未识别单位）"
+
+
+def _errors_text(res, limit: int = 5) -> str:
+    errs = [f for f in res.findings if f.severity.value == "error" and not f.suppressed]
+    shown = "；".join(f"{f.code} {f.message}" for f in errs[:limit])
+    return f"错误 {len(errs)} 个：{shown}" + ("……" if len(errs) > limit else "")
+
+
+def _write(subs, path, region, unapproved: set[int]):
+    """The 批复表 workbook; every sheet of a unit that has not passed review says so in red."""
+    from xl_jixiao.approve import approval_workbook
+    from xl_jixiao.template.io import save_atomic
+
+    book = approval_workbook(subs, region)
+    if unapproved:
+        sheets = iter(book.sheets)
+        for sub in subs:
+            n = len(sub.projects) + (1 if sub.dept is not None and not sub.dept.is_empty() else 0)
+            names = [next(sheets) for _ in range(n)]
+            if id(sub) in unapproved:
+                for name in names:
+                    mark_not_passed(book.workbook[name])
+    return save_atomic(book.workbook, path)
+
+
+def mark_not_passed(ws) -> None:
+    """Mark a 批复表 sheet visibly as not passed: red title prefix, red tab, 未通过审核 in the printed header."""
+    from openpyxl.styles import Font
+
+    title = ws["A1"]
+    title.value = f"【{NOT_PASSED}】{title.value or ''}"
+    title.data_type = "s"
+    old = title.font
+    title.font = Font(name=old.name, size=old.size, bold=True, color="FF0000")
+    ws.sheet_properties.tabColor = "FF0000"
+    ws.oddHeader.right.text = NOT_PASSED
+    ws.oddHeader.right.color = "FF0000"
 
 
 def _safe(name: str) -> str:

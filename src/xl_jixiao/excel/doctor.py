@@ -282,7 +282,7 @@ def _check_settings(env: Environment, config: dict[str, str]) -> list[Check]:
         checks.append(Check(OK, f"Excel 使用的 Python：{python}", f"xl_jixiao 与 xlwings 可以导入（版本 {out}）"))
     else:
         checks.append(Check(FIX, f"Excel 使用的 Python 不能导入 xl_jixiao 或 xlwings：{python}", out,
-                            f"在这个 Python 中安装：\"{python}\" -m pip install xl_jixiao；或运行 xl-jixiao doctor --fix 改用本次运行的 Python"))
+                            f"在这个 Python 中安装：\"{python}\" -m pip install \"xl_jixiao[excel]\"；或运行 xl-jixiao doctor --fix 改用本次运行的 Python"))
     return checks
 
 

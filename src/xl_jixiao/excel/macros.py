@@ -621,6 +621,13 @@ def _run_consolidation(cons, folder: Path, out: str | None) -> RunResult:
     status = (f"汇总完成：{folder} 中 {getattr(s, 'units', 0)} 个单位，错误 {getattr(s, 'errors', 0)} 项，"
               f"警告 {getattr(s, 'warnings', 0)} 项；汇总表：{res.output}") if ok else \
         f"汇总完成，但文件夹中没有可用的填报工作簿：{folder}；清单见 {res.output}"
+    if ok:  # the same review round as `xl-jixiao review`, beside the summary
+        from xl_jixiao.review import run_review
+
+        review_dir = output.parent / f"{folder.name}_审核"
+        rv = run_review(folder, review_dir, pdf=False)
+        status += f"；{rv.round.summary()}审核结果：{review_dir}"
+        details.append(["审核结果", str(review_dir)])
     return RunResult(ok, status, str(res.output), details)
 
 

@@ -458,6 +458,8 @@ class _Reader:
             if texts.get("name") and norm_label(texts["name"]) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
                 continue  # a repeated header row
+            if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
+                continue  # a 合计 row under the table (weights, scores)
             fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
             if default_project is not None and "project" not in cols:
                 fields["project"] = default_project

@@ -26,6 +26,7 @@ _RULE_MODULES = (
     "xl_jixiao.rules.value_rules",
     "xl_jixiao.rules.money_rules",
     "xl_jixiao.rules.completeness",
+    "xl_jixiao.rules.review_rules",
     "xl_jixiao.rules.files",
 )
 
