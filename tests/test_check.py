@@ -81,7 +81,9 @@ def test_check_json_output_to_file(defect_dir, tmp_path, capsys):
     out = tmp_path / "r.json"
     rc = main(["check", str(d), "--format", "json", "-o", str(out)])
     assert rc == 1
-    data = json.loads(out.read_text(encoding="utf-8"))
+    report = json.loads(out.read_text(encoding="utf-8"))
+    data = report["findings"]
+    assert {Path(x["file"]).name for x in report["files"]} == {p.name for p in d.iterdir()}  # every input
     assert data and all(JSON_KEYS <= set(x) for x in data)
     files = {Path(x["file"]).name for x in data}
     assert {n for n, e in manifest.items() if e} <= files
@@ -91,10 +93,10 @@ def test_check_json_output_to_file(defect_dir, tmp_path, capsys):
 def test_check_select_and_ignore(defect_dir, capsys):
     d, manifest = defect_dir
     main(["check", str(d), "--format", "json", "--select", "JX3"])
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["findings"]
     assert data and all(x["code"].startswith("JX3") for x in data)
     main(["check", str(d), "--format", "json", "--ignore", "JX2,JX213", "--ignore", "JX4"])
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["findings"]
     assert not any(x["code"].startswith(("JX2", "JX4")) for x in data)
 
 
@@ -137,7 +139,7 @@ def test_config_and_suppression_via_cli(tmp_path, capsys):
     path = tmp_path / "某局.xlsx"
     write_submission(sub, path)
     assert main(["check", str(path), "--format", "json"]) == 0
-    [f] = [x for x in json.loads(capsys.readouterr().out) if x["code"] == "JX204"]
+    [f] = [x for x in json.loads(capsys.readouterr().out)["findings"] if x["code"] == "JX204"]
     assert f["suppressed"] is True and f["sheet"] == "绩效指标" and f["cell"].startswith("G")
     cfg = tmp_path / "c.toml"
     cfg.write_text('[severity]\nJX204 = "error"\n', encoding="utf-8")
@@ -187,7 +189,7 @@ def test_check_imported_form_via_cli(seed_qingyunpu, capsys):
     except ImportError:
         pytest.skip("旧表导入模块不可用")
     assert main(["check", str(seed_qingyunpu), "--format", "json", "--ignore", "JX213"]) == 1
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["findings"]
     codes = [x["code"] for x in data]
     assert codes[0] == "JX503" and "JX301" in codes
     [f] = [x for x in data if x["code"] == "JX301"]

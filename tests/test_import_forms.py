@@ -374,7 +374,7 @@ def test_nothing_recognised_writes_nothing(tmp_path, capsys):
     junk = tmp_path / "杂项.txt"
     junk.write_text("你好\n世界\tfoo\n", encoding="utf-8")
     out = tmp_path / "o.xlsx"
-    assert main(["import", str(junk), "-o", str(out)]) == 1
+    assert main(["import", str(junk), "-o", str(out)]) == 2
     captured = capsys.readouterr()
     assert "未识别的内容" in captured.out and "未写入" in captured.err
     assert not out.exists()

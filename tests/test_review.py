@@ -197,6 +197,12 @@ def test_criteria_fire_on_real_forms_and_manual_items_are_listed():
     # 指标值 that is neither a number nor a date: 「及时」 is flagged, 「≥95%」 is not
     vague = by_code.get("JX923", [])
     assert vague and all(not any(ch.isdigit() for ch in (f.value or "")) for f in vague)
+    # 政策依据 must cite a document in 《》 (the table's own expression): flagged exactly where the text has none
+    cited = next(c for c in crit if c.obj == "政策依据").pattern
+    assert cited is not None
+    policy = {f.project for f in by_code.get("JX900", [])}
+    assert policy == {p.name for p in sub.projects if p.policy_basis and not cited.search(p.policy_basis)}
+    assert policy and policy != {p.name for p in sub.projects}
     reviews = review_result(res.model_copy(update={"findings": [*res.findings, *found]}),
                             manual=manual_items(crit))
     text = "\n".join(r.text() for r in reviews)

@@ -53,24 +53,49 @@ def _as_list(paths: PathArg | Iterable[PathArg]) -> list[str]:
     return [os.fspath(p) for p in paths]
 
 
+FOLDER_READS = (*CHECK_SUFFIXES, ".xlsb")
+"""What a folder given to :func:`check` is searched for; every other file there is listed as skipped."""
+
+
 def expand_inputs(items: Iterable[PathArg]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to check (folders expanded; Excel lock files and earlier annotated copies skipped) and
-    ``(input, reason)`` of inputs that give nothing to check."""
+    """Files to check (folders expanded) and ``(input, reason)`` of inputs that give nothing to check."""
+    files, skipped, missing = _expand(items)
+    return files, missing
+
+
+def _expand(items: Iterable[PathArg]) -> tuple[list[Path], list[tuple[str, str]], list[tuple[str, str]]]:
+    """``(files to read, (file, why skipped), (input, why missing))``: every file under a folder is one of
+    the first two — lock files, hidden and system files, special files, links leading out of the folder and
+    files that are not workbooks are listed with the reason, never silently left out."""
+    from xl_jixiao.consolidate.discovery import discover, file_reason
+
     files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
     missing: list[tuple[str, str]] = []
     for item in (os.fspath(i) for i in items):
         p = Path(item)
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in CHECK_SUFFIXES
-                           and not x.name.startswith(("~$", ".")) and "_校验标注" not in x.stem)
-            if not found:
-                missing.append((item, "文件夹中没有工作簿（.xlsx/.xlsm/.xls）或 PDF"))
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
+            entries = discover([p])
+            if not entries:
+                missing.append((item, "文件夹是空的：没有工作簿（.xlsx/.xlsm/.xls）或 PDF"))
+            for e in entries:
+                suffix = Path(e.path).suffix.lower()
+                if e.skip_reason:
+                    skipped.append((e.path, e.skip_reason))
+                elif suffix not in FOLDER_READS:
+                    skipped.append((e.path, f"不是工作簿或 PDF（{suffix or '无扩展名'}），未校验；"
+                                            "Word 或文本格式的旧表请用 xl-jixiao import 导入"))
+                else:
+                    files.append(Path(e.path))
+        elif os.path.lexists(p):
+            reason = file_reason(item)
+            if reason and not os.path.isdir(p):
+                missing.append((item, reason))
+            else:
+                files.append(p)
         else:
             missing.append((item, "文件不存在"))
-    return files, missing
+    return files, skipped, missing
 
 
 def _frame(rows: list[dict[str, Any]], columns: Iterable[str]) -> pd.DataFrame:
@@ -164,8 +189,8 @@ class Report:
 
     @property
     def failed(self) -> list[FileResult]:
-        """Inputs that could not be used."""
-        return [r for r in self.results if not r.usable]
+        """Inputs that could not be used (not those skipped on purpose, e.g. lock files or this tool's outputs)."""
+        return [r for r in self.results if not r.usable and r.outcome != "skipped"]
 
     @property
     def errors(self) -> int:
@@ -196,9 +221,12 @@ def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = 
 
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML configuration file.
     """
+    from xl_jixiao.pipeline import skipped_result
+
     cfg = _config(config)
-    files, missing = expand_inputs(_as_list(paths))
+    files, skipped, missing = _expand(_as_list(paths))
     results = [read_and_check(p, cfg) for p in files]
+    results += [skipped_result(item, reason) for item, reason in skipped]
     results += [failed_result(item, reason, cfg) for item, reason in missing]
     return Report(results)
 

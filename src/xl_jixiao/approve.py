@@ -16,6 +16,7 @@ The 批复表 is itself a form: the legacy importer reads it back to the same mo
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -306,9 +307,11 @@ def approval_workbook(subs: Submission | list[Submission], region: str | None = 
 
 def write_approval(subs: Submission | list[Submission], path, region: str | None = None) -> Path:
     """Write the 批复表 workbook atomically; returns the path."""
+    from xl_jixiao.inbox import mark_workbook
     from xl_jixiao.template.io import save_atomic
 
     book = approval_workbook(subs, region)
+    mark_workbook(book.workbook, "approval")  # never counted as a unit when left in an inbox
     return save_atomic(book.workbook, path)
 
 
@@ -361,8 +364,8 @@ def _link_path(target: str, base: Path) -> Path:
 
     target = target.split("#", 1)[0]
     if target.startswith("file:"):
-        return Path(unquote(urlparse(target).path))
-    return (base / unquote(target)).resolve()
+        return Path(unquote(urlparse(target).path, errors="surrogateescape"))
+    return (base / unquote(target, errors="surrogateescape")).resolve()
 
 
 def results_from_summary(path: str | Path, config: Config | None = None) -> list[FileResult]:
@@ -417,7 +420,7 @@ def load_results(path: str | Path, config: Config | None = None) -> tuple[list[F
     """The results behind ``path`` and what it was: ``summary`` (a summary workbook), ``folder``,
     ``template`` or ``legacy``.  Raises :class:`ReadError` when nothing usable is there."""
     p = Path(path)
-    if not p.exists():
+    if not os.path.lexists(p):
         raise ReadError("文件不存在", file=str(p))
     if p.is_dir():
         from xl_jixiao.api import check
@@ -425,10 +428,13 @@ def load_results(path: str | Path, config: Config | None = None) -> tuple[list[F
         results = [r for r in check([p], config).results if r.usable]
         return results, "folder"
     if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from xl_jixiao.config import default_config
+        from xl_jixiao.inbox import guard
         from xl_jixiao.readers import load_sheets
 
+        snap = guard(p, (config or default_config()).limits)  # bounded: nothing unsafe reaches a parser
         try:
-            names = dict.fromkeys(load_sheets(p))
+            names = dict.fromkeys(load_sheets(p, snap.data))
         except ReadError:
             names = {}
         if is_summary(names):

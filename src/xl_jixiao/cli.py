@@ -128,7 +128,8 @@ def _setup_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            # file names that are not valid UTF-8 are shown with their bytes escaped, never a crash
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):  # pragma: no cover - exotic streams
             pass
     _setup_logging()
@@ -149,9 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：无法读写 {exc.filename or '文件'}：没有权限，或文件正在 Excel/WPS 中打开（关闭后重试）",
               file=sys.stderr)
         return 2
-    except OSError as exc:
-        where = f"{exc.filename}：" if exc.filename else ""
-        print(f"错误：{where}{exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # disk full, read-only target, a link loop, no permission …
+        from xl_jixiao.inbox import os_error_text
+
+        print(f"错误：{os_error_text(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # the last line: a defect is reported in Chinese, not as a traceback
         if os.environ.get(DEBUG_ENV):

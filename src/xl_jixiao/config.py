@@ -21,6 +21,30 @@ from xl_jixiao.model import Severity
 DEFAULT_CONFIG_PATH = Path(__file__).parent / "data" / "default_config.toml"
 
 
+class Limits(BaseModel):
+    """Bounds on what reading one file may cost (``[limits]`` of the configuration file).
+
+    The defaults fit a real form many times over; a file over one of them is
+    unusable (JX504) with the reason, found before any spreadsheet library
+    parses it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_file_mb: int = 100
+    max_part_mb: int = 256
+    max_total_mb: int = 512
+    max_ratio: int = 200
+    max_parts: int = 10_000
+    max_rows: int = 1_048_576
+    max_columns: int = 1_024
+    max_cells: int = 5_000_000
+    max_shared_strings: int = 2_000_000
+    max_string_kb: int = 1_024
+    worker_memory_mb: int = 2_048
+    worker_seconds: int = 300
+
+
 class Config(BaseModel):
     """Everything a check run can be told.  Build with :func:`load_config`; immutable."""
 
@@ -42,6 +66,7 @@ class Config(BaseModel):
     placeholders: tuple[str, ...] = ()
     basis_categories: tuple[str, ...] = ()
     review: ReviewSection = Field(default_factory=lambda: ReviewSection())
+    limits: Limits = Field(default_factory=Limits)
     source: str | None = None
 
     # ------------------------------------------------------------------ queries
@@ -136,6 +161,19 @@ class ReviewSection(_Section):
         if v not in ("error", "warning"):
             raise ValueError("应是 error 或 warning")
         return v
+class LimitsSection(_Section):
+    max_file_mb: int = Field(default=100, ge=1)
+    max_part_mb: int = Field(default=256, ge=1)
+    max_total_mb: int = Field(default=512, ge=1)
+    max_ratio: int = Field(default=200, ge=2)
+    max_parts: int = Field(default=10_000, ge=10)
+    max_rows: int = Field(default=1_048_576, ge=100)
+    max_columns: int = Field(default=1_024, ge=10)
+    max_cells: int = Field(default=5_000_000, ge=1000)
+    max_shared_strings: int = Field(default=2_000_000, ge=100)
+    max_string_kb: int = Field(default=1_024, ge=1)
+    worker_memory_mb: int = Field(default=2_048, ge=256)
+    worker_seconds: int = Field(default=300, ge=1)
 
 
 class ConfigFile(_Section):
@@ -146,6 +184,9 @@ class ConfigFile(_Section):
     money: MoneySection = Field(default_factory=MoneySection)
     duplicates: DuplicatesSection = Field(default_factory=DuplicatesSection)
     vocabulary: VocabularySection = Field(default_factory=VocabularySection)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
+
+
     review: ReviewSection = Field(default_factory=ReviewSection)
 
 
@@ -267,6 +308,7 @@ def config_from_dict(data: dict, where: str = "（内置默认）") -> Config:
         placeholders=_strings(f.vocabulary.placeholders),
         basis_categories=_strings(f.vocabulary.basis_categories),
         review=f.review,
+        limits=Limits(**f.limits.model_dump()),
         source=None if where.startswith("（") else where,
     )
 

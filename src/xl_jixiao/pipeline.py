@@ -22,8 +22,7 @@ import os
 import time
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +30,9 @@ from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import Finding, Severity, Submission, trusted
 from xl_jixiao.version import RESULT_FORMAT, __version__
+
+if TYPE_CHECKING:
+    from xl_jixiao.inbox import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -150,12 +152,24 @@ class FileResult(BaseModel):
 
     # ------------------------------------------------------------ storage
     def to_bytes(self) -> bytes:
-        return zlib.compress(self.model_dump_json(exclude_defaults=False).encode("utf-8"), 3)
+        try:
+            text = self.model_dump_json(exclude_defaults=False)
+        except ValueError:  # a file name that is not valid UTF-8: its surrogate escapes kept as JSON escapes
+            import json
+
+            text = json.dumps(self.model_dump(mode="json", exclude_defaults=False), ensure_ascii=True)
+        return zlib.compress(text.encode("utf-8"), 3)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> FileResult:
         """A stored result; raises ``ValueError`` when it is damaged or of another format."""
-        res = cls.model_validate_json(zlib.decompress(blob))
+        raw = zlib.decompress(blob)
+        try:
+            res = cls.model_validate_json(raw)
+        except ValueError:
+            import json
+
+            res = cls.model_validate(json.loads(raw))
         if res.format != RESULT_FORMAT:
             raise ValueError("stored result has another format")
         return res
@@ -232,32 +246,40 @@ def _checked(sub: Submission, file: str, reader: str, config: Config) -> list[Fi
 
 
 def read_and_check(source: Source, config: Config | None = None, *, display: str | None = None,
-                   sha256: str | None = None) -> FileResult:
+                   sha256: str | None = None, snapshot: Snapshot | None = None) -> FileResult:
     """Read one source and run the enabled rules over it; never raises for a bad input.
 
     ``source`` is a path (template workbook, legacy form, Word or text export)
-    or a :class:`LiveSource`.  ``sha256`` may give the file's hash when the
-    caller computed it already.
+    or a :class:`LiveSource`.  The file is read once
+    (:func:`xl_jixiao.inbox.read_once`: regular files only, within
+    ``config.limits``), checked against the limits before any parser sees it,
+    and hashed and parsed from those same bytes; ``snapshot`` gives those bytes
+    when the caller read them already.  ``sha256`` (the hash a caller expects)
+    is only a hint: the result always carries the hash of the bytes it read.
+    One of this tool's own outputs is a ``skipped`` result.
     """
     config = config or default_config()
     start = time.perf_counter()
     if isinstance(source, LiveSource):
         return _read_live(source, config, display, start)
     path = os.fspath(source)
-    try:
-        st = os.stat(path)
-        identity = Identity(st.st_size, st.st_mtime_ns)
-        if not Path(path).is_dir():
-            identity.sha256 = sha256 or file_sha256(path)
-    except FileNotFoundError:
-        return failed_result(path, "文件不存在", config, display=display)
-    except OSError as exc:
-        return failed_result(path, f"无法打开文件：{exc.strerror or exc}", config, display=display)
-
+    from xl_jixiao.inbox import OwnOutput, inspect_package, read_once
     from xl_jixiao.readers import read_source
 
+    identity = Identity()
     try:
-        got = read_source(path, sha256=identity.sha256)
+        # the bytes are read once: the hash, the checks and the parse all come from them
+        snap = snapshot or read_once(path, config.limits)
+        identity = Identity(snap.size, snap.mtime_ns, hashlib.sha256(snap.data).hexdigest())
+        if sha256 is not None and sha256 != identity.sha256:
+            log.debug("%s changed since it was hashed", path)
+        inspection = inspect_package(snap.data, path, config.limits)
+        if inspection.own_output:
+            raise OwnOutput(inspection.own_output, path)
+        got = read_source(path, sha256=identity.sha256, data=snap.data)
+    except OwnOutput as exc:
+        return FileResult(path=path, display=display, outcome="skipped", reason=exc.reason, size=identity.size,
+                          mtime_ns=identity.mtime_ns, sha256=identity.sha256)
     except ReadError as exc:
         return failed_result(path, _where(exc), config, display=display, sheet=exc.sheet, cell=exc.cell,
                              identity=identity, timings=Timings(read=time.perf_counter() - start))
@@ -267,6 +289,7 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
         log.debug("reading %s failed", path, exc_info=True)
         return failed_result(path, f"读取时出错（{type(exc).__name__}）：{str(exc)[:200]}", config,
                              display=display, identity=identity, timings=Timings(read=time.perf_counter() - start))
+    del snap
     read_done = time.perf_counter()
     findings = _checked(got.submission, path, got.reader, config)
     end = time.perf_counter()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from xl_jixiao.errors import UserError
+from xl_jixiao.inbox import shown as shown_name
 from xl_jixiao.model import Finding, Severity
 
 RESULT_SHEET = "校验结果"
@@ -91,8 +93,12 @@ def where(f: Finding) -> str:
 # ------------------------------------------------------------------ text
 
 
-def render_text(findings_by_file: Mapping[str, list[Finding]] | Iterable[Finding], *, show_suppressed: bool = True) -> str:
-    """A plain-text report: a summary line, then per file and per project every finding with its fix."""
+def render_text(findings_by_file: Mapping[str, list[Finding]] | Iterable[Finding], *, show_suppressed: bool = True,
+                statuses: Mapping[str, str] | None = None) -> str:
+    """A plain-text report: a summary line, then per file and per project every finding with its fix.
+
+    ``statuses`` (file → its fate in a sentence, e.g. ``跳过：…``) adds that line under each file.
+    """
     if not isinstance(findings_by_file, Mapping):
         grouped: dict[str, list[Finding]] = {}
         for f in findings_by_file:
@@ -104,7 +110,11 @@ def render_text(findings_by_file: Mapping[str, list[Finding]] | Iterable[Finding
     for file, fs in findings_by_file.items():
         c = count(fs)
         lines.append("")
-        lines.append(f"== {file} ==")
+        lines.append(f"== {shown_name(file)} ==")
+        if statuses and file in statuses:
+            lines.append(f"  结果：{statuses[file]}")
+            if statuses[file].startswith("跳过"):
+                continue
         shown = [f for f in fs if show_suppressed or not f.suppressed]
         if not shown:
             lines.append("  没有发现问题。" if not fs else f"  没有需要处理的问题（已忽略 {c['suppressed']} 个）。")
@@ -132,12 +142,16 @@ def findings_to_json(findings: Iterable[Finding]) -> list[dict]:
     return [{k: f.to_json().get(k) for k in JSON_FIELDS} for f in findings]
 
 
-def render_json(findings: Iterable[Finding] | Mapping[str, list[Finding]]) -> str:
+def render_json(findings: Iterable[Finding] | Mapping[str, list[Finding]], files: list[dict] | None = None) -> str:
     """A JSON list of findings: ``file, sheet, cell, row, project, code, severity, message, value, suggestion``
-    (and ``suppressed``)."""
+    (and ``suppressed``).  With ``files`` (one dict per input: its fate), an object
+    ``{"files": [...], "findings": [...]}`` that accounts for every input."""
     if isinstance(findings, Mapping):
         findings = [f for fs in findings.values() for f in fs]
-    return json.dumps(findings_to_json(findings), ensure_ascii=False, indent=2) + "\n"
+    data: object = findings_to_json(findings)
+    if files is not None:
+        data = {"files": files, "findings": data}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 # ------------------------------------------------------------------ annotated copy
@@ -154,6 +168,13 @@ def _put(ws, row: int, column: int, value):
 
 def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
 def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
@@ -178,12 +199,14 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     out = Path(out_path)
     if src.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"只能为 .xlsx/.xlsm 工作簿生成标注副本：{src}")
-    if out.exists() and out.resolve() == src.resolve():
-        raise UserError(f"标注副本不能覆盖源文件：{out}")
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         out = out.with_suffix(src.suffix.lower())
+    if os.path.lexists(out) and _same_file(out, src):
+        raise UserError(f"标注副本不能覆盖源文件：{out}")
     try:
-        wb = load_workbook_quietly(src, keep_vba=src.suffix.lower() == ".xlsm")
+        # macros are kept only in an .xlsm copy: an .xlsx holding vbaProject.bin is refused by Excel
+        keep_vba = src.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
+        wb = load_workbook_quietly(src, keep_vba=keep_vba)
     except Exception as exc:
         raise UserError(f"无法打开工作簿 {src}：{exc}") from exc
     findings = list(findings)
@@ -271,5 +294,9 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         other.sheet_view.tabSelected = False
     refresh_print_areas(wb)  # static ranges: the source's formula print areas do not survive openpyxl
     register_existing_formulas(wb)  # filled-down formula columns stay shared: the copy stays compact
+
+    from xl_jixiao.inbox import mark_workbook
+
+    mark_workbook(wb, "annotated")  # never counted as a unit when left in an inbox
     save_atomic(wb, out)
     return out

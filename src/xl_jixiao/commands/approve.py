@@ -41,8 +41,9 @@ def run(args) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"输出文件应为 .xlsx：{out}")
-    if Path(args.input).resolve() == out.resolve():
-        raise UserError(f"输出文件不能与输入文件相同：{out}")
+    from xl_jixiao.inbox import refuse_input_overwrite
+
+    refuse_input_overwrite(out, [args.input], "批复表")
     results, how = load_results(args.input)
     results, superseded = current_results(results)
     for old, new in superseded:

@@ -46,9 +46,14 @@ def _split(results) -> tuple[dict[str, list], dict[str, object], list[tuple[str,
         by_file[res.path] = res.findings
         if res.usable:
             subs[res.path] = res.submission
-        else:
+        elif res.outcome != "skipped":
             failed.append((res.path, f"文件 {res.path}：{res.reason}"))
     return by_file, subs, failed
+
+
+def report_paths(report) -> list[str]:
+    """Every file the report read (inputs named directly and those found in folders)."""
+    return [r.path for r in report.results if r.outcome != "skipped"]
 
 
 def _write(path: str, text: str) -> None:
@@ -61,16 +66,24 @@ def run(args) -> int:
     from xl_jixiao.api import check
     from xl_jixiao.config import load_config
     from xl_jixiao.errors import UserError
+    from xl_jixiao.inbox import refuse_input_overwrite
     from xl_jixiao.report import annotate, render_json, render_text
 
     if args.pdf and not args.annotate:
         raise UserError("--pdf 需要与 --annotate 一起使用：PDF 由标注副本生成")
+    if args.output:
+        refuse_input_overwrite(args.output, args.files, "报告文件")
     config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
                                                      scheme=args.scheme, budget_year=args.year)
     report = check(args.files, config)
     by_file, subs, failed = _split(report.results)
+    # every input is accounted for: its fate (通过 / 退回修改 / 无法使用 / 跳过) with the reason
+    statuses = {r.path: f"{r.status}（{r.status_reason}）" if r.usable else r.status_reason for r in report.results}
+    files = [{"file": r.path, "status": r.status, "outcome": r.outcome, "reason": r.reason,
+              "errors": r.errors, "warnings": r.warnings} for r in report.results]
 
-    text = render_json(by_file) if args.format == "json" else render_text(by_file, show_suppressed=not args.hide_suppressed)
+    text = (render_json(by_file, files) if args.format == "json"
+            else render_text(by_file, show_suppressed=not args.hide_suppressed, statuses=statuses))
     if args.output:
         _write(args.output, text)
         print(f"报告已写入：{args.output}", file=sys.stderr)
@@ -92,6 +105,7 @@ def run(args) -> int:
             outs = {k: target / f"{Path(k).stem}_校验标注{Path(k).suffix.lower()}" for k in targets}
         annotated = []
         for src, out in outs.items():
+            refuse_input_overwrite(out, [*args.files, *report_paths(report)], "标注副本")
             written = annotate(src, by_file[src], out)
             annotated.append(written)
             print(f"标注副本已写入：{written}", file=sys.stderr)

@@ -36,7 +36,7 @@ def register(p) -> None:
     p.add_argument("inputs", nargs="+", metavar="文件夹或文件", help="要汇总的文件夹（递归）或工作簿")
     p.add_argument("-o", "--output", required=True, metavar="汇总表.xlsx", help="输出的汇总表")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="并行读取的进程数（默认：全部 CPU 核；1 表示不开子进程）")
+                   help="并行读取的进程数（默认：全部 CPU 核）；每个文件都在受监管的读取进程中解析")
     p.add_argument("--config", metavar="配置.toml", help="校验配置文件（规则严重程度、指标体系等）")
     p.add_argument("--no-cache", action="store_true", help="不使用也不更新缓存，所有文件重新读取")
     p.add_argument("--absolute-links", action="store_true",

@@ -29,16 +29,21 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from xl_jixiao.errors import UserError
+    from xl_jixiao.config import default_config
+    from xl_jixiao.errors import ReadError, UserError
+    from xl_jixiao.inbox import guard, refuse_input_overwrite
     from xl_jixiao.readers.legacy import import_legacy
     from xl_jixiao.template import write_submission
 
     out = Path(args.output)
     if out.suffix.lower() not in (".xlsx", ".xlsm"):
         raise UserError(f"输出文件应为 .xlsx：{out}")
-    for f in args.files:
-        if Path(f).resolve() == out.resolve():
-            raise UserError(f"输出文件不能与输入文件相同：{out}")
+    refuse_input_overwrite(out, args.files, "输出文件")
+    for f in args.files:  # bounded reads: special files, bombs and unusable files stop here, in a sentence
+        try:
+            guard(f, default_config().limits)
+        except ReadError as exc:
+            raise ReadError(exc.reason, f) from None
     sub, report = import_legacy(args.files)
     if not sub.projects and sub.dept is None:
         if args.json:
@@ -46,7 +51,7 @@ def run(args) -> int:
         else:
             print(report.render())
         print("没有识别出任何项目或部门整体表，未写入输出文件。", file=sys.stderr)
-        return 1
+        return 2  # unusable input
     path = write_submission(sub, out, scheme=args.scheme)
     if args.json:
         data = report.to_json()

@@ -2,9 +2,15 @@
 
 Each entry is one file's result (compressed JSON: the typed data) and, derived
 from it, the summary's rendered record (so a warm run copies rows without
-rendering them again).  Keyed by the file's absolute path; an entry is reused
-when the file's size and modification time are unchanged, or, when they
-changed, its SHA-256 is the same.  Every entry belongs to one *version*
+rendering them again).  An entry is valid for the content it was read from
+(its SHA-256, computed from the very bytes that were parsed); the file's path,
+size, modification time and the moment it was stored are only a shortcut: an
+entry is reused without reading the file when its size and modification time
+are unchanged *and* the file's inode has not changed since the entry was
+stored (``st_ctime``, which ``touch``, ``cp -p`` and rewrites all move);
+otherwise the file is read and hashed, and the entry is reused only when the
+hash is the same.  File names that are not valid UTF-8 are stored with their
+bytes escaped.  Every entry belongs to one *version*
 (:func:`cache_version`: package version, result and record formats, the rule
 catalogue, the schemes and the configuration): when that changes the cache is
 emptied.  A cache that cannot be opened or read is deleted and rebuilt; the
@@ -16,11 +22,13 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.records import RECORD_FORMAT, FileRecord, dumps, loads
+from xl_jixiao.inbox import shown as _k
 from xl_jixiao.version import RESULT_FORMAT
 
 if TYPE_CHECKING:  # a warm run needs neither the model nor the rules: imported only when used
@@ -28,7 +36,7 @@ if TYPE_CHECKING:  # a warm run needs neither the model nor the rules: imported 
     from xl_jixiao.pipeline import FileResult
 
 CACHE_SUFFIX = ".jxcache.sqlite"
-SCHEMA = 3
+SCHEMA = 4
 
 
 
@@ -126,7 +134,8 @@ class Cache:
         self.version = version
         self.log = log or warn
         self.db: sqlite3.Connection | None = None
-        self.index: dict[str, tuple[int, int, str | None, str]] = {}
+        self.index: dict[str, tuple[int, int, str | None, str, int]] = {}
+        self.run_ns = time.time_ns()  # entries stored by this run are valid for inodes unchanged since now
         self.rebuilt = False
         self._pending = 0
         if self.path is not None:
@@ -161,7 +170,7 @@ class Cache:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-                   "sha256 TEXT, display TEXT, record BLOB)")
+                   "sha256 TEXT, display TEXT, record BLOB, seen_ns INTEGER)")
         # the typed results live in their own table: a warm run reads only the (small) records
         db.execute("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, result BLOB)")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -173,9 +182,9 @@ class Cache:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
             db.commit()
-        for path, size, mtime_ns, sha, display in db.execute(
-                "SELECT path, size, mtime_ns, sha256, display FROM files"):
-            self.index[path] = (size, mtime_ns, sha, display)
+        for path, size, mtime_ns, sha, display, seen_ns in db.execute(
+                "SELECT path, size, mtime_ns, sha256, display, seen_ns FROM files"):
+            self.index[path] = (size, mtime_ns, sha, display, seen_ns or 0)
         # a quick integrity probe: a damaged file fails here rather than mid-run
         db.execute("PRAGMA quick_check(1)").fetchone()
 
@@ -203,14 +212,28 @@ class Cache:
         return self.db is not None
 
     # -- lookups
-    def entry(self, path: str) -> tuple[int, int, str | None, str] | None:
-        return self.index.get(path)
+    def entry(self, path: str) -> tuple[int, int, str | None, str, int] | None:
+        """``(size, mtime_ns, sha256, display, seen_ns)`` stored for ``path``."""
+        return self.index.get(_k(path))
+
+    def unchanged(self, path: str, display: str) -> bool | None:
+        """``True``: the stored entry holds for the file as it is (the shortcut); ``False``: the file must be
+        hashed (it may still be the same content); ``None``: no entry."""
+        entry = self.index.get(_k(path))
+        if entry is None or entry[3] != _k(display):
+            return None
+        size, mtime_ns, _, _, seen_ns = entry
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        return st.st_size == size and st.st_mtime_ns == mtime_ns and st.st_ctime_ns < seen_ns
 
     def _blob(self, table: str, column: str, path: str) -> bytes | None:
         if self.db is None:
             return None
         try:
-            got = self.db.execute(f"SELECT {column} FROM {table} WHERE path = ?", (path,)).fetchone()
+            got = self.db.execute(f"SELECT {column} FROM {table} WHERE path = ?", (_k(path),)).fetchone()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
             return None
@@ -247,9 +270,10 @@ class Cache:
         if self.db is None or rec.sha256 is None:
             return
         try:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                            (rec.path, rec.size, rec.mtime_ns, rec.sha256, rec.display, dumps(rec)))
-            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (rec.path, result))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (_k(rec.path), rec.size, rec.mtime_ns, rec.sha256, _k(rec.display), dumps(rec),
+                             self.run_ns))
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (_k(rec.path), result))
             self._tick()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
@@ -258,7 +282,8 @@ class Cache:
         if self.db is None:
             return
         try:
-            self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+            self.db.execute("UPDATE files SET size = ?, mtime_ns = ?, seen_ns = ? WHERE path = ?",
+                            (size, mtime_ns, self.run_ns, _k(path)))
             self._tick()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)
@@ -267,6 +292,7 @@ class Cache:
         """Drop entries of files that were not part of this run's inputs any more."""
         if self.db is None:
             return
+        present = {_k(p) for p in present}
         gone = [p for p in self.index if p not in present]
         try:
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])

@@ -1,8 +1,14 @@
-"""Finding the input files: folders are walked recursively, every file is accounted for."""
+"""Finding the input files: folders are walked recursively, every file is accounted for.
+
+Only regular files are ever read: named pipes, devices, sockets, broken links,
+link loops and links that lead out of the input folders are listed as skipped,
+with the reason.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +40,38 @@ def _hidden_dir(name: str) -> bool:
     return name.startswith(".") or name == "__MACOSX"
 
 
+def _inside(path: str, roots: list[str]) -> bool:
+    p = os.path.normcase(path)
+    return any(p == r or p.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def file_reason(path: str, roots: list[str] | None = None) -> str | None:
+    """Why ``path`` is not opened (not a regular file, a broken or looping link, a link leaving
+    ``roots``), judged without opening it; ``None`` for a regular file that may be read."""
+    from xl_jixiao.inbox import os_error_text, special_file_reason
+
+    try:
+        lst = os.lstat(path)
+    except OSError as exc:
+        return os_error_text(OSError(exc.errno, exc.strerror))
+    if stat.S_ISLNK(lst.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            import errno
+
+            if exc.errno == errno.ELOOP:
+                return "符号链接循环（链接最终指回自己），未读取"
+            if exc.errno == errno.ENOENT:
+                return "失效的链接（指向的文件不存在），未读取"
+            return "链接无法打开：" + os_error_text(OSError(exc.errno, exc.strerror))
+        if roots is not None and not _inside(os.path.realpath(path), roots):
+            return "链接指向输入文件夹以外的位置，未读取"
+        reason = special_file_reason(st.st_mode)
+        return f"链接指向的{reason.removeprefix('这是')}" if reason else None
+    return special_file_reason(lst.st_mode)
+
+
 def discover(inputs: list[str | os.PathLike], exclude: dict[str, str] | None = None) -> list[Entry]:
     """Every file under ``inputs`` (files and folders), sorted by path.
 
@@ -45,6 +83,7 @@ def discover(inputs: list[str | os.PathLike], exclude: dict[str, str] | None = N
     found: dict[str, str | None] = {}
     roots: list[str] = []
     missing = []
+    real_roots = [os.path.normcase(os.path.realpath(os.fspath(i))) for i in inputs if os.path.isdir(os.fspath(i))]
     for item in inputs:
         p = os.path.abspath(os.fspath(item))
         if os.path.isdir(p):
@@ -62,14 +101,19 @@ def discover(inputs: list[str | os.PathLike], exclude: dict[str, str] | None = N
                 dirnames[:] = keep
                 for f in filenames:
                     full = os.path.join(dirpath, f)
-                    found.setdefault(full, skip_reason(f))
+                    found.setdefault(full, skip_reason(f) or file_reason(full, real_roots))
         elif os.path.exists(p):
             roots.append(os.path.dirname(p))
-            found.setdefault(p, skip_reason(os.path.basename(p)))
+            found.setdefault(p, skip_reason(os.path.basename(p)) or file_reason(p))
+        elif os.path.lexists(p):  # a broken link or a link loop, named on its own
+            roots.append(os.path.dirname(p))
+            found.setdefault(p, file_reason(p))
         else:
             missing.append(os.fspath(item))
     if missing:
-        raise UserError("找不到输入：" + "、".join(missing))
+        from xl_jixiao.inbox import shown
+
+        raise UserError("找不到输入：" + "、".join(shown(m) for m in missing))
     for path in list(found):
         reason = exclude.get(os.path.normcase(path))
         if reason:

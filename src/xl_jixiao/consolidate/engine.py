@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xl_jixiao.consolidate.cache import CACHE_SUFFIX, Cache, cache_path_for, code_fingerprint, warn
 from xl_jixiao.consolidate.crossfile import CrossFileIndex
@@ -78,11 +77,31 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _pool_context():
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform.startswith("linux") and "fork" in methods:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+def _supervisor(cfg: Config | None, jobs: int):
+    from xl_jixiao.config import default_config
+    from xl_jixiao.consolidate import worker
+    from xl_jixiao.consolidate.supervisor import Supervisor
+
+    worker.init_worker(cfg)
+    limits = (cfg or default_config()).limits
+    return Supervisor(worker.process, jobs, memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
+                      init=functools.partial(worker.init_worker, cfg),
+                      on_failure=lambda task, reason: ("result", *worker.failure(task, reason, cfg)))
+
+
+def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:
+    """One file read now, whatever the cache knows (in its own supervised process)."""
+    [got] = list(_supervisor(cfg, 1).map([task]))
+    return got[1], got[2]
+
+
+def _drop(cache_file: Path) -> None:
+    """Remove a cache this run created: a run that wrote nothing leaves nothing behind."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.remove(str(cache_file) + suffix)
+        except OSError:
+            pass
 
 
 def _set_default_mode(tmp: str, out: Path) -> None:
@@ -118,11 +137,20 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     inputs = [os.fspath(i) for i in inputs]
     if not inputs:
         raise UserError("请给出要汇总的文件夹或文件")
-    out = Path(output).expanduser().resolve()
+    out = Path(os.path.realpath(os.path.expanduser(os.fspath(output))))  # never raises, even on a link loop
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"汇总表必须是 .xlsx 文件：{output}")
     if out.exists() and out.is_dir():
         raise UserError(f"输出路径是一个文件夹：{output}")
+    from xl_jixiao.inbox import (
+        TEMP_PREFIX,
+        hold_temporary,
+        refuse_input_overwrite,
+        release_temporary,
+        remove_stale_temporaries,
+    )
+
+    refuse_input_overwrite(output, inputs, "汇总表")
     cfg: Config | None = None  # None: the defaults, loaded only when something is read
     if isinstance(config, (str, os.PathLike)):
         if not Path(config).is_file():
@@ -143,14 +171,22 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     entries = [e if e.skip_reason or CACHE_SUFFIX not in Path(e.path).name else
                type(e)(e.path, e.display, "汇总缓存文件（不作为输入）") for e in entries]
 
+    cache_is_new = not cache_file.exists()
     cache = Cache(cache_file if use_cache else None, code_fingerprint(cfg), log=log)
 
+    remove_stale_temporaries(out.parent, older_than=time.time() - (time.perf_counter() - start))
+    tmp_name: str | None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=".~xl-jixiao-", suffix=".xlsx.tmp")
+        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=TEMP_PREFIX, suffix=".xlsx.tmp")
     except OSError as exc:
         cache.close()
-        raise UserError(f"无法在 {out.parent} 中写入汇总表：{exc.strerror or exc}") from exc
+        if cache_is_new:
+            _drop(cache_file)
+        from xl_jixiao.inbox import os_error_text
+
+        raise UserError(f"无法在 {out.parent} 中写入汇总表：{os_error_text(OSError(exc.errno, exc.strerror))}") from exc
     os.close(fd)
+    held = hold_temporary(tmp_name)  # a later run sees this temporary is in use, not left behind
     writer = None
     pool = None
     try:
@@ -164,36 +200,23 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 plan.append(("skip",))
                 continue
             known = None
-            entry = cache.entry(e.path) if cache.enabled else None
-            if entry is not None and entry[3] == e.display:
-                size, mtime_ns, sha, _ = entry
-                try:
-                    st = os.stat(e.path)
-                except OSError:
-                    st = None
-                if st is not None and st.st_size == size and st.st_mtime_ns == mtime_ns:
-                    plan.append(("hit",))
-                    continue
-                known = sha
+            same = cache.unchanged(e.path, e.display) if cache.enabled else None
+            if same:
+                plan.append(("hit",))
+                continue
+            if same is False:
+                entry = cache.entry(e.path)
+                known = entry[2] if entry else None
             plan.append(("task",))
             tasks.append((e.path, e.display, known))
 
         n_jobs = max(1, min(jobs, len(tasks)))
         kept: list[bytes] = []
+        results: Iterator[tuple] = iter(())
         if tasks:
-            from xl_jixiao.consolidate import worker
-
-            worker.init_worker(cfg)
-        results: Iterator[tuple[Any, ...]]
-        if not tasks:
-            results = iter(())
-        elif n_jobs > 1:
-            ctx = _pool_context()
-            pool = ctx.Pool(n_jobs, initializer=worker.init_worker, initargs=(cfg, True))
-            chunk = max(1, min(8, len(tasks) // (n_jobs * 8)))
-            results = pool.imap(worker.process, tasks, chunksize=chunk)
-        else:
-            results = map(worker.process, tasks)
+            # every file is parsed in a supervised reading process: one that dies or overruns costs that file
+            pool = _supervisor(cfg, n_jobs)
+            results = pool.map(tasks)
 
         bar = Progress(len(to_read), enabled=progress)
         done = 0
@@ -203,7 +226,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 if keep_results:
                     from xl_jixiao.pipeline import skipped_result
 
-                    kept.append(skipped_result(e.path, e.skip_reason, display=e.display).to_bytes())
+                    kept.append(skipped_result(e.path, e.skip_reason or "", display=e.display).to_bytes())
                 continue
             rec: FileRecord | None = None
             blob: bytes | None = None
@@ -227,10 +250,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                     source = SOURCE_READ
                     cache.put(rec, blob)
             if rec is None or (keep_results and blob is None):  # damaged entry: read it now
-                from xl_jixiao.consolidate import worker
-
-                worker.init_worker(cfg)
-                blob, rec = worker.result_and_record((e.path, e.display, None))
+                blob, rec = _read_now((e.path, e.display, None), cfg)
                 source = SOURCE_READ
                 cache.put(rec, blob)
             if keep_results and blob is not None:
@@ -243,7 +263,6 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             del rec
         if pool is not None:
             pool.close()
-            pool.join()
             pool = None
         read_seconds = time.perf_counter() - start
         cross_findings = cross.findings(cfg)
@@ -260,12 +279,17 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     except BaseException:
         if pool is not None:
             pool.terminate()
-            pool.join()
         if writer is not None:
-            writer.abort()
+            try:
+                writer.abort()
+            except OSError:  # a full disk fails again while letting go of the spooled rows
+                pass
         cache.close()
+        if cache_is_new:
+            _drop(cache_file)
         raise
     finally:
+        release_temporary(held)
         if tmp_name:
             try:
                 os.remove(tmp_name)

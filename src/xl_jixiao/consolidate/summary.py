@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -216,12 +217,28 @@ class PartedSheet:
         return self.current, self.current.append(values)
 
 
+_LINK_UNSAFE = re.compile("[%#\\:?\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _escape_link(text: str) -> str:
+    r"""A path as a link target: characters that would change what the link means (``%``, ``#``, ``\\``,
+    ``:``, ``?``, control characters) and the bytes of a name that is not UTF-8 percent-encoded, so a file
+    named ``javascript:…``, ``file:…`` or ``\\host\share\…`` is a file in the folder, never a scheme or a share."""
+    def enc(m: re.Match) -> str:
+        return "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8", "surrogateescape"))
+
+    return _LINK_UNSAFE.sub(enc, text)
+
+
 def _file_url(path: str) -> str:
     p = Path(path).resolve()
     text = p.as_posix()
     if not text.startswith("/"):
+        drive, rest = text[:2], text[2:]
+        if drive[1:] == ":":  # C:/… keeps its drive colon
+            return "file:///" + drive + _escape_link(rest)
         text = "/" + text
-    return "file://" + text.replace("#", "%23")
+    return "file://" + _escape_link(text)
 
 
 class SummaryWriter:
@@ -255,7 +272,8 @@ class SummaryWriter:
             target = _file_url(path)
         else:
             try:
-                target = os.path.relpath(path, self.out_dir).replace(os.sep, "/").replace("#", "%23")
+                # built from the path this run resolved itself, never from text inside a file
+                target = _escape_link(os.path.relpath(path, self.out_dir).replace(os.sep, "/"))
             except ValueError:  # another drive
                 target = _file_url(path)
         if sheet:
@@ -293,6 +311,8 @@ class SummaryWriter:
             st.indicators += rec.n_indicators
             for k, v in rec.level1_counts.items():
                 st.level1[k] = st.level1.get(k, 0) + v
+        elif rec.outcome == SKIPPED:  # one of this tool's own outputs, recognised when read
+            st.skipped += 1
         else:
             st.failed += 1
         st.errors += rec.errors

@@ -1,19 +1,23 @@
-"""One file in a consolidation run (worker processes, or in-process with ``--jobs 1``).
+"""One file in a consolidation run (inside a supervised reading process, see
+:mod:`xl_jixiao.consolidate.supervisor`).
 
 The file goes through :func:`xl_jixiao.pipeline.read_and_check`, the path every
 command shares; the worker adds only what consolidation needs around it: the
 "unchanged since the cache saw it" shortcut, and the summary's rendered record
 derived from the result (:func:`~xl_jixiao.consolidate.records.summarise`), so the
-rendering runs in parallel too.
+rendering runs in parallel too.  The file's bytes are read once: the hash that
+decides the shortcut and the parse come from the same bytes, so what the cache
+stores is what was read.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.consolidate.records import FileRecord, summarise
-from xl_jixiao.pipeline import FileResult, failed_result, file_sha256, read_and_check
+from xl_jixiao.errors import ReadError
+from xl_jixiao.pipeline import FileResult, Identity, failed_result, read_and_check
 
 _state: dict[str, Config | None] = {"config": None}
 
@@ -22,11 +26,7 @@ Task = tuple[str, str, "str | None"]
 
 
 def init_worker(config: Config | None, in_pool: bool = False) -> None:
-    """Pool initializer: remember the configuration.
-
-    In a pool worker Ctrl-C is left to the main process, which stops the pool and
-    removes the half-written summary.
-    """
+    """Remember the configuration (in a reading process, Ctrl-C is left to the main process)."""
     if in_pool:
         import signal
 
@@ -41,17 +41,34 @@ def _config() -> Config:
 def process(task: Task) -> tuple:
     """``("same", path, sha256, size, mtime_ns)`` when the content matches the cache's ``sha256``,
     else ``("result", FileResult bytes, FileRecord)``.  Never raises for a bad input file."""
+    from xl_jixiao.inbox import read_once
+
     path, display, known = task
+    config = _config()
+    try:
+        snap = read_once(path, config.limits)
+    except ReadError:
+        snap = None  # read_and_check reads again and reports why
+    if snap is not None and known is not None and hashlib.sha256(snap.data).hexdigest() == known:
+        return ("same", path, known, snap.size, snap.mtime_ns)
+    res = read_and_check(path, config, display=display, snapshot=snap)
+    del snap
+    return ("result", res.to_bytes(), summarise(res))
+
+
+def failure(task: Task, reason: str, config: Config | None = None) -> tuple[bytes, FileRecord]:
+    """The result of a file whose reading process died or overran: unusable, with ``reason``."""
+    import os
+
+    path, display, _ = task
+    identity = Identity()
     try:
         st = os.stat(path)
-        sha = file_sha256(path)
-    except OSError as exc:
-        res = failed_result(path, f"无法打开文件：{exc.strerror or exc}", _config(), display=display)
-        return ("result", res.to_bytes(), summarise(res))
-    if known is not None and sha == known:
-        return ("same", path, sha, st.st_size, st.st_mtime_ns)
-    res = read_and_check(path, _config(), display=display, sha256=sha)
-    return ("result", res.to_bytes(), summarise(res))
+        identity = Identity(st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    res = failed_result(path, reason, config or _config(), display=display, identity=identity)
+    return res.to_bytes(), summarise(res)
 
 
 def result_and_record(task: Task) -> tuple[bytes, FileRecord]:
@@ -60,4 +77,4 @@ def result_and_record(task: Task) -> tuple[bytes, FileRecord]:
     return got[1], got[2]
 
 
-__all__ = ["init_worker", "process", "result_and_record", "FileResult"]
+__all__ = ["init_worker", "process", "failure", "result_and_record", "FileResult"]

@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from xl_jixiao import printing
 from xl_jixiao.cellref import column_letter
+from xl_jixiao.inbox import custom_xml, shown
 
 # ------------------------------------------------------------------ styles
 # Index into cellXfs written by _styles_xml(); keep in sync.
@@ -60,6 +61,7 @@ EXCEL_MAX_HYPERLINKS = 65_530
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_CODE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,11 @@ def xml_text(value: str) -> str:
     s = value
     if len(s) > MAX_CELL_CHARS:
         s = s[:MAX_CELL_CHARS]
-    if not s.isprintable() and _ILLEGAL.search(s):
-        s = _ILLEGAL.sub("", s)
+    if not s.isprintable():
+        if _ILLEGAL.search(s):
+            s = _ILLEGAL.sub("", s)
+        if _SURROGATE.search(s):  # a file name that is not valid UTF-8: its bytes shown as \xNN
+            s = shown(s)
     if "_x" in s:
         s = _ESCAPED_CODE.sub(r"_x005F_\1", s)
     if "&" in s:
@@ -336,8 +341,9 @@ class Sheet:
 class XlsxWriter:
     """Streams a workbook to ``path``.  Call :meth:`close` to write it; nothing is written before."""
 
-    def __init__(self, path: str | os.PathLike, compresslevel: int = 1):
+    def __init__(self, path: str | os.PathLike, compresslevel: int = 1, kind: str = "summary"):
         self.path = os.fspath(path)
+        self.kind = kind  # the marker this tool's outputs carry (xl_jixiao.inbox.OUTPUT_KINDS)
         self.tmp_dir = os.path.dirname(os.path.abspath(self.path)) or "."
         self.sheets: list[Sheet] = []
         self.active_sheet: Sheet | None = None
@@ -409,14 +415,19 @@ class XlsxWriter:
                 'metadata/core-properties" Target="docProps/core.xml"/>',
                 '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                 'extended-properties" Target="docProps/app.xml"/>',
+                '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'custom-properties" Target="docProps/custom.xml"/>',
             ]))
             zf.writestr("docProps/core.xml", _core_xml())
             zf.writestr("docProps/app.xml", _app_xml(self.sheets))
+            # the marker that keeps a summary left in an inbox from being consolidated as a unit
+            zf.writestr("docProps/custom.xml", custom_xml(self.kind))
             overrides += [
                 ("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
                 ("/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"),
                 ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
                 ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+                ("/docProps/custom.xml", "application/vnd.openxmlformats-officedocument.custom-properties+xml"),
             ]
             zf.writestr("[Content_Types].xml", _content_types(overrides))
 

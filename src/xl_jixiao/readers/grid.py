@@ -140,12 +140,19 @@ def date_text(value: _dt.date) -> str:
 
 
 # ------------------------------------------------------------------ workbooks
-def grids_from_xlsx(path: str | Path) -> list[Grid]:
+def _source(path: str | Path, data: bytes | None):
+    """What a library should open: the bytes already read, else the file."""
+    import io
+
+    return io.BytesIO(data) if data is not None else str(path)
+
+
+def grids_from_xlsx(path: str | Path, data: bytes | None = None) -> list[Grid]:
     """One grid per worksheet, merged ranges expanded, numbers shown as formatted."""
     from xl_jixiao.template.io import load_workbook_quietly
 
     try:
-        wb = load_workbook_quietly(path, data_only=True)
+        wb = load_workbook_quietly(_source(path, data), data_only=True)
     except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
@@ -175,21 +182,22 @@ def grids_from_xlsx(path: str | Path) -> list[Grid]:
     return grids
 
 
-def grids_from_xls(path: str | Path) -> list[Grid]:
+def grids_from_xls(path: str | Path, data: bytes | None = None) -> list[Grid]:
     """Old binary workbooks: xlrd (merged ranges and number formats), python-calamine as fallback."""
     try:
-        return _grids_from_xls_xlrd(path)
+        return _grids_from_xls_xlrd(path, data)
     except ImportError:
         pass
     except Exception:  # noqa: BLE001 - xlrd rejects some files calamine can still read
         pass
-    return _grids_from_xls_calamine(path)
+    return _grids_from_xls_calamine(path, data)
 
 
-def _grids_from_xls_xlrd(path: str | Path) -> list[Grid]:
+def _grids_from_xls_xlrd(path: str | Path, data: bytes | None = None) -> list[Grid]:
     import xlrd
 
-    book = xlrd.open_workbook(str(path), formatting_info=True)
+    book = (xlrd.open_workbook(file_contents=data, formatting_info=True) if data is not None
+            else xlrd.open_workbook(str(path), formatting_info=True))
     grids = []
     for sheet in book.sheets():
         if getattr(sheet, "visibility", 0):
@@ -238,11 +246,12 @@ def _grids_from_xls_xlrd(path: str | Path) -> list[Grid]:
     return grids
 
 
-def _grids_from_xls_calamine(path: str | Path) -> list[Grid]:
+def _grids_from_xls_calamine(path: str | Path, data: bytes | None = None) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        src = _source(path, data)
+        wb = CalamineWorkbook.from_path(src) if isinstance(src, str) else CalamineWorkbook.from_filelike(src)
     except Exception as exc:
         raise ReadError(f"无法打开工作簿（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grids = []
@@ -442,12 +451,12 @@ def _shifted_origin(origin: tuple[int, int] | None, first_row: int,
     return (origin[0] + first_row, origin[1])
 
 
-def grid_from_docx(path: str | Path) -> Grid:
+def grid_from_docx(path: str | Path, data: bytes | None = None) -> Grid:
     """Paragraphs and tables of a .docx in document order, in one grid."""
     import docx
 
     try:
-        doc = docx.Document(str(path))
+        doc = docx.Document(_source(path, data))
     except Exception as exc:
         raise ReadError(f"无法打开 Word 文档（{exc.__class__.__name__}: {exc}）", file=str(path)) from exc
     grid = Grid(source=str(path), kind="docx")
@@ -581,8 +590,9 @@ def _grid_cells(text: str, source: str) -> Grid:
     return grid
 
 
-def read_text_file(path: str | Path) -> str:
-    data = Path(path).read_bytes()
+def read_text_file(path: str | Path, data: bytes | None = None) -> str:
+    if data is None:
+        data = Path(path).read_bytes()
     for enc in ("utf-8-sig", "gb18030", "utf-16"):
         try:
             return data.decode(enc)
@@ -592,25 +602,29 @@ def read_text_file(path: str | Path) -> str:
 
 
 # ------------------------------------------------------------------ dispatch
-def load_grids(path: str | Path) -> list[Grid]:
-    """Every grid of a legacy form file (one per worksheet; one for Word or text)."""
+def load_grids(path: str | Path, data: bytes | None = None) -> list[Grid]:
+    """Every grid of a legacy form file (one per worksheet; one for Word or text).
+
+    ``data``: the file's bytes when the caller read them already (they are parsed instead of the file).
+    """
     p = Path(path)
-    if not p.exists():
+    if data is None and not p.exists():
         raise ReadError("文件不存在", file=str(path))
     suffix = p.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return grids_from_xlsx(p)
+        return grids_from_xlsx(p, data)
     if suffix in XLS_SUFFIXES:
-        return grids_from_xls(p)
+        return grids_from_xls(p, data)
     if suffix in DOCX_SUFFIXES:
-        return [grid_from_docx(p)]
+        return [grid_from_docx(p, data)]
     if suffix in PDF_SUFFIXES:
         from xl_jixiao.readers.pdf import grids_from_pdf
 
-        return grids_from_pdf(p)
+        return grids_from_pdf(p, data)
     if suffix in (".doc", ".wps", ".et"):
         raise ReadError(f"不支持的文件格式 {suffix}：请另存为 .docx / .xlsx，或导出为文本后再导入", file=str(path))
-    head = p.read_bytes()[:8]
-    if head.startswith(b"PK\x03\x04"):
+    if data is None:
+        data = p.read_bytes()
+    if data[:8].startswith(b"PK\x03\x04"):
         raise ReadError("文件是压缩包格式（可能是改了扩展名的 xlsx/docx），请恢复正确的扩展名", file=str(path))
-    return [grid_from_text(read_text_file(p), source=str(path))]
+    return [grid_from_text(read_text_file(p, data), source=str(path))]

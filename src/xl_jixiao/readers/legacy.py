@@ -127,12 +127,13 @@ def _as_list(path_or_paths: PathLike | Iterable[PathLike]) -> list[Path]:
 
 
 def import_legacy(path_or_paths: PathLike | Iterable[PathLike], *, template_checked: bool = False,
-                  sha256: str | None = None) -> tuple[Submission, ImportReport]:
+                  sha256: str | None = None, data: bytes | None = None) -> tuple[Submission, ImportReport]:
     """Read one unit's legacy forms (one or several files) into one submission and a report.
 
     ``template_checked``: the caller already knows the files are not template
     workbooks (they are then not read a second time to find out); ``sha256``:
-    the single file's hash when the caller has it.
+    the single file's hash when the caller has it; ``data``: the single file's bytes, read once by
+    the caller (parsed instead of the file).
     """
     paths = _as_list(path_or_paths)
     grids: list[Grid] = []
@@ -142,7 +143,7 @@ def import_legacy(path_or_paths: PathLike | Iterable[PathLike], *, template_chec
         if tpl is not None:
             templates.append(tpl)
             continue
-        grids.extend(load_grids(p))
+        grids.extend(load_grids(p, data if len(paths) == 1 else None))
     rec = walk(grids)
     sub, unplaced, notes, info = to_submission(rec)
     for tpl in templates:
@@ -153,7 +154,7 @@ def import_legacy(path_or_paths: PathLike | Iterable[PathLike], *, template_chec
         digest = sha256
         if digest is None:
             try:
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()
+                digest = hashlib.sha256(data if data is not None else p.read_bytes()).hexdigest()
             except OSError:
                 digest = None
         sub.source = SourceInfo(path=str(p), kind="legacy", sha256=digest)

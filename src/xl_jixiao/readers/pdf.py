@@ -241,19 +241,24 @@ def _cell_text(cell: _Cell) -> str:
 
 
 # ------------------------------------------------------------------ reading pages
-def _open(path: Path):
+def _open(path: Path, data: bytes | None = None):
+    import io
+
     import pdfplumber
 
     head = b""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(1024)
-    except OSError as exc:
-        raise ReadError(f"无法打开文件：{exc.strerror or exc}", file=str(path)) from exc
+    if data is not None:
+        head = data[:1024]
+    else:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(1024)
+        except OSError as exc:
+            raise ReadError(f"无法打开文件：{exc.strerror or exc}", file=str(path)) from exc
     if b"%PDF-" not in head:
         raise ReadError(CORRUPT, file=str(path))
     try:
-        return pdfplumber.open(str(path))
+        return pdfplumber.open(io.BytesIO(data) if data is not None else str(path))
     except Exception as exc:  # pdfminer wraps every failure; the message names the cause
         raise _open_error(exc, path) from exc
 
@@ -718,10 +723,10 @@ def _join_split_cells(seq: _Seq, bottom: list[_Cell], first: int, hidden: list[_
 
 
 # ------------------------------------------------------------------ the grid
-def grids_from_pdf(path: str | Path) -> list[Grid]:
+def grids_from_pdf(path: str | Path, data: bytes | None = None) -> list[Grid]:
     """The PDF as one grid: text lines and tables in reading order, tables joined across pages."""
     p = Path(path)
-    pdf = _open(p)
+    pdf = _open(p, data)
     try:
         pages = []
         for i, page in enumerate(pdf.pages, start=1):

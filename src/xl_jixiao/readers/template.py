@@ -675,19 +675,25 @@ def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Ori
     return _Reader(sheets, file, origins, tables).read()
 
 
-def load_sheets(path: str | Path) -> Sheets:
-    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods)."""
+def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
+    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods).
+
+    ``data``: the file's bytes when the caller read them already (they are parsed instead of the file).
+    """
     p = Path(path)
-    if not p.exists():
+    if data is None and not p.exists():
         raise ReadError("文件不存在", str(p))
-    if p.is_dir():
+    if data is None and p.is_dir():
         raise ReadError("这是一个文件夹，不是工作簿", str(p))
     if p.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise ReadError(f"不支持的文件类型「{p.suffix or '无扩展名'}」（支持 .xlsx、.xlsm、.xls）", str(p))
     try:
+        import io
+
         import python_calamine as pc
 
-        wb = pc.CalamineWorkbook.from_path(str(p))
+        wb = (pc.CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None
+              else pc.CalamineWorkbook.from_path(str(p)))
         out: dict[str, list[list[object]]] = {}
         for name in wb.sheet_names:
             try:

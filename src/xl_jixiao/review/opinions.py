@@ -115,6 +115,11 @@ def opinion_text(f: Finding, rule: OpinionRule, sub: Submission | None = None) -
         message = message.replace(f"项目「{f.project}」的", "").replace(f"项目「{f.project}」", "本项目")
     values = {"说明": message, "建议": _clean(f.suggestion or "") or "按要求修改", "指标": _indicator_name(sub, f),
               "值": _clean(f.value or ""), "项目": f.project or ""}
+    label = re.match(r"([^（(，,：:]{2,12}?)(?:不规范|表述过于简单|过于简单|未填写|填写不规范|不完整)", rule.opinion)
+    if label:  # 「政策依据不规范（政策依据没有引用…）」 → 「政策依据不规范（没有引用…）」
+        field_name = label.group(1)
+        if values["说明"].startswith(field_name) and len(values["说明"]) > len(field_name):
+            values["说明"] = values["说明"][len(field_name):].lstrip("的：: ")
     text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], rule.opinion)
     text = re.sub(r"（）|\(\)", "", text)
     text = re.sub(r"，{2,}", "，", text).replace("，。", "。").replace("请请", "请")

@@ -136,7 +136,7 @@ def notice_workbook(u: UnitRound, rnd: Round, reviewer: str = "") -> Workbook:
     today = _dt.date.today()
     lines = [
         f"{u.label}：",
-        f"    你单位报送的预算绩效目标（{u.current.name if u.current else ''}）已经第{rnd.number}轮审核。"
+        f"    你单位报送的预算绩效目标（{Path(u.current.name).name if u.current else ''}）已经第{rnd.number}轮审核。"
         f"共 {sum(1 for r in u.reviews if not r.project_name.startswith('（'))} 个项目，"
         f"其中 {u.returned_projects} 个项目需修改后重新报送，审核意见如下。请按意见逐条修改，"
         f"修改后的工作簿以原文件名（可加日期）重新报送；各问题在附件标注副本中已标出所在单元格。",

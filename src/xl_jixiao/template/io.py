@@ -199,12 +199,27 @@ def _umask() -> int:
     return mask
 
 
-def _write_atomic(path, write, suffix: str | None = None) -> Path:
-    """Call ``write(tmp)`` for a temporary file beside ``path``, then rename it over ``path``."""
-    path = Path(path)
+def _temporary(path: Path, suffix: str | None = None) -> tuple[str, int | None]:
+    """A temporary file beside ``path`` (held while in use); temporaries a killed run left there are removed."""
+    from xl_jixiao.inbox import TEMP_PREFIX, TEMP_SUFFIX, hold_temporary, remove_stale_temporaries
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=suffix or path.suffix)
+    remove_stale_temporaries(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=(suffix or path.suffix) + TEMP_SUFFIX)
     os.close(fd)
+    return tmp, hold_temporary(tmp)
+
+
+def _write_atomic(path, write, suffix: str | None = None) -> Path:
+    """Call ``write(tmp)`` for a temporary file beside ``path``, then rename it over ``path``.
+
+    The temporary is held (a lock) while in use, so a later run can tell it from one a killed run
+    left behind, and remove only those.
+    """
+    from xl_jixiao.inbox import release_temporary
+
+    path = Path(path)
+    tmp, held = _temporary(path, suffix)
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
@@ -215,6 +230,8 @@ def _write_atomic(path, write, suffix: str | None = None) -> Path:
         except OSError:
             pass
         raise
+    finally:
+        release_temporary(held)
     return path
 
 
@@ -222,22 +239,28 @@ def save_atomic(wb, path) -> Path:
     """Save ``wb`` to ``path``; readers never see a half-written file."""
 
     def write(tmp: str) -> None:
-        wb.save(tmp)
-        _share_in_package(wb, Path(tmp))
+        # rendered in memory, then written in one go: a full disk fails on our own file, cleanly
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = share_formulas_in_package(wb, buf.getvalue())
+        del buf
+        with open(tmp, "wb") as f:
+            f.write(data)
 
     return _write_atomic(path, write, Path(path).suffix or ".xlsx")
 
 
 def write_text_atomic(path, text: str, encoding: str = "utf-8") -> Path:
-    """Write a text file (UTF-8 unless told otherwise) atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding=encoding) as f:
-        f.write(text)
-    os.chmod(tmp, 0o666 & ~_umask())
-    os.replace(tmp, path)
-    return path
+    """Write a text file (UTF-8 unless told otherwise) atomically.
+
+    File names that are not valid UTF-8 (surrogate escapes) are written with their bytes escaped.
+    """
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding=encoding, errors="backslashreplace") as f:
+            f.write(text)
+
+    return _write_atomic(path, write)
 
 
 def copy_atomic(src, path) -> Path:

@@ -1,0 +1,256 @@
+"""Supervised reading processes: a file that kills or stalls its reader costs that one file.
+
+Each file is parsed in a child process with a memory limit
+(``resource.setrlimit(RLIMIT_AS)``, :attr:`Limits.worker_memory_mb` above what
+the process starts with) and a time limit (:attr:`Limits.worker_seconds`, wall
+clock, watched by the main process).  A child that dies (out of memory, a
+crash in a parsing library, ``kill -9``, the OOM killer) or overruns is
+replaced; its file gets the result :func:`on_failure` makes (JX504
+"读取时资源超限/进程异常退出"), and the run goes on.  Results come back in task
+order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CRASHED = "读取时资源超限/进程异常退出"
+"""The start of every reason given to a file whose reading process died or overran."""
+
+WINDOW_PER_WORKER = 16
+"""How far ahead of the oldest unfinished file tasks are handed out (bounds results held in memory)."""
+
+
+def crash_reason(exitcode: int | None) -> str:
+    import signal
+
+    how = ""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"，被信号 {signal.Signals(-exitcode).name} 终止"
+        except ValueError:
+            how = f"，被信号 {-exitcode} 终止"
+    elif exitcode:
+        how = f"，退出码 {exitcode}"
+    return (f"{CRASHED}（读取这个文件的进程意外结束{how}：文件可能过大、结构异常或经过特意构造），"
+            "其余文件照常处理")
+
+
+def timeout_reason(seconds: float) -> str:
+    return f"{CRASHED}（读取超过 {seconds:g} 秒仍未完成，已停止读取这个文件），其余文件照常处理"
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _limit_memory(extra_mb: int) -> None:
+    """Cap this process's address space at what it uses now plus ``extra_mb``."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    current = 0
+    try:
+        with open("/proc/self/statm") as f:
+            current = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    limit = current + extra_mb * (1 << 20)
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):  # pragma: no cover - a platform without RLIMIT_AS
+        pass
+
+
+def _serve(conn, fn: Callable[[Any], Any], init: Callable[[], None] | None, memory_mb: int) -> None:
+    """A reading process: take a task, send its result, until told to stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    _limit_memory(memory_mb)
+    if init is not None:
+        init()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            out = ("ok", fn(task))
+        except MemoryError:
+            out = ("memory", None)
+        except BaseException as exc:  # noqa: BLE001 - reported as this file's failure
+            out = ("error", f"{type(exc).__name__}: {str(exc)[:200]}")
+        try:
+            conn.send(out)
+        except MemoryError:
+            conn.send(("memory", None))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    task: int | None = None
+    deadline: float = 0.0
+
+
+class Supervisor:
+    """``Supervisor(fn, jobs, memory_mb, seconds, on_failure, init)``; :meth:`map` yields ``fn(task)`` per task,
+    in order, or ``on_failure(task, reason)`` for a task whose process died or overran."""
+
+    def __init__(self, fn: Callable[[Any], Any], jobs: int, *, memory_mb: int, seconds: float,
+                 on_failure: Callable[[Any, str], Any], init: Callable[[], None] | None = None):
+        self.fn = fn
+        self.jobs = max(1, jobs)
+        self.memory_mb = memory_mb
+        self.seconds = seconds
+        self.on_failure = on_failure
+        self.init = init
+        self.ctx = _context()
+        self.workers: list[_Worker] = []
+        self.replaced = 0
+
+    # -- processes
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_serve, args=(child, self.fn, self.init, self.memory_mb), daemon=True)
+        proc.start()
+        child.close()
+        w = _Worker(proc, parent)
+        self.workers.append(w)
+        return w
+
+    def _kill(self, w: _Worker) -> None:
+        try:
+            w.process.kill()
+        except (OSError, AttributeError):
+            pass
+        w.process.join(5)
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+        if w in self.workers:
+            self.workers.remove(w)
+
+    def close(self) -> None:
+        """Stop every reading process (politely, then firmly)."""
+        for w in list(self.workers):
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for w in list(self.workers):
+            w.process.join(2)
+            if w.process.is_alive():
+                self._kill(w)
+            else:
+                try:
+                    w.conn.close()
+                except OSError:
+                    pass
+        self.workers = []
+
+    def terminate(self) -> None:
+        for w in list(self.workers):
+            self._kill(w)
+        self.workers = []
+
+    # -- the run
+    def map(self, tasks: Sequence[Any]) -> Iterator[Any]:
+        from multiprocessing.connection import wait
+
+        n = len(tasks)
+        if not n:
+            return
+        for _ in range(min(self.jobs, n)):
+            self._start()
+        results: dict[int, Any] = {}
+        next_task = 0
+        want = 0
+        window = self.jobs * WINDOW_PER_WORKER
+        try:
+            while want < n:
+                if want in results:
+                    yield results.pop(want)
+                    want += 1
+                    continue
+                for w in self.workers:
+                    if w.task is None and next_task < n and next_task < want + window:
+                        try:
+                            w.conn.send(tasks[next_task])
+                        except (OSError, ValueError):  # died while idle: its replacement takes the task
+                            continue
+                        w.task = next_task
+                        w.deadline = time.monotonic() + self.seconds
+                        next_task += 1
+                busy = [w for w in self.workers if w.task is not None]
+                idle_dead = [w for w in self.workers if w.task is None and not w.process.is_alive()]
+                for w in idle_dead:  # a process that died between files costs nothing
+                    self._kill(w)
+                    self._start()
+                if not busy:
+                    continue
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+                now = time.monotonic()
+                for w in busy:
+                    index = w.task
+                    assert index is not None
+                    if w.conn in ready:
+                        try:
+                            status, value = w.conn.recv()
+                        except Exception:  # noqa: BLE001 - a message cut short by the process dying
+                            status, value = "died", None
+                        if status == "died":
+                            w.process.join(5)
+                            results[index] = self.on_failure(tasks[index], crash_reason(w.process.exitcode))
+                            self._replace(w)
+                            continue
+                        w.task = None
+                        if status == "ok":
+                            results[index] = value
+                        elif status == "memory":
+                            results[index] = self.on_failure(tasks[index], crash_reason(None).replace(
+                                "读取这个文件的进程意外结束", "读取这个文件所需的内存超过上限"))
+                        else:
+                            log.debug("reading process failed on task %s: %s", index, value)
+                            results[index] = self.on_failure(tasks[index], f"{CRASHED}（{value}）")
+                    elif w.process.sentinel in ready:
+                        w.process.join(5)
+                        results[index] = self.on_failure(tasks[index], crash_reason(w.process.exitcode))
+                        self._replace(w)
+                    elif now >= w.deadline:
+                        results[index] = self.on_failure(tasks[index], timeout_reason(self.seconds))
+                        self._replace(w)
+        except BaseException:
+            self.terminate()
+            raise
+        self.close()
+
+    def _replace(self, w: _Worker) -> None:
+        self._kill(w)
+        self.replaced += 1
+        self._start()
+
+
+__all__ = ["Supervisor", "CRASHED", "crash_reason", "timeout_reason"]

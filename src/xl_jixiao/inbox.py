@@ -1,0 +1,567 @@
+"""A hostile inbox: bounded reads, special files, our own outputs, file names in any encoding.
+
+Everything here runs *before* a spreadsheet library sees a file, and costs
+milliseconds:
+
+* :func:`read_once` opens only regular files (never a FIFO, a device or a
+  socket), reads the bytes once, within a size limit, and notices a file that
+  changed while it was read — the hash and the parse then come from the same
+  bytes;
+* :func:`inspect_package` checks a zip package (xlsx/xlsm/docx/ods) against the
+  :class:`~xl_jixiao.config.Limits`: each part's uncompressed size and
+  compression ratio, the worksheets' declared dimensions and cell positions,
+  the shared strings' count and sizes; it also recognises an ``.xlsb`` and the
+  files this tool wrote itself (:data:`MARKER_PROPERTY`);
+* :func:`os_error_text` turns an ``OSError`` into a Chinese sentence;
+* :func:`shown` makes a file name that is not valid UTF-8 printable (its bytes
+  escaped as ``\\xNN``), so reports, caches and summaries never fail on it.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from xl_jixiao.errors import ReadError
+
+if TYPE_CHECKING:
+    from xl_jixiao.config import Limits
+
+MIB = 1 << 20
+
+# ------------------------------------------------------------------ our own outputs
+
+MARKER_PROPERTY = "XlJixiaoOutput"
+"""Custom document property this tool writes into every workbook it produces (value: the kind)."""
+
+OUTPUT_KINDS = {
+    "summary": "本工具生成的汇总表",
+    "annotated": "本工具生成的校验标注副本",
+    "approval": "本工具生成的批复表",
+    "review": "本工具生成的审核意见",
+}
+
+
+def own_output_reason(kind: str) -> str:
+    what = OUTPUT_KINDS.get(kind, "本工具生成的输出文件")
+    return f"{what}（不是单位提交的工作簿，不作为单位汇总）"
+
+
+class OwnOutput(ReadError):
+    """The file is one of this tool's outputs: listed as skipped, never read as a unit."""
+
+    def __init__(self, kind: str, file: str | None = None):
+        self.kind = kind
+        super().__init__(own_output_reason(kind), file)
+
+
+def mark_workbook(wb, kind: str) -> None:
+    """Mark an openpyxl workbook as an output of this tool (a custom document property)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    props = wb.custom_doc_props
+    for name in [p.name for p in props.props if p.name == MARKER_PROPERTY]:
+        del props[name]
+    props.append(StringProperty(name=MARKER_PROPERTY, value=kind))
+
+
+def custom_xml(kind: str) -> str:
+    """``docProps/custom.xml`` carrying the marker (for workbooks written without openpyxl)."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" '
+            f'name="{MARKER_PROPERTY}"><vt:lpwstr>{kind}</vt:lpwstr></property></Properties>')
+
+
+_MARKER_RE = re.compile(rb'name="' + MARKER_PROPERTY.encode() + rb'"[^>]*>\s*<(?:\w+:)?lpwstr\b[^>]*>([a-z]+)<')
+
+
+# ------------------------------------------------------------------ names
+
+
+def shown(text: str) -> str:
+    """``text`` printable and encodable: undecodable bytes of a file name (surrogate escapes) as ``\\xNN``."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+# ------------------------------------------------------------------ errors
+
+
+_ERRNO_TEXT = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限（文件或文件夹不允许读写）",
+    errno.EPERM: "操作不被允许（没有权限）",
+    errno.EROFS: "目标位置是只读的（只读磁盘或只读共享），无法写入",
+    errno.ENOSPC: "磁盘空间已满，无法写入",
+    errno.EFBIG: "文件超过了允许的大小（磁盘或系统限制），无法写入",
+    errno.ELOOP: "符号链接循环（链接最终指回自己），无法打开",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中的某一级不是文件夹",
+    errno.EIO: "磁盘读写错误（设备故障或网络盘断开）",
+    errno.EBUSY: "文件正被占用",
+    errno.EXDEV: "不能跨磁盘移动文件",
+}
+if hasattr(errno, "EDQUOT"):
+    _ERRNO_TEXT[errno.EDQUOT] = "磁盘配额已用完，无法写入"
+
+
+def os_error_text(exc: OSError) -> str:
+    """An ``OSError`` as a Chinese sentence (the system's own words only for rare cases)."""
+    text = _ERRNO_TEXT.get(exc.errno or -1)
+    name = exc.filename if isinstance(exc.filename, str) else None
+    if exc.errno == errno.EEXIST and name and os.path.islink(name) and not os.path.exists(name):
+        text = "路径是一个符号链接循环或失效的链接，无法作为文件夹使用"  # mkdir over a looping link
+    if text is None:
+        text = f"系统错误：{exc.strerror or exc}"
+    return f"{text}：{shown(name)}" if name else text
+
+
+def special_file_reason(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` is never opened (``None`` for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "这是一个文件夹，不是文件"
+    if stat.S_ISFIFO(mode):
+        return "这是一个命名管道（FIFO），不是普通文件，未读取"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "这是一个设备文件，不是普通文件，未读取"
+    if stat.S_ISSOCK(mode):
+        return "这是一个套接字文件，不是普通文件，未读取"
+    return "不是普通文件，未读取"
+
+
+# ------------------------------------------------------------------ one read
+
+
+@dataclass
+class Snapshot:
+    """The bytes of a file, read once, and its identity when they were read."""
+
+    data: bytes
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+
+
+CHANGED = "文件在读取过程中被改动（可能正在复制或保存），请等文件写完后再运行"
+
+
+def read_once(path: str, limits: Limits) -> Snapshot:
+    """Read a regular file whole, once; raises :class:`ReadError` (Chinese) otherwise.
+
+    Special files are refused without being opened for reading data (a FIFO is
+    opened non-blocking only to confirm what it is); a file larger than
+    ``limits.max_file_mb`` is refused from its size alone; a file whose size or
+    modification time changed while it was read is refused as changing.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise ReadError(os_error_text(_unnamed(exc)), path) from None
+    reason = special_file_reason(st.st_mode)
+    if reason:
+        raise ReadError(reason, path)
+    limit = limits.max_file_mb * MIB
+    if st.st_size > limit:
+        raise ReadError(f"文件太大（{st.st_size / MIB:.1f} MB，上限 {limits.max_file_mb} MB），未读取", path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ReadError(os_error_text(_unnamed(exc)), path) from None
+    try:
+        before = os.fstat(fd)
+        reason = special_file_reason(before.st_mode)
+        if reason:  # replaced by a special file between stat and open
+            raise ReadError(reason, path)
+        chunks = []
+        got = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            got += len(chunk)
+            if got > limit:
+                raise ReadError(f"文件太大（超过 {limits.max_file_mb} MB），未读取", path)
+            chunks.append(chunk)
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise ReadError(os_error_text(_unnamed(exc)), path) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != before.st_size:
+        raise ReadError(CHANGED, path)
+    return Snapshot(data, before.st_size, before.st_mtime_ns, before.st_ctime_ns, before.st_ino)
+
+
+def _unnamed(exc: OSError) -> OSError:
+    """The error without its file name (the finding names the file already)."""
+    return OSError(exc.errno, exc.strerror)
+
+
+# ------------------------------------------------------------------ package checks
+
+ZIP_MAGIC = b"PK\x03\x04"
+CHUNK = 1 << 20
+RATIO_FLOOR = 16 * MIB
+"""Parts smaller than this are not judged by their compression ratio (small XML compresses very well)."""
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
+_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="\$?([A-Z]{1,4})\$?([0-9]{1,9})"')
+_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,9})"')
+_SST = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
+_SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
+_SI = re.compile(rb'<(/?)(?:\w+:)?si\b(/?)')
+
+
+@dataclass
+class Inspection:
+    """What the bytes of a package say before any parser sees them."""
+
+    own_output: str | None = None  # the kind of one of our outputs (:data:`OUTPUT_KINDS`)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
+    """Check a zip package against ``limits``; raises :class:`ReadError` (Chinese) when it is over one.
+
+    ``data`` that is not a zip package is left to the readers (``Inspection()``).
+    """
+    if not data.startswith(ZIP_MAGIC):
+        return Inspection()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise ReadError("文件已损坏（压缩包结构不完整），无法读取", name) from None
+    if len(infos) > limits.max_parts:
+        raise ReadError(f"文件中的部件过多（{len(infos)} 个，上限 {limits.max_parts}），疑似异常文件，未读取", name)
+    names = {i.filename for i in infos}
+    if "xl/workbook.bin" in names:
+        raise ReadError("这是 Excel 二进制工作簿（.xlsb），不支持：请在 Excel 中「另存为」.xlsx 后再提交", name)
+    total = 0
+    for info in infos:
+        _check_part_size(info, info.file_size, name, limits)
+        total += info.file_size
+        if total > limits.max_total_mb * MIB:
+            raise ReadError(f"文件解压后超过 {limits.max_total_mb} MB，疑似压缩炸弹，未读取", name)
+    out = Inspection()
+    if "docProps/custom.xml" in names:
+        m = _MARKER_RE.search(_read_part(zf, zf.getinfo("docProps/custom.xml"), name, limits))
+        if m:
+            out.own_output = m.group(1).decode()
+    for info in infos:
+        fn = info.filename
+        if fn.startswith("xl/worksheets/") and fn.endswith(".xml") and "/_rels/" not in fn:
+            _check_sheet(zf, info, name, limits)
+        elif fn == "xl/sharedStrings.xml":
+            _check_shared_strings(zf, info, name, limits)
+        elif info.file_size > RATIO_FLOOR:  # any other big part: decompress within the limits
+            for _ in _stream(zf, info, name, limits):
+                pass
+    return out
+
+
+def guard(path: str | os.PathLike[str], limits: Limits) -> Snapshot:
+    """A file read once and checked before any parser sees it (regular file, size, package limits, what
+    its name and first bytes say); raises :class:`ReadError` (Chinese) otherwise.  The caller parses
+    ``Snapshot.data``."""
+    from xl_jixiao.readers import probe
+
+    p = os.fspath(path)
+    snap = read_once(p, limits)
+    reason = probe(p, snap.data)
+    if reason:
+        raise ReadError(reason, p)
+    inspect_package(snap.data, p, limits)
+    return snap
+
+
+def _check_part_size(info: zipfile.ZipInfo, size: int, name: str, limits: Limits) -> None:
+    part = info.filename
+    if size > limits.max_part_mb * MIB:
+        raise ReadError(f"部件 {part} 解压后超过 {limits.max_part_mb} MB，疑似压缩炸弹，未读取", name)
+    if size > RATIO_FLOOR and info.compress_size and size / info.compress_size > limits.max_ratio:
+        raise ReadError(f"部件 {part} 的压缩比 {size // max(info.compress_size, 1)}:1 超过上限 {limits.max_ratio}:1，"
+                        "疑似压缩炸弹，未读取", name)
+
+
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits):
+    """The part's bytes in chunks, counting what is really decompressed (declared sizes can lie)."""
+    got = 0
+    try:
+        with zf.open(info) as f:
+            while True:
+                chunk = f.read(CHUNK)
+                if not chunk:
+                    return
+                got += len(chunk)
+                _check_part_size(info, got, name, limits)
+                yield chunk
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
+            raise ReadError("文件设有密码（已加密），无法读取：请去掉密码后再提交", name) from None
+        raise ReadError(f"文件已损坏（部件 {info.filename} 无法解压），无法读取", name) from None
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> bytes:
+    return b"".join(_stream(zf, info, name, limits))
+
+
+def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """Declared dimension and the furthest row/column of any cell, against the limits.
+
+    The readers lay a sheet out from A1 to its furthest cell, so one cell at
+    XFD1048576 means 17 billion cells: refused here, before any reader sees it.
+    """
+    sheet = info.filename.rsplit("/", 1)[-1]
+    max_row = max_col = 0
+    first = True
+    for chunk, start in _overlapping(_stream(zf, info, name, limits)):
+        if first:
+            first = False
+            m = _DIMENSION.search(chunk)
+            if m:
+                col = m.group(3) or m.group(1)
+                row = m.group(4) or m.group(2)
+                if col and row:
+                    _check_extent(int(row), _col_number(col.replace(b"$", b"")), name, sheet, limits, "声明的")
+        for m in _CELL.finditer(chunk, start):
+            c = _col_number(m.group(1))
+            r = int(m.group(2))
+            if c > max_col:
+                max_col = c
+            if r > max_row:
+                max_row = r
+        for m in _ROW.finditer(chunk, start):
+            r = int(m.group(1))
+            if r > max_row:
+                max_row = r
+        if max_row and max_col:
+            _check_extent(max_row, max_col, name, sheet, limits, "")
+
+
+def _overlapping(chunks, keep: int = 512):
+    """``(buffer, start)``: each chunk with the tail of the previous one in front, so a tag cut in two
+    is still found; ``start`` is where the new bytes begin (matches starting earlier were seen before
+    unless cut — scanning from ``max(0, start - keep)`` is safe for maxima)."""
+    tail = b""
+    for chunk in chunks:
+        buf = tail + chunk
+        yield buf, 0
+        tail = buf[-keep:]
+
+
+def _check_extent(rows: int, cols: int, name: str, sheet: str, limits: Limits, how: str) -> None:
+    from xl_jixiao.cellref import a1
+
+    where = f"工作表部件 {sheet} {how}范围到 {a1(min(rows, 1048576), min(cols, 16384))}"
+    if cols > limits.max_columns:
+        raise ReadError(f"{where}，共 {cols} 列，超过上限 {limits.max_columns} 列，疑似异常文件，未读取", name)
+    if rows > limits.max_rows:
+        raise ReadError(f"{where}，共 {rows} 行，超过上限 {limits.max_rows} 行，疑似异常文件，未读取", name)
+    if rows * cols > limits.max_cells:
+        raise ReadError(f"{where}，共 {rows * cols} 个单元格，超过上限 {limits.max_cells} 个，疑似异常文件，未读取",
+                        name)
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """The declared and real number of shared strings, and the size of each one."""
+    max_bytes = limits.max_string_kb * 1024
+    count = 0
+    open_at: int | None = None
+    offset = 0  # absolute position of the current chunk's first byte
+    carry = b""
+    last_tag = -1
+    first = True
+    for chunk in _stream(zf, info, name, limits):
+        buf = carry + chunk
+        base = offset - len(carry)
+        if first:
+            first = False
+            m = _SST.search(buf)
+            if m:
+                for n in _SST_COUNT.findall(m.group(0)):
+                    if int(n) > limits.max_shared_strings:
+                        raise ReadError(f"共享字符串表声明了 {int(n)} 个字符串，超过上限 {limits.max_shared_strings} 个，"
+                                        "疑似异常文件，未读取", name)
+        for m in _SI.finditer(buf):
+            at = base + m.start()
+            if at <= last_tag:
+                continue
+            last_tag = at
+            if m.group(1):  # </si>
+                if open_at is not None and at - open_at > max_bytes:
+                    _string_too_big(name, limits)
+                open_at = None
+            elif not m.group(2):  # <si> (not <si/>)
+                count += 1
+                if count > limits.max_shared_strings:
+                    raise ReadError(f"共享字符串超过 {limits.max_shared_strings} 个，疑似异常文件，未读取", name)
+                open_at = at
+        offset += len(chunk)
+        if open_at is not None and offset - open_at > max_bytes:
+            _string_too_big(name, limits)
+        carry = buf[-8:]
+
+
+def _string_too_big(name: str, limits: Limits) -> None:
+    raise ReadError(f"工作簿中有一个超过 {limits.max_string_kb} KB 的文字（Excel 单元格最多 32767 个字），"
+                    "疑似异常文件，未读取", name)
+
+
+
+
+# ------------------------------------------------------------------ outputs never overwrite inputs
+
+
+def own_output_kind(path: str | os.PathLike[str]) -> str | None:
+    """The kind of output of this tool ``path`` is (its marker), or ``None`` — never raises."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > MIB:
+                return None
+            m = _MARKER_RE.search(zf.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
+        return None
+    return m.group(1).decode() if m else None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def refuse_input_overwrite(output: str | os.PathLike[str], inputs, what: str = "输出文件") -> None:
+    """Raise :class:`~xl_jixiao.errors.UserError` when writing ``output`` would replace an input.
+
+    Refused: ``output`` is (or resolves to, through links or a hard link) one of
+    ``inputs``; or it is an existing file inside an input folder — a file that
+    would be read as an input — unless it is an earlier output of this tool
+    (recognised by its marker), which a rerun may replace.
+    """
+    from xl_jixiao.errors import UserError
+
+    out = os.path.realpath(os.fspath(output))
+    out_exists = os.path.lexists(os.fspath(output))
+    for item in inputs:
+        src = os.fspath(item)
+        if not os.path.lexists(src):
+            continue
+        if os.path.isdir(src):
+            root = os.path.realpath(src)
+            inside = os.path.normcase(out).startswith(os.path.normcase(root.rstrip(os.sep) + os.sep))
+            if inside and out_exists and not os.path.isdir(out) and own_output_kind(out) is None:
+                raise UserError(f"{what}不能写到 {shown(os.fspath(output))}：那里已有一个要读取的输入文件，"
+                                "写入会覆盖它。请换一个输出文件名或放到输入文件夹以外")
+        elif _same_file(src, os.fspath(output)):
+            raise UserError(f"{what}不能与输入文件相同（会覆盖输入）：{shown(os.fspath(output))}")
+
+
+# ------------------------------------------------------------------ stale temporaries
+
+TEMP_PREFIX = ".~xl-jixiao-"
+TEMP_SUFFIX = ".tmp"
+
+
+def hold_temporary(path: str) -> int | None:
+    """Mark the temporary ``path`` as in use by this process (an advisory lock held until the fd is closed)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: stale files are judged by age alone
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError:
+        return None
+
+
+def release_temporary(fd: int | None) -> None:
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def remove_stale_temporaries(folder: str | os.PathLike[str], older_than: float | None = None) -> int:
+    """Remove temporaries of this tool left in ``folder`` by a run that was killed; returns how many.
+
+    A temporary still held by a running process (its lock) is left alone; where
+    locks are not available, only files older than a day are removed.
+    """
+    import time
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None  # type: ignore[assignment]
+    cutoff = older_than if older_than is not None else time.time()
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if not (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            st = os.lstat(full)
+            if not stat.S_ISREG(st.st_mode) or st.st_mtime > cutoff:
+                continue
+            if fcntl is None:
+                if st.st_mtime > cutoff - 86400:
+                    continue
+                os.remove(full)
+                removed += 1
+                continue
+            fd = os.open(full, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a running process is writing it
+            finally:
+                os.close(fd)
+            os.remove(full)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+__all__ = [
+    "MARKER_PROPERTY", "OUTPUT_KINDS", "Snapshot", "Inspection", "read_once", "inspect_package", "mark_workbook",
+    "custom_xml", "own_output_reason", "os_error_text", "special_file_reason", "shown", "CHANGED", "OwnOutput",
+    "own_output_kind", "refuse_input_overwrite", "remove_stale_temporaries", "hold_temporary", "release_temporary",
+    "TEMP_PREFIX", "TEMP_SUFFIX", "guard",
+]
