@@ -23,6 +23,7 @@ from xl_jixiao.readers.template import (
     SUPPORTED_SUFFIXES,
     Sheets,
     cell_text,
+    find_tables,
     is_template,
     load_sheets,
     submission_from_sheets,
@@ -185,8 +186,9 @@ def read_source(path: str | Path, *, sha256: str | None = None, data: bytes | No
         raise OwnOutput("summary", str(p))  # a summary written before outputs carried their marker
     if not any(v not in (None, "") for rows in sheets.values() for r in rows for v in r):
         raise ReadError("工作簿是空的（没有任何内容）", str(p))
-    if is_template(sheets):
-        sub = submission_from_sheets(sheets, file=str(p))
+    tables = find_tables(sheets)
+    if tables is not None:  # a template workbook (or a flat export): its tables found once, read once
+        sub = submission_from_sheets(sheets, file=str(p), tables=tables)
         if sub.source is not None and sha256:
             sub.source.sha256 = sha256
         return SourceRead(sub, READER_TEMPLATE)

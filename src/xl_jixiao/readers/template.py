@@ -658,16 +658,18 @@ def is_template(sheets: Sheets) -> bool:
     return find_tables(sheets) is not None
 
 
-def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Origins | None = None) -> Submission:
+def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Origins | None = None, *,
+                           tables: TableSheets | None = None) -> Submission:
     """Build a submission from the value arrays of a template workbook (or a flat system export).
 
     ``sheets`` maps sheet name → rows of cell values (``None``/``''`` for blank).
     ``origins`` (optional) gives, per sheet, the 0-based (row, column) of the
     array's top-left cell when it does not start at A1 (e.g. a live book's used
     range), so cell references stay exact.  Raises :class:`ReadError` when the
-    sheets are not a template workbook.
+    sheets are not a template workbook.  ``tables`` is what :func:`find_tables` found on these sheets,
+    when the caller asked it already (the header search then runs once).
     """
-    tables = find_tables(sheets)
+    tables = tables or find_tables(sheets)
     if tables is None:
         raise ReadError(
             f"不是绩效目标模板工作簿：找不到「{layout.SHEET_PROJECTS}」或「{layout.SHEET_INDICATORS}」工作表及其表头",
