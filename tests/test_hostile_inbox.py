@@ -256,6 +256,12 @@ def test_a_reader_that_dies_costs_one_file(tmp_path, inbox, units):
     result, reason = fate(listed, "维度炸弹.xlsx")
     assert result == "无法读取" and "读取时资源超限/进程异常退出" in reason
     assert sum(r[1] == "已汇总" for r in listed) == len(units)
+    # check reads in supervised processes too: the bomb costs that file, the others are checked
+    cp = run("check", inbox, "--config", cfg, "--format", "json")
+    assert "Traceback" not in text(cp) and cp.returncode == 2, text(cp)[-2000:]
+    files = {Path(f["file"]).name: f for f in json.loads(cp.stdout)["files"]}
+    assert "读取时资源超限/进程异常退出" in files["维度炸弹.xlsx"]["reason"]
+    assert sum(f["status"] == "通过" for f in files.values()) == len(units)
 
 
 def _children(pid: int) -> list[int]:

@@ -216,6 +216,27 @@ class Report:
         return _to_parquet(self.to_dataframes(), folder)
 
 
+def _read_one(config: Config, path: Path) -> bytes:
+    return read_and_check(path, config).to_bytes()
+
+
+def _read_supervised(files: list[Path], config: Config) -> list[FileResult]:
+    """``read_and_check`` of each file in supervised reading processes (memory and time limits): a file
+    that kills or stalls its reader is unusable with the reason, and the others are read as usual."""
+    if not files:
+        return []
+    import functools
+
+    from xl_jixiao.consolidate.engine import default_jobs
+    from xl_jixiao.consolidate.supervisor import Supervisor
+
+    limits = config.limits
+    pool = Supervisor(functools.partial(_read_one, config), min(default_jobs(), len(files)),
+                      memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
+                      on_failure=lambda path, reason: failed_result(os.fspath(path), reason, config).to_bytes())
+    return [FileResult.from_bytes(blob) for blob in pool.map(files)]
+
+
 def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = None) -> Report:
     """Read and check workbooks (folders are searched for .xlsx/.xlsm/.xls); never raises for a bad input.
 
@@ -225,7 +246,7 @@ def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = 
 
     cfg = _config(config)
     files, skipped, missing = _expand(_as_list(paths))
-    results = [read_and_check(p, cfg) for p in files]
+    results = _read_supervised(files, cfg)
     results += [skipped_result(item, reason) for item, reason in skipped]
     results += [failed_result(item, reason, cfg) for item, reason in missing]
     return Report(results)
