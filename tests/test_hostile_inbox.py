@@ -349,11 +349,11 @@ def test_special_files_links_and_names(tmp_path, inbox, units, baseline):
 # ------------------------------------------------------------------ our own outputs and output paths
 
 
-def test_own_outputs_are_never_units(tmp_path, inbox, units, baseline):
-    assert run("consolidate", inbox, "-o", inbox / "旧汇总.xlsx", "-q").returncode in (0, 1)
+def test_own_outputs_are_never_units(tmp_path, inbox, units, baseline, capsys):
+    assert cli(capsys, "consolidate", inbox, "-o", inbox / "旧汇总.xlsx", "-q").returncode in (0, 1)
     shutil.copy(inbox / "旧汇总.xlsx", inbox / "改名的汇总.xlsx")  # renamed: the marker still says what it is
-    assert run("check", units[0], "--annotate", inbox / "标注.xlsx").returncode in (0, 1)
-    assert run("approve", units[0], "-o", inbox / "批复.xlsx").returncode == 0
+    assert cli(capsys, "check", units[0], "--annotate", inbox / "标注.xlsx").returncode in (0, 1)
+    assert cli(capsys, "approve", units[0], "-o", inbox / "批复.xlsx").returncode == 0
     shutil.copy(inbox / "批复.xlsx", inbox / "单位丙.xlsx")
 
     listed = consolidate_and_account(inbox, tmp_path / "汇总表.xlsx")

@@ -302,16 +302,17 @@ def approval_workbook(subs: Submission | list[Submission], region: str | None = 
         ws = wb.create_sheet("批复表")
         put(ws, "A1", "没有可批复的项目")
         out.sheets.append(ws.title)
+    from xl_jixiao.inbox import mark_workbook
+
+    mark_workbook(wb, "approval")  # never counted as a unit when left in an inbox
     return out
 
 
 def write_approval(subs: Submission | list[Submission], path, region: str | None = None) -> Path:
     """Write the 批复表 workbook atomically; returns the path."""
-    from xl_jixiao.inbox import mark_workbook
     from xl_jixiao.template.io import save_atomic
 
     book = approval_workbook(subs, region)
-    mark_workbook(book.workbook, "approval")  # never counted as a unit when left in an inbox
     return save_atomic(book.workbook, path)
 
 

@@ -68,7 +68,7 @@ def file_reason(path: str, roots: list[str] | None = None) -> str | None:
         if roots is not None and not _inside(os.path.realpath(path), roots):
             return "链接指向输入文件夹以外的位置，未读取"
         reason = special_file_reason(st.st_mode)
-        return f"链接指向的{reason.removeprefix('这是')}" if reason else None
+        return f"链接指向{reason.removeprefix('这是')}" if reason else None
     return special_file_reason(lst.st_mode)
 
 

@@ -224,8 +224,10 @@ def overview_workbook(rnd: Round, yoy_rows: list[list] | None = None) -> Workboo
 
 
 def save(wb: Workbook, path: Path) -> Path:
+    from xl_jixiao.inbox import mark_workbook
     from xl_jixiao.template.io import save_atomic
 
+    mark_workbook(wb, "review")  # never counted as a unit when left in an inbox
     return save_atomic(wb, path)
 
 
