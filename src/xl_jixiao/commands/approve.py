@@ -98,11 +98,9 @@ def _errors_text(res, limit: int = 5) -> str:
 def _write(subs, path, region, unapproved: set[int]):
     """The 批复表 workbook; every sheet of a unit that has not passed review says so in red."""
     from xl_jixiao.approve import approval_workbook
-    from xl_jixiao.inbox import mark_workbook
     from xl_jixiao.template.io import save_atomic
 
     book = approval_workbook(subs, region)
-    mark_workbook(book.workbook, "approval")  # never counted as a unit when left in an inbox
     if unapproved:
         sheets = iter(book.sheets)
         for sub in subs:
