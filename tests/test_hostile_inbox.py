@@ -583,3 +583,26 @@ def test_xlsm_annotated_to_xlsx_drops_macros_and_stale_temporaries_go(tmp_path, 
         assert not [n for n in zf.namelist() if "vbaProject" in n]
         assert b"macroEnabled" not in zf.read("[Content_Types].xml")
     assert not stale.exists()
+
+
+def test_file_list_reflects_the_current_file(tmp_path, inbox, units, capsys):
+    """After ``touch`` or ``cp -p`` the 文件清单 shows the file as it is now (time and SHA-256)."""
+    import datetime as dt
+
+    out = tmp_path / "汇总表.xlsx"
+
+    def row(name: str) -> dict:
+        rows = load_sheets(out)["文件清单"]
+        head = [str(v) for v in rows[0]]
+        [r] = [r for r in rows[1:] if str(r[head.index("文件")]) == name]
+        return dict(zip(head, r))
+
+    assert cli(capsys, "consolidate", inbox, "-o", out, "-q").returncode in (0, 1)
+    a, b = inbox / units[0].name, inbox / units[1].name
+    later = time.time() + 3600
+    os.utime(a, (later, later))  # touch
+    shutil.copy2(units[2], b)  # cp -p: another content, its own size and time
+    assert cli(capsys, "consolidate", inbox, "-o", out, "-q").returncode in (0, 1)
+    shown_time = dt.datetime.fromtimestamp(os.stat(a).st_mtime).strftime("%Y-%m-%d %H:%M:%S")
+    assert row(a.name)["修改时间"] == shown_time and row(a.name)["SHA-256"] == digest(a)
+    assert row(b.name)["SHA-256"] == digest(b) and row(b.name)["单位名称"] != row(a.name)["单位名称"]
