@@ -344,7 +344,7 @@ def test_cli_import_check_and_consolidate(pdfs, tmp_path):
 
     r = _cli("check", str(path), "--format", "json")
     assert r.returncode in (0, 1), r.stderr
-    findings = json.loads(r.stdout)
+    findings = json.loads(r.stdout)["findings"]
     sub, _ = import_legacy(path)
     where = {i.name: i.cells["value"] for i in sub.projects[0].indicators}
     odd = [f for f in findings if f["code"] == "JX213"]  # =100% written with an ASCII sign
