@@ -229,9 +229,11 @@ def test_bombs_are_refused_before_parsing_and_cost_milliseconds(tmp_path, inbox,
     wide_sheet(units[0], inbox / "宽表.xlsx")
     zip_bomb(units[0], inbox / "压缩炸弹.xlsx")
     huge_string(units[0], inbox / "超长文字.xlsx")
+    rewrite(units[0], inbox / "单引号.xlsx", edit=("xl/worksheets/sheet1.xml", b"</sheetData>",
+                                                  b"<row r = '9'><c r = 'XFD9'><v>1</v></c></row></sheetData>"))
     listed = consolidate_and_account(inbox, tmp_path / "汇总表.xlsx")
     for name, words in (("维度炸弹.xlsx", "XFD1048576"), ("宽表.xlsx", "16384 列"),
-                        ("压缩炸弹.xlsx", "压缩炸弹"), ("超长文字.xlsx", "KB 的文字")):
+                        ("压缩炸弹.xlsx", "压缩炸弹"), ("超长文字.xlsx", "KB 的文字"), ("单引号.xlsx", "16384 列")):
         result, reason = fate(listed, name)
         assert result == "无法读取" and words in reason and CJK.search(reason), (name, reason)
     assert totals(tmp_path / "汇总表.xlsx") == baseline  # the bombs add nothing

@@ -222,8 +222,11 @@ RATIO_FLOOR = 16 * MIB
 """Parts smaller than this are not judged by their compression ratio (small XML compresses very well)."""
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
-_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="\$?([A-Z]{1,4})\$?([0-9]{1,9})"')
-_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,9})"')
+# the ``r`` attribute of cells (``r="XFD1048576"``) and rows (``r="5"``), either quote: the reader places
+# cells by it.  Matching any attribute ending in ``r`` only makes the check stricter.
+_REF = re.compile(rb'r="\$?([A-Za-z]{0,4})\$?([0-9]{1,9})"')  # as every writer spells it: fast
+_REF_ANY = re.compile(rb'r\s*=\s*["\']\$?([A-Za-z]{0,4})\$?([0-9]{1,9})["\']')
+_REF_ODD = re.compile(rb"r\s+=|r=\s|r='")  # another spelling somewhere: the thorough pattern for this chunk
 _SST = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
 _SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
 _SI = re.compile(rb'<(/?)(?:\w+:)?si\b(/?)')
@@ -349,17 +352,13 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
                 row = m.group(4) or m.group(2)
                 if col and row:
                     _check_extent(int(row), _col_number(col.replace(b"$", b"")), name, sheet, limits, "声明的")
-        for m in _CELL.finditer(chunk, start):
-            c = _col_number(m.group(1))
-            r = int(m.group(2))
-            if c > max_col:
-                max_col = c
-            if r > max_row:
-                max_row = r
-        for m in _ROW.finditer(chunk, start):
-            r = int(m.group(1))
-            if r > max_row:
-                max_row = r
+        refs = (_REF_ANY if _REF_ODD.search(chunk, start) else _REF).findall(chunk, start)
+        if refs:
+            letters, numbers = zip(*refs)
+            max_row = max(max_row, max(map(int, numbers)))
+            widest = len(max(letters, key=len))
+            if widest:
+                max_col = max(max_col, max(_col_number(c) for c in set(letters) if len(c) == widest))
         if max_row and max_col:
             _check_extent(max_row, max_col, name, sheet, limits, "")
 
