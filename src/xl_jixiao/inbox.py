@@ -224,7 +224,8 @@ RATIO_FLOOR = 16 * MIB
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
 # the ``r`` attribute of cells (``r="XFD1048576"``) and rows (``r="5"``), either quote: the reader places
 # cells by it.  Matching any attribute ending in ``r`` only makes the check stricter.
-_REF = re.compile(rb'r="\$?([A-Za-z]{0,4})\$?([0-9]{1,9})"')  # as every writer spells it: fast
+_REF_ROW = re.compile(rb'r="\$?[A-Za-z]{0,4}\$?([0-9]{1,9})"')  # as every writer spells it: fast
+_REF_COL = re.compile(rb'r="\$?([A-Za-z]{1,4})\$?[0-9]')
 _REF_ANY = re.compile(rb'r\s*=\s*["\']\$?([A-Za-z]{0,4})\$?([0-9]{1,9})["\']')
 _REF_ODD = re.compile(rb"r\s+=|r=\s|r='")  # another spelling somewhere: the thorough pattern for this chunk
 _SST = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
@@ -352,13 +353,18 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
                 row = m.group(4) or m.group(2)
                 if col and row:
                     _check_extent(int(row), _col_number(col.replace(b"$", b"")), name, sheet, limits, "声明的")
-        refs = (_REF_ANY if _REF_ODD.search(chunk, start) else _REF).findall(chunk, start)
-        if refs:
-            letters, numbers = zip(*refs)
+        if _REF_ODD.search(chunk, start):  # an unusual spelling: the thorough pattern
+            refs = _REF_ANY.findall(chunk, start)
+            numbers: list[bytes] = [r[1] for r in refs]
+            letters = {r[0] for r in refs if r[0]}
+        else:  # one list of numbers and one set of column letters, built in C
+            numbers = _REF_ROW.findall(chunk, start)
+            letters = set(_REF_COL.findall(chunk, start))
+        if numbers:
             max_row = max(max_row, max(map(int, numbers)))
+        if letters:
             widest = len(max(letters, key=len))
-            if widest:
-                max_col = max(max_col, max(_col_number(c) for c in set(letters) if len(c) == widest))
+            max_col = max(max_col, max(_col_number(c) for c in letters if len(c) == widest))
         if max_row and max_col:
             _check_extent(max_row, max_col, name, sheet, limits, "")
 

@@ -190,10 +190,7 @@ class Supervisor:
         window = self.jobs * WINDOW_PER_WORKER
         try:
             while want < n:
-                if want in results:
-                    yield results.pop(want)
-                    want += 1
-                    continue
+                # hand out work first: a reading process never waits while the caller handles a result
                 for w in self.workers:
                     if w.task is None and next_task < n and next_task < want + window:
                         try:
@@ -203,6 +200,10 @@ class Supervisor:
                         w.task = next_task
                         w.deadline = time.monotonic() + self.seconds
                         next_task += 1
+                if want in results:
+                    yield results.pop(want)
+                    want += 1
+                    continue
                 busy = [w for w in self.workers if w.task is not None]
                 idle_dead = [w for w in self.workers if w.task is None and not w.process.is_alive()]
                 for w in idle_dead:  # a process that died between files costs nothing
