@@ -36,7 +36,8 @@ A4 = 9  # paperSize code
 class PageSetup:
     """How one worksheet prints.
 
-    ``title`` goes to the centre of the page header; the content is scaled to ``pages_wide``
+    ``title`` goes to the centre of the page header and ``header_right`` (in ``header_right_color``,
+    RRGGBB) to its right; the content is scaled to ``pages_wide``
     pages across (0: not scaled), and to one page tall with ``fit_height``; ``title_rows``
     (first, last) repeat at the top of every page and ``title_cols`` (``("A", "C")``) at the
     left of every page; ``area`` is a static A1 range (``A1:M40``); ``row_breaks`` are rows
@@ -55,12 +56,18 @@ class PageSetup:
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.7, 0.6)  # left, right, top, bottom (inches)
     header_margin: float = 0.3
     footer_margin: float = 0.3
+    header_right: str = ""
+    header_right_color: str | None = None
 
     @property
     def header_text(self) -> str:
-        if not self.title:
-            return ""
-        return f'&C&"{HEADING_FONT},常规"&12 {_escape(self.title)}'  # the space ends the size: titles start with digits
+        text = ""
+        if self.title:  # the space ends the size: titles start with digits
+            text = f'&C&"{HEADING_FONT},常规"&12 {_escape(self.title)}'
+        if self.header_right:
+            color = f"&K{self.header_right_color}" if self.header_right_color else ""
+            text += f"&R{color}{_escape(self.header_right)}"
+        return text
 
     @property
     def footer_text(self) -> str:
@@ -127,6 +134,9 @@ def apply(ws, setup: PageSetup) -> None:
         ws.oddHeader.center.text = _escape(setup.title)
         ws.oddHeader.center.font = f"{HEADING_FONT},常规"
         ws.oddHeader.center.size = 12
+    if setup.header_right:
+        ws.oddHeader.right.text = _escape(setup.header_right)
+        ws.oddHeader.right.color = setup.header_right_color
     ws.oddFooter.center.text = PAGE_NUMBER
     ws.oddFooter.center.font = f"{TABLE_FONT},常规"
     ws.oddFooter.center.size = 9
@@ -144,17 +154,15 @@ def apply(ws, setup: PageSetup) -> None:
 # ------------------------------------------------------------------ SpreadsheetML
 
 
-def sheet_properties_xml(setup: PageSetup | None) -> str:
-    """``<sheetPr>`` (first child of ``<worksheet>``)."""
-    if setup is None or not (setup.pages_wide or setup.fit_height):
-        return ""
-    return '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+def sheet_properties_xml(setup: PageSetup | None, tab_color: str | None = None) -> str:
+    """``<sheetPr>`` (first child of ``<worksheet>``); ``tab_color`` RRGGBB."""
+    tab = f'<tabColor rgb="FF{tab_color}"/>' if tab_color else ""
+    fit = '<pageSetUpPr fitToPage="1"/>' if setup is not None and (setup.pages_wide or setup.fit_height) else ""
+    return f"<sheetPr>{tab}{fit}</sheetPr>" if tab or fit else ""
 
 
 def worksheet_xml(setup: PageSetup | None) -> str:
     """``printOptions`` … ``rowBreaks`` in schema order (after ``hyperlinks``, before ``drawing``)."""
-    from xml.sax.saxutils import escape
-
     if setup is None:
         return '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     left, right, top, bottom = setup.margins
@@ -165,13 +173,18 @@ def worksheet_xml(setup: PageSetup | None) -> str:
                  f'header="{setup.header_margin}" footer="{setup.footer_margin}"/>')
     parts.append(f'<pageSetup paperSize="{A4}" orientation="{"landscape" if setup.landscape else "portrait"}" '
                  f'fitToWidth="{setup.pages_wide}" fitToHeight="{1 if setup.fit_height else 0}"/>')
-    head = f"<oddHeader>{escape(setup.header_text)}</oddHeader>" if setup.header_text else ""
-    parts.append(f"<headerFooter>{head}<oddFooter>{escape(setup.footer_text)}</oddFooter></headerFooter>")
+    head = f"<oddHeader>{_xml_escape(setup.header_text)}</oddHeader>" if setup.header_text else ""
+    parts.append(f"<headerFooter>{head}<oddFooter>{_xml_escape(setup.footer_text)}</oddFooter></headerFooter>")
     if setup.row_breaks:
         n = len(setup.row_breaks)
         brks = "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in setup.row_breaks)
         parts.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brks}</rowBreaks>')
     return "".join(parts)
+
+
+def _xml_escape(text: str) -> str:
+    """Text for an XML text node (what ``xml.sax.saxutils.escape`` does, without importing urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _absolute(ref: str) -> str:

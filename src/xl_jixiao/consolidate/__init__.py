@@ -16,24 +16,29 @@ workbook's sheets) on top of :mod:`.xlsx` (a streaming writer).
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from xl_jixiao.consolidate.cache import CACHE_SUFFIX, cache_path_for
-from xl_jixiao.consolidate.discovery import discover, skip_reason
-from xl_jixiao.consolidate.engine import Result, consolidate, default_jobs
-from xl_jixiao.consolidate.records import FileRecord
-from xl_jixiao.consolidate.summary import (
-    SHEET_FILES,
-    SHEET_FINDINGS,
-    SHEET_INDICATORS,
-    SHEET_PROJECTS,
-    SHEET_STATS,
-    SHEET_SUMMARY,
-    Stats,
-)
-from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
+_HOMES = {
+    "CACHE_SUFFIX": "cache", "cache_path_for": "cache", "discover": "discovery", "skip_reason": "discovery",
+    "Result": "engine", "consolidate": "engine", "default_jobs": "engine", "FileRecord": "records",
+    "SHEET_FILES": "summary", "SHEET_FINDINGS": "summary", "SHEET_INDICATORS": "summary", "SHEET_PROJECTS": "summary",
+    "SHEET_STATS": "summary", "SHEET_SUMMARY": "summary", "Stats": "summary", "EXCEL_MAX_ROWS": "xlsx",
+}
+"""Names and their modules, imported on first use: a command that needs one module (the streaming writer,
+the cache) does not import the whole engine."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "consolidate", "Result", "Stats", "FileRecord", "discover", "skip_reason", "default_jobs", "cache_path_for",
@@ -44,6 +49,20 @@ __all__ = [
 
 if TYPE_CHECKING:
     from xl_jixiao.api import Consolidation
+    from xl_jixiao.consolidate.cache import CACHE_SUFFIX, cache_path_for
+    from xl_jixiao.consolidate.discovery import discover, skip_reason
+    from xl_jixiao.consolidate.engine import Result, consolidate, default_jobs
+    from xl_jixiao.consolidate.records import FileRecord
+    from xl_jixiao.consolidate.summary import (
+        SHEET_FILES,
+        SHEET_FINDINGS,
+        SHEET_INDICATORS,
+        SHEET_PROJECTS,
+        SHEET_STATS,
+        SHEET_SUMMARY,
+        Stats,
+    )
+    from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 
 
 class _CallablePackage(types.ModuleType):

@@ -5,18 +5,42 @@
 * :func:`generate_samples` — realistic filled unit workbooks, optionally with known defects.
 """
 
-from xl_jixiao.template.build import (
-    DEPT_INDICATOR_HEADER_ROW,
-    build_template,
-    col,
-    dept_value_cell,
-    first_data_row,
-    header_row,
-    unit_value_cell,
-    write_template,
-)
-from xl_jixiao.template.fill import fill_workbook, write_submission
-from xl_jixiao.template.samples import generate_samples
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xl_jixiao.template.build import (
+        DEPT_INDICATOR_HEADER_ROW,
+        build_template,
+        col,
+        dept_value_cell,
+        first_data_row,
+        header_row,
+        unit_value_cell,
+        write_template,
+    )
+    from xl_jixiao.template.fill import fill_workbook, write_submission
+    from xl_jixiao.template.samples import generate_samples
+
+_HOMES = {
+    "DEPT_INDICATOR_HEADER_ROW": "build", "build_template": "build", "col": "build", "dept_value_cell": "build",
+    "first_data_row": "build", "header_row": "build", "unit_value_cell": "build", "write_template": "build",
+    "fill_workbook": "fill", "write_submission": "fill", "generate_samples": "samples",
+}
+"""Names and their modules, imported on first use: ``xl_jixiao.template.io`` (atomic writes) does not need
+openpyxl, and commands that only write files should not pay for importing it."""
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEPT_INDICATOR_HEADER_ROW",

@@ -16,7 +16,6 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 ROW_PLACEHOLDER = "#R#"
 _REGISTRY_ATTR = "_jx_filled_formulas"
@@ -103,6 +102,8 @@ _CELL_FORMULA = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f>([^<]*)</f>')
 def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
     """Rewrite a worksheet's XML so each contiguous run of cells whose formula is exactly
     ``pattern`` at its row becomes one shared formula. Other cells are left untouched."""
+    from xml.sax.saxutils import escape  # imports urllib: only when formulas are shared
+
     by_col: dict[str, list[tuple[int, int, int, str]]] = {}
     for n, (col, first, last, pattern) in enumerate(specs):
         by_col.setdefault(col, []).append((n, first, last, pattern))
@@ -233,6 +234,11 @@ def _write_atomic(path, write, suffix: str | None = None) -> Path:
     finally:
         release_temporary(held)
     return path
+
+
+def write_file_atomic(path, write, suffix: str | None = None) -> Path:
+    """Have ``write(tmp)`` write a file, then put it at ``path`` atomically (see :func:`_write_atomic`)."""
+    return _write_atomic(path, write, suffix)
 
 
 def save_atomic(wb, path) -> Path:
