@@ -17,6 +17,7 @@ titles (仿宋_GB2312 and similar official fonts are not installed everywhere).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 TABLE_FONT = "宋体"
@@ -94,6 +95,34 @@ def font(*, bold: bool = False, size: float = FONT_SIZE, heading: bool = False, 
 
     return Font(name=HEADING_FONT if heading else TABLE_FONT, charset=FONT_CHARSET, size=size,
                 bold=bold, color=color, underline=underline)
+
+
+_LOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # workbook → {look: (style indexes, objects)}
+
+
+def style(cell, *, font=None, alignment=None, border=None, fill=None, number_format: str | None = None) -> None:
+    """Give an openpyxl cell these style objects, as ``cell.font = font`` &c. would.
+
+    openpyxl finds a style object's index in the workbook by hashing it (every side of a border, every
+    colour) each time one is assigned; a writer giving thousands of cells the same few looks pays that on
+    every cell.  Here each look (a cell's style before, and the same objects) is worked out once per
+    workbook and later cells copy the resulting indexes.  Pass shared objects (module constants, cached
+    fonts): a look is known by its objects' identity.
+    """
+    from copy import copy
+
+    values = (font, alignment, border, fill, number_format)
+    before = cell._style  # None: never styled
+    key = (None if before is None else tuple(before), *map(id, values))
+    looks = _LOOKS.setdefault(cell.parent.parent, {})
+    known = looks.get(key)
+    if known is not None:
+        cell._style = copy(known[0])
+        return
+    for name, value in zip(("font", "alignment", "border", "fill", "number_format"), values):
+        if value is not None:
+            setattr(cell, name, value)
+    looks[key] = (copy(cell._style), values)  # the objects stay alive, so their ids stay theirs
 
 
 def use_house_fonts(wb) -> None:

@@ -265,10 +265,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         values = (n, f.severity.label, f.code, f.sheet or "", f.cell or "", f.project or "", f.message,
                   f.value or "", f.suggestion or "", explanations[f.code], "已忽略" if f.suppressed else "")
         for col, v in enumerate(values, start=1):
-            cell = _put(ws, r, col, v)
-            cell.alignment = wrap
-            cell.font = body_font
-            cell.border = border
+            printing.style(_put(ws, r, col, v), alignment=wrap, font=body_font, border=border)
         ws.row_dimensions[r].height = printing.row_height(
             max(printing.lines_needed(v, w) for v, w in zip(values, widths)))
         sev_cell = ws.cell(row=r, column=2)
