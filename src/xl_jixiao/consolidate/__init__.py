@@ -16,10 +16,11 @@ workbook's sheets) on top of :mod:`.xlsx` (a streaming writer).
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from xl_jixiao.lazy import lazy_names
 
 _HOMES = {
     "CACHE_SUFFIX": "cache", "cache_path_for": "cache", "discover": "discovery", "skip_reason": "discovery",
@@ -31,13 +32,7 @@ _HOMES = {
 the cache) does not import the whole engine."""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES, globals())
 
 
 __all__ = [

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from xl_jixiao.lazy import lazy_names
 
 if TYPE_CHECKING:
     from xl_jixiao.template.build import (
@@ -33,13 +34,7 @@ _HOMES = {
 openpyxl, and commands that only write files should not pay for importing it."""
 
 
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES, globals())
 
 
 __all__ = [
