@@ -518,22 +518,30 @@ def load_results(path: str | Path, config: Config | None = None) -> tuple[list[F
 
         results = [r for r in check([p], config).results if r.usable]
         return results, "folder"
+    snap = None
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         from xl_jixiao.config import default_config
         from xl_jixiao.inbox import guard
-        from xl_jixiao.readers import load_sheets
 
         snap = guard(p, (config or default_config()).limits)  # bounded: nothing unsafe reaches a parser
-        try:
-            names = dict.fromkeys(load_sheets(p, snap.data))
-        except ReadError:
-            names = {}
-        if is_summary(names):
+        if is_summary(dict.fromkeys(_sheet_names(snap.data))):
             return results_from_summary(p, config), "summary"
-    res = read_and_check(p, config)
+    res = read_and_check(p, config, snapshot=snap)  # the bytes read once, the sheets parsed once
     if not res.usable:
         raise ReadError(res.reason, file=str(p))
     return [res], res.reader or "template"
+
+
+def _sheet_names(data: bytes) -> list[str]:
+    """A workbook's sheet names (its cells are not parsed); none when it cannot be read."""
+    import io
+
+    import python_calamine as pc
+
+    try:
+        return list(pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except Exception:  # noqa: BLE001 - read_and_check reports why the file cannot be read
+        return []
 
 
 def load_for_approval(path: str | Path, config: Config | None = None) -> tuple[list[Submission], str]:
