@@ -22,31 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.lazy import lazy_names
 
-_HOMES = {
-    "CACHE_SUFFIX": "cache", "cache_path_for": "cache", "discover": "discovery", "skip_reason": "discovery",
-    "Result": "engine", "consolidate": "engine", "default_jobs": "engine", "FileRecord": "records",
-    "SHEET_FILES": "summary", "SHEET_FINDINGS": "summary", "SHEET_INDICATORS": "summary", "SHEET_PROJECTS": "summary",
-    "SHEET_STATS": "summary", "SHEET_SUMMARY": "summary", "Stats": "summary", "EXCEL_MAX_ROWS": "xlsx",
-}
-"""Names and their modules, imported on first use: a command that needs one module (the streaming writer,
-the cache) does not import the whole engine."""
-
-
-__getattr__ = lazy_names(__name__, _HOMES, globals())
-
-
-__all__ = [
-    "consolidate", "Result", "Stats", "FileRecord", "discover", "skip_reason", "default_jobs", "cache_path_for",
-    "CACHE_SUFFIX", "EXCEL_MAX_ROWS", "SHEET_SUMMARY", "SHEET_PROJECTS", "SHEET_INDICATORS", "SHEET_FINDINGS",
-    "SHEET_FILES", "SHEET_STATS",
-]
-
-
 if TYPE_CHECKING:
     from xl_jixiao.api import Consolidation
     from xl_jixiao.consolidate.cache import CACHE_SUFFIX, cache_path_for
     from xl_jixiao.consolidate.discovery import discover, skip_reason
-    from xl_jixiao.consolidate.engine import Result, consolidate, default_jobs
+    from xl_jixiao.consolidate.engine import Result, consolidate
     from xl_jixiao.consolidate.records import FileRecord
     from xl_jixiao.consolidate.summary import (
         SHEET_FILES,
@@ -57,7 +37,26 @@ if TYPE_CHECKING:
         SHEET_SUMMARY,
         Stats,
     )
+    from xl_jixiao.consolidate.supervisor import default_jobs
     from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
+
+_LAZY = {
+    "consolidate": "engine", "Result": "engine", "Stats": "summary", "FileRecord": "records",
+    "discover": "discovery", "skip_reason": "discovery", "default_jobs": "supervisor", "cache_path_for": "cache",
+    "CACHE_SUFFIX": "cache", "EXCEL_MAX_ROWS": "xlsx", "SHEET_SUMMARY": "summary", "SHEET_PROJECTS": "summary",
+    "SHEET_INDICATORS": "summary", "SHEET_FINDINGS": "summary", "SHEET_FILES": "summary", "SHEET_STATS": "summary",
+}
+"""Each name and the module that defines it, imported on first use: ``check`` uses the supervised reading
+processes and the file discovery without loading the engine, the cache or the summary writer."""
+
+__all__ = [
+    "consolidate", "Result", "Stats", "FileRecord", "discover", "skip_reason", "default_jobs", "cache_path_for",
+    "CACHE_SUFFIX", "EXCEL_MAX_ROWS", "SHEET_SUMMARY", "SHEET_PROJECTS", "SHEET_INDICATORS", "SHEET_FINDINGS",
+    "SHEET_FILES", "SHEET_STATS",
+]
+
+
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 class _CallablePackage(types.ModuleType):
