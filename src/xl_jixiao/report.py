@@ -210,6 +210,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     except Exception as exc:
         raise UserError(f"无法打开工作簿 {src}：{exc}") from exc
     findings = list(findings)
+    fills = {sev: PatternFill("solid", start_color=color, end_color=color) for sev, color in FILLS.items()}
 
     # ---- mark cells
     per_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -225,7 +226,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         if isinstance(cell, tuple):
             continue
         worst = min(fs, key=lambda f: f.severity.rank).severity
-        cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
+        printing.style(cell, fill=fills[worst])
         text = "\n".join(f"{f.code} {f.severity.label}：{f.message}" + (f"\n建议：{f.suggestion}" if f.suggestion else "")
                          for f in fs)
         try:
@@ -270,7 +271,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
             max(printing.lines_needed(v, w) for v, w in zip(values, widths)))
         sev_cell = ws.cell(row=r, column=2)
         if not f.suppressed:
-            sev_cell.fill = PatternFill("solid", start_color=FILLS[f.severity], end_color=FILLS[f.severity])
+            printing.style(sev_cell, fill=fills[f.severity])
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             link = ws.cell(row=r, column=5)
             # internal link: the location part of ``#'工作表'!G12``
