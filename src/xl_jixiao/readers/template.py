@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import column_letter
@@ -24,6 +25,8 @@ from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount
 from xl_jixiao.readers.grid import date_text
 
 Sheets = dict[str, list[list[object]]]
+SheetMap = Mapping[str, Any]
+"""Sheet name → its values: a :data:`Sheets` dict, or a workbook whose sheets are parsed on first use."""
 Origins = dict[str, tuple[int, int]]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -193,7 +196,7 @@ class TableSheets:
     export: bool = False  # found by header on sheets of other names (a system's flat export)
 
 
-def find_tables(sheets: Sheets) -> TableSheets | None:
+def find_tables(sheets: SheetMap) -> TableSheets | None:
     """The template's named sheets, else any pair of sheets holding a project table and an indicator
     table linked by 项目编码 or 项目名称 (the 预算管理一体化 system's flat export); ``None`` otherwise."""
     named_p = _sheet_key(sheets, layout.SHEET_PROJECTS)
@@ -228,9 +231,33 @@ def find_tables(sheets: Sheets) -> TableSheets | None:
 # ------------------------------------------------------------------ the reader
 
 
+class _Trimmed(Mapping[str, list[list[object]]]):
+    """The sheets as the reader sees them (see :func:`_trimmed`), each made on first use: a sheet the
+    reader never looks at is never parsed (:class:`WorkbookSheets`) nor trimmed."""
+
+    def __init__(self, sheets: SheetMap):
+        self._sheets = sheets
+        self._done: dict[str, list[list[object]]] = {}
+
+    def __getitem__(self, name: str) -> list[list[object]]:
+        rows = self._done.get(name)
+        if rows is None:
+            rows = self._done[name] = _trimmed(_rows(self._sheets[name]))
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sheets)
+
+    def __len__(self) -> int:
+        return len(self._sheets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sheets
+
+
 class _Reader:
-    def __init__(self, sheets: Sheets, file: str | None, origins: Origins | None, tables: TableSheets):
-        self.sheets = {name: _trimmed(_rows(data)) for name, data in sheets.items()}
+    def __init__(self, sheets: SheetMap, file: str | None, origins: Origins | None, tables: TableSheets):
+        self.sheets = _Trimmed(sheets)
         self.file = file
         self.origins = origins or {}
         self.tables = tables
@@ -449,21 +476,29 @@ class _Reader:
         cell_cols = [(k, c) for k, c in cols.items() if k in _INDICATOR_FIELDS]
         out: list[Indicator] = []
         prev: Indicator | None = None
-        r0 = self.origins.get(sheet, (0, 0))[0]
+        r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
+        # each column's letters once; a row's references are its number appended (see :meth:`ref`)
+        letters = [(k, column_letter(c + c0 + 1)) for k, c in cell_cols]
+        file = self.file
+        project = default_project if default_project is not None and "project" not in cols else None
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
                 continue
             texts = {k: cell_text(_get(row, c)) for k, c in cell_cols}
-            if texts.get("name") and norm_label(texts["name"]) in _INDICATOR_LABELS and \
+            name = texts.get("name")
+            if name and norm_label(name) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
                 continue  # a repeated header row
             if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
-            fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
-            if default_project is not None and "project" not in cols:
-                fields["project"] = default_project
-            ind = Indicator.trusted(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
+            if project is not None:
+                texts["project"] = project
+            number = r + 1 + r0
+            at = str(number)
+            ind = Indicator.trusted(row=number, cells={k: CellRef.trusted(file=file, sheet=sheet, cell=col + at,
+                                                                          row=number) for k, col in letters},
+                                    **texts)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:
@@ -653,12 +688,12 @@ _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab i
 # ------------------------------------------------------------------ public API
 
 
-def is_template(sheets: Sheets) -> bool:
+def is_template(sheets: SheetMap) -> bool:
     """True when the sheets hold the template's tables, or a system export's project and indicator tables."""
     return find_tables(sheets) is not None
 
 
-def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Origins | None = None, *,
+def submission_from_sheets(sheets: SheetMap, file: str | None = None, origins: Origins | None = None, *,
                            tables: TableSheets | None = None) -> Submission:
     """Build a submission from the value arrays of a template workbook (or a flat system export).
 
@@ -677,8 +712,42 @@ def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Ori
     return _Reader(sheets, file, origins, tables).read()
 
 
-def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
-    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods).
+class WorkbookSheets(Mapping[str, list[list[object]]]):
+    """A workbook's sheets by name, in workbook order; each sheet's cells are parsed when it is first used
+    (python-calamine parses a sheet when asked for it), so the sheets a reader does not need —
+    the instructions, the hidden list sheet — cost nothing.  Open one with :func:`open_sheets`."""
+
+    def __init__(self, book: object):
+        self._book = book
+        self._names: list[str] = list(book.sheet_names)  # type: ignore[attr-defined]
+        self._known = frozenset(self._names)
+        self._parsed: dict[str, list[list[object]]] = {}
+
+    def __getitem__(self, name: str) -> list[list[object]]:
+        rows = self._parsed.get(name)
+        if rows is None:
+            if name not in self._known:
+                raise KeyError(name)
+            try:
+                rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+                rows = rows if type(rows) is list and all(type(r) is list for r in rows) else [list(r) for r in rows]
+            except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
+                rows = []
+            self._parsed[name] = rows
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+
+def open_sheets(path: str | Path, data: bytes | None = None) -> WorkbookSheets:
+    """A workbook's sheets, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods), each parsed on first use.
 
     ``data``: the file's bytes when the caller read them already (they are parsed instead of the file).
     """
@@ -696,15 +765,7 @@ def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
 
         wb = (pc.CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None
               else pc.CalamineWorkbook.from_path(str(p)))
-        out: dict[str, list[list[object]]] = {}
-        for name in wb.sheet_names:
-            try:
-                out[name] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-            except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
-                out[name] = []
-        return out
-    except ReadError:
-        raise
+        return WorkbookSheets(wb)
     except Exception as exc:
         text = str(exc)
         if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PasswordError":
@@ -712,6 +773,14 @@ def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
         else:
             reason = f"无法读取工作簿（文件损坏或格式不受支持）：{text[:200]}"
         raise ReadError(reason, str(p)) from exc
+
+
+def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
+    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods).
+
+    ``data``: the file's bytes when the caller read them already (they are parsed instead of the file).
+    """
+    return dict(open_sheets(path, data))
 
 
 def read_template(path: str | Path) -> Submission:
