@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,11 +79,21 @@ def header_unit(value: object) -> str | None:
     return vocab.label_unit(value) if isinstance(value, str) else None
 
 
+_INDEXES: dict[int, tuple[object, dict[str, Field]]] = {}
+
+
 def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
+    """Normalised label → field, made once per tuple of fields (tables and field lists are module constants;
+    the entry keeps its tuple alive, so its id is not reused)."""
+    hit = _INDEXES.get(id(fields))
+    if hit is not None and hit[0] is fields:
+        return hit[1]
     idx: dict[str, Field] = {}
     for f in fields:
         for lab in f.labels:
             idx.setdefault(vocab.label_key(lab), f)
+    if isinstance(fields, tuple):
+        _INDEXES[id(fields)] = (fields, idx)
     return idx
 
 
@@ -110,18 +120,24 @@ def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok:
     plan: list[tuple[str, int]] = []
     units: dict[str, str] = {}
     for c, v in enumerate(cells):
-        lab = norm_label(v)
+        if not isinstance(v, str) or not v:
+            continue
+        lt = vocab.parse_label(v)  # once per cell: its label (norm_label), field (vocab.find) and unit
+        lab = lt.base
         if not lab:
             continue
-        f = vocab.find(v, index)
+        f = None
+        for k in lt.keys:
+            f = index.get(k)
+            if f is not None:
+                break
         if f is not None and not f.formula:
             if f.key.startswith("plan_"):
                 pass  # handled by the generic checkpoint match below
             elif f.key not in columns:
                 columns[f.key] = c
-                u = header_unit(v)
-                if u:
-                    units[f.key] = u
+                if lt.unit:
+                    units[f.key] = lt.unit
                 continue
         if plan_ok:
             m = _PLAN_RE.search(lab)
@@ -194,6 +210,9 @@ class TableSheets:
     projects: str | None
     indicators: str | None
     export: bool = False  # found by header on sheets of other names (a system's flat export)
+    project_header: HeaderMap | None = field(default=None, compare=False, repr=False)
+    indicator_header: HeaderMap | None = field(default=None, compare=False, repr=False)
+    """The tables' headers as found on the template's named sheets (the reader does not search again)."""
 
 
 def find_tables(sheets: SheetMap) -> TableSheets | None:
@@ -201,12 +220,15 @@ def find_tables(sheets: SheetMap) -> TableSheets | None:
     table linked by 项目编码 or 项目名称 (the 预算管理一体化 system's flat export); ``None`` otherwise."""
     named_p = _sheet_key(sheets, layout.SHEET_PROJECTS)
     named_i = _sheet_key(sheets, layout.SHEET_INDICATORS)
-    proj = named_p if named_p is not None and find_header(
-        _rows(sheets[named_p]), READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS) is not None else None
-    ind = named_i if named_i is not None and find_header(
-        _rows(sheets[named_i]), READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS) is not None else None
+    # the searches the reader makes (with 资金支出计划 columns: which rows qualify does not depend on them)
+    head_p = None if named_p is None else find_header(
+        _rows(sheets[named_p]), READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
+    head_i = None if named_i is None else find_header(
+        _rows(sheets[named_i]), READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
+    proj = named_p if head_p is not None else None
+    ind = named_i if head_i is not None else None
     if proj is not None and ind is not None:
-        return TableSheets(proj, ind)
+        return TableSheets(proj, ind, project_header=head_p, indicator_header=head_i)
     found_p, found_i = proj, ind
     for name, data in sheets.items():
         if name in (found_p, found_i):
@@ -224,7 +246,7 @@ def find_tables(sheets: SheetMap) -> TableSheets | None:
     if found_p is not None and found_i is not None:
         return TableSheets(found_p, found_i, export=True)
     if proj is not None or ind is not None:  # a template workbook missing one of its tables
-        return TableSheets(proj, ind)
+        return TableSheets(proj, ind, project_header=head_p, indicator_header=head_i)
     return None
 
 
@@ -417,7 +439,8 @@ class _Reader:
             return []
         name = self.tables.projects
         rows = self.sheets[name]
-        header = find_header(rows, READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
+        header = self.tables.project_header or find_header(rows, READ_PROJECTS, ("name",),
+                                                           layout.HEADER_SEARCH_ROWS, plan_ok=True)
         if header is None:
             raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
         cols = header.columns
@@ -485,7 +508,11 @@ class _Reader:
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
                 continue
-            texts = {k: cell_text(_get(row, c)) for k, c in cell_cols}
+            n = len(row)
+            texts: dict[str, str | None] = {}
+            for k, c in cell_cols:  # cell_text, with the common cases (blank, text) inline
+                v = row[c] if c < n else None
+                texts[k] = None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
             name = texts.get("name")
             if name and norm_label(name) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
@@ -516,7 +543,8 @@ class _Reader:
             return []
         name = self.tables.indicators
         rows = self.sheets[name]
-        header = find_header(rows, READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
+        header = self.tables.indicator_header or find_header(rows, READ_INDICATORS, ("name", "value"),
+                                                             layout.HEADER_SEARCH_ROWS)
         if header is None:
             raise ReadError("找不到绩效指标表的表头（需要「三级指标」和「指标值」列）", self.file, name)
         return self.read_indicator_rows(rows, name, header, READ_INDICATORS)

@@ -115,6 +115,8 @@ class Context:
                 self._groups.setdefault(0, []).append(it)
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
+        self.memo: dict[str, Any] = {}
+        """What a rule works out once per submission (by a key naming it), not once per project or row."""
         self.rule: type[Rule] | None = None
         """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
 
