@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +161,7 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def dumps(rec: FileRecord) -> bytes:
-    state = asdict(rec)
+    state = {name: getattr(rec, name) for name in _RECORD_FIELDS}  # plain data already: no deep copy needed
     return pickle.dumps((RECORD_FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL)
 
 
