@@ -16,7 +16,6 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 ROW_PLACEHOLDER = "#R#"
 _REGISTRY_ATTR = "_jx_filled_formulas"
@@ -90,6 +89,12 @@ def _letter(column: int) -> str:
     return column_letter(column)
 
 
+def _escape(text: str) -> str:
+    """Text as XML character data (what ``xml.sax.saxutils.escape`` does, without importing
+    ``urllib`` and ``http`` with it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 _CHAR_REF = re.compile(r"&#(\d+);")
 
 
@@ -112,7 +117,7 @@ def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
         for n, first, last, pattern in by_col.get(col, ()):
             if not first <= row <= last:
                 continue
-            expected = escape(pattern.replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
+            expected = _escape(pattern.replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
             if _CHAR_REF.sub(_char, m.group(4)) == expected:
                 rows.setdefault((col, n), []).append(row)
             break
@@ -179,6 +184,25 @@ def share_formulas_in_package(wb, data: bytes) -> bytes:
 def _share_in_package(wb, path: Path) -> None:
     if _parts(wb):
         path.write_bytes(share_formulas_in_package(wb, path.read_bytes()))
+
+
+def import_openpyxl_without_numpy() -> None:
+    """Import openpyxl for a command that only writes workbooks, without numpy.
+
+    openpyxl imports numpy when it is installed (to accept numpy scalars as cell values), which
+    costs more than a third of importing openpyxl.  xl_jixiao never gives it numpy values, so a
+    command-line process imports openpyxl with numpy out of reach; numpy itself stays importable
+    afterwards.  Does nothing when either is already imported (the Python API leaves them alone).
+    """
+    import sys
+
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # "import numpy" raises ImportError
+    try:
+        import openpyxl  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
 
 
 def load_workbook_quietly(path, **kwargs):
