@@ -135,7 +135,7 @@ def test_annotated_template_stays_compact_and_prints(tmp_path):
     a, b = load_workbook_quietly(src), load_workbook_quietly(out)
     formulas = [(ws.title, c.coordinate, plain_value(c.value)) for ws in a.worksheets for row in ws.iter_rows()
                 for c in row if c.data_type == "f"]
-    assert len(formulas) > 500
+    assert len(formulas) > 200
     assert all(plain_value(b[s][ref].value) == v for s, ref, v in formulas)
     ws = b[RESULT_SHEET]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1

@@ -163,7 +163,11 @@ def test_dept_indicator_table(wb):
         assert ws[f"A{dept_value_cell(f.key)[1:]}"].value == f.header
     assert ws[dept_value_cell("basic")].value == f"=N({dept_value_cell('personnel')})+N({dept_value_cell('public')})"
     assert ws[dept_value_cell("income_total")].value.startswith("=N(")
-    assert ws[f"B{first}"].protection.locked is False
+    for letter in ("A", "B", "C"):  # the budget block above shares these columns: the rows below are open
+        assert ws.column_dimensions[letter].protection.locked is False, letter
+        assert not ws[f"{letter}{first}"].has_style and not ws[f"{letter}{first + 50}"].has_style
+    assert ws["A2"].protection.locked is not False  # its labels are not
+    assert ws[dept_value_cell("personnel")].protection.locked is False
 
 
 def test_project_formulas_and_totals(wb):

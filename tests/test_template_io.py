@@ -83,22 +83,23 @@ def test_heavy_workbooks_of_the_earlier_template_read_the_same(tmp_path, monkeyp
 
     from xl_jixiao.pipeline import read_and_check
     from xl_jixiao.template import build
+    from xl_jixiao.template.fill import filled_rows
     from xl_jixiao.template.samples import inject_defects, sample_submission
 
     sub = sample_submission(2, seed=3, projects=6, indicators=10)
     inject_defects(sub, 1.0, random.Random(7))
     path = tmp_path / "单位.xlsx"
 
-    def written(formula_rows: dict[str, int]) -> tuple[object, int]:
-        monkeypatch.setattr(build, "FORMULA_ROWS", formula_rows)
+    def written(margin: dict[str, int]) -> tuple[object, int]:
+        monkeypatch.setattr(build, "FORMULA_MARGIN", margin)
         write_submission(sub, path)
         with zipfile.ZipFile(path) as z:
             cells = sum(z.read(n).count(b"<f") for n in z.namelist() if n.startswith("xl/worksheets/"))
         return read_and_check(path), cells
 
-    capacity = {t.sheet: build.max_rows(t) for t in (L.PROJECTS, L.INDICATORS, L.DEPT_INDICATORS)}
-    light, light_formulas = written(dict(build.FORMULA_ROWS))
-    heavy, heavy_formulas = written(capacity)
+    light, light_formulas = written(dict(build.FORMULA_MARGIN))
+    # the earlier template: formula rows for the whole capacity whatever the rows filled
+    heavy, heavy_formulas = written({t.sheet: build.max_rows(t) - n for t, n in filled_rows(sub).items()})
     assert heavy_formulas > 2 * L.MAX_INDICATOR_ROWS > 10 * light_formulas
     assert heavy.usable and heavy.findings
     assert light.submission.source.sha256 != heavy.submission.source.sha256  # two different files …

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -84,7 +84,8 @@ room for several times that.  Rows below still have their dropdowns, validations
 checks (whole-column rules, nothing stored per row), and the problem count above 检查 covers them."""
 
 FORMULA_MARGIN = {L.SHEET_PROJECTS: 10, L.SHEET_INDICATORS: 50, L.SHEET_DEPT: 10}
-"""Formula rows a written workbook carries below its filled rows (when more than ``FORMULA_ROWS``)."""
+"""Formula rows a written workbook (an imported form, a sample) carries below its filled rows:
+room for a few more projects and their indicators before the whole-range rules take over."""
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,14 @@ class TableRows:
     last: int
 
 
-def table_rows(table: L.Table, filled: int = 0) -> TableRows:
-    """Rows of ``table`` in a template written for ``filled`` data rows (0: a blank template)."""
+def table_rows(table: L.Table, filled: int | None = None) -> TableRows:
+    """Rows of ``table`` in a workbook written with ``filled`` data rows (``None``: a blank template)."""
     first = first_data_row(table)
-    n = max(FORMULA_ROWS[table.sheet], filled + FORMULA_MARGIN[table.sheet] if filled else 0)
+    n = FORMULA_ROWS[table.sheet] if filled is None else filled + FORMULA_MARGIN[table.sheet]
     return TableRows(first, first + n - 1, first + max(max_rows(table), n) - 1)
 
 
-def last_data_row(table: L.Table, filled: int = 0) -> int:
+def last_data_row(table: L.Table, filled: int | None = None) -> int:
     """Last row the template's validations, coloured checks and totals cover."""
     return table_rows(table, filled).last
 
@@ -183,11 +184,11 @@ class TemplateOptions:
     dept_scheme: Scheme
     year: int | None
     money_unit: str
-    filled: Mapping[str, int] = field(default_factory=dict)
-    """Data rows the workbook will hold, by sheet (formula rows and capacity grow to fit)."""
+    filled: Mapping[str, int] | None = None
+    """Data rows the workbook will hold, by sheet; ``None`` for a blank template."""
 
     def rows(self, table: L.Table) -> TableRows:
-        return table_rows(table, self.filled.get(table.sheet, 0))
+        return table_rows(table, None if self.filled is None else self.filled.get(table.sheet, 0))
 
 
 # ------------------------------------------------------------------ formula pieces
@@ -376,8 +377,8 @@ def build_template(scheme: str | Scheme | None = "2021", year: int | None = None
     by default the same scheme).
 
     ``filled`` (data rows by sheet name) is for a writer about to fill the workbook: its formula
-    columns then reach ``FORMULA_MARGIN`` rows below the filled ones (at least ``FORMULA_ROWS``),
-    and its capacity grows when the rows exceed it."""
+    columns then reach ``FORMULA_MARGIN`` rows below the filled ones instead of a blank template's
+    ``FORMULA_ROWS``, and its capacity grows when the rows exceed it."""
     s = resolve_scheme(scheme, kind="project")
     d = resolve_scheme(dept_scheme) if dept_scheme else s
     mu = normalize_money_unit(money_unit)
@@ -385,7 +386,7 @@ def build_template(scheme: str | Scheme | None = "2021", year: int | None = None
         from xl_jixiao.errors import UserError
 
         raise UserError(f"金额单位只能是 万元 或 元，而不是「{money_unit}」")
-    opts = TemplateOptions(s, d, year, mu, dict(filled or {}))
+    opts = TemplateOptions(s, d, year, mu, None if filled is None else dict(filled))
     wb = Workbook()
     printing.use_house_fonts(wb)
     wb.remove(wb.active)
@@ -880,21 +881,12 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], rows: TableRows, tit
         i = t.index(f.key)
         letter = get_column_letter(i)
         _header_cell(ws.cell(h, i), f.header)
-        if t is L.INDICATORS or letter not in ("A", "B", "C"):
-            _column_style(ws, letter, f, unlocked=not f.formula)
+        # Columns A–C of 部门整体 also hold the budget block above: its cells carry their own style,
+        # so the table's column style (unlocked, framed) is what the rows below show.
+        shared = t is L.DEPT_INDICATORS and letter in ("A", "B", "C")
+        width = max(f.width, ws.column_dimensions[letter].width or 0) if shared else None
+        _column_style(ws, letter, f, width, unlocked=not f.formula)
     ws.row_dimensions[h].height = 32
-    if t is L.DEPT_INDICATORS:
-        # Columns A–C also hold the budget block: unlock the table's cells one by one.
-        for key in ("seq", "level1", "level2"):
-            letter = col(t, key)
-            f = t.column(key)
-            ws.column_dimensions[letter].width = max(f.width, ws.column_dimensions[letter].width or 0)
-            proto = ws.cell(first, t.index(key))
-            proto.protection = UNLOCKED
-            proto.border = BORDER
-            proto.alignment = WRAP
-            for r in range(first + 1, last + 1):
-                ws.cell(r, t.index(key))._style = copy(proto._style)
     disp, chk = t.index("display"), t.index("check")
     _formula_column(ws, disp, first, rows.formulas, display_formula(t, ROW))
     _formula_column(ws, chk, first, rows.formulas, indicator_check_formula(t, ROW, names))

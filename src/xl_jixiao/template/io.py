@@ -108,17 +108,21 @@ _CELL_FORMULA = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f>([^<]*)</f>')
 def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
     """Rewrite a worksheet's XML so each contiguous run of cells whose formula is exactly
     ``pattern`` at its row becomes one shared formula. Other cells are left untouched."""
-    by_col: dict[str, list[tuple[int, int, int, str]]] = {}
+    by_col: dict[str, list[tuple[int, int, int, str, str]]] = {}
     for n, (col, first, last, pattern) in enumerate(specs):
-        by_col.setdefault(col, []).append((n, first, last, pattern))
+        text = _escape(pattern.removeprefix("="))
+        # as openpyxl writes it: characters outside ASCII as numeric references (compared first, cheaply)
+        written = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+        by_col.setdefault(col, []).append((n, first, last, text, written))
     rows: dict[tuple[str, int], list[int]] = {}  # (column, spec) → rows holding that spec's formula
     for m in _CELL_FORMULA.finditer(xml):
         col, row = m.group(1), int(m.group(2))
-        for n, first, last, pattern in by_col.get(col, ()):
+        for n, first, last, text, written in by_col.get(col, ()):
             if not first <= row <= last:
                 continue
-            expected = _escape(pattern.replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
-            if _CHAR_REF.sub(_char, m.group(4)) == expected:
+            stored, number = m.group(4), str(row)
+            if stored == written.replace(ROW_PLACEHOLDER, number) or \
+                    _CHAR_REF.sub(_char, stored) == text.replace(ROW_PLACEHOLDER, number):
                 rows.setdefault((col, n), []).append(row)
             break
     masters: dict[tuple[str, int], tuple[int, int]] = {}
