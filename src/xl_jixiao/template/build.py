@@ -494,12 +494,30 @@ def _title(ws, text: str) -> None:
     ws.row_dimensions[1].height = 26
 
 
+_STYLES_ATTR = "_jx_styles"
+
+
+def _set_style(target, wb: Workbook, **attrs) -> None:
+    """Give a cell or column that has no style yet the style ``attrs`` (module constants and
+    number formats only: they are told apart by identity).  openpyxl hashes every style object it
+    is handed, so each combination is built once per workbook and copied after that."""
+    cache = getattr(wb, _STYLES_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(wb, _STYLES_ATTR, cache)
+    key = tuple(sorted((k, v if isinstance(v, str) else id(v)) for k, v in attrs.items()))
+    style = cache.get(key)
+    if style is None:
+        for name, value in attrs.items():
+            setattr(target, name, value)
+        cache[key] = copy(target._style)
+    else:
+        target._style = copy(style)
+
+
 def _header_cell(cell, text: str) -> None:
     cell.value = text
-    cell.font = HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = CENTER
-    cell.border = BORDER
+    _set_style(cell, cell.parent.parent, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=BORDER)
 
 
 NO_BORDER = Alignment(vertical="center")
@@ -631,16 +649,16 @@ def _column_style(ws, letter: str, field: L.Field | None, width: float | None = 
     cd.width = width if width is not None else (field.width if field else 12)
     if field is not None and field.money:
         cd.width = max(cd.width, MONEY_WIDTH[money_unit])
+    style: dict = {"alignment": WRAP, "border": BORDER}
     if unlocked:
-        cd.protection = UNLOCKED
-    cd.alignment = WRAP
-    cd.border = BORDER
+        style["protection"] = UNLOCKED
     if field is not None and field.money:
-        cd.number_format = MONEY_FORMAT
+        style["number_format"] = MONEY_FORMAT
     elif field is not None and field.percent:
-        cd.number_format = PERCENT_FORMAT
+        style["number_format"] = PERCENT_FORMAT
     elif field is not None and field.key in ("value", "code", "period", "op", "unit"):
-        cd.number_format = "@"
+        style["number_format"] = "@"
+    _set_style(cd, ws.parent, **style)
 
 
 # ------------------------------------------------------------------ 填表说明
