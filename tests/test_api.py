@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def test_check_consolidate_and_approve_see_the_same_data(inbox, tmp_path):
     for r in cons.results:
         mine = by_name[Path(r.path).name]
         assert keyed(r.findings) == keyed(mine.findings)
-        assert r.submission == mine.submission.model_copy(update={"source": r.submission.source})
+        assert r.submission == replace(mine.submission, source=r.submission.source)
         assert r.sha256 == mine.sha256 and r.outcome == mine.outcome == "template"
 
     # the 批复表 from the summary reads the sources' results: nothing is lost on the way

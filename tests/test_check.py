@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,7 @@ def test_config_and_suppression_via_cli(tmp_path, capsys):
         ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", None))]
     sub = Submission(budget_year=2024, unit_name="某局", projects=[Project(
         name="活动项目", implementer="某局", annual_goal="开展活动，提高群众安全感", indicators=inds,
-        funding=Funding(total=20, fiscal=20))])
+        funding=Funding(total=Decimal(20), fiscal=Decimal(20)))])
     path = tmp_path / "某局.xlsx"
     write_submission(sub, path)
     assert main(["check", str(path), "--format", "json"]) == 0

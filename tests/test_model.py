@@ -1,9 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from pydantic import ValidationError
 
-from xl_jixiao.model import CellRef, Finding, Funding, Indicator, Project, Severity, Submission
+from xl_jixiao.model import CellRef, Finding, Funding, Indicator, Project, Severity, Submission, validated
 
 
 def test_indicator_value_text_joins_columns():
@@ -15,13 +14,27 @@ def test_indicator_value_text_joins_columns():
 
 
 def test_money_is_decimal_and_validated_at_the_boundary():
-    f = Funding(total="192.8", fiscal=120)
+    f = validated(Funding, {"total": "192.8", "fiscal": 120})
     assert f.total == Decimal("192.8") and isinstance(f.fiscal, Decimal)
     assert f.sources_sum() == Decimal("120")
-    with pytest.raises(ValidationError):
-        Funding(total="约10")
-    with pytest.raises(ValidationError):
-        Funding(money_unit="千元")
+    assert validated(Funding, '{"total": "1.5", "money_unit": "元"}') == Funding(total=Decimal("1.5"), money_unit="元")
+    with pytest.raises(ValueError):
+        validated(Funding, {"total": "约10"})
+    with pytest.raises(ValueError):
+        validated(Funding, {"money_unit": "千元"})
+    with pytest.raises(ValueError):  # a key the model does not have
+        validated(Funding, {"totle": "1"})
+
+
+def test_nested_data_from_outside_is_validated_and_typed():
+    sub = validated(Submission, {"unit_name": "某单位", "projects": [
+        {"name": "甲", "funding": {"total": "10"}, "cells": {"name": {"sheet": "项目信息", "cell": "B5", "row": 5}}}]})
+    p = sub.projects[0]
+    assert isinstance(p, Project) and p.funding.total == Decimal("10") and p.location().cell == "B5"
+    f = validated(Finding, {"code": "JX301", "severity": "warning", "message": "资金不平衡"})
+    assert f.severity is Severity.WARNING
+    with pytest.raises(ValueError):
+        validated(Submission, {"projects": [{"indicators": [{"name": "x", "level4": "y"}]}]})
 
 
 def test_cells_carry_locations():

@@ -253,7 +253,7 @@ def test_blank_value_never_borrows_help_text(tmp_path):
     from xl_jixiao.template import write_submission
 
     sub = Submission(budget_year=2024, unit_name=None, projects=[Project(
-        name="甲", implementer="局", annual_goal="目标", funding=Funding(total=1, fiscal=1),
+        name="甲", implementer="局", annual_goal="目标", funding=Funding(total=Decimal(1), fiscal=Decimal(1)),
         indicators=[Indicator(level1="产出指标", level2="数量指标", name="n", value="≥1个")])])
     path = tmp_path / "t.xlsx"
     write_submission(sub, path)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -203,7 +204,7 @@ def test_criteria_fire_on_real_forms_and_manual_items_are_listed():
     policy = {f.project for f in by_code.get("JX900", [])}
     assert policy == {p.name for p in sub.projects if p.policy_basis and not cited.search(p.policy_basis)}
     assert policy and policy != {p.name for p in sub.projects}
-    reviews = review_result(res.model_copy(update={"findings": [*res.findings, *found]}),
+    reviews = review_result(replace(res, findings=[*res.findings, *found]),
                             manual=manual_items(crit))
     text = "\n".join(r.text() for r in reviews)
     assert "表述冗长" in text

@@ -1,6 +1,7 @@
 """Saved workbooks store filled-down formula columns as shared formulas, readable everywhere."""
 
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -55,7 +56,7 @@ def test_libreoffice_calculates_shared_formulas(tmp_path, soffice):
             for i in range(3)]
     sub = Submission(unit_name="测试单位", budget_year=2025, projects=[
         Project(name="甲项目", implementer="测试单位", annual_goal="开展培训", indicators=inds,
-                funding=Funding(total=10, fiscal=10))])
+                funding=Funding(total=Decimal(10), fiscal=Decimal(10)))])
     src = write_submission(sub, tmp_path / "in.xlsx")
     out = tmp_path / "out"
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",

@@ -18,6 +18,7 @@ DataFrame and Parquet exports.
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -217,7 +218,9 @@ class Report:
 
 
 def _read_one(config: Config, path: Path) -> bytes:
-    return read_and_check(path, config).to_bytes()
+    # a reading process hands its result to this one, which started it: pickled (the same classes on both
+    # sides, nothing to validate), not the JSON a result is stored as
+    return pickle.dumps(read_and_check(path, config), pickle.HIGHEST_PROTOCOL)
 
 
 def _read_supervised(files: list[Path], config: Config) -> list[FileResult]:
@@ -227,14 +230,13 @@ def _read_supervised(files: list[Path], config: Config) -> list[FileResult]:
         return []
     import functools
 
-    from xl_jixiao.consolidate.engine import default_jobs
-    from xl_jixiao.consolidate.supervisor import Supervisor
+    from xl_jixiao.consolidate.supervisor import Supervisor, default_jobs
 
     limits = config.limits
     pool = Supervisor(functools.partial(_read_one, config), min(default_jobs(), len(files)),
                       memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
-                      on_failure=lambda path, reason: failed_result(os.fspath(path), reason, config).to_bytes())
-    return [FileResult.from_bytes(blob) for blob in pool.map(files)]
+                      on_failure=lambda path, reason: pickle.dumps(failed_result(os.fspath(path), reason, config)))
+    return [pickle.loads(blob) for blob in pool.map(files)]
 
 
 def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = None) -> Report:

@@ -1,8 +1,14 @@
-"""Domain model: one description of a submission, validated at the boundary.
+"""Domain model: one description of a submission, plain objects inside, validated at the boundary.
 
 Readers build these objects; rules, totals and writers consume them.  Every
 object that was read from cells keeps the location of each field in ``cells``
 (field name → :class:`CellRef`), so a finding can point at the exact cell.
+
+The classes are standard-library dataclasses: building one costs a plain
+``__init__`` and importing this module costs nothing beyond the standard
+library.  Data from outside (a stored result, an API caller's dict or JSON) is
+validated where it enters, by :func:`validated` (pydantic, imported only then),
+against these same classes.
 
 Money is always :class:`~decimal.Decimal` in the submission's ``money_unit``;
 conversion between 元 and 万元 lives in :mod:`xl_jixiao.money`.
@@ -10,73 +16,55 @@ conversion between 元 and 万元 lives in :mod:`xl_jixiao.money`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, Self, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Literal, TypeVar
 
 from xl_jixiao.severity import SEVERITY_LABELS, Severity
 
 __all__ = [
     "CellRef", "Cells", "Indicator", "Funding", "PlanPoint", "Project", "DeptBudget", "SourceInfo", "Submission",
-    "Severity", "SEVERITY_LABELS", "Finding", "MoneyUnit", "trusted",
+    "Severity", "SEVERITY_LABELS", "Finding", "MoneyUnit", "validated", "adapter",
 ]
 
 MoneyUnit = Literal["万元", "元"]
 
-_set = object.__setattr__
-_M = TypeVar("_M", bound=BaseModel)
+_T = TypeVar("_T")
+
+_FORBID = {"extra": "forbid"}
+"""Validation at the boundary refuses keys the model does not have (read by pydantic, a plain dict here)."""
 
 
-class _Model(BaseModel):
-    # defer_build: a class's validator is built on its first use, not when the module is imported
-    model_config = ConfigDict(validate_assignment=False, extra="forbid", defer_build=True)
-
-    @classmethod
-    def trusted(cls, **values: Any) -> Self:
-        """An instance from values a reader has already typed, without validating them again (see :func:`trusted`)."""
-        return trusted(cls, **values)
+_ADAPTERS: dict[type, Any] = {}
 
 
-def trusted(cls: type[_M], **values: Any) -> _M:
-    """An instance of model ``cls`` from values the caller has already typed, without validating them again.
+def adapter(cls: type) -> Any:
+    """The pydantic ``TypeAdapter`` of ``cls`` (built once per class; pydantic is imported on the first call)."""
+    ta = _ADAPTERS.get(cls)
+    if ta is None:
+        from pydantic import TypeAdapter
 
-    Validation happens at the boundary (the JSON a result is stored as, a configuration, an API caller's
-    data); inside, a reader that builds ``str``/``int``/``Decimal`` fields from cells it typed itself uses
-    this instead of ``cls(...)``.  Like ``model_construct``: missing fields take their defaults (a nested
-    model's default is built the same way) and only the given ones count as set; unlike it, no aliases to
-    resolve, so it costs less than validating — and a class that is only ever built this way never needs
-    its validator built (the models are ``defer_build``), which keeps a command's start short.
+        ta = _ADAPTERS[cls] = TypeAdapter(cls)
+    return ta
+
+
+def validated(cls: type[_T], data: Any) -> _T:
+    """An instance of ``cls`` from data that comes from outside: a dict, or JSON text or bytes.
+
+    Values are checked and converted as declared (amounts to ``Decimal``, severities to :class:`Severity`,
+    unknown keys refused); raises ``pydantic.ValidationError`` (a ``ValueError``) when they do not fit.
     """
-    spec = cls.__dict__.get("_trusted_spec")
-    if spec is None:
-        fields = cls.model_fields
-        spec = (list(fields), [(name, f.default_factory, f.default) for name, f in fields.items()])
-        cls._trusted_spec = spec  # type: ignore[attr-defined]  # per class, not a field
-    names, defaults = spec
-    if list(values) == names:  # every field given, in order (a cell reference): the keywords are the data
-        data = values
-    else:
-        data = {}
-        for name, factory, default in defaults:
-            if name in values:
-                data[name] = values[name]
-            elif factory is None:
-                data[name] = default
-            elif isinstance(factory, type) and issubclass(factory, BaseModel):
-                data[name] = trusted(factory)
-            else:
-                data[name] = factory()  # type: ignore[call-arg]
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", data)
-    _set(obj, "__pydantic_fields_set__", set(values))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
+    ta = adapter(cls)
+    if isinstance(data, str | bytes | bytearray):
+        return ta.validate_json(data)
+    return ta.validate_python(data)
 
 
-class CellRef(_Model):
+@dataclass(kw_only=True, slots=True)
+class CellRef:
     """Where a value came from. ``cell`` is an A1 reference on ``sheet``."""
+
+    __pydantic_config__ = _FORBID
 
     file: str | None = None
     sheet: str | None = None
@@ -91,8 +79,11 @@ class CellRef(_Model):
 Cells = dict[str, CellRef]
 
 
-class Indicator(_Model):
+@dataclass(kw_only=True, slots=True)
+class Indicator:
     """One 三级 indicator row: level1 → level2 → name, with its target value."""
+
+    __pydantic_config__ = _FORBID
 
     project: str | None = None  # the project name the row refers to (template) or belongs to
     project_code: str | None = None  # the 项目编码 the row refers to (a system export links rows by code)
@@ -106,7 +97,7 @@ class Indicator(_Model):
     basis: str | None = None
     remark: str | None = None
     row: int | None = None
-    cells: Cells = Field(default_factory=dict)
+    cells: Cells = field(default_factory=dict)
 
     def value_text(self) -> str:
         """The value as one text, joining separate symbol / value / unit columns."""
@@ -123,8 +114,11 @@ class Indicator(_Model):
         return self.cells.get(field) or next(iter(self.cells.values()), None)
 
 
-class Funding(_Model):
+@dataclass(kw_only=True, slots=True)
+class Funding:
     """Annual amount and its sources, in ``money_unit``. ``None`` means blank."""
+
+    __pydantic_config__ = _FORBID
 
     money_unit: MoneyUnit = "万元"
     total: Decimal | None = None
@@ -133,22 +127,29 @@ class Funding(_Model):
     other: Decimal | None = None
     period_total: Decimal | None = None
     """The multi-year amount (项目总金额（中期规划）/实施期资金总额), not part of the annual sums."""
-    invalid: dict[str, str] = Field(default_factory=dict)
+    invalid: dict[str, str] = field(default_factory=dict)
     """Fields whose cell held something that is not an amount: field → text as written."""
 
     def sources_sum(self) -> Decimal:
         return sum((v for v in (self.fiscal, self.carryover, self.other) if v is not None), Decimal(0))
 
 
-class PlanPoint(_Model):
+@dataclass(kw_only=True, slots=True)
+class PlanPoint:
     """One 资金支出计划 checkpoint: cumulative percent spent by ``label`` (e.g. ``6月底``)."""
+
+    __pydantic_config__ = _FORBID
 
     label: str
     percent: Decimal | None = None
     raw: str | None = None
 
 
-class Project(_Model):
+@dataclass(kw_only=True, slots=True)
+class Project:
+
+    __pydantic_config__ = _FORBID
+
     code: str | None = None
     name: str | None = None
     category: str | None = None  # 项目类别 / 一级项目
@@ -158,16 +159,16 @@ class Project(_Model):
     supervisor: str | None = None
     implementer: str | None = None
     period: str | None = None
-    funding: Funding = Field(default_factory=Funding)
+    funding: Funding = field(default_factory=Funding)
     purpose: str | None = None
     policy_basis: str | None = None  # 政策依据
     calc_basis: str | None = None  # 测算依据
     annual_goal: str | None = None
     period_goal: str | None = None  # 实施期目标 / 长期目标
-    spending_plan: list[PlanPoint] = Field(default_factory=list)
+    spending_plan: list[PlanPoint] = field(default_factory=list)
     remark: str | None = None
-    indicators: list[Indicator] = Field(default_factory=list)
-    not_applicable: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    not_applicable: list[Indicator] = field(default_factory=list)
     """Rows declaring a category not applicable (``不适用``/``无``/``—`` in place of name and value).
 
     They are not indicators: rules count them as a category the unit *declared*
@@ -175,7 +176,7 @@ class Project(_Model):
     uncertain: str | None = None
     """Set by an importer that could not read this project's layout with confidence (where it stopped)."""
     row: int | None = None
-    cells: Cells = Field(default_factory=dict)
+    cells: Cells = field(default_factory=dict)
 
     @property
     def period_total(self) -> Decimal | None:
@@ -185,8 +186,11 @@ class Project(_Model):
         return self.cells.get(field) or next(iter(self.cells.values()), None)
 
 
-class DeptBudget(_Model):
+@dataclass(kw_only=True, slots=True)
+class DeptBudget:
     """部门整体: the unit's whole budget, functions, goal and unit-level indicators."""
+
+    __pydantic_config__ = _FORBID
 
     money_unit: MoneyUnit = "万元"
     personnel: Decimal | None = None  # 人员经费
@@ -198,12 +202,12 @@ class DeptBudget(_Model):
     carryover: Decimal | None = None  # 上年结转
     other: Decimal | None = None  # 其他资金
     income_total: Decimal | None = None  # 收入预算合计
-    invalid: dict[str, str] = Field(default_factory=dict)
+    invalid: dict[str, str] = field(default_factory=dict)
     functions: str | None = None
     goal: str | None = None
-    indicators: list[Indicator] = Field(default_factory=list)
-    not_applicable: list[Indicator] = Field(default_factory=list)
-    cells: Cells = Field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    not_applicable: list[Indicator] = field(default_factory=list)
+    cells: Cells = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         amounts = (self.personnel, self.public, self.basic, self.projects, self.expense_total,
@@ -211,15 +215,22 @@ class DeptBudget(_Model):
         return all(v is None for v in amounts) and not self.functions and not self.goal and not self.indicators
 
 
-class SourceInfo(_Model):
+@dataclass(kw_only=True, slots=True)
+class SourceInfo:
+
+    __pydantic_config__ = _FORBID
+
     path: str
     kind: Literal["template", "export", "legacy", "live", "unknown"] = "template"
     sha256: str | None = None
     template_version: str | None = None
 
 
-class Submission(_Model):
+@dataclass(kw_only=True, slots=True)
+class Submission:
     """One unit's workbook: unit information, 部门整体 and projects with their indicators."""
+
+    __pydantic_config__ = _FORBID
 
     budget_year: int | None = None
     unit_name: str | None = None
@@ -233,11 +244,11 @@ class Submission(_Model):
     fill_date: str | None = None
     head: str | None = None
     dept: DeptBudget | None = None
-    projects: list[Project] = Field(default_factory=list)
-    unassigned_indicators: list[Indicator] = Field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    unassigned_indicators: list[Indicator] = field(default_factory=list)
     """Indicator rows whose project column names no project of the list (JX108)."""
     source: SourceInfo | None = None
-    cells: Cells = Field(default_factory=dict)
+    cells: Cells = field(default_factory=dict)
 
     def all_indicators(self) -> list[Indicator]:
         out: list[Indicator] = []
@@ -252,8 +263,11 @@ class Submission(_Model):
         return sum((p.funding.total for p in self.projects if p.funding.total is not None), Decimal(0))
 
 
-class Finding(_Model):
+@dataclass(kw_only=True, slots=True)
+class Finding:
     """One problem found: a coded rule, where it is, and what to write instead."""
+
+    __pydantic_config__ = _FORBID
 
     code: str
     severity: Severity

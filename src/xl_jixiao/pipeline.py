@@ -9,9 +9,9 @@ importer's notes, the :class:`~xl_jixiao.model.Submission`, the findings and
 the timings.  It never raises for a bad input: an unusable file is a result
 with ``outcome="failed"`` and one JX504 finding.
 
-Results are plain pydantic data: :meth:`FileResult.to_bytes` /
-:meth:`FileResult.from_bytes` (compressed JSON) are what the consolidation
-cache stores.
+Results are plain dataclasses: :meth:`FileResult.to_bytes` /
+:meth:`FileResult.from_bytes` (compressed JSON, validated on the way back in)
+are what the consolidation cache stores.
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ import logging
 import os
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import ReadError
-from xl_jixiao.model import Finding, Severity, Submission, trusted
+from xl_jixiao.model import Finding, Severity, Submission, adapter
 from xl_jixiao.version import RESULT_FORMAT, __version__
 
 if TYPE_CHECKING:
@@ -71,18 +69,20 @@ class LiveSource:
 Source = str | os.PathLike[str] | LiveSource
 
 
-class Timings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True, slots=True)
+class Timings:
+    __pydantic_config__ = {"extra": "forbid"}
 
     read: float = 0.0  # seconds spent hashing and reading
     check: float = 0.0  # seconds spent in the rules
     total: float = 0.0
 
 
-class FileResult(BaseModel):
+@dataclass(kw_only=True, slots=True)
+class FileResult:
     """Everything about one source after reading and checking it."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = {"extra": "forbid"}
 
     format: int = RESULT_FORMAT
     package_version: str = __version__
@@ -98,10 +98,10 @@ class FileResult(BaseModel):
     """Chinese: why the file could not be used, or how it was read when that needs saying."""
     reader: str | None = None
     """``template``, ``legacy`` (the form importer) or ``live``; ``None`` when nothing could be read."""
-    import_notes: list[str] = Field(default_factory=list)
+    import_notes: list[str] = field(default_factory=list)
     submission: Submission | None = None
-    findings: list[Finding] = Field(default_factory=list)
-    timings: Timings = Field(default_factory=Timings)
+    findings: list[Finding] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
 
     # ------------------------------------------------------------ queries
     @property
@@ -152,24 +152,26 @@ class FileResult(BaseModel):
 
     # ------------------------------------------------------------ storage
     def to_bytes(self) -> bytes:
+        ta = adapter(FileResult)
         try:
-            text = self.model_dump_json(exclude_defaults=False)
+            data = ta.dump_json(self)
         except ValueError:  # a file name that is not valid UTF-8: its surrogate escapes kept as JSON escapes
             import json
 
-            text = json.dumps(self.model_dump(mode="json", exclude_defaults=False), ensure_ascii=True)
-        return zlib.compress(text.encode("utf-8"), 3)
+            data = json.dumps(ta.dump_python(self, mode="json"), ensure_ascii=True).encode("ascii")
+        return zlib.compress(data, 3)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> FileResult:
         """A stored result; raises ``ValueError`` when it is damaged or of another format."""
         raw = zlib.decompress(blob)
+        ta = adapter(cls)
         try:
-            res = cls.model_validate_json(raw)
+            res = ta.validate_json(raw)
         except ValueError:
             import json
 
-            res = cls.model_validate(json.loads(raw))
+            res = ta.validate_python(json.loads(raw))
         if res.format != RESULT_FORMAT:
             raise ValueError("stored result has another format")
         return res
@@ -294,12 +296,11 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
     findings = _checked(got.submission, path, got.reader, config)
     end = time.perf_counter()
     legacy = got.reader == "legacy"
-    # built from values typed here and by the reader: no second validation (see model.trusted)
-    return trusted(FileResult, path=path, display=display, outcome="legacy" if legacy else "template",
-                   reason="不是已知的模板版本，已按旧表导入" if legacy else "",
-                   reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
-                   timings=trusted(Timings, read=read_done - start, check=end - read_done, total=end - start),
-                   size=identity.size, mtime_ns=identity.mtime_ns, sha256=identity.sha256)
+    return FileResult(path=path, display=display, outcome="legacy" if legacy else "template",
+                      reason="不是已知的模板版本，已按旧表导入" if legacy else "",
+                      reader=got.reader, import_notes=got.notes, submission=got.submission, findings=findings,
+                      timings=Timings(read=read_done - start, check=end - read_done, total=end - start),
+                      size=identity.size, mtime_ns=identity.mtime_ns, sha256=identity.sha256)
 
 
 def _read_live(source: LiveSource, config: Config, display: str | None, start: float) -> FileResult:

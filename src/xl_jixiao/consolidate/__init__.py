@@ -16,24 +16,37 @@ workbook's sheets) on top of :mod:`.xlsx` (a streaming writer).
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from xl_jixiao.consolidate.cache import CACHE_SUFFIX, cache_path_for
-from xl_jixiao.consolidate.discovery import discover, skip_reason
-from xl_jixiao.consolidate.engine import Result, consolidate, default_jobs
-from xl_jixiao.consolidate.records import FileRecord
-from xl_jixiao.consolidate.summary import (
-    SHEET_FILES,
-    SHEET_FINDINGS,
-    SHEET_INDICATORS,
-    SHEET_PROJECTS,
-    SHEET_STATS,
-    SHEET_SUMMARY,
-    Stats,
-)
-from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
+if TYPE_CHECKING:
+    from xl_jixiao.api import Consolidation
+    from xl_jixiao.consolidate.cache import CACHE_SUFFIX, cache_path_for
+    from xl_jixiao.consolidate.discovery import discover, skip_reason
+    from xl_jixiao.consolidate.engine import Result, consolidate
+    from xl_jixiao.consolidate.records import FileRecord
+    from xl_jixiao.consolidate.summary import (
+        SHEET_FILES,
+        SHEET_FINDINGS,
+        SHEET_INDICATORS,
+        SHEET_PROJECTS,
+        SHEET_STATS,
+        SHEET_SUMMARY,
+        Stats,
+    )
+    from xl_jixiao.consolidate.supervisor import default_jobs
+    from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
+
+_LAZY = {
+    "consolidate": "engine", "Result": "engine", "Stats": "summary", "FileRecord": "records",
+    "discover": "discovery", "skip_reason": "discovery", "default_jobs": "supervisor", "cache_path_for": "cache",
+    "CACHE_SUFFIX": "cache", "EXCEL_MAX_ROWS": "xlsx", "SHEET_SUMMARY": "summary", "SHEET_PROJECTS": "summary",
+    "SHEET_INDICATORS": "summary", "SHEET_FINDINGS": "summary", "SHEET_FILES": "summary", "SHEET_STATS": "summary",
+}
+"""Each name and the module that defines it, imported on first use: ``check`` uses the supervised reading
+processes and the file discovery without loading the engine, the cache or the summary writer."""
 
 __all__ = [
     "consolidate", "Result", "Stats", "FileRecord", "discover", "skip_reason", "default_jobs", "cache_path_for",
@@ -42,8 +55,13 @@ __all__ = [
 ]
 
 
-if TYPE_CHECKING:
-    from xl_jixiao.api import Consolidation
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 class _CallablePackage(types.ModuleType):

@@ -17,6 +17,7 @@ from xl_jixiao.consolidate.discovery import discover
 from xl_jixiao.consolidate.progress import Progress
 from xl_jixiao.consolidate.records import FileRecord
 from xl_jixiao.consolidate.summary import Stats, SummaryWriter
+from xl_jixiao.consolidate.supervisor import default_jobs
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 from xl_jixiao.errors import UserError
 
@@ -68,13 +69,6 @@ class Result:
         return (f"SUMMARY files={s.files} read={s.read} cached={s.cached} skipped={s.skipped} failed={s.failed} "
                 f"legacy={s.legacy} units={s.units} errors={s.errors} warnings={s.warnings} "
                 f"seconds={self.seconds:.2f}")
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _supervisor(cfg: Config | None, jobs: int):

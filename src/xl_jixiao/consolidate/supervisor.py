@@ -49,6 +49,14 @@ def timeout_reason(seconds: float) -> str:
     return f"{CRASHED}（读取超过 {seconds:g} 秒仍未完成，已停止读取这个文件），其余文件照常处理"
 
 
+def default_jobs() -> int:
+    """How many reading processes to run: one per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _context():
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods:

@@ -239,7 +239,7 @@ class _Reader:
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
         r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
         row = r + r0 + 1
-        return CellRef.trusted(file=self.file, sheet=sheet, cell=f"{column_letter(c + c0 + 1)}{row}", row=row)
+        return CellRef(file=self.file, sheet=sheet, cell=f"{column_letter(c + c0 + 1)}{row}", row=row)
 
     def sheet(self, name: str) -> list[list[object]] | None:
         actual = _sheet_key(self.sheets, name)
@@ -310,9 +310,9 @@ class _Reader:
                 sub.budget_year = self.title_year()
             return  # an export has no 单位信息 sheet: nothing there was left blank
         if "unit_name" not in sub.cells:
-            sub.cells["unit_name"] = CellRef.trusted(file=self.file, sheet=self.sheet_name(sheet))
+            sub.cells["unit_name"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
         if "budget_year" not in sub.cells:
-            sub.cells["budget_year"] = CellRef.trusted(file=self.file, sheet=self.sheet_name(sheet))
+            sub.cells["budget_year"] = CellRef(file=self.file, sheet=self.sheet_name(sheet))
         version = self.find_version()
         if sub.source is not None:
             sub.source.template_version = version
@@ -366,7 +366,7 @@ class _Reader:
         header = find_header(rows, layout.DEPT_INDICATORS, ("name", "value"), None)
         stop = header.row if header else None
         values = self.label_values(name, layout.DEPT_FIELDS, stop_row=stop)
-        dept = DeptBudget.trusted(money_unit=sub.money_unit)
+        dept = DeptBudget(money_unit=sub.money_unit)
         for key, (raw, ref) in values.items():
             if key.startswith("_"):
                 continue
@@ -406,8 +406,7 @@ class _Reader:
                 continue
             if name_text and norm_label(name_text) in _PROJECT_LABELS:
                 continue  # a repeated header row
-            p = Project.trusted(row=r + 1 + self.origins.get(name, _NO_ORIGIN)[0],
-                                funding=Funding.trusted(money_unit=sub.money_unit))
+            p = Project(row=r + 1 + self.origins.get(name, _NO_ORIGIN)[0], funding=Funding(money_unit=sub.money_unit))
             for key, c in cols.items():
                 p.cells[key] = self.ref(name, r, c)
                 raw = _get(row, c)
@@ -427,7 +426,7 @@ class _Reader:
             for label, c in header.plan:
                 raw = _get(row, c)
                 p.cells[f"plan:{label}"] = self.ref(name, r, c)
-                p.spending_plan.append(PlanPoint.trusted(label=label, percent=None, raw=cell_text(raw)))
+                p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
                 p.spending_plan[-1].percent = _percent(raw)
             _fraction_plan(p, [_get(row, c) for _, c in header.plan])
             if p.supervisor is None and sub.supervisor:
@@ -463,7 +462,7 @@ class _Reader:
             fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
             if default_project is not None and "project" not in cols:
                 fields["project"] = default_project
-            ind = Indicator.trusted(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
+            ind = Indicator(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:
@@ -488,8 +487,7 @@ class _Reader:
 
     # -- everything -------------------------------------------------------
     def read(self) -> Submission:
-        sub = Submission.trusted(source=SourceInfo.trusted(path=self.file or "",
-                                                          kind="export" if self.tables.export else "template"))
+        sub = Submission(source=SourceInfo(path=self.file or "", kind="export" if self.tables.export else "template"))
         self.read_unit(sub)
         sub.dept = self.read_dept(sub)
         sub.projects = self.read_projects(sub)

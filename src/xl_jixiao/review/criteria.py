@@ -19,7 +19,7 @@ naming the row (exit 2).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from xl_jixiao.errors import UserError
@@ -295,7 +295,7 @@ def with_criteria(res: FileResult, criteria: list[Criterion]) -> FileResult:
     extra = apply_criteria(res, criteria)
     if not extra:
         return res
-    return res.model_copy(update={"findings": [*res.findings, *extra]})
+    return replace(res, findings=[*res.findings, *extra])
 
 
 __all__ = ["Criterion", "load_criteria", "apply_criteria", "with_criteria", "opinion_table", "manual_items",
