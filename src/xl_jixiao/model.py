@@ -60,7 +60,7 @@ def validated(cls: type[_T], data: Any) -> _T:
     return ta.validate_python(data)
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class CellRef:
     """Where a value came from. ``cell`` is an A1 reference on ``sheet``."""
 
@@ -79,7 +79,7 @@ class CellRef:
 Cells = dict[str, CellRef]
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Indicator:
     """One 三级 indicator row: level1 → level2 → name, with its target value."""
 
@@ -114,7 +114,7 @@ class Indicator:
         return self.cells.get(field) or next(iter(self.cells.values()), None)
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Funding:
     """Annual amount and its sources, in ``money_unit``. ``None`` means blank."""
 
@@ -134,7 +134,7 @@ class Funding:
         return sum((v for v in (self.fiscal, self.carryover, self.other) if v is not None), Decimal(0))
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class PlanPoint:
     """One 资金支出计划 checkpoint: cumulative percent spent by ``label`` (e.g. ``6月底``)."""
 
@@ -145,7 +145,7 @@ class PlanPoint:
     raw: str | None = None
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Project:
 
     __pydantic_config__ = _FORBID
@@ -186,7 +186,7 @@ class Project:
         return self.cells.get(field) or next(iter(self.cells.values()), None)
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class DeptBudget:
     """部门整体: the unit's whole budget, functions, goal and unit-level indicators."""
 
@@ -215,7 +215,7 @@ class DeptBudget:
         return all(v is None for v in amounts) and not self.functions and not self.goal and not self.indicators
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class SourceInfo:
 
     __pydantic_config__ = _FORBID
@@ -226,7 +226,7 @@ class SourceInfo:
     template_version: str | None = None
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Submission:
     """One unit's workbook: unit information, 部门整体 and projects with their indicators."""
 
@@ -263,7 +263,7 @@ class Submission:
         return sum((p.funding.total for p in self.projects if p.funding.total is not None), Decimal(0))
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Finding:
     """One problem found: a coded rule, where it is, and what to write instead."""
 

@@ -69,7 +69,7 @@ class LiveSource:
 Source = str | os.PathLike[str] | LiveSource
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Timings:
     __pydantic_config__ = {"extra": "forbid"}
 
@@ -78,7 +78,7 @@ class Timings:
     total: float = 0.0
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class FileResult:
     """Everything about one source after reading and checking it."""
 
