@@ -60,7 +60,7 @@ def validated(cls: type[_T], data: Any) -> _T:
     return ta.validate_python(data)
 
 
-@dataclass(kw_only=True)
+@dataclass
 class CellRef:
     """Where a value came from. ``cell`` is an A1 reference on ``sheet``."""
 
@@ -74,6 +74,11 @@ class CellRef:
     def label(self) -> str:
         parts = [p for p in (self.file, self.sheet, self.cell) if p]
         return " / ".join(parts)
+
+    def __reduce__(self) -> tuple[type[CellRef], tuple[str | None, str | None, str | None, int | None]]:
+        # a result crosses from its reading process pickled, with a thousand references or more: as the
+        # four values (rebuilt by one constructor call), not as an object with a dict of its fields
+        return CellRef, (self.file, self.sheet, self.cell, self.row)
 
 
 Cells = dict[str, CellRef]
