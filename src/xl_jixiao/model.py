@@ -152,6 +152,7 @@ class PlanPoint:
 
 @dataclass(kw_only=True)
 class Project:
+    """One project (项目): what it is, its money, its goals, its plan and its indicators."""
 
     __pydantic_config__ = _FORBID
 
@@ -222,6 +223,7 @@ class DeptBudget:
 
 @dataclass(kw_only=True)
 class SourceInfo:
+    """The file a submission was read from and how (template, system export, legacy form, open workbook)."""
 
     __pydantic_config__ = _FORBID
 

@@ -71,6 +71,8 @@ Source = str | os.PathLike[str] | LiveSource
 
 @dataclass(kw_only=True)
 class Timings:
+    """Seconds spent on one source."""
+
     __pydantic_config__ = {"extra": "forbid"}
 
     read: float = 0.0  # seconds spent hashing and reading
