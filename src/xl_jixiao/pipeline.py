@@ -102,6 +102,8 @@ class FileResult:
     """``template``, ``legacy`` (the form importer) or ``live``; ``None`` when nothing could be read."""
     import_notes: list[str] = field(default_factory=list)
     submission: Submission | None = None
+    """What was read; ``None`` when nothing could be, or when the caller asked for the findings only
+    (:func:`xl_jixiao.api.check` with ``submissions=False``)."""
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
 
@@ -112,7 +114,8 @@ class FileResult:
 
     @property
     def usable(self) -> bool:
-        return self.submission is not None and self.outcome in ("template", "legacy", "live")
+        """The source was read and checked: its findings are complete (see ``submission`` for its data)."""
+        return self.outcome in ("template", "legacy", "live")
 
     def count(self, severity: Severity | str) -> int:
         """Findings of ``severity`` that a reviewer has not accepted."""
