@@ -13,7 +13,6 @@ thousands of cells is parsed once.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -358,6 +357,11 @@ def _scan_point(s: str, pos: int, yearless: bool) -> _Point | None:
     return None
 
 
+def _month_days(year: int, month: int) -> int:
+    """Days in ``month`` of ``year`` (``calendar.monthrange(year, month)[1]``, without importing calendar)."""
+    return (_dt.date(year + month // 12, month % 12 + 1, 1) - _dt.date(year, month, 1)).days
+
+
 def _valid_point(p: _Point) -> bool:
     if p.y is not None and not 1900 <= p.y <= 2199:
         return False
@@ -365,7 +369,7 @@ def _valid_point(p: _Point) -> bool:
         return False
     if p.d is not None:
         year = p.y if p.y is not None else 2000  # a leap year: 2月29日 is possible without a year
-        if p.m is None or not 1 <= p.d <= calendar.monthrange(year, p.m)[1]:
+        if p.m is None or not 1 <= p.d <= _month_days(year, p.m):
             return False
     return True
 
@@ -379,7 +383,7 @@ def _last_day(p: _Point) -> _dt.date:
         return _dt.date(p.y, 12, 31)  # type: ignore[arg-type]
     if p.d is not None:
         return _dt.date(p.y, p.m, p.d)  # type: ignore[arg-type]
-    return _dt.date(p.y, p.m, calendar.monthrange(p.y, p.m)[1])  # type: ignore[arg-type]
+    return _dt.date(p.y, p.m, _month_days(p.y, p.m))  # type: ignore[arg-type]
 
 
 def _fmt_point(p: _Point) -> str:
