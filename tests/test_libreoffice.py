@@ -180,6 +180,8 @@ def test_rows_below_the_formula_rows_are_counted(soffice, tmp_path):
         below + 2: {**good, "name": "丁项目", "plan_3": 0.4},  # decreasing plan
         below + 3: {**good, "name": "戊项目", "fiscal": "十万"},  # an amount in words
         below + 4: {**good, "name": "己项目", "implementer": None},  # a required cell left empty
+        below + 5: {**good, "name": "辛项目", "plan_1": 1.2},  # above 100%
+        below + 6: {**good, "name": "壬项目", "plan_2": "一半"},  # not a number
         prj.last: {**good, "name": "庚项目", "plan_4": 0.9},  # the last row of the capacity: not ending at 100%
     }, L.PROJECTS, wb[L.SHEET_PROJECTS])
     row = {"project": "乙项目", "level1": "产出指标", "level2": "数量指标", "name": "培训人次", "op": "≥",
@@ -192,15 +194,17 @@ def test_rows_below_the_formula_rows_are_counted(soffice, tmp_path):
         below + 2: {**row, "level2": "社会效益指标"},  # not under 产出指标
         below + 3: {**row, "project": "不存在的项目"},
         below + 4: {**row, "unit": None},  # a number without its unit
+        below + 5: {**row, "level1": "不存在的一级指标"},
+        below + 6: {**row, "op": None, "value": "2025年12月31日前", "unit": None},  # a date needs no unit
         ind.last: {**row, "name": None},
     }, L.INDICATORS, wb[L.SHEET_INDICATORS])
     path = save_atomic(wb, tmp_path / "hand.xlsx")
     out = load_workbook(recalculate(soffice, path, tmp_path), data_only=True)
-    assert out[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}1"].value == "5 行有问题"
+    assert out[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}1"].value == "7 行有问题"
     assert out[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}{prj.first}"].value == "正常"
-    assert out[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}1"].value == "5 行有问题"
+    assert out[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}1"].value == "6 行有问题"
     assert out[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}{ind.first}"].value == V_L2
     totals = out[L.SHEET_PROJECTS]
-    assert totals[f"{col(L.PROJECTS, 'total')}1"].value == 70
-    assert totals[f"{col(L.PROJECTS, 'sources_sum')}1"].value == 58  # the amount in words is no number
+    assert totals[f"{col(L.PROJECTS, 'total')}1"].value == 90
+    assert totals[f"{col(L.PROJECTS, 'sources_sum')}1"].value == 78  # the amount in words is no number
     assert totals[f"{col(L.PROJECTS, 'difference')}1"].value == 12

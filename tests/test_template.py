@@ -25,6 +25,7 @@ from xl_jixiao.template.build import (
     dept_value_cell,
     first_data_row,
     last_data_row,
+    project_check_formula,
     table_rows,
     unit_value_cell,
 )
@@ -197,6 +198,9 @@ def test_conditional_formats_cover_ranges(wb):
     t = L.INDICATORS
     assert any("JX_LPAIRS" in f for f in ind[_range(t, "level2")])
     assert any("FIND(RIGHT(" in f for f in ind[_range(t, "value")])
+    assert any("FIND(RIGHT(" in f for f in ind[_range(t, "unit")])
+    assert any("COUNTIF(JX_L1," in f for f in ind[_range(t, "level1")])
+    assert any("COUNTIF(JX_PROJECTS," in f for f in ind[_range(t, "project")])
     for key in ("project", "level1", "level2", "name", "value"):
         assert any('=""' in f and "COUNTA" in f for f in ind[_range(t, key)]), key
     prj = _cf_ranges(wb[L.SHEET_PROJECTS])
@@ -423,3 +427,22 @@ def test_dept_block_checks(wb):
         assert f"B{r}" in cf and f"C{r}" in cf
     assert ws[dept_value_cell("functions")].protection.locked is False
     assert f"B{dept_value_cell('goal')[1:]}:L{dept_value_cell('goal')[1:]}" in {str(m) for m in ws.merged_cells.ranges}
+
+
+def test_a_blank_template_filled_past_its_formula_rows_carries_the_formulas(tmp_path):
+    """fill_workbook on a blank template (formula rows for a usual load) with more rows than that:
+    the rows past the formula rows get their formulas one by one."""
+    from xl_jixiao.template import fill_workbook
+    from xl_jixiao.template.build import table_rows
+
+    rows = table_rows(L.PROJECTS)
+    n = rows.formulas - rows.first + 3
+    projects = [Project(name=f"项目{i}", implementer="某单位", annual_goal="目标",
+                        funding=Funding(total=Decimal(1), fiscal=Decimal(1))) for i in range(n)]
+    wb = fill_workbook(build_template("2021"), Submission(unit_name="某单位", projects=projects))
+    ws = wb[L.SHEET_PROJECTS]
+    last = rows.first + n - 1
+    assert last > rows.formulas
+    assert ws[f"{col(L.PROJECTS, 'check')}{last}"].value == project_check_formula(last)
+    assert ws[f"{col(L.PROJECTS, 'difference')}{last}"].value.startswith("=IF(")
+    assert ws[f"{col(L.PROJECTS, 'check')}{last + 1}"].value is None
