@@ -6,6 +6,12 @@ name per 一级 + ``INDIRECT``), totals and a 检查 column per row (plain funct
 that colour the offending cell.  No dynamic arrays, no ``_xlfn`` functions, so the
 file behaves the same in Excel 2010+, WPS and LibreOffice.
 
+Light workbooks: dropdowns, validations and conditional formats are one rule per range
+over a table's whole capacity, while the per-row formula columns (检查, 指标值（显示）,
+来源合计, 差额) are written for a bounded number of rows (:func:`table_rows`): a unit's
+usual load in a blank template, the filled rows plus a margin in a written one.  The
+problem count above 检查 also covers the rows below them (:func:`rows_bad_formula`).
+
 Positions (others rely on them; all derived from :mod:`xl_jixiao.layout`):
 
 * 单位信息: title in row 1, ``项目 | 填写内容 | 说明`` header in row 2, one row per
