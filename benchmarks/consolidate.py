@@ -3,6 +3,7 @@
     python benchmarks/consolidate.py                 # 200 files (a few minutes on 2 cores)
     python benchmarks/consolidate.py --files 1000    # the reference size; generating the inputs takes a while
     python benchmarks/consolidate.py --files 1000 --workdir /data/bench --skip-naive
+    python benchmarks/consolidate.py --workdir /data/bench --compare-src ../main/src --rounds 3   # old vs new code
 
 See benchmarks/README.md for what is measured and the targets.
 """
@@ -37,8 +38,10 @@ def hwm_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 self_kb = hwm_kb()
 child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 s = r.stats
 print(json.dumps({"seconds": time.perf_counter() - t0, "engine_seconds": r.seconds, "read_seconds": r.read_seconds,
+                  "main_cpu": me.ru_utime + me.ru_stime, "workers_cpu": kids.ru_utime + kids.ru_stime,
                   "main_rss_mib": self_kb / 1024, "worker_rss_mib": child_kb / 1024,
                   "line": r.summary_line(), "indicators": s.indicators, "projects": s.projects}))
 """
@@ -130,19 +133,22 @@ def read(path):
     return cells
 
 if __name__ == "__main__":
+    import resource
     args = json.loads(sys.argv[1])
     if args["jobs"] > 1:
         with multiprocessing.get_context("fork").Pool(args["jobs"]) as pool:
             cells = sum(pool.imap(read, args["paths"], chunksize=8))
             pool.close()
             pool.join()
+        rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     else:
         cells = sum(map(read, args["paths"]))
-    print(json.dumps({"cells": cells}))
+        rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"cells": cells, "worker_rss_mib": rss_kb / 1024}))
 """
 
 
-def _timed(argv: list[str], what: str) -> dict:
+def _timed(argv: list[str], what: str, env: dict[str, str] | None = None) -> dict:
     """Run ``argv`` in a child process: its last stdout line (JSON) plus wall and CPU seconds.
 
     CPU is user + system time of the child and every process it waited for (the pool workers),
@@ -150,7 +156,7 @@ def _timed(argv: list[str], what: str) -> dict:
     not grow with other people's load."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    r = subprocess.run(argv, capture_output=True, text=True)
+    r = subprocess.run(argv, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
@@ -168,9 +174,41 @@ def bare_calamine(paths: list[Path], jobs: int) -> dict:
                   "calamine 裸读取")
 
 
-def run_consolidate(inputs: Path, output: Path, jobs: int, cache: bool = True) -> dict:
+def run_consolidate(inputs: Path, output: Path, jobs: int, cache: bool = True, src: str | None = None) -> dict:
+    """``consolidate()`` in a child process; ``src``: the source tree to import the package from instead."""
     args = json.dumps({"inputs": [str(inputs)], "output": str(output), "jobs": jobs, "cache": cache})
-    return _timed([sys.executable, "-c", RUNNER, args], "consolidate")
+    env = None
+    if src is not None:
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    return _timed([sys.executable, "-c", RUNNER, args], "consolidate", env)
+
+
+def compare(paths: list[Path], inputs: Path, out_dir: Path, jobs: int, src: str, rounds: int) -> None:
+    """This code against the package in ``src`` on the same files, alternating (a shared machine drifts):
+    each round the bare read, a cold run of this code and one of the other, the same number of processes."""
+    import statistics
+
+    n = len(paths)
+    rows: list[tuple[float, float, float]] = []
+    print(f"\n交替测量 {rounds} 轮：裸读取 / 本代码冷启动 / 对照代码（{src}）冷启动，各 {jobs} 个进程", flush=True)
+    for i in range(rounds):
+        cal = bare_calamine(paths, jobs)
+        new = run_consolidate(inputs, out_dir / f"new-{i}.xlsx", jobs, cache=False)
+        old = run_consolidate(inputs, out_dir / f"old-{i}.xlsx", jobs, cache=False, src=src)
+        row = (cal["cpu"] / n * 1000, new["cpu"] / n * 1000, old["cpu"] / n * 1000)
+        rows.append(row)
+        share = "，".join(f"{k} 主进程 {t['main_cpu'] / n * 1000:.1f} + 读取进程 {t['workers_cpu'] / n * 1000:.1f}"
+                          for k, t in (("本代码", new), ("对照", old)) if "main_cpu" in t)
+        print(f"  第 {i + 1} 轮（每个文件 CPU-ms）：裸读取 {row[0]:.1f}，本代码 {row[1]:.1f}（{row[1] / row[0]:.2f} 倍），"
+              f"对照 {row[2]:.1f}（{row[2] / row[0]:.2f} 倍）；{share}；墙钟 秒 {cal['wall']:.1f} / {new['wall']:.1f} / "
+              f"{old['wall']:.1f}；峰值内存 工作进程 {new['worker_rss_mib']:.0f} / {old['worker_rss_mib']:.0f} MiB，"
+              f"裸读取 {cal['worker_rss_mib']:.0f} MiB", flush=True)
+    med = [statistics.median(r[k] for r in rows) for k in range(3)]
+    ratios_new = [r[1] / r[0] for r in rows]
+    ratios_old = [r[2] / r[0] for r in rows]
+    print(f"  中位数（每个文件 CPU-ms）：裸读取 {med[0]:.1f}，本代码 {med[1]:.1f}，对照 {med[2]:.1f}；"
+          f"冷启动 / 裸读取 本代码 {statistics.median(ratios_new):.2f}（{min(ratios_new):.2f}–{max(ratios_new):.2f}），"
+          f"对照 {statistics.median(ratios_old):.2f}（{min(ratios_old):.2f}–{max(ratios_old):.2f}）")
 
 
 SYNTHETIC = r"""
@@ -233,6 +271,9 @@ def main(argv=None) -> int:
     ap.add_argument("--workdir", help="工作目录（保留生成的样例，下次复用）；默认临时目录，结束后删除")
     ap.add_argument("--skip-naive", action="store_true", help="不运行 pandas 朴素脚本（大规模时很慢）")
     ap.add_argument("--json", help="把结果另存为 JSON 文件")
+    ap.add_argument("--compare-src", metavar="DIR",
+                    help="只做对照：与 DIR 中的另一份源码（如 main 分支的 src）交替测冷启动，每轮同时测裸读取")
+    ap.add_argument("--rounds", type=int, default=3, help="--compare-src 的轮数（默认 3）")
     ap.add_argument("--synthetic", type=int, metavar="N",
                     help="另测主进程在 N 个文件规模下的内存和写出用时（用 1 个真实文件的记录复制 N 份，如 10000）")
     a = ap.parse_args(argv)
@@ -265,6 +306,9 @@ def main(argv=None) -> int:
 
         print(f"\n{len(paths)} 个文件，{a.projects} 项目 × {a.indicators} 指标；并行 {jobs} 个进程；"
               f"CPU {os.cpu_count()} 核", flush=True)
+        if a.compare_src:
+            compare(paths, inputs, out_dir, jobs, a.compare_src, a.rounds)
+            return 0
         if not a.skip_naive:
             print("朴素脚本（pandas.read_excel + openpyxl, concat, to_excel）…", flush=True)
             results["naive"] = naive(paths, out_dir / "naive.xlsx")
@@ -322,14 +366,15 @@ def report(r: dict, files: int, a, jobs: int) -> None:
     print(f"  冷启动 / 裸读取（CPU，同为 {jobs} 个进程）：{cold['cpu'] / cal['cpu']:.2f}（目标 ≤ 1.5）；"
           f"墙钟 {cold['wall'] / cal['wall']:.2f}")
     print(f"  --jobs 1 / 单进程裸读取（CPU）：{single['cpu'] / cal1['cpu']:.2f}")
-    print(f"  每个文件：裸读取 {cal['cpu'] / files * 1000:.1f} CPU-ms，冷启动 {cold['cpu'] / files * 1000:.1f} CPU-ms")
+    print(f"  每个文件：裸读取 {cal['cpu'] / files * 1000:.1f} CPU-ms，冷启动 {cold['cpu'] / files * 1000:.1f} CPU-ms"
+          f"（主进程 {cold['main_cpu'] / files * 1000:.1f}，读取进程 {cold['workers_cpu'] / files * 1000:.1f}）")
     print(f"  冷启动 / 1 个文件变化后的重跑（CPU）：{cold['cpu'] / warm1['cpu']:.1f}×（目标 ≥ 20）；"
           f"墙钟 {cold['wall'] / warm1['wall']:.1f}×")
     if naive:
         print(f"  朴素脚本 / 冷启动：CPU {naive['cpu'] / cold['cpu']:.1f}×，墙钟 {naive['wall'] / cold['wall']:.1f}×"
               f"（目标 ≥ 20）")
     print(f"  峰值内存：主进程 {cold['main_rss_mib']:.0f} MiB，最大的工作进程 {cold['worker_rss_mib']:.0f} MiB"
-          f"（有缓存重跑时主进程 {warm1['main_rss_mib']:.0f} MiB）")
+          f"（有缓存重跑时主进程 {warm1['main_rss_mib']:.0f} MiB；裸读取的工作进程 {cal['worker_rss_mib']:.0f} MiB）")
     syn = r.get("synthetic")
     if syn:
         print(f"  合成规模：{a.synthetic} 个文件（{syn['indicators']} 行指标），主进程写出 {syn['seconds']:.1f} 秒，"

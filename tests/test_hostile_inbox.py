@@ -231,9 +231,14 @@ def test_bombs_are_refused_before_parsing_and_cost_milliseconds(tmp_path, inbox,
     huge_string(units[0], inbox / "超长文字.xlsx")
     rewrite(units[0], inbox / "单引号.xlsx", edit=("xl/worksheets/sheet1.xml", b"</sheetData>",
                                                   b"<row r = '9'><c r = 'XFD9'><v>1</v></c></row></sheetData>"))
+    # after the thousands of prepared rows of the indicator sheet, one cell far below them
+    rewrite(units[0], inbox / "远处单元格.xlsx", edit=("xl/worksheets/sheet5.xml", b"</sheetData>",
+                                                   b"<row r='1048577'><c r='$a$1048577'><v>1</v></c></row>"
+                                                   b"</sheetData>"))
     listed = consolidate_and_account(inbox, tmp_path / "汇总表.xlsx")
     for name, words in (("维度炸弹.xlsx", "XFD1048576"), ("宽表.xlsx", "16384 列"),
-                        ("压缩炸弹.xlsx", "压缩炸弹"), ("超长文字.xlsx", "KB 的文字"), ("单引号.xlsx", "16384 列")):
+                        ("压缩炸弹.xlsx", "压缩炸弹"), ("超长文字.xlsx", "KB 的文字"), ("单引号.xlsx", "16384 列"),
+                        ("远处单元格.xlsx", "1048577 行")):
         result, reason = fate(listed, name)
         assert result == "无法读取" and words in reason and CJK.search(reason), (name, reason)
     assert totals(tmp_path / "汇总表.xlsx") == baseline  # the bombs add nothing

@@ -228,6 +228,12 @@ _REF_ROW = re.compile(rb'r="\$?[A-Za-z]{0,4}\$?([0-9]{1,9})"')  # as every write
 _REF_COL = re.compile(rb'r="\$?([A-Za-z]{1,4})\$?[0-9]')
 _REF_ANY = re.compile(rb'r\s*=\s*["\']\$?([A-Za-z]{0,4})\$?([0-9]{1,9})["\']')
 _REF_ODD = re.compile(rb"r\s+=|r=\s|r='")  # another spelling somewhere: the thorough pattern for this chunk
+# A reference (in any spelling :data:`_REF_ANY` reads) beyond column Z or with ``digits`` or more row
+# digits: a chunk where this finds nothing is within those bounds without listing its references (one scan).
+_REF_FAR = {
+    digits: re.compile(rb"""r\s*=\s*["']\$?(?:[A-Za-z]{2,4}\$?[0-9]|[A-Za-z]?\$?[0-9]{%d})""" % digits)
+    for digits in range(2, 10)
+}
 _SST = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
 _SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="(\d+)"')
 _SI = re.compile(rb'<(/?)(?:\w+:)?si\b(/?)')
@@ -335,16 +341,29 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Li
     return b"".join(_stream(zf, info, name, limits))
 
 
+def _safe_digits(limits: Limits) -> int | None:
+    """The most digits a row number may have for every sheet within column Z and that many digits to be
+    within ``limits`` (``None`` when even two digits could be over them)."""
+    for digits in range(9, 1, -1):
+        rows = 10 ** (digits - 1) - 1
+        if rows <= limits.max_rows and 26 <= limits.max_columns and rows * 26 <= limits.max_cells:
+            return digits
+    return None
+
+
 def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
     """Declared dimension and the furthest row/column of any cell, against the limits.
 
     The readers lay a sheet out from A1 to its furthest cell, so one cell at
     XFD1048576 means 17 billion cells: refused here, before any reader sees it.
+    Most sheets stay within column Z and a few thousand rows: one scan finding no reference that could
+    be further shows that; otherwise every reference is read.
     """
     sheet = info.filename.rsplit("/", 1)[-1]
-    max_row = max_col = 0
+    digits = _safe_digits(limits)
+    far = _REF_FAR[digits] if digits is not None else None
     first = True
-    for chunk, start in _overlapping(_stream(zf, info, name, limits)):
+    for chunk, _ in _overlapping(_stream(zf, info, name, limits)):
         if first:
             first = False
             m = _DIMENSION.search(chunk)
@@ -353,6 +372,18 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
                 row = m.group(4) or m.group(2)
                 if col and row:
                     _check_extent(int(row), _col_number(col.replace(b"$", b"")), name, sheet, limits, "声明的")
+        if far is None or far.search(chunk):
+            break
+    else:
+        return  # every reference within the bounds
+    # read every reference, from the start (the part is decompressed again: memory stays one chunk)
+    _check_references(_overlapping(_stream(zf, info, name, limits)), name, sheet, limits)
+
+
+def _check_references(chunks, name: str, sheet: str, limits: Limits) -> None:
+    """The furthest row and column any cell reference names, against the limits."""
+    max_row = max_col = 0
+    for chunk, start in chunks:
         if _REF_ODD.search(chunk, start):  # an unusual spelling: the thorough pattern
             refs = _REF_ANY.findall(chunk, start)
             numbers: list[bytes] = [r[1] for r in refs]

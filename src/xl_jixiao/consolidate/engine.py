@@ -78,9 +78,12 @@ def _supervisor(cfg: Config | None, jobs: int):
 
     worker.init_worker(cfg)
     limits = (cfg or default_config()).limits
-    return Supervisor(worker.process, jobs, memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
+    pool = Supervisor(worker.process, jobs, memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
                       init=functools.partial(worker.init_worker, cfg),
                       on_failure=lambda task, reason: ("result", *worker.failure(task, reason, cfg)))
+    if jobs > 1 and pool.forks:
+        worker.prepare()  # once here rather than in each reading process
+    return pool
 
 
 def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:

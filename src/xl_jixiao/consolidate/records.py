@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +161,7 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def dumps(rec: FileRecord) -> bytes:
-    state = asdict(rec)
+    state = {name: getattr(rec, name) for name in _RECORD_FIELDS}  # plain data already: no deep copy needed
     return pickle.dumps((RECORD_FORMAT, state), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -263,8 +263,9 @@ def summarise(res: FileResult) -> FileRecord:
         rec.total, rec.fiscal, rec.carryover, rec.other = (format(v, "f") for v in totals)
         p_styles = [c.style for c in PROJECT_COLUMNS]
         i_styles = [c.style for c in INDICATOR_COLUMNS]
-        proj_xml = [row([r[k] for k in PROJECT_KEYS], p_styles) for r in prows]
-        ind_xml = [row([r[k] for k in INDICATOR_KEYS], i_styles) for r in irows]
+        texts: dict[tuple[str, int], str] = {}
+        proj_xml = [row([r[k] for k in PROJECT_KEYS], p_styles, texts) for r in prows]
+        ind_xml = [row([r[k] for k in INDICATOR_KEYS], i_styles, texts) for r in irows]
         level1: dict[str, int] = {}
         n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator_rows lists them first
         for n, r in enumerate(irows):
@@ -299,8 +300,9 @@ def render_findings(rec: FileRecord, findings: list[Finding]) -> None:
     links = []
     styles = [c.style for c in FINDING_COLUMNS]
     rule_counts: dict[str, int] = dict(rec.rule_counts)
+    texts: dict[tuple[str, int], str] = {}
     for f in findings:
-        rows_xml.append(row(finding_cells(rec.unit_name, rec.display, f), styles))
+        rows_xml.append(row(finding_cells(rec.unit_name, rec.display, f), styles, texts))
         links.append([f.sheet, f.cell] if f.sheet else None)
         if f.suppressed:
             rec.suppressed += 1

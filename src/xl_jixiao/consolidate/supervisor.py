@@ -134,6 +134,8 @@ class Supervisor:
         self.on_failure = on_failure
         self.init = init
         self.ctx = _context()
+        self.forks = self.ctx.get_start_method() == "fork"
+        """Reading processes are forked: they start with what this process has imported and built."""
         self.workers: list[_Worker] = []
         self.replaced = 0
 

@@ -38,6 +38,22 @@ def _config() -> Config:
     return _state["config"] or default_config()
 
 
+def prepare() -> None:
+    """What every reading process needs, made once in the process that forks them (they inherit it
+    instead of each importing and building it again): the readers and python-calamine, the rule
+    catalogue, the indicator schemes and the serialiser of a result."""
+    import python_calamine  # noqa: F401
+
+    import xl_jixiao.inbox
+    import xl_jixiao.readers.template  # noqa: F401
+    from xl_jixiao.rules import all_rules
+    from xl_jixiao.schemes import all_schemes
+
+    all_rules()
+    all_schemes()
+    failed_result("", "", _config()).to_bytes()
+
+
 def process(task: Task) -> tuple:
     """``("same", path, sha256, size, mtime_ns)`` when the content matches the cache's ``sha256``,
     else ``("result", FileResult bytes, FileRecord)``.  Never raises for a bad input file."""
@@ -77,4 +93,4 @@ def result_and_record(task: Task) -> tuple[bytes, FileRecord]:
     return got[1], got[2]
 
 
-__all__ = ["init_worker", "process", "failure", "result_and_record", "FileResult"]
+__all__ = ["init_worker", "prepare", "process", "failure", "result_and_record", "FileResult"]

@@ -152,8 +152,12 @@ def cell(value, style: int = 0) -> str:
     return _str_cell(str(value), s_attr)
 
 
-def row(values, styles=None) -> str:
-    """One ``<row>``; ``styles`` is a sequence parallel to ``values`` (or None)."""
+def row(values, styles=None, texts: dict[tuple[str, int], str] | None = None) -> str:
+    """One ``<row>``; ``styles`` is a sequence parallel to ``values`` (or None).
+
+    ``texts``: text cells already rendered, by (text, style), shared by the rows of one batch (a unit's
+    name, its file and the categories repeat on every row of its detail).
+    """
     out = ["<row>"]
     add = out.append
     if styles is None:
@@ -162,7 +166,13 @@ def row(values, styles=None) -> str:
         if v is None or v == "":
             add("<c" + _S_ATTR[st] + "/>" if st < 64 else cell(None, st))
         elif type(v) is str and st < 64:
-            add(_str_cell(v, _S_ATTR[st]))
+            if texts is None:
+                add(_str_cell(v, _S_ATTR[st]))
+            else:
+                done = texts.get((v, st))
+                if done is None:
+                    done = texts[v, st] = _str_cell(v, _S_ATTR[st])
+                add(done)
         else:
             add(cell(v, st))
     out.append("</row>")

@@ -26,6 +26,7 @@ from xl_jixiao.readers.template import (
     find_tables,
     is_template,
     load_sheets,
+    open_sheets,
     submission_from_sheets,
 )
 
@@ -179,19 +180,20 @@ def read_source(path: str | Path, *, sha256: str | None = None, data: bytes | No
                 raise
             raise ReadError(f"不支持的文件类型「{p.suffix}」：不是工作簿，按旧表导入也失败：{exc.reason}",
                             str(p), exc.sheet, exc.cell) from exc
-    sheets = load_sheets(p, data)
+    sheets = open_sheets(p, data)  # each sheet parsed when a reader first looks at it
     if "文件清单" in sheets and any(name.startswith("项目明细") for name in sheets):
         from xl_jixiao.inbox import OwnOutput
 
         raise OwnOutput("summary", str(p))  # a summary written before outputs carried their marker
-    if not any(v not in (None, "") for rows in sheets.values() for r in rows for v in r):
-        raise ReadError("工作簿是空的（没有任何内容）", str(p))
     tables = find_tables(sheets)
     if tables is not None:  # a template workbook (or a flat export): its tables found once, read once
         sub = submission_from_sheets(sheets, file=str(p), tables=tables)
         if sub.source is not None and sha256:
             sub.source.sha256 = sha256
         return SourceRead(sub, READER_TEMPLATE)
+    # (a workbook whose tables were found is not empty: their headers are cells)
+    if not any(v not in (None, "") for rows in sheets.values() for r in rows for v in r):
+        raise ReadError("工作簿是空的（没有任何内容）", str(p))
     del sheets
     try:
         return _import_form(p, sha256, data)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import column_letter
@@ -24,6 +25,8 @@ from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount
 from xl_jixiao.readers.grid import date_text
 
 Sheets = dict[str, list[list[object]]]
+SheetMap = Mapping[str, Any]
+"""Sheet name → its values: a :data:`Sheets` dict, or a workbook whose sheets are parsed on first use."""
 Origins = dict[str, tuple[int, int]]
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -76,11 +79,21 @@ def header_unit(value: object) -> str | None:
     return vocab.label_unit(value) if isinstance(value, str) else None
 
 
+_INDEXES: dict[int, tuple[object, dict[str, Field]]] = {}
+
+
 def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
+    """Normalised label → field, made once per tuple of fields (tables and field lists are module constants;
+    the entry keeps its tuple alive, so its id is not reused)."""
+    hit = _INDEXES.get(id(fields))
+    if hit is not None and hit[0] is fields:
+        return hit[1]
     idx: dict[str, Field] = {}
     for f in fields:
         for lab in f.labels:
             idx.setdefault(vocab.label_key(lab), f)
+    if isinstance(fields, tuple):
+        _INDEXES[id(fields)] = (fields, idx)
     return idx
 
 
@@ -107,18 +120,24 @@ def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok:
     plan: list[tuple[str, int]] = []
     units: dict[str, str] = {}
     for c, v in enumerate(cells):
-        lab = norm_label(v)
+        if not isinstance(v, str) or not v:
+            continue
+        lt = vocab.parse_label(v)  # once per cell: its label (norm_label), field (vocab.find) and unit
+        lab = lt.base
         if not lab:
             continue
-        f = vocab.find(v, index)
+        f = None
+        for k in lt.keys:
+            f = index.get(k)
+            if f is not None:
+                break
         if f is not None and not f.formula:
             if f.key.startswith("plan_"):
                 pass  # handled by the generic checkpoint match below
             elif f.key not in columns:
                 columns[f.key] = c
-                u = header_unit(v)
-                if u:
-                    units[f.key] = u
+                if lt.unit:
+                    units[f.key] = lt.unit
                 continue
         if plan_ok:
             m = _PLAN_RE.search(lab)
@@ -191,19 +210,25 @@ class TableSheets:
     projects: str | None
     indicators: str | None
     export: bool = False  # found by header on sheets of other names (a system's flat export)
+    project_header: HeaderMap | None = field(default=None, compare=False, repr=False)
+    indicator_header: HeaderMap | None = field(default=None, compare=False, repr=False)
+    """The tables' headers as found on the template's named sheets (the reader does not search again)."""
 
 
-def find_tables(sheets: Sheets) -> TableSheets | None:
+def find_tables(sheets: SheetMap) -> TableSheets | None:
     """The template's named sheets, else any pair of sheets holding a project table and an indicator
     table linked by 项目编码 or 项目名称 (the 预算管理一体化 system's flat export); ``None`` otherwise."""
     named_p = _sheet_key(sheets, layout.SHEET_PROJECTS)
     named_i = _sheet_key(sheets, layout.SHEET_INDICATORS)
-    proj = named_p if named_p is not None and find_header(
-        _rows(sheets[named_p]), READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS) is not None else None
-    ind = named_i if named_i is not None and find_header(
-        _rows(sheets[named_i]), READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS) is not None else None
+    # the searches the reader makes (with 资金支出计划 columns: which rows qualify does not depend on them)
+    head_p = None if named_p is None else find_header(
+        _rows(sheets[named_p]), READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
+    head_i = None if named_i is None else find_header(
+        _rows(sheets[named_i]), READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
+    proj = named_p if head_p is not None else None
+    ind = named_i if head_i is not None else None
     if proj is not None and ind is not None:
-        return TableSheets(proj, ind)
+        return TableSheets(proj, ind, project_header=head_p, indicator_header=head_i)
     found_p, found_i = proj, ind
     for name, data in sheets.items():
         if name in (found_p, found_i):
@@ -221,16 +246,40 @@ def find_tables(sheets: Sheets) -> TableSheets | None:
     if found_p is not None and found_i is not None:
         return TableSheets(found_p, found_i, export=True)
     if proj is not None or ind is not None:  # a template workbook missing one of its tables
-        return TableSheets(proj, ind)
+        return TableSheets(proj, ind, project_header=head_p, indicator_header=head_i)
     return None
 
 
 # ------------------------------------------------------------------ the reader
 
 
+class _Trimmed(Mapping[str, list[list[object]]]):
+    """The sheets as the reader sees them (see :func:`_trimmed`), each made on first use: a sheet the
+    reader never looks at is never parsed (:class:`WorkbookSheets`) nor trimmed."""
+
+    def __init__(self, sheets: SheetMap):
+        self._sheets = sheets
+        self._done: dict[str, list[list[object]]] = {}
+
+    def __getitem__(self, name: str) -> list[list[object]]:
+        rows = self._done.get(name)
+        if rows is None:
+            rows = self._done[name] = _trimmed(_rows(self._sheets[name]))
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sheets)
+
+    def __len__(self) -> int:
+        return len(self._sheets)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._sheets
+
+
 class _Reader:
-    def __init__(self, sheets: Sheets, file: str | None, origins: Origins | None, tables: TableSheets):
-        self.sheets = {name: _trimmed(_rows(data)) for name, data in sheets.items()}
+    def __init__(self, sheets: SheetMap, file: str | None, origins: Origins | None, tables: TableSheets):
+        self.sheets = _Trimmed(sheets)
         self.file = file
         self.origins = origins or {}
         self.tables = tables
@@ -390,7 +439,8 @@ class _Reader:
             return []
         name = self.tables.projects
         rows = self.sheets[name]
-        header = find_header(rows, READ_PROJECTS, ("name",), layout.HEADER_SEARCH_ROWS, plan_ok=True)
+        header = self.tables.project_header or find_header(rows, READ_PROJECTS, ("name",),
+                                                           layout.HEADER_SEARCH_ROWS, plan_ok=True)
         if header is None:
             raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
         cols = header.columns
@@ -448,21 +498,32 @@ class _Reader:
         cell_cols = [(k, c) for k, c in cols.items() if k in _INDICATOR_FIELDS]
         out: list[Indicator] = []
         prev: Indicator | None = None
-        r0 = self.origins.get(sheet, (0, 0))[0]
+        r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
+        # each column's letters once; a row's references are its number appended (see :meth:`ref`)
+        letters = [(k, column_letter(c + c0 + 1)) for k, c in cell_cols]
+        file = self.file
+        project = default_project if default_project is not None and "project" not in cols else None
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
                 continue
-            texts = {k: cell_text(_get(row, c)) for k, c in cell_cols}
-            if texts.get("name") and norm_label(texts["name"]) in _INDICATOR_LABELS and \
+            n = len(row)
+            texts: dict[str, str | None] = {}
+            for k, c in cell_cols:  # cell_text, with the common cases (blank, text) inline
+                v = row[c] if c < n else None
+                texts[k] = None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
+            name = texts.get("name")
+            if name and norm_label(name) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
                 continue  # a repeated header row
             if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
-            fields = {k: v for k, v in texts.items() if k in _INDICATOR_FIELDS}
-            if default_project is not None and "project" not in cols:
-                fields["project"] = default_project
-            ind = Indicator(row=r + 1 + r0, cells={k: self.ref(sheet, r, c) for k, c in cell_cols}, **fields)
+            if project is not None:
+                texts["project"] = project
+            number = r + 1 + r0
+            at = str(number)
+            ind = Indicator(row=number, cells={k: CellRef(file=file, sheet=sheet, cell=col + at, row=number)
+                                               for k, col in letters}, **texts)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:
@@ -480,7 +541,8 @@ class _Reader:
             return []
         name = self.tables.indicators
         rows = self.sheets[name]
-        header = find_header(rows, READ_INDICATORS, ("name", "value"), layout.HEADER_SEARCH_ROWS)
+        header = self.tables.indicator_header or find_header(rows, READ_INDICATORS, ("name", "value"),
+                                                             layout.HEADER_SEARCH_ROWS)
         if header is None:
             raise ReadError("找不到绩效指标表的表头（需要「三级指标」和「指标值」列）", self.file, name)
         return self.read_indicator_rows(rows, name, header, READ_INDICATORS)
@@ -651,12 +713,12 @@ _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab i
 # ------------------------------------------------------------------ public API
 
 
-def is_template(sheets: Sheets) -> bool:
+def is_template(sheets: SheetMap) -> bool:
     """True when the sheets hold the template's tables, or a system export's project and indicator tables."""
     return find_tables(sheets) is not None
 
 
-def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Origins | None = None, *,
+def submission_from_sheets(sheets: SheetMap, file: str | None = None, origins: Origins | None = None, *,
                            tables: TableSheets | None = None) -> Submission:
     """Build a submission from the value arrays of a template workbook (or a flat system export).
 
@@ -675,8 +737,42 @@ def submission_from_sheets(sheets: Sheets, file: str | None = None, origins: Ori
     return _Reader(sheets, file, origins, tables).read()
 
 
-def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
-    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods).
+class WorkbookSheets(Mapping[str, list[list[object]]]):
+    """A workbook's sheets by name, in workbook order; each sheet's cells are parsed when it is first used
+    (python-calamine parses a sheet when asked for it), so the sheets a reader does not need —
+    the instructions, the hidden list sheet — cost nothing.  Open one with :func:`open_sheets`."""
+
+    def __init__(self, book: object):
+        self._book = book
+        self._names: list[str] = list(book.sheet_names)  # type: ignore[attr-defined]
+        self._known = frozenset(self._names)
+        self._parsed: dict[str, list[list[object]]] = {}
+
+    def __getitem__(self, name: str) -> list[list[object]]:
+        rows = self._parsed.get(name)
+        if rows is None:
+            if name not in self._known:
+                raise KeyError(name)
+            try:
+                rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
+                rows = rows if type(rows) is list and all(type(r) is list for r in rows) else [list(r) for r in rows]
+            except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
+                rows = []
+            self._parsed[name] = rows
+        return rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+
+def open_sheets(path: str | Path, data: bytes | None = None) -> WorkbookSheets:
+    """A workbook's sheets, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods), each parsed on first use.
 
     ``data``: the file's bytes when the caller read them already (they are parsed instead of the file).
     """
@@ -694,15 +790,7 @@ def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
 
         wb = (pc.CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None
               else pc.CalamineWorkbook.from_path(str(p)))
-        out: dict[str, list[list[object]]] = {}
-        for name in wb.sheet_names:
-            try:
-                out[name] = [list(r) for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-            except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
-                out[name] = []
-        return out
-    except ReadError:
-        raise
+        return WorkbookSheets(wb)
     except Exception as exc:
         text = str(exc)
         if "password" in text.lower() or "encrypt" in text.lower() or type(exc).__name__ == "PasswordError":
@@ -710,6 +798,14 @@ def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
         else:
             reason = f"无法读取工作簿（文件损坏或格式不受支持）：{text[:200]}"
         raise ReadError(reason, str(p)) from exc
+
+
+def load_sheets(path: str | Path, data: bytes | None = None) -> Sheets:
+    """Every sheet's cell values from A1, read with python-calamine (.xlsx/.xlsm/.xls/.xlsb/.ods).
+
+    ``data``: the file's bytes when the caller read them already (they are parsed instead of the file).
+    """
+    return dict(open_sheets(path, data))
 
 
 def read_template(path: str | Path) -> Submission:

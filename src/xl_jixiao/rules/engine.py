@@ -115,6 +115,8 @@ class Context:
                 self._groups.setdefault(0, []).append(it)
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
+        self.memo: dict[str, Any] = {}
+        """What a rule works out once per submission (by a key naming it), not once per project or row."""
         self.rule: type[Rule] | None = None
         """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
 
@@ -304,23 +306,21 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
             out.append(internal_error(rule.code, exc, ctx))
 
-    # The per-row rules are the bulk of the calls (rows × rules): the same loop as ``run``, inlined,
-    # with each rule's class and bound method looked up once.
-    item_rules = [(r.code, type(r), r.check) for r in by_scope.get("value", []) + by_scope.get("indicator", [])]
-    extend = out.extend
-    for it in ctx.items:
-        for code, cls, check in item_rules:
-            if code in failed:
-                continue
-            ctx.rule = cls
-            try:
-                res = check(ctx, it)
-                if res:
-                    extend(res)
-            except Exception as exc:  # as in ``run``
-                failed.add(code)
-                log.debug("rule %s raised on %s", code, ctx.file, exc_info=True)
-                out.append(internal_error(code, exc, ctx))
+    # The per-row rules: each rule once over all rows (Rule.check_items), their findings kept in the order
+    # of a row-by-row run (row by row, rules in code order within a row).
+    items = ctx.items
+    per_row: list[list[Finding]] = [[] for _ in items]
+    for rule in by_scope.get("value", []) + by_scope.get("indicator", []):
+        ctx.rule = type(rule)
+        try:
+            found = rule.check_items(ctx, items)
+        except Exception:  # noqa: BLE001 - row by row, to report the row it fails on as before
+            _row_by_row(rule, ctx, items, per_row, failed)
+            continue
+        for i, res in found:
+            per_row[i].extend(res)
+    for row_findings in per_row:
+        out.extend(row_findings)
     for rule in by_scope.get("project", []):
         for p in sub.projects:
             run(rule, rule.check, p)
@@ -349,6 +349,20 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
         seen.add(key)
         unique.append(f)
     return unique
+
+
+def _row_by_row(rule: Rule, ctx: Context, items: list[Item], per_row: list[list[Finding]], failed: set[str]) -> None:
+    """:meth:`Rule.check` row by row: findings up to the row it raises on, then one JX505 there."""
+    for i, it in enumerate(items):
+        try:
+            res = rule.check(ctx, it)
+        except Exception as exc:
+            failed.add(rule.code)
+            log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
+            per_row[i].append(internal_error(rule.code, exc, ctx))
+            return
+        if res:
+            per_row[i].extend(res)
 
 
 def internal_error(code: str, exc: BaseException, ctx: Context) -> Finding:

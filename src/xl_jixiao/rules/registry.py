@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from xl_jixiao.model import Finding, Severity, Submission
 
 if TYPE_CHECKING:
-    from xl_jixiao.rules.engine import Context
+    from xl_jixiao.rules.engine import Context, Item
 
 SCOPES = ("value", "indicator", "project", "unit", "files")
 SCOPE_LABELS = {
@@ -56,6 +56,17 @@ class Rule:
 
     def check(self, ctx: Context, target: Any) -> Iterable[Finding]:  # pragma: no cover - abstract
         return ()
+
+    def check_items(self, ctx: Context, items: Sequence[Item]) -> list[tuple[int, Iterable[Finding]]]:
+        """``value`` / ``indicator`` rules: :meth:`check` over all indicator rows of a submission in one call,
+        as ``(row index, findings)`` for the rows with findings, in row order.
+
+        The engine calls this once per rule and submission.  A rule may override it to do what does not
+        depend on the row once; it must find exactly what :meth:`check` finds row by row (when it raises,
+        the engine runs :meth:`check` row by row to report where).
+        """
+        check = self.check
+        return [(i, res) for i, it in enumerate(items) if (res := check(ctx, it))]
 
     def check_dept(self, ctx: Context, sub: Submission) -> Iterable[Finding]:
         """``project`` rules: the same check for the 部门整体 block (run when the workbook has one)."""

@@ -154,7 +154,10 @@ class AnnualGoalThin(Rule):
 
 def _notes_in_use(ctx: Context) -> bool:
     """Whether the workbook fills its 指标解释 column anywhere (then every indicator should have one)."""
-    return any((it.ind.note or "").strip() for it in ctx.items)
+    used = ctx.memo.get("notes_in_use")
+    if used is None:
+        used = ctx.memo["notes_in_use"] = any((it.ind.note or "").strip() for it in ctx.items)
+    return used
 
 
 @register

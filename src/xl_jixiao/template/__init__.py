@@ -3,6 +3,9 @@
 * :func:`build_template` / :func:`write_template` — an empty template for a scheme.
 * :func:`write_submission` — a :class:`~xl_jixiao.model.Submission` as a filled template.
 * :func:`generate_samples` — realistic filled unit workbooks, optionally with known defects.
+
+The names are imported on first use, so that ``xl_jixiao.template.io`` (saving files atomically,
+used by every writer) does not bring in openpyxl and the builder with it.
 """
 
 from __future__ import annotations
@@ -25,17 +28,19 @@ if TYPE_CHECKING:
     from xl_jixiao.template.fill import fill_workbook, write_submission
     from xl_jixiao.template.samples import generate_samples
 
-_HOMES = {
-    "DEPT_INDICATOR_HEADER_ROW": "build", "build_template": "build", "col": "build", "dept_value_cell": "build",
-    "first_data_row": "build", "header_row": "build", "unit_value_cell": "build", "write_template": "build",
-    "fill_workbook": "fill", "write_submission": "fill", "generate_samples": "samples",
+_HOME = {
+    "DEPT_INDICATOR_HEADER_ROW": "build",
+    "build_template": "build",
+    "col": "build",
+    "dept_value_cell": "build",
+    "first_data_row": "build",
+    "header_row": "build",
+    "unit_value_cell": "build",
+    "write_template": "build",
+    "fill_workbook": "fill",
+    "write_submission": "fill",
+    "generate_samples": "samples",
 }
-"""Names and their modules, imported on first use: ``xl_jixiao.template.io`` (atomic writes) does not need
-openpyxl, and commands that only write files should not pay for importing it."""
-
-
-__getattr__ = lazy_names(__name__, _HOMES, globals())
-
 
 __all__ = [
     "DEPT_INDICATOR_HEADER_ROW",
@@ -50,3 +55,6 @@ __all__ = [
     "write_submission",
     "write_template",
 ]
+
+
+__getattr__ = lazy_names(__name__, _HOME, globals())
