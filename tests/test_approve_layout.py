@@ -294,3 +294,25 @@ def test_units_numbered_and_empty_dept_left_out(tmp_path):
     assert book.units == ["甲单位", "乙单位"]
     path = write_approval([a, b], tmp_path / "批复表.xlsx", region="某县")
     assert openpyxl.load_workbook(path).sheetnames == book.sheets
+
+
+def test_approve_loads_neither_openpyxl_nor_a_validation_library(seed_qiannan, tmp_path):
+    """The 批复表 is written by the streaming writer: approving a form loads no openpyxl (nor numpy, PIL or
+    lxml through it) and no pydantic."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "批复表.xlsx"
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from xl_jixiao.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['approve', {str(seed_qiannan)!r}, '-o', {str(out)!r}, '--force']) == 0\n"
+        "heavy = ('openpyxl', 'numpy', 'PIL', 'lxml', 'pydantic', 'pydantic_core', 'pandas')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.splitlines()[-1]) == []
+    assert openpyxl.load_workbook(out).sheetnames  # and the workbook is there
