@@ -159,6 +159,15 @@ def test_report_dataframe_and_exit_code(inbox):
     assert xl_jixiao.check([inbox / "没有这个文件.xlsx"]).exit_code == 2
 
 
+def test_a_check_for_findings_only_leaves_the_data_behind(inbox):
+    full = xl_jixiao.check([inbox])
+    light = xl_jixiao.check([inbox], submissions=False)
+    assert [r.submission for r in light] == [None] * len(full) and all(r.submission for r in full)
+    assert [(r.path, r.outcome, r.usable, r.status, r.status_reason) for r in light] == \
+        [(r.path, r.outcome, r.usable, r.status, r.status_reason) for r in full]
+    assert keyed(light.findings) == keyed(full.findings) and light.exit_code == full.exit_code == 1
+
+
 def test_the_totals_macro_uses_the_rules_tolerance(inbox):
     """A 元 form 10 元 off is within the rules' tolerance (0.005 万元): the button agrees with check."""
     from xl_jixiao.excel import macros, remote

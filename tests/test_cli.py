@@ -86,3 +86,27 @@ def test_internal_error_is_reported_in_chinese(monkeypatch, capsys):
     monkeypatch.setenv("XL_JIXIAO_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["value", "1"])
+
+
+def test_the_program_leaves_with_its_exit_code_and_all_its_output(tmp_path):
+    """``python -m xl_jixiao`` (like the ``xl-jixiao`` script) skips the interpreter's teardown after a command:
+    every line is still written, the exit code is the command's, and exit handlers still run."""
+    from xl_jixiao.template import generate_samples
+
+    book = tmp_path / next(iter(generate_samples(tmp_path, 1, seed=2, defect_rate=0.5)))
+    r = subprocess.run([sys.executable, "-m", "xl_jixiao", "check", str(book), "--format", "json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    import json
+
+    report = json.loads(r.stdout)
+    assert report["findings"] and r.stderr == ""
+    r = subprocess.run([sys.executable, "-m", "xl_jixiao", "check", "-h"], capture_output=True, text=True)
+    assert r.returncode == 0 and "用法" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "xl_jixiao", "check", str(tmp_path / "没有.xlsx")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "文件不存在" in r.stderr
+    code = ("import atexit, sys; atexit.register(lambda: print('收尾', flush=True)); "
+            "sys.argv = ['xl-jixiao', '--version']; from xl_jixiao.cli import run; run()")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.split() == ["xl-jixiao", __version__, "收尾"]

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from xl_jixiao import layout as L
 from xl_jixiao.model import Indicator
-from xl_jixiao.template import write_submission, write_template
+from xl_jixiao.template import build_template, write_submission, write_template
 from xl_jixiao.template.build import (
     DEPT_INDICATOR_HEADER_ROW,
     V_L2,
@@ -25,7 +25,9 @@ from xl_jixiao.template.build import (
     V_PROJECT,
     col,
     dept_value_cell,
+    table_rows,
 )
+from xl_jixiao.template.io import save_atomic
 from xl_jixiao.template.samples import sample_submission
 
 pytestmark = [pytest.mark.libreoffice,
@@ -153,3 +155,56 @@ def test_dept_imbalance_and_empty_template(soffice, tmp_path):
         assert {ws[f"{letter}{r}"].value for r in range(3, 40)} <= {None, ""}
         assert ws[f"{letter}1"].value == "全部正常"
     assert wb[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'total')}1"].value == 0
+
+
+def _hand_filled(rows: dict[int, dict[str, object]], table: L.Table, ws) -> None:
+    """Type ``rows`` (row → key → value) into ``ws`` as a unit does by hand: values only."""
+    for r, values in rows.items():
+        for key, value in values.items():
+            ws.cell(r, table.index(key), value)
+
+
+def test_rows_below_the_formula_rows_are_counted(soffice, tmp_path):
+    """A unit fills rows past those carrying 检查 formulas: the count above 检查 still sees each
+    problem there (and only the rows with one), in the engine a unit without Python uses."""
+    wb = build_template("2021", 2025)
+    prj, ind = table_rows(L.PROJECTS), table_rows(L.INDICATORS)
+    assert prj.formulas < prj.last and ind.formulas < ind.last
+    good = {"name": "甲项目", "implementer": "本单位", "total": 10, "fiscal": 10, "annual_goal": "完成",
+            "plan_1": 0.25, "plan_2": 0.5, "plan_3": 0.75, "plan_4": 1}
+    below = prj.formulas + 5
+    _hand_filled({
+        prj.first: good,
+        below: {**good, "name": "乙项目"},
+        below + 1: {**good, "name": "丙项目", "fiscal": 8},  # sources do not add up
+        below + 2: {**good, "name": "丁项目", "plan_3": 0.4},  # decreasing plan
+        below + 3: {**good, "name": "戊项目", "fiscal": "十万"},  # an amount in words
+        below + 4: {**good, "name": "己项目", "implementer": None},  # a required cell left empty
+        below + 5: {**good, "name": "辛项目", "plan_1": 1.2},  # above 100%
+        below + 6: {**good, "name": "壬项目", "plan_2": "一半"},  # not a number
+        prj.last: {**good, "name": "庚项目", "plan_4": 0.9},  # the last row of the capacity: not ending at 100%
+    }, L.PROJECTS, wb[L.SHEET_PROJECTS])
+    row = {"project": "乙项目", "level1": "产出指标", "level2": "数量指标", "name": "培训人次", "op": "≥",
+           "value": "100", "unit": "人次"}
+    below = ind.formulas + 10
+    _hand_filled({
+        ind.first: {**row, "level2": "社会效益指标"},  # a formula row with a problem
+        below: row,
+        below + 1: {**row, "project": "己项目"},  # a project of a row below the formula rows: known
+        below + 2: {**row, "level2": "社会效益指标"},  # not under 产出指标
+        below + 3: {**row, "project": "不存在的项目"},
+        below + 4: {**row, "unit": None},  # a number without its unit
+        below + 5: {**row, "level1": "不存在的一级指标"},
+        below + 6: {**row, "op": None, "value": "2025年12月31日前", "unit": None},  # a date needs no unit
+        ind.last: {**row, "name": None},
+    }, L.INDICATORS, wb[L.SHEET_INDICATORS])
+    path = save_atomic(wb, tmp_path / "hand.xlsx")
+    out = load_workbook(recalculate(soffice, path, tmp_path), data_only=True)
+    assert out[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}1"].value == "7 行有问题"
+    assert out[L.SHEET_PROJECTS][f"{col(L.PROJECTS, 'check')}{prj.first}"].value == "正常"
+    assert out[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}1"].value == "6 行有问题"
+    assert out[L.SHEET_INDICATORS][f"{col(L.INDICATORS, 'check')}{ind.first}"].value == V_L2
+    totals = out[L.SHEET_PROJECTS]
+    assert totals[f"{col(L.PROJECTS, 'total')}1"].value == 90
+    assert totals[f"{col(L.PROJECTS, 'sources_sum')}1"].value == 78  # the amount in words is no number
+    assert totals[f"{col(L.PROJECTS, 'difference')}1"].value == 12

@@ -70,3 +70,20 @@ def test_cell_references():
     assert a1(12, 7) == "G12"
     with pytest.raises(ValueError):
         column_letter(0)
+
+
+def test_a_result_crosses_processes_pickled_unchanged():
+    import pickle
+
+    from xl_jixiao.pipeline import FileResult, Timings
+
+    sub = Submission(unit_name="某单位", projects=[Project(
+        name="甲", funding=Funding(total=Decimal("1.50")), cells={"name": CellRef(file="a.xlsx", sheet="项目信息",
+                                                                                   cell="B5", row=5)},
+        indicators=[Indicator(name="x", value="≥95%", cells={"value": CellRef(sheet="绩效指标", cell="G3", row=3)})])])
+    res = FileResult(path="a.xlsx", outcome="template", reader="template", submission=sub, timings=Timings(total=0.1),
+                     findings=[Finding(code="JX301", severity=Severity.ERROR, message="资金不平衡", cell="H5")])
+    back = pickle.loads(pickle.dumps(res, pickle.HIGHEST_PROTOCOL))
+    assert back == res and back.status == "退回修改"
+    assert back.submission.projects[0].indicators[0].location() == CellRef(sheet="绩效指标", cell="G3", row=3)
+    assert FileResult.from_bytes(res.to_bytes()) == res  # and as the JSON the cache stores

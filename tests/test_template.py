@@ -18,12 +18,15 @@ from xl_jixiao.template import build_template, write_submission, write_template
 from xl_jixiao.template.build import (
     BLANK_PRINT_ROWS,
     DEPT_INDICATOR_HEADER_ROW,
+    FORMULA_ROWS,
     MONEY_WIDTH,
     VERSION_CELL,
     col,
     dept_value_cell,
     first_data_row,
     last_data_row,
+    project_check_formula,
+    table_rows,
     unit_value_cell,
 )
 from xl_jixiao.template.compare import workbook_content
@@ -161,21 +164,32 @@ def test_dept_indicator_table(wb):
         assert ws[f"A{dept_value_cell(f.key)[1:]}"].value == f.header
     assert ws[dept_value_cell("basic")].value == f"=N({dept_value_cell('personnel')})+N({dept_value_cell('public')})"
     assert ws[dept_value_cell("income_total")].value.startswith("=N(")
-    assert ws[f"B{first}"].protection.locked is False
+    for letter in ("A", "B", "C"):  # the budget block above shares these columns: the rows below are open
+        assert ws.column_dimensions[letter].protection.locked is False, letter
+        assert not ws[f"{letter}{first}"].has_style and not ws[f"{letter}{first + 50}"].has_style
+    assert ws["A2"].protection.locked is not False  # its labels are not
+    assert ws[dept_value_cell("personnel")].protection.locked is False
 
 
 def test_project_formulas_and_totals(wb):
     ws = wb[L.SHEET_PROJECTS]
     t = L.PROJECTS
-    first, last = first_data_row(t), last_data_row(t)
+    rows = table_rows(t)
+    first, last = rows.first, rows.last
     assert last == 2 + L.MAX_PROJECT_ROWS
-    for r in (first, last):
+    assert rows.formulas - first + 1 == FORMULA_ROWS[t.sheet] < L.MAX_PROJECT_ROWS
+    for r in (first, rows.formulas):
         assert ws[f"{col(t, 'sources_sum')}{r}"].value.startswith("=IF(")
         sources = f"SUM({col(t, 'fiscal')}{r}:{col(t, 'other')}{r})"
         assert sources in ws[f"{col(t, 'sources_sum')}{r}"].value
         assert ws[f"{col(t, 'check')}{r}"].value.startswith("=IF(")
+    for key in ("sources_sum", "difference", "check"):  # a light template: no formulas below
+        assert ws[f"{col(t, key)}{rows.formulas + 1}"].value is None, key
     g = col(t, "total")
     assert ws[f"{g}1"].value == f"=SUM({g}{first}:{g}{last})"
+    # the totals of the computed columns come from the amounts, over every row
+    assert ws[f"{col(t, 'sources_sum')}1"].value == f"=SUM({col(t, 'fiscal')}{first}:{col(t, 'other')}{last})"
+    assert ws[f"{col(t, 'difference')}1"].value == f"={g}1-{col(t, 'sources_sum')}1"
     assert ws[f"{col(t, 'total')}{last + 1}"].value is None  # nothing below the data rows
 
 
@@ -184,6 +198,9 @@ def test_conditional_formats_cover_ranges(wb):
     t = L.INDICATORS
     assert any("JX_LPAIRS" in f for f in ind[_range(t, "level2")])
     assert any("FIND(RIGHT(" in f for f in ind[_range(t, "value")])
+    assert any("FIND(RIGHT(" in f for f in ind[_range(t, "unit")])
+    assert any("COUNTIF(JX_L1," in f for f in ind[_range(t, "level1")])
+    assert any("COUNTIF(JX_PROJECTS," in f for f in ind[_range(t, "project")])
     for key in ("project", "level1", "level2", "name", "value"):
         assert any('=""' in f and "COUNTA" in f for f in ind[_range(t, key)]), key
     prj = _cf_ranges(wb[L.SHEET_PROJECTS])
@@ -397,7 +414,8 @@ def test_project_validations_cover_all_rows(wb):
     for f in t.columns:
         if f.required:
             assert any('=""' in x for x in cf[_range(t, f.key)]), f.key
-    assert ws[f"{get_column_letter(t.index('check'))}1"].value.startswith("=IF(")
+    summary = ws[f"{get_column_letter(t.index('check'))}1"].value
+    assert summary.text.startswith("=IF(") and summary.ref == f"{get_column_letter(t.index('check'))}1"
 
 
 def test_dept_block_checks(wb):
@@ -409,3 +427,22 @@ def test_dept_block_checks(wb):
         assert f"B{r}" in cf and f"C{r}" in cf
     assert ws[dept_value_cell("functions")].protection.locked is False
     assert f"B{dept_value_cell('goal')[1:]}:L{dept_value_cell('goal')[1:]}" in {str(m) for m in ws.merged_cells.ranges}
+
+
+def test_a_blank_template_filled_past_its_formula_rows_carries_the_formulas(tmp_path):
+    """fill_workbook on a blank template (formula rows for a usual load) with more rows than that:
+    the rows past the formula rows get their formulas one by one."""
+    from xl_jixiao.template import fill_workbook
+    from xl_jixiao.template.build import table_rows
+
+    rows = table_rows(L.PROJECTS)
+    n = rows.formulas - rows.first + 3
+    projects = [Project(name=f"项目{i}", implementer="某单位", annual_goal="目标",
+                        funding=Funding(total=Decimal(1), fiscal=Decimal(1))) for i in range(n)]
+    wb = fill_workbook(build_template("2021"), Submission(unit_name="某单位", projects=projects))
+    ws = wb[L.SHEET_PROJECTS]
+    last = rows.first + n - 1
+    assert last > rows.formulas
+    assert ws[f"{col(L.PROJECTS, 'check')}{last}"].value == project_check_formula(last)
+    assert ws[f"{col(L.PROJECTS, 'difference')}{last}"].value.startswith("=IF(")
+    assert ws[f"{col(L.PROJECTS, 'check')}{last + 1}"].value is None

@@ -8,8 +8,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from xl_jixiao import layout as L
-from xl_jixiao.template import build_template, write_template
-from xl_jixiao.template.build import col, first_data_row, last_data_row
+from xl_jixiao.template import build_template, write_submission, write_template
+from xl_jixiao.template.build import col, table_rows
 from xl_jixiao.template.io import share_formulas
 
 
@@ -26,23 +26,23 @@ def test_share_formulas_rewrites_only_matching_contiguous_runs():
 
 def test_template_formula_columns_are_shared_and_read_back_in_full(tmp_path):
     path = write_template(tmp_path / "t.xlsx")
+    rows = table_rows(L.INDICATORS)
     with zipfile.ZipFile(path) as z:
         part = next(n for n in z.namelist() if n.startswith("xl/worksheets/") and
-                    'ref="L3:L5002"' in z.read(n).decode("utf-8"))
+                    f'<f t="shared" ref="L3:L{rows.formulas}"' in z.read(n).decode("utf-8"))
         xml = z.read(part).decode("utf-8")
-    assert xml.count('t="shared"') >= 2 * L.MAX_INDICATOR_ROWS
-    assert len(xml) < 2_000_000  # a 5,000-row formula column no longer costs megabytes
+    assert xml.count('t="shared"') >= 2 * (rows.formulas - rows.first + 1)
+    assert len(xml) < 200_000  # formula rows for a unit's load, not for the whole capacity
 
     fresh = build_template()[L.SHEET_INDICATORS]
     ws = openpyxl.load_workbook(path)[L.SHEET_INDICATORS]
-    last = last_data_row(L.INDICATORS)
     for key in ("display", "check"):
         c = col(L.INDICATORS, key)
-        for r in (first_data_row(L.INDICATORS), 77, last):
+        for r in (rows.first, 77, rows.formulas):
             assert ws[f"{c}{r}"].value == fresh[f"{c}{r}"].value
     # value readers see an empty (not yet calculated) cell, as before
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_INDICATORS).to_python()
-    assert len(rows) <= 2
+    rows_read = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(L.SHEET_INDICATORS).to_python()
+    assert len(rows_read) <= 2
 
 
 @pytest.mark.libreoffice
@@ -75,3 +75,35 @@ def test_user_workbooks_open_without_library_warnings(tmp_path, capfd):
     err = capfd.readouterr().err
     assert "UserWarning" not in err and "Print area" not in err
     assert (tmp_path / "标注.xlsx").exists()
+
+
+def test_heavy_workbooks_of_the_earlier_template_read_the_same(tmp_path, monkeypatch):
+    """Workbooks from the earlier template carry formula rows for the whole capacity (5,000 on
+    绩效指标): they read and check exactly as the light ones do."""
+    import random
+
+    from xl_jixiao.pipeline import read_and_check
+    from xl_jixiao.template import build
+    from xl_jixiao.template.fill import filled_rows
+    from xl_jixiao.template.samples import inject_defects, sample_submission
+
+    sub = sample_submission(2, seed=3, projects=6, indicators=10)
+    inject_defects(sub, 1.0, random.Random(7))
+    path = tmp_path / "单位.xlsx"
+
+    def written(margin: dict[str, int]) -> tuple[object, int]:
+        monkeypatch.setattr(build, "FORMULA_MARGIN", margin)
+        write_submission(sub, path)
+        with zipfile.ZipFile(path) as z:
+            cells = sum(z.read(n).count(b"<f") for n in z.namelist() if n.startswith("xl/worksheets/"))
+        return read_and_check(path), cells
+
+    light, light_formulas = written(dict(build.FORMULA_MARGIN))
+    # the earlier template: formula rows for the whole capacity whatever the rows filled
+    heavy, heavy_formulas = written({t.sheet: build.max_rows(t) - n for t, n in filled_rows(sub).items()})
+    assert heavy_formulas > 2 * L.MAX_INDICATOR_ROWS > 10 * light_formulas
+    assert heavy.usable and heavy.findings
+    assert light.submission.source.sha256 != heavy.submission.source.sha256  # two different files …
+    light.submission.source = heavy.submission.source
+    assert light.submission == heavy.submission  # … with the same content
+    assert light.findings == heavy.findings

@@ -471,3 +471,17 @@ def test_table_values_take_both_paths_alike():
 def test_one_value_written_in_words_is_one_value(written):
     pv = parse_value(written)
     assert pv.kind in ("quantitative", "date", "period", "qualitative") and "merged_values" not in pv.flags
+
+
+def test_a_lazily_compiled_pattern_behaves_as_the_compiled_one():
+    import re
+
+    from xl_jixiao.lazyre import lazy
+
+    p = lazy(r"(?P<n>\d+)\s*个", re.I)
+    q = re.compile(r"(?P<n>\d+)\s*个", re.I)
+    text = "共 12 个，另 3个"
+    assert p.search(text)["n"] == q.search(text)["n"] == "12"
+    assert p.findall(text) == q.findall(text) and p.sub("#", text) == q.sub("#", text)
+    assert [m.span() for m in p.finditer(text)] == [m.span() for m in q.finditer(text)]
+    assert p.groupindex == q.groupindex and p.groups == 1 and p.flags == q.flags and p.pattern == q.pattern

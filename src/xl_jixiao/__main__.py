@@ -1,3 +1,3 @@
-from xl_jixiao.cli import main
+from xl_jixiao.cli import run
 
-raise SystemExit(main())
+run()

@@ -217,13 +217,16 @@ class Report:
         return _to_parquet(self.to_dataframes(), folder)
 
 
-def _read_one(config: Config, path: Path) -> bytes:
-    # a reading process hands its result to this one, which started it: pickled (the same classes on both
-    # sides, nothing to validate), not the JSON a result is stored as
-    return pickle.dumps(read_and_check(path, config), pickle.HIGHEST_PROTOCOL)
+def _read_one(config: Config, submissions: bool, path: Path) -> bytes:
+    res = read_and_check(path, config)
+    if not submissions:
+        res.submission = None  # the caller wants the findings: the workbook's data stays here
+    # handed to the process that started this one pickled (the same classes on both sides, nothing to
+    # validate), not as the JSON a result is stored as
+    return pickle.dumps(res, pickle.HIGHEST_PROTOCOL)
 
 
-def _read_supervised(files: list[Path], config: Config) -> list[FileResult]:
+def _read_supervised(files: list[Path], config: Config, submissions: bool = True) -> list[FileResult]:
     """``read_and_check`` of each file in supervised reading processes (memory and time limits): a file
     that kills or stalls its reader is unusable with the reason, and the others are read as usual."""
     if not files:
@@ -233,22 +236,26 @@ def _read_supervised(files: list[Path], config: Config) -> list[FileResult]:
     from xl_jixiao.consolidate.supervisor import Supervisor, default_jobs
 
     limits = config.limits
-    pool = Supervisor(functools.partial(_read_one, config), min(default_jobs(), len(files)),
+    pool = Supervisor(functools.partial(_read_one, config, submissions), min(default_jobs(), len(files)),
                       memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
                       on_failure=lambda path, reason: pickle.dumps(failed_result(os.fspath(path), reason, config)))
     return [pickle.loads(blob) for blob in pool.map(files)]
 
 
-def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = None) -> Report:
+def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = None, *,
+          submissions: bool = True) -> Report:
     """Read and check workbooks (folders are searched for .xlsx/.xlsm/.xls); never raises for a bad input.
 
     ``config`` is a :class:`~xl_jixiao.config.Config` or the path of a TOML configuration file.
+    ``submissions=False`` gives results without the workbooks' data (``submission`` is ``None``; outcome,
+    status and findings as usual): what the command line reports, in memory that does not grow with the
+    size of the workbooks.
     """
     from xl_jixiao.pipeline import skipped_result
 
     cfg = _config(config)
     files, skipped, missing = _expand(_as_list(paths))
-    results = _read_supervised(files, cfg)
+    results = _read_supervised(files, cfg, submissions)
     results += [skipped_result(item, reason) for item, reason in skipped]
     results += [failed_result(item, reason, cfg) for item, reason in missing]
     return Report(results)

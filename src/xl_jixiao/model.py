@@ -60,7 +60,7 @@ def validated(cls: type[_T], data: Any) -> _T:
     return ta.validate_python(data)
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass
 class CellRef:
     """Where a value came from. ``cell`` is an A1 reference on ``sheet``."""
 
@@ -75,11 +75,16 @@ class CellRef:
         parts = [p for p in (self.file, self.sheet, self.cell) if p]
         return " / ".join(parts)
 
+    def __reduce__(self) -> tuple[type[CellRef], tuple[str | None, str | None, str | None, int | None]]:
+        # a result crosses from its reading process pickled, with a thousand references or more: as the
+        # four values (rebuilt by one constructor call), not as an object with a dict of its fields
+        return CellRef, (self.file, self.sheet, self.cell, self.row)
+
 
 Cells = dict[str, CellRef]
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Indicator:
     """One 三级 indicator row: level1 → level2 → name, with its target value."""
 
@@ -114,7 +119,7 @@ class Indicator:
         return self.cells.get(field) or next(iter(self.cells.values()), None)
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Funding:
     """Annual amount and its sources, in ``money_unit``. ``None`` means blank."""
 
@@ -134,7 +139,7 @@ class Funding:
         return sum((v for v in (self.fiscal, self.carryover, self.other) if v is not None), Decimal(0))
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class PlanPoint:
     """One 资金支出计划 checkpoint: cumulative percent spent by ``label`` (e.g. ``6月底``)."""
 
@@ -145,8 +150,9 @@ class PlanPoint:
     raw: str | None = None
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Project:
+    """One project (项目): what it is, its money, its goals, its plan and its indicators."""
 
     __pydantic_config__ = _FORBID
 
@@ -186,7 +192,7 @@ class Project:
         return self.cells.get(field) or next(iter(self.cells.values()), None)
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class DeptBudget:
     """部门整体: the unit's whole budget, functions, goal and unit-level indicators."""
 
@@ -215,8 +221,9 @@ class DeptBudget:
         return all(v is None for v in amounts) and not self.functions and not self.goal and not self.indicators
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class SourceInfo:
+    """The file a submission was read from and how (template, system export, legacy form, open workbook)."""
 
     __pydantic_config__ = _FORBID
 
@@ -226,7 +233,7 @@ class SourceInfo:
     template_version: str | None = None
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Submission:
     """One unit's workbook: unit information, 部门整体 and projects with their indicators."""
 
@@ -263,7 +270,7 @@ class Submission:
         return sum((p.funding.total for p in self.projects if p.funding.total is not None), Decimal(0))
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Finding:
     """One problem found: a coded rule, where it is, and what to write instead."""
 

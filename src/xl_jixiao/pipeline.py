@@ -69,8 +69,10 @@ class LiveSource:
 Source = str | os.PathLike[str] | LiveSource
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class Timings:
+    """Seconds spent on one source."""
+
     __pydantic_config__ = {"extra": "forbid"}
 
     read: float = 0.0  # seconds spent hashing and reading
@@ -78,7 +80,7 @@ class Timings:
     total: float = 0.0
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True)
 class FileResult:
     """Everything about one source after reading and checking it."""
 
@@ -100,6 +102,8 @@ class FileResult:
     """``template``, ``legacy`` (the form importer) or ``live``; ``None`` when nothing could be read."""
     import_notes: list[str] = field(default_factory=list)
     submission: Submission | None = None
+    """What was read; ``None`` when nothing could be, or when the caller asked for the findings only
+    (:func:`xl_jixiao.api.check` with ``submissions=False``)."""
     findings: list[Finding] = field(default_factory=list)
     timings: Timings = field(default_factory=Timings)
 
@@ -110,7 +114,8 @@ class FileResult:
 
     @property
     def usable(self) -> bool:
-        return self.submission is not None and self.outcome in ("template", "legacy", "live")
+        """The source was read and checked: its findings are complete (see ``submission`` for its data)."""
+        return self.outcome in ("template", "legacy", "live")
 
     def count(self, severity: Severity | str) -> int:
         """Findings of ``severity`` that a reviewer has not accepted."""

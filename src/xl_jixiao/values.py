@@ -13,12 +13,13 @@ thousands of cells is parsed once.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from xl_jixiao.lazyre import lazy
 
 __all__ = [
     "FLAG_LABELS",
@@ -162,7 +163,7 @@ _SYMBOL_SPELLINGS = {
     "<": "＜", "＜": "＜", "﹤": "＜",
     "==": "＝", "＝＝": "＝", "=": "＝", "＝": "＝", "﹦": "＝",
 }
-_SYMBOL_RE = re.compile("|".join(re.escape(k) for k in sorted(_SYMBOL_SPELLINGS, key=len, reverse=True)))
+_SYMBOL_RE = lazy("|".join(re.escape(k) for k in sorted(_SYMBOL_SPELLINGS, key=len, reverse=True)))
 
 # Chinese comparison words written before the number.
 _WORD_OPS = {
@@ -224,26 +225,26 @@ _FULLWIDTH = {
     0xFF0E: ord("."), 0xFF05: ord("%"), 0xFE6A: ord("%"), 0xFF0D: ord("-"), 0xFF0F: ord("/"), 0xFF5E: ord("~"),
     0xFF04: ord("$"), 0xFF3C: ord("\\"),
 }
-_FULLWIDTH_RE = re.compile("[０-９．％﹪－／～＄＼]")
+_FULLWIDTH_RE = lazy("[０-９．％﹪－／～＄＼]")
 _SPACE_TABLE = {0x3000: " ", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: "", 0xFEFF: ""}
 _SPACE_TRANS = str.maketrans(_SPACE_TABLE)
 _FW_TRANS = str.maketrans(_FULLWIDTH)
 
-_TAG_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>")
-_ENTITY_RE = re.compile(r"&(nbsp|gt|lt|ge|le|amp|quot);?", re.I)
+_TAG_RE = lazy(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>")
+_ENTITY_RE = lazy(r"&(nbsp|gt|lt|ge|le|amp|quot);?", re.I)
 _ENTITIES = {"nbsp": " ", "gt": ">", "lt": "<", "ge": "≥", "le": "≤", "amp": "&", "quot": '"'}
-_LATEX_DOLLAR_RE = re.compile(r"\$[^$]*\$")
-_LATEX_WORD_RE = re.compile(r"\\[A-Za-z]+\s*")
-_LATEX_CMD_RE = re.compile(r"\\(geqslant|geq|ge|leqslant|leq|le|gt|lt|%|[,;:! ]|[A-Za-z]+)\s*")
+_LATEX_DOLLAR_RE = lazy(r"\$[^$]*\$")
+_LATEX_WORD_RE = lazy(r"\\[A-Za-z]+\s*")
+_LATEX_CMD_RE = lazy(r"\\(geqslant|geq|ge|leqslant|leq|le|gt|lt|%|[,;:! ]|[A-Za-z]+)\s*")
 _LATEX_SYMBOLS = {"geqslant": "≥", "geq": "≥", "ge": "≥", "leqslant": "≤", "leq": "≤", "le": "≤", "gt": ">",
                   "lt": "<", "%": "%", "times": "×", "cdot": "·", "sim": "~"}
 _LATEX_LEFTOVER = str.maketrans("", "", "${}\\")
-_WS_RE = re.compile(r"\s+")
-_SPACE_NEAR_WIDE_RE = re.compile(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
-_PLACEHOLDER_RE = re.compile(r"^[/\\\-—–_~.。·*＊、…－]+$")
-_EDGE_PUNCT_RE = re.compile(r"^[;；,，。、:：.·\s]+|[;；,，。、:：.·\s]+$")
-_DIGIT_RE = re.compile(r"\d")
-_DIGIT_RE_ASCII = re.compile(r"[0-9]")
+_WS_RE = lazy(r"\s+")
+_SPACE_NEAR_WIDE_RE = lazy(r" (?=[^\x00-\x7f])|(?<=[^\x00-\x7f]) ")
+_PLACEHOLDER_RE = lazy(r"^[/\\\-—–_~.。·*＊、…－]+$")
+_EDGE_PUNCT_RE = lazy(r"^[;；,，。、:：.·\s]+|[;；,，。、:：.·\s]+$")
+_DIGIT_RE = lazy(r"\d")
+_DIGIT_RE_ASCII = lazy(r"[0-9]")
 
 
 def _clean(t: str, flags: set[str]) -> str:
@@ -285,22 +286,22 @@ def _canon_symbols(t: str, flags: set[str]) -> str:
 # ---------------------------------------------------------------------------
 # Dates and periods
 
-_ISO_DAY_RE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)日?")
-_CN_DAY_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
-_CN_DAY_TRUNC_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})(?![\d日号])")
-_CN_MONTH_END_RE = re.compile(r"(\d{4})年(\d{1,2})月份?[底末]")
-_CN_MONTH_RE = re.compile(r"(\d{4})年(\d{1,2})月份?")
-_CN_YEAR_END_RE = re.compile(r"(\d{4})年[年度]?[底末]")
-_CN_MONTH_TRUNC_RE = re.compile(r"(\d{4})年(\d{1,2})(?![\d月])")
-_ISO_MONTH_RE = re.compile(r"(\d{4})([-/.])(\d{1,2})(?![\d])")
-_CN_YEAR_RE = re.compile(r"(\d{4})年度?")
-_MD_DAY_RE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
-_MD_END_RE = re.compile(r"(\d{1,2})月份?[底末]")
-_MD_MONTH_RE = re.compile(r"(\d{1,2})月份?")
-_PERIOD_SEP_RE = re.compile(r"(?:至|到|[-~—–])+")
-_DATE_LEAD_RE = re.compile(
+_ISO_DAY_RE = lazy(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)日?")
+_CN_DAY_RE = lazy(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
+_CN_DAY_TRUNC_RE = lazy(r"(\d{4})年(\d{1,2})月(\d{1,2})(?![\d日号])")
+_CN_MONTH_END_RE = lazy(r"(\d{4})年(\d{1,2})月份?[底末]")
+_CN_MONTH_RE = lazy(r"(\d{4})年(\d{1,2})月份?")
+_CN_YEAR_END_RE = lazy(r"(\d{4})年[年度]?[底末]")
+_CN_MONTH_TRUNC_RE = lazy(r"(\d{4})年(\d{1,2})(?![\d月])")
+_ISO_MONTH_RE = lazy(r"(\d{4})([-/.])(\d{1,2})(?![\d])")
+_CN_YEAR_RE = lazy(r"(\d{4})年度?")
+_MD_DAY_RE = lazy(r"(\d{1,2})月(\d{1,2})[日号]")
+_MD_END_RE = lazy(r"(\d{1,2})月份?[底末]")
+_MD_MONTH_RE = lazy(r"(\d{1,2})月份?")
+_PERIOD_SEP_RE = lazy(r"(?:至|到|[-~—–])+")
+_DATE_LEAD_RE = lazy(
     r"^(?P<text>.*?)(?P<word>截止到|截至到|截至|截止|不晚于|不迟于|早于|于|在)?(?P<op>[≥＞＝＜≤])?$", re.S)
-_BEFORE_RE = re.compile(r"^(?:之前|以前|前)")
+_BEFORE_RE = lazy(r"^(?:之前|以前|前)")
 
 
 @dataclass(slots=True)
@@ -356,6 +357,11 @@ def _scan_point(s: str, pos: int, yearless: bool) -> _Point | None:
     return None
 
 
+def _month_days(year: int, month: int) -> int:
+    """Days in ``month`` of ``year`` (``calendar.monthrange(year, month)[1]``, without importing calendar)."""
+    return (_dt.date(year + month // 12, month % 12 + 1, 1) - _dt.date(year, month, 1)).days
+
+
 def _valid_point(p: _Point) -> bool:
     if p.y is not None and not 1900 <= p.y <= 2199:
         return False
@@ -363,7 +369,7 @@ def _valid_point(p: _Point) -> bool:
         return False
     if p.d is not None:
         year = p.y if p.y is not None else 2000  # a leap year: 2月29日 is possible without a year
-        if p.m is None or not 1 <= p.d <= calendar.monthrange(year, p.m)[1]:
+        if p.m is None or not 1 <= p.d <= _month_days(year, p.m):
             return False
     return True
 
@@ -377,7 +383,7 @@ def _last_day(p: _Point) -> _dt.date:
         return _dt.date(p.y, 12, 31)  # type: ignore[arg-type]
     if p.d is not None:
         return _dt.date(p.y, p.m, p.d)  # type: ignore[arg-type]
-    return _dt.date(p.y, p.m, calendar.monthrange(p.y, p.m)[1])  # type: ignore[arg-type]
+    return _dt.date(p.y, p.m, _month_days(p.y, p.m))  # type: ignore[arg-type]
 
 
 def _fmt_point(p: _Point) -> str:
@@ -476,24 +482,24 @@ def _make_period(raw, display, flags, op, p1: _Point, p2: _Point, around: bool) 
 # ---------------------------------------------------------------------------
 # Numbers
 
-_NUM_RE = re.compile(r"(?:(?<![\d.])-)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
+_NUM_RE = lazy(r"(?:(?<![\d.])-)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
 _WORD_ALT = "|".join(sorted(_WORD_OPS, key=len, reverse=True))
-_LEAD_RE = re.compile(
+_LEAD_RE = lazy(
     rf"^(?P<text>.*?)(?P<word>{_WORD_ALT})?(?P<op>[≥＞＝＜≤])?(?P<approx>大约|大概|约|近)?(?P<pct>百分之)?$", re.S)
 _SUFFIX_ALT = "|".join(sorted(_SUFFIX_OPS, key=len, reverse=True))
-_TAIL_RE = re.compile(
+_TAIL_RE = lazy(
     rf"(?P<approx1>余|多)?(?P<unit>{_UNIT_ALT})?(?:(?:每|一)(?P<per>{_ONE_UNIT}))?(?P<approx2>余|多|左右|上下)?"
     rf"(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
     re.S)
 _NOT_UNITS = _GRADE_WORDS | frozenset(_SUFFIX_OPS) | frozenset(_WORD_OPS) | frozenset(("余", "多", "左右", "上下", "以", "之"))
 _CLASSIFIERS = frozenset(("个", "家", "所", "条", "处", "座", "项", "名", "户", "间", "张", "台", "辆", "批", "场", "期",
                           "次", "人次", "件", "宗", "起", "套", "份", "本", "篇"))
-_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{1,6}")
-_SHORT_UNIT_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,2}|[A-Za-z]{1,4})$")
-_SPLIT_RE = re.compile(r"[;；,，、|]+|(?<=[^;；,，、|≥＞＝＜≤])(?=[≥＞＝＜≤])")
-_RANGE_RE = re.compile(
+_NOUN_RE = lazy(r"[\u4e00-\u9fff]{1,6}")
+_SHORT_UNIT_RE = lazy(r"^(?:[\u4e00-\u9fff]{1,2}|[A-Za-z]{1,4})$")
+_SPLIT_RE = lazy(r"[;；,，、|]+|(?<=[^;；,，、|≥＞＝＜≤])(?=[≥＞＝＜≤])")
+_RANGE_RE = lazy(
     rf"^[≥＞＝＜≤]?-?[\d.,]+(?:{_UNIT_ALT})?(?:至|到|[-~—–])+[≥＞＝＜≤]?-?[\d.,]+(?:{_UNIT_ALT})?$")
-_DIGIT_GAP_RE = re.compile(r"(?<=\d) (?=\d)(\d{3}(?!\d))?")
+_DIGIT_GAP_RE = lazy(r"(?<=\d) (?=\d)(\d{3}(?!\d))?")
 
 
 def _digit_gap(m: re.Match, flags: set[str]) -> str:
@@ -504,7 +510,7 @@ def _digit_gap(m: re.Match, flags: set[str]) -> str:
     return ";"
 
 
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RE = lazy(r"[\u4e00-\u9fff]")
 
 
 def _canon_number(numstr: str, flags: set[str]) -> tuple[str, Decimal]:
@@ -603,7 +609,7 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
     return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=text)
 
 
-_YEAR_LEAD_RE = re.compile(r"^(?:19|20)\d{2}年度?(?=[^\d月])")
+_YEAR_LEAD_RE = lazy(r"^(?:19|20)\d{2}年度?(?=[^\d月])")
 
 
 def _parse_multi(s: str, raw: str, display: str, flags: set[str], nums: list) -> ParsedValue:
@@ -658,7 +664,7 @@ def _parse_clean(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue
     return pv
 
 
-_DEED_RE = re.compile(r"[\u4e00-\u9fff]{1,8}$")
+_DEED_RE = lazy(r"[\u4e00-\u9fff]{1,8}$")
 
 
 def _time_then_deed(s: str, raw: str, display: str, flags: set[str]) -> ParsedValue | None:
@@ -718,7 +724,7 @@ def _from_number(value: object) -> tuple[str, str | None]:
     return raw, format(d, "f")
 
 
-_FAST_RE = re.compile(rf"\s*(>=|<=|[≥≤＞＜＝><=])?(\s*)([0-9]+(?:\.[0-9]+)?)(\s*)({_UNIT_ALT})?\s*")
+_FAST_RE = lazy(rf"\s*(>=|<=|[≥≤＞＜＝><=])?(\s*)([0-9]+(?:\.[0-9]+)?)(\s*)({_UNIT_ALT})?\s*")
 
 
 def _parse_fast(raw: str) -> ParsedValue | None:
@@ -754,7 +760,7 @@ def _parse_str(raw: str) -> ParsedValue:
     return _parse_fast(raw) or _parse_slow(raw)
 
 
-_LINE_BETWEEN_DIGITS_RE = re.compile(r"(?<=\d)[ \t]*[\r\n]+\s*(?=\d)")
+_LINE_BETWEEN_DIGITS_RE = lazy(r"(?<=\d)[ \t]*[\r\n]+\s*(?=\d)")
 
 
 def _parse_slow(raw: str) -> ParsedValue:

@@ -75,7 +75,7 @@ def run(args) -> int:
         refuse_input_overwrite(args.output, args.files, "报告文件")
     config = load_config(args.config).with_overrides(select=args.select, ignore=args.ignore,
                                                      scheme=args.scheme, budget_year=args.year)
-    report = check(args.files, config)
+    report = check(args.files, config, submissions=False)  # the report needs the findings, not the data
     by_file, subs, failed = _split(report.results)
     # every input is accounted for: its fate (通过 / 退回修改 / 无法使用 / 跳过) with the reason
     statuses = {r.path: f"{r.status}（{r.status_reason}）" if r.usable else r.status_reason for r in report.results}

@@ -33,6 +33,9 @@ def run(args) -> int:
     from xl_jixiao.errors import ReadError, UserError
     from xl_jixiao.inbox import guard, refuse_input_overwrite
     from xl_jixiao.readers.legacy import import_legacy
+    from xl_jixiao.template.io import import_openpyxl_without_numpy
+
+    import_openpyxl_without_numpy()
     from xl_jixiao.template import write_submission
 
     out = Path(args.output)

@@ -36,6 +36,9 @@ def register(p) -> None:
 
 
 def run(args) -> int:
+    from xl_jixiao.template.io import import_openpyxl_without_numpy
+
+    import_openpyxl_without_numpy()
     from xl_jixiao.template.samples import DEFAULT_YEAR, generate_samples
 
     out = Path(args.out)

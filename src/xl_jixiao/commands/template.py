@@ -28,6 +28,9 @@ def default_name(scheme_id: str) -> str:
 
 
 def run(args) -> int:
+    from xl_jixiao.template.io import import_openpyxl_without_numpy
+
+    import_openpyxl_without_numpy()
     from xl_jixiao.template import write_template
     from xl_jixiao.template.build import resolve_scheme
 

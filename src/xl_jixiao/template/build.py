@@ -6,6 +6,12 @@ name per 一级 + ``INDIRECT``), totals and a 检查 column per row (plain funct
 that colour the offending cell.  No dynamic arrays, no ``_xlfn`` functions, so the
 file behaves the same in Excel 2010+, WPS and LibreOffice.
 
+Light workbooks: dropdowns, validations and conditional formats are one rule per range
+over a table's whole capacity, while the per-row formula columns (检查, 指标值（显示）,
+来源合计, 差额) are written for a bounded number of rows (:func:`table_rows`): a unit's
+usual load in a blank template, the filled rows plus a margin in a written one.  The
+problem count above 检查 also covers the rows below them (:func:`rows_bad_formula`).
+
 Positions (others rely on them; all derived from :mod:`xl_jixiao.layout`):
 
 * 单位信息: title in row 1, ``项目 | 填写内容 | 说明`` header in row 2, one row per
@@ -22,6 +28,7 @@ Positions (others rely on them; all derived from :mod:`xl_jixiao.layout`):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from copy import copy
 from dataclasses import dataclass
 
@@ -31,6 +38,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 
 from xl_jixiao import layout as L
 from xl_jixiao import printing
@@ -74,8 +82,39 @@ def max_rows(table: L.Table) -> int:
     return L.MAX_DEPT_INDICATOR_ROWS
 
 
-def last_data_row(table: L.Table) -> int:
-    return first_data_row(table) + max_rows(table) - 1
+FORMULA_ROWS = {L.SHEET_PROJECTS: 60, L.SHEET_INDICATORS: 300, L.SHEET_DEPT: 30}
+"""Rows whose formula columns (检查, 指标值（显示）, 来源合计, 差额) a blank template carries.
+
+A unit's usual load is about 10 projects × 15 indicators: 60 projects and 300 indicator rows leave
+room for several times that.  Rows below still have their dropdowns, validations and coloured
+checks (whole-column rules, nothing stored per row), and the problem count above 检查 covers them."""
+
+FORMULA_MARGIN = {L.SHEET_PROJECTS: 10, L.SHEET_INDICATORS: 50, L.SHEET_DEPT: 10}
+"""Formula rows a written workbook (an imported form, a sample) carries below its filled rows:
+room for a few more projects and their indicators before the whole-range rules take over."""
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """Where a table's rows are: data from ``first``; formula columns written down to
+    ``formulas``; dropdowns, validations, coloured checks, totals and the problem count
+    down to ``last`` (the capacity)."""
+
+    first: int
+    formulas: int
+    last: int
+
+
+def table_rows(table: L.Table, filled: int | None = None) -> TableRows:
+    """Rows of ``table`` in a workbook written with ``filled`` data rows (``None``: a blank template)."""
+    first = first_data_row(table)
+    n = FORMULA_ROWS[table.sheet] if filled is None else filled + FORMULA_MARGIN[table.sheet]
+    return TableRows(first, first + n - 1, first + max(max_rows(table), n) - 1)
+
+
+def last_data_row(table: L.Table, filled: int | None = None) -> int:
+    """Last row the template's validations, coloured checks and totals cover."""
+    return table_rows(table, filled).last
 
 
 def col(table: L.Table, key: str) -> str:
@@ -151,6 +190,11 @@ class TemplateOptions:
     dept_scheme: Scheme
     year: int | None
     money_unit: str
+    filled: Mapping[str, int] | None = None
+    """Data rows the workbook will hold, by sheet; ``None`` for a blank template."""
+
+    def rows(self, table: L.Table) -> TableRows:
+        return table_rows(table, None if self.filled is None else self.filled.get(table.sheet, 0))
 
 
 # ------------------------------------------------------------------ formula pieces
@@ -226,12 +270,64 @@ def difference_formula(r: int | str) -> str:
     return f'=IF(OR(NOT(ISNUMBER({g})),NOT(ISNUMBER({k}))),"",{g}-{k})'
 
 
-def check_summary_formula(table: L.Table) -> str:
-    """Row 1 above the 检查 column: how many rows have a problem."""
+def _span(table: L.Table, key: str, first: int, last: int) -> str:
+    c = col(table, key)
+    return f"${c}{first}:${c}{last}"
+
+
+def _number(cells: str) -> str:
+    """The numbers among ``cells``, 0 for blanks and text (array form: no #VALUE! from text)."""
+    return f"IF(ISNUMBER({cells}),{cells},0)"
+
+
+def _not_number(cells: str) -> str:
+    """1 for each filled cell of ``cells`` that is not a number."""
+    return f"((LEN({cells})>0)-ISNUMBER({cells}))"
+
+
+def rows_bad_formula(table: L.Table, first: int, last: int, names: dict[str, str] | None = None) -> str:
+    """How many rows first…last have a problem the 检查 column would report: the same
+    conditions in array form (an array formula: plain functions, ``IF`` over arrays, no
+    dynamic arrays), for rows that carry no 检查 formula of their own."""
+    s = lambda key: _span(table, key, first, last)  # noqa: E731
+    started = "&".join(s(k) for k in table.key_columns)
+    problems = [f'({s(f.key)}="")' for f in table.columns if f.required]
+    if table is L.PROJECTS:
+        money = [s(k) for k in ("total", "fiscal", "carryover", "other")]
+        g, sources = money[0], money[1:]
+        problems.append("(" + "+".join(_not_number(x) for x in money) + ">0)")
+        problems.append(f"ISNUMBER({g})*(ABS({_number(g)}-" + "-".join(_number(x) for x in sources)
+                        + f")>{TOLERANCE})")
+        cps = [s(f"plan_{i}") for i in range(1, len(L.PLAN_CHECKPOINTS) + 1)]
+        steps = "+".join(f"(LEN({a})>0)*(LEN({b})>0)*({_number(b)}<{_number(a)})"
+                         for i, a in enumerate(cps) for b in cps[i + 1:])
+        problems.append("(" + "+".join(_not_number(x) for x in cps) + ">0)")
+        problems.append("(" + "+".join(f"ISNUMBER({x})" for x in cps) + ">0)*("
+                        + "+".join(f"({_number(x)}<0)+({_number(x)}>1)" for x in cps)
+                        + f"+(ABS({_number(cps[-1])}-1)>0.0001)+{steps}>0)")
+    else:
+        assert names is not None
+        c1, c2, v, u = s("level1"), s("level2"), s("value"), s("unit")
+        problems.append(f"(COUNTIF({names['l1']},{c1})=0)")
+        problems.append(f'(COUNTIF({names["pairs"]},{c1}&"|"&{c2})=0)')
+        if table is L.INDICATORS:
+            problems.append(f"(COUNTIF(JX_PROJECTS,{s('project')})=0)")
+        problems.append(f'({u}="")*(LEN({v})>0)*ISNUMBER(FIND(RIGHT({v},1),"0123456789"))')
+    keys = ",".join(s(k) for k in table.key_columns)
+    # A blank tail (the usual case) costs one COUNTA: IF evaluates only the branch it takes.
+    return f"IF(COUNTA({keys})=0,0,SUM((LEN({started})>0)*(({'+'.join(problems)})>0)))"
+
+
+def check_summary_formula(table: L.Table, rows: TableRows | None = None, names: dict[str, str] | None = None) -> str:
+    """Row 1 above the 检查 column: how many rows have a problem — the 检查 verdicts of the
+    formula rows, plus the same conditions over the rows below them (see :func:`rows_bad_formula`)."""
+    rows = rows or table_rows(table)
     c = col(table, "check")
-    rng = f"{c}{first_data_row(table)}:{c}{last_data_row(table)}"
-    bad = f'(COUNTIF({rng},"?*")-COUNTIF({rng},"{OK}"))'
-    return f'=IF({bad}=0,"{ALL_OK}",{bad}&"{ROWS_BAD}")'
+    rng = f"{c}{rows.first}:{c}{rows.formulas}"
+    bad = f'COUNTIF({rng},"?*")-COUNTIF({rng},"{OK}")'
+    if rows.last > rows.formulas:
+        bad += "+" + rows_bad_formula(table, rows.formulas + 1, rows.last, names)
+    return f'=IF(({bad})=0,"{ALL_OK}",({bad})&"{ROWS_BAD}")'
 
 
 def dept_total_formula(key: str) -> str:
@@ -281,9 +377,14 @@ def resolve_scheme(scheme: str | Scheme | None, kind: str | None = None) -> Sche
 
 
 def build_template(scheme: str | Scheme | None = "2021", year: int | None = None,
-                   money_unit: str = "万元", dept_scheme: str | Scheme | None = None) -> Workbook:
+                   money_unit: str = "万元", dept_scheme: str | Scheme | None = None,
+                   filled: Mapping[str, int] | None = None) -> Workbook:
     """A fresh template workbook for ``scheme`` (the 部门整体 table uses ``dept_scheme``,
-    by default the same scheme)."""
+    by default the same scheme).
+
+    ``filled`` (data rows by sheet name) is for a writer about to fill the workbook: its formula
+    columns then reach ``FORMULA_MARGIN`` rows below the filled ones instead of a blank template's
+    ``FORMULA_ROWS``, and its capacity grows when the rows exceed it."""
     s = resolve_scheme(scheme, kind="project")
     d = resolve_scheme(dept_scheme) if dept_scheme else s
     mu = normalize_money_unit(money_unit)
@@ -291,7 +392,7 @@ def build_template(scheme: str | Scheme | None = "2021", year: int | None = None
         from xl_jixiao.errors import UserError
 
         raise UserError(f"金额单位只能是 万元 或 元，而不是「{money_unit}」")
-    opts = TemplateOptions(s, d, year, mu)
+    opts = TemplateOptions(s, d, year, mu, None if filled is None else dict(filled))
     wb = Workbook()
     printing.use_house_fonts(wb)
     wb.remove(wb.active)
@@ -301,11 +402,21 @@ def build_template(scheme: str | Scheme | None = "2021", year: int | None = None
     _unit_sheet(sheets[L.SHEET_UNIT], opts)
     _dept_sheet(sheets[L.SHEET_DEPT], opts, names)
     _projects_sheet(sheets[L.SHEET_PROJECTS], opts)
-    _indicator_table(sheets[L.SHEET_INDICATORS], L.INDICATORS, names["project"])
+    _indicator_table(sheets[L.SHEET_INDICATORS], L.INDICATORS, names["project"], opts.rows(L.INDICATORS))
+    setattr(wb, _ROWS_ATTR, {t.sheet: opts.rows(t) for t in (L.PROJECTS, L.INDICATORS, L.DEPT_INDICATORS)})
     wb.active = wb.sheetnames.index(L.SHEET_UNIT)
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == L.SHEET_UNIT
     return wb
+
+
+_ROWS_ATTR = "_jx_table_rows"
+
+
+def built_rows(wb: Workbook, table: L.Table) -> TableRows:
+    """The rows of ``table`` in ``wb`` as :func:`build_template` laid them out
+    (a blank template's when ``wb`` was not built here)."""
+    return (getattr(wb, _ROWS_ATTR, None) or {}).get(table.sheet) or table_rows(table)
 
 
 ROW = "#R#"
@@ -376,9 +487,9 @@ def _lists_sheet(wb: Workbook, ws, opts: TemplateOptions) -> dict[str, dict[str,
         last = max(2, 1 + len(values))
         _define(wb, name, _abs(L.SHEET_LISTS, f"${letter}$2:${letter}${last}"))
         ws.column_dimensions[letter].width = 18
-    p = L.PROJECTS
-    _define(wb, "JX_PROJECTS", _abs(L.SHEET_PROJECTS, f"${col(p, 'name')}${first_data_row(p)}:"
-                                                       f"${col(p, 'name')}${last_data_row(p)}"))
+    p = opts.rows(L.PROJECTS)
+    name = col(L.PROJECTS, "name")
+    _define(wb, "JX_PROJECTS", _abs(L.SHEET_PROJECTS, f"${name}${p.first}:${name}${p.last}"))
     ws.protection.sheet = True
     return {"project": project, "dept": dept}
 
@@ -389,12 +500,30 @@ def _title(ws, text: str) -> None:
     ws.row_dimensions[1].height = 26
 
 
+_STYLES_ATTR = "_jx_styles"
+
+
+def _set_style(target, wb: Workbook, **attrs) -> None:
+    """Give a cell or column that has no style yet the style ``attrs`` (module constants and
+    number formats only: they are told apart by identity).  openpyxl hashes every style object it
+    is handed, so each combination is built once per workbook and copied after that."""
+    cache = getattr(wb, _STYLES_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(wb, _STYLES_ATTR, cache)
+    key = tuple(sorted((k, v if isinstance(v, str) else id(v)) for k, v in attrs.items()))
+    style = cache.get(key)
+    if style is None:
+        for name, value in attrs.items():
+            setattr(target, name, value)
+        cache[key] = copy(target._style)
+    else:
+        target._style = copy(style)
+
+
 def _header_cell(cell, text: str) -> None:
     cell.value = text
-    cell.font = HEADER_FONT
-    cell.fill = HEADER_FILL
-    cell.alignment = CENTER
-    cell.border = BORDER
+    _set_style(cell, cell.parent.parent, font=HEADER_FONT, fill=HEADER_FILL, alignment=CENTER, border=BORDER)
 
 
 NO_BORDER = Alignment(vertical="center")
@@ -423,10 +552,10 @@ def _protect(ws) -> None:
     p.autoFilter = False
 
 
-def _common_checks(ws, t: L.Table) -> None:
+def _common_checks(ws, t: L.Table, rows: TableRows, names: dict[str, str] | None = None) -> None:
     """Required cells empty in a started row (yellow); 检查 verdicts other than 正常 (red);
     the problem count above the 检查 column."""
-    first, last = first_data_row(t), last_data_row(t)
+    first, last = rows.first, rows.last
     started = _started(t, first)
     for f in t.columns:
         if f.required:
@@ -434,17 +563,19 @@ def _common_checks(ws, t: L.Table) -> None:
             _cf(ws, f"{c}{first}:{c}{last}", f'AND({started},{c}{first}="")', EMPTY_FILL)
     c = col(t, "check")
     _cf(ws, f"{c}{first}:{c}{last}", f'AND({c}{first}<>"",{c}{first}<>"{OK}")', ERROR_FILL, ERROR_FONT)
-    _check_summary(ws, t)
+    _check_summary(ws, t, rows, names)
 
 
-def _check_summary(ws, table: L.Table) -> None:
+def _check_summary(ws, table: L.Table, rows: TableRows, names: dict[str, str] | None) -> None:
     if table is L.DEPT_INDICATORS:
         return  # row 1 of 部门整体 is its title; the table is short
-    c = ws.cell(1, table.index("check"), check_summary_formula(table))
+    ref = f"{col(table, 'check')}1"
+    # An array formula (entered with Ctrl+Shift+Enter in Excel 2010, WPS and LibreOffice alike):
+    # the count over the rows without 检查 formulas takes IF over arrays.
+    c = ws.cell(1, table.index("check"), ArrayFormula(ref, check_summary_formula(table, rows, names)))
     c.font = HEADER_FONT
     c.fill = FORMULA_FILL
     c.alignment = Alignment(horizontal="center", vertical="center")
-    ref = f"{col(table, 'check')}1"
     _cf(ws, ref, f'{ref}<>"{ALL_OK}"', ERROR_FILL, ERROR_FONT)
 
 
@@ -524,16 +655,16 @@ def _column_style(ws, letter: str, field: L.Field | None, width: float | None = 
     cd.width = width if width is not None else (field.width if field else 12)
     if field is not None and field.money:
         cd.width = max(cd.width, MONEY_WIDTH[money_unit])
+    style: dict = {"alignment": WRAP, "border": BORDER}
     if unlocked:
-        cd.protection = UNLOCKED
-    cd.alignment = WRAP
-    cd.border = BORDER
+        style["protection"] = UNLOCKED
     if field is not None and field.money:
-        cd.number_format = MONEY_FORMAT
+        style["number_format"] = MONEY_FORMAT
     elif field is not None and field.percent:
-        cd.number_format = PERCENT_FORMAT
+        style["number_format"] = PERCENT_FORMAT
     elif field is not None and field.key in ("value", "code", "period", "op", "unit"):
-        cd.number_format = "@"
+        style["number_format"] = "@"
+    _set_style(cd, ws.parent, **style)
 
 
 # ------------------------------------------------------------------ 填表说明
@@ -547,7 +678,10 @@ INSTRUCTIONS = (
     ("金额", "金额单位以「单位信息」中的金额单位为准；年度资金总额 = 财政拨款 + 上年结转 + 其他资金，"
             "「来源合计」「差额」自动计算。"),
     ("支出计划", "资金支出计划填写截至各时点的累计支出进度（百分比），应逐期不减，12月底为 100%。"),
-    ("检查列", "每行最后的「检查」列自动给出结论：「正常」或问题说明；有问题的单元格以颜色标出。"),
+    ("检查列", "每行最后的「检查」列自动给出结论：「正常」或问题说明；有问题的单元格以颜色标出。"
+              "「检查」「指标值（显示）」「来源合计」「差额」的公式预置到项目信息第 {projects} 行、"
+              "绩效指标第 {indicators} 行；再往下的行照常填写，有问题的单元格同样标色，"
+              "并计入「检查」列上方的问题行数。"),
     ("颜色说明", "红色：数据有误（二级指标与一级不匹配、资金不平衡、支出计划有误、缺少计量单位等）；"
                 "黄色：已开始填写的行中必填项为空；灰色：自动计算的单元格，无需填写。"),
     ("保护", "表头和公式受保护（无密码），数据区可以直接填写；如需调整结构，可在「审阅」中撤销工作表保护。"),
@@ -564,7 +698,9 @@ def _instructions_sheet(ws, opts: TemplateOptions) -> None:
     r = 5
     _header_cell(ws.cell(r, 1), "事项")
     _header_cell(ws.cell(r, 2), "说明")
-    rows: list[tuple[str, str, bool] | None] = [(topic, text, True) for topic, text in INSTRUCTIONS]
+    formula_rows = {"projects": opts.rows(L.PROJECTS).formulas, "indicators": opts.rows(L.INDICATORS).formulas}
+    rows: list[tuple[str, str, bool] | None] = [(topic, text.format(**formula_rows), True)
+                                                for topic, text in INSTRUCTIONS]
     rows.append(None)
     rows += [(name, "、".join(children), False) for name, children in opts.scheme.tree().items()]
     for item in rows:
@@ -687,14 +823,15 @@ def _dept_sheet(ws, opts: TemplateOptions, names: dict) -> None:
                         f"{f.header}应为不小于 0 的数字。", title=f.header, kind="decimal",
                         operator="greaterThanOrEqual", style="warning")
     ws.cell(DEPT_INDICATOR_HEADER_ROW - 1, 1, table.title).font = printing.font(heading=True, size=12)
-    _indicator_table(ws, table, names["dept"], title=False)
+    _indicator_table(ws, table, names["dept"], opts.rows(table), title=False)
     ws.column_dimensions["A"].width = 14
 
 
 # ------------------------------------------------------------------ 项目信息
 def _projects_sheet(ws, opts: TemplateOptions) -> None:
     t = L.PROJECTS
-    h, first, last = header_row(t), first_data_row(t), last_data_row(t)
+    rows = opts.rows(t)
+    h, first, last = header_row(t), rows.first, rows.last
     ws.cell(1, 1, f'="项目信息（金额单位："&{MONEY_UNIT_REF}&"）"').font = TITLE_FONT
     ws.row_dimensions[1].height = 26
     total_label = t.index("total") - 1
@@ -707,15 +844,15 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
         _header_cell(ws.cell(h, i), f.header)
         _column_style(ws, letter, f, unlocked=not f.formula, money_unit=opts.money_unit)
         if f.money:
-            tc = ws.cell(1, i, f"=SUM({letter}{first}:{letter}{last})")
+            tc = ws.cell(1, i, _project_total_formula(f.key, first, last))
             tc.font = HEADER_FONT
             tc.number_format = MONEY_FORMAT
             tc.fill = FORMULA_FILL
     ws.row_dimensions[h].height = 32
     k, d, chk = t.index("sources_sum"), t.index("difference"), t.index("check")
-    _formula_column(ws, k, first, last, sources_sum_formula(ROW))
-    _formula_column(ws, d, first, last, difference_formula(ROW))
-    _formula_column(ws, chk, first, last, project_check_formula(ROW))
+    _formula_column(ws, k, first, rows.formulas, sources_sum_formula(ROW))
+    _formula_column(ws, d, first, rows.formulas, difference_formula(ROW))
+    _formula_column(ws, chk, first, rows.formulas, project_check_formula(ROW))
     rng = lambda key: f"{col(t, key)}{first}:{col(t, key)}{last}"  # noqa: E731
     for f in t.columns:
         if f.money and not f.formula:
@@ -732,7 +869,7 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
                 title="项目名称", kind="custom", style="warning")
 
     # In-sheet checks: the same conditions as the 检查 column, on the offending cells.
-    _common_checks(ws, t)
+    _common_checks(ws, t, rows)
     money = f"{col(t, 'total')}{first}:{col(t, 'difference')}{last}"
     _cf(ws, money, f"OR({_money_bad(first)},{_money_text(first)})", ERROR_FILL)
     plan = f"{col(t, 'plan_1')}{first}:{col(t, f'plan_{len(L.PLAN_CHECKPOINTS)}')}{last}"
@@ -746,9 +883,21 @@ def _projects_sheet(ws, opts: TemplateOptions) -> None:
     _protect(ws)
 
 
+def _project_total_formula(key: str, first: int, last: int) -> str:
+    """Row 1 of a money column of 项目信息: its sum over all rows.  来源合计 and 差额 are computed
+    from the amounts, so rows below the formula rows count too."""
+    t = L.PROJECTS
+    if key == "sources_sum":
+        return f"=SUM({col(t, 'fiscal')}{first}:{col(t, 'other')}{last})"
+    if key == "difference":
+        return f"={col(t, 'total')}1-{col(t, 'sources_sum')}1"
+    letter = col(t, key)
+    return f"=SUM({letter}{first}:{letter}{last})"
+
+
 # ------------------------------------------------------------------ indicator tables
-def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) -> None:
-    h, first, last = header_row(t), first_data_row(t), last_data_row(t)
+def _indicator_table(ws, t: L.Table, names: dict[str, str], rows: TableRows, title: bool = True) -> None:
+    h, first, last = header_row(t), rows.first, rows.last
     if title:
         ws.cell(1, 1, t.title).font = TITLE_FONT
         ws.row_dimensions[1].height = 26
@@ -756,24 +905,15 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
         i = t.index(f.key)
         letter = get_column_letter(i)
         _header_cell(ws.cell(h, i), f.header)
-        if t is L.INDICATORS or letter not in ("A", "B", "C"):
-            _column_style(ws, letter, f, unlocked=not f.formula)
+        # Columns A–C of 部门整体 also hold the budget block above: its cells carry their own style,
+        # so the table's column style (unlocked, framed) is what the rows below show.
+        shared = t is L.DEPT_INDICATORS and letter in ("A", "B", "C")
+        width = max(f.width, ws.column_dimensions[letter].width or 0) if shared else None
+        _column_style(ws, letter, f, width, unlocked=not f.formula)
     ws.row_dimensions[h].height = 32
-    if t is L.DEPT_INDICATORS:
-        # Columns A–C also hold the budget block: unlock the table's cells one by one.
-        for key in ("seq", "level1", "level2"):
-            letter = col(t, key)
-            f = t.column(key)
-            ws.column_dimensions[letter].width = max(f.width, ws.column_dimensions[letter].width or 0)
-            proto = ws.cell(first, t.index(key))
-            proto.protection = UNLOCKED
-            proto.border = BORDER
-            proto.alignment = WRAP
-            for r in range(first + 1, last + 1):
-                ws.cell(r, t.index(key))._style = copy(proto._style)
     disp, chk = t.index("display"), t.index("check")
-    _formula_column(ws, disp, first, last, display_formula(t, ROW))
-    _formula_column(ws, chk, first, last, indicator_check_formula(t, ROW, names))
+    _formula_column(ws, disp, first, rows.formulas, display_formula(t, ROW))
+    _formula_column(ws, chk, first, rows.formulas, indicator_check_formula(t, ROW, names))
 
     rng = lambda key: f"{col(t, key)}{first}:{col(t, key)}{last}"  # noqa: E731
     c1 = f"${col(t, 'level1')}{first}"
@@ -793,7 +933,7 @@ def _indicator_table(ws, t: L.Table, names: dict[str, str], title: bool = True) 
                     "项目名称必须与「项目信息」中的某个项目一致。", title="所属项目")
 
     # In-sheet checks.
-    _common_checks(ws, t)
+    _common_checks(ws, t, rows, names)
     c2 = f"${col(t, 'level2')}{first}"
     _cf(ws, rng("level1"), f'AND({c1}<>"",COUNTIF({names["l1"]},{c1})=0)', ERROR_FILL)
     _cf(ws, rng("level2"), f'AND({c2}<>"",COUNTIF({names["l1"]},{c1})>0,'

@@ -5,6 +5,12 @@ from __future__ import annotations
 from xl_jixiao.template.io import load_workbook_quietly as load_workbook
 
 
+def plain_value(v):
+    """A cell's value; an array formula as ``("array", range, formula)``."""
+    text = getattr(v, "text", None)
+    return ("array", v.ref, text) if text is not None and hasattr(v, "ref") else v
+
+
 def workbook_content(path) -> dict:
     """Cell values and formulas, validations, conditional formats, defined names, merges,
     protection and view settings of every sheet."""
@@ -12,7 +18,7 @@ def workbook_content(path) -> dict:
     out: dict = {"sheets": wb.sheetnames,
                  "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items())}
     for ws in wb.worksheets:
-        cells = {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+        cells = {c.coordinate: plain_value(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
         dvs = sorted(
             (str(dv.sqref), dv.type, dv.formula1, dv.formula2, dv.operator, dv.errorStyle,
              dv.prompt, dv.error, dv.allow_blank)

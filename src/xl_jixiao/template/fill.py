@@ -29,12 +29,11 @@ from xl_jixiao.template.build import (
     UNLOCKED,
     WRAP,
     build_template,
+    built_rows,
     dept_row,
     difference_formula,
     display_formula,
-    first_data_row,
     indicator_check_formula,
-    last_data_row,
     list_names,
     project_check_formula,
     set_print_area,
@@ -108,10 +107,16 @@ def fill_workbook(wb: Workbook, sub: Submission) -> Workbook:
         rows.extend((p.name or ind.project, ind) for ind in p.indicators)
     rows.extend((ind.project, ind) for ind in sub.unassigned_indicators)
     _fill_indicators(L.INDICATORS, wb[L.SHEET_INDICATORS], rows)
-    dept_rows = len(sub.dept.indicators) if sub.dept is not None else 0
-    for table, n in ((L.PROJECTS, len(sub.projects)), (L.INDICATORS, len(rows)), (L.DEPT_INDICATORS, dept_rows)):
+    for table, n in filled_rows(sub).items():
         set_print_area(wb[table.sheet], table, n)
     return wb
+
+
+def filled_rows(sub: Submission) -> dict[L.Table, int]:
+    """Data rows :func:`fill_workbook` writes for ``sub``, by table."""
+    indicators = sum(len(p.indicators) for p in sub.projects) + len(sub.unassigned_indicators)
+    dept = len(sub.dept.indicators) if sub.dept is not None else 0
+    return {L.PROJECTS: len(sub.projects), L.INDICATORS: indicators, L.DEPT_INDICATORS: dept}
 
 
 def fit_row_height(ws, table: L.Table, row: int, values: dict) -> None:
@@ -134,7 +139,8 @@ def write_submission(submission: Submission, path, scheme: str | Scheme | None =
     """
     s = _scheme_or_none(scheme) or _scheme_or_none(submission.scheme) or get_scheme("2021")
     d = _scheme_or_none(submission.dept_scheme) or s
-    wb = build_template(s, submission.budget_year, submission.money_unit, d)
+    filled = {t.sheet: n for t, n in filled_rows(submission).items()}
+    wb = build_template(s, submission.budget_year, submission.money_unit, d, filled=filled)
     fill_workbook(wb, submission)
     return save_atomic(wb, path)
 
@@ -172,7 +178,8 @@ def _fill_dept(ws, dept: DeptBudget, money_unit: str) -> None:
 
 def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
     t = L.PROJECTS
-    first, last = first_data_row(t), last_data_row(t)
+    rows = built_rows(ws.parent, t)
+    first, last = rows.first, rows.formulas
     idx = {f.key: t.index(f.key) for f in t.columns}
     styles: dict = {}
     for i, p in enumerate(projects):
@@ -205,14 +212,15 @@ def _fill_projects(ws, projects: list[Project], money_unit: str) -> None:
                 continue
             put(ws, r, idx[f.key], values.get(f.key), _format(f), styles=styles)
         fit_row_height(ws, t, r, values)
-        if r > last:  # beyond the prepared rows: carry the formulas along
+        if r > last:  # beyond the formula rows (a template built for fewer rows): carry the formulas along
             ws.cell(r, idx["sources_sum"], sources_sum_formula(r))
             ws.cell(r, idx["difference"], difference_formula(r))
             ws.cell(r, idx["check"], project_check_formula(r))
 
 
 def _fill_indicators(t: L.Table, ws, rows: list[tuple[str | None, Indicator]]) -> None:
-    first, last = first_data_row(t), last_data_row(t)
+    built = built_rows(ws.parent, t)
+    first, last = built.first, built.formulas
     idx = {f.key: t.index(f.key) for f in t.columns}
     styles: dict = {}
     names = list_names(t)

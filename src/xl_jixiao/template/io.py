@@ -16,7 +16,6 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 ROW_PLACEHOLDER = "#R#"
 _REGISTRY_ATTR = "_jx_filled_formulas"
@@ -90,6 +89,12 @@ def _letter(column: int) -> str:
     return column_letter(column)
 
 
+def _escape(text: str) -> str:
+    """Text as XML character data (what ``xml.sax.saxutils.escape`` does, without importing
+    ``urllib`` and ``http`` with it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 _CHAR_REF = re.compile(r"&#(\d+);")
 
 
@@ -103,17 +108,21 @@ _CELL_FORMULA = re.compile(r'<c r="([A-Z]{1,3})(\d+)"([^>]*)><f>([^<]*)</f>')
 def share_formulas(xml: str, specs: list[tuple[str, int, int, str]]) -> str:
     """Rewrite a worksheet's XML so each contiguous run of cells whose formula is exactly
     ``pattern`` at its row becomes one shared formula. Other cells are left untouched."""
-    by_col: dict[str, list[tuple[int, int, int, str]]] = {}
+    by_col: dict[str, list[tuple[int, int, int, str, str]]] = {}
     for n, (col, first, last, pattern) in enumerate(specs):
-        by_col.setdefault(col, []).append((n, first, last, pattern))
+        text = _escape(pattern.removeprefix("="))
+        # as openpyxl writes it: characters outside ASCII as numeric references (compared first, cheaply)
+        written = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+        by_col.setdefault(col, []).append((n, first, last, text, written))
     rows: dict[tuple[str, int], list[int]] = {}  # (column, spec) → rows holding that spec's formula
     for m in _CELL_FORMULA.finditer(xml):
         col, row = m.group(1), int(m.group(2))
-        for n, first, last, pattern in by_col.get(col, ()):
+        for n, first, last, text, written in by_col.get(col, ()):
             if not first <= row <= last:
                 continue
-            expected = escape(pattern.replace(ROW_PLACEHOLDER, str(row)).removeprefix("="))
-            if _CHAR_REF.sub(_char, m.group(4)) == expected:
+            stored, number = m.group(4), str(row)
+            if stored == written.replace(ROW_PLACEHOLDER, number) or \
+                    _CHAR_REF.sub(_char, stored) == text.replace(ROW_PLACEHOLDER, number):
                 rows.setdefault((col, n), []).append(row)
             break
     masters: dict[tuple[str, int], tuple[int, int]] = {}
@@ -179,6 +188,25 @@ def share_formulas_in_package(wb, data: bytes) -> bytes:
 def _share_in_package(wb, path: Path) -> None:
     if _parts(wb):
         path.write_bytes(share_formulas_in_package(wb, path.read_bytes()))
+
+
+def import_openpyxl_without_numpy() -> None:
+    """Import openpyxl for a command that only writes workbooks, without numpy.
+
+    openpyxl imports numpy when it is installed (to accept numpy scalars as cell values), which
+    costs more than a third of importing openpyxl.  xl_jixiao never gives it numpy values, so a
+    command-line process imports openpyxl with numpy out of reach; numpy itself stays importable
+    afterwards.  Does nothing when either is already imported (the Python API leaves them alone).
+    """
+    import sys
+
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # "import numpy" raises ImportError
+    try:
+        import openpyxl  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
 
 
 def load_workbook_quietly(path, **kwargs):
