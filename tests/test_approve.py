@@ -142,7 +142,7 @@ def test_dept_sheet(seed_gansu, tmp_path):
     sub = read_legacy(seed_gansu)
     book = approval_workbook(sub)
     assert book.sheets[0] == "部门整体" and len(book.sheets) == 6
-    ws = book.workbook["部门整体"]
+    ws = openpyxl.load_workbook(book.save(tmp_path / "批复表.xlsx"))["部门整体"]
     assert ws["A1"].value == "甘肃省2024年部门整体支出绩效目标批复表"
     labels = {ws.cell(r, c).value for r in range(1, 15) for c in (2, 4)}
     assert {"人员经费", "公用经费", "基本支出", "项目支出", "支出预算合计", "当年财政拨款", "上年结转", "其他资金",

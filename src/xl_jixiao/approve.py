@@ -18,13 +18,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Side
-from openpyxl.utils import get_column_letter
 
 from xl_jixiao import printing
 from xl_jixiao.cellref import column_letter
@@ -35,7 +32,7 @@ from xl_jixiao.money import convert
 from xl_jixiao.pipeline import OUTCOME_LABELS, FileResult, read_and_check
 
 __all__ = ["approval_workbook", "write_approval", "load_for_approval", "load_results", "results_from_summary",
-           "ApprovalBook"]
+           "ApprovalBook", "Page"]
 
 log = logging.getLogger(__name__)
 
@@ -45,56 +42,116 @@ WIDTHS = {"A": 13, "B": 15, "C": 16, "D": 36, "E": 18, "F": 16}
 ONE_PAGE_ROWS = 40
 """Indicator rows that still print legibly when a project is shrunk onto one A4 page."""
 NCOLS = 6
-
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-WRAP = Alignment(wrap_text=True, vertical="center")
-CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-LEFT_TOP = Alignment(wrap_text=True, vertical="top", horizontal="left")
-BOLD = printing.font(bold=True)
-TITLE_FONT = printing.font(heading=True, size=16)
+NOT_PASSED = "未通过审核"
+NOT_PASSED_COLOR = "FF0000"
 
 SUMMARY_SHEETS = ("项目明细", "指标明细")
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
+# ------------------------------------------------------------------ styles
+# A cell's look is a font, an alignment and a number format, boxed (thin black borders) or not.  The few
+# looks a 批复表 uses are numbered once per workbook (:class:`_Styles`); a cell carries only that number.
+PLAIN, BOLD, TITLE, TITLE_NOT_PASSED = range(4)  # fonts
+WRAP = '<alignment vertical="center" wrapText="1"/>'
+CENTER = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
+LEFT_TOP = '<alignment horizontal="left" vertical="top" wrapText="1"/>'
+RIGHT = '<alignment horizontal="right" vertical="center"/>'
+_MONEY_FMT = 164
+_BOXED = 1  # borderId of the thin black box
+
+
+class _Styles:
+    """The workbook's cell formats: each distinct (font, alignment, number format, boxed) once, in first-use order."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple, int] = {(PLAIN, None, 0, False): 0}
+
+    def __call__(self, look: tuple | None, boxed: bool) -> int:
+        key = (*(look or (PLAIN, None, 0)), boxed)
+        n = self.index.get(key)
+        if n is None:
+            n = self.index[key] = len(self.index)
+        return n
+
+    def xml(self) -> str:
+        from xl_jixiao.consolidate.xlsx import font_xml, stylesheet, xml_attr
+
+        fonts = [font_xml(), font_xml(bold=True), font_xml(16, heading=True),
+                 font_xml(16, heading=True, bold=True, color=NOT_PASSED_COLOR)]
+        side = '<{0} style="thin"><color rgb="FF000000"/></{0}>'
+        borders = ('<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>'
+                   + "".join(side.format(s) for s in ("left", "right", "top", "bottom")) + "<diagonal/></border></borders>")
+        xfs = []
+        for font, align, fmt, boxed in self.index:
+            attrs = (' applyNumberFormat="1"' if fmt else "") + (' applyFont="1"' if font else "") \
+                + (' applyBorder="1"' if boxed else "") + (' applyAlignment="1"' if align else "")
+            xfs.append(f'<xf numFmtId="{fmt}" fontId="{font}" fillId="0" borderId="{_BOXED if boxed else 0}" xfId="0"'
+                       + (f"{attrs}>{align}</xf>" if align else f"{attrs}/>"))
+        return stylesheet(fonts, xfs, borders=borders, num_fmts=f'<numFmts count="1"><numFmt numFmtId="{_MONEY_FMT}" '
+                                                                 f'formatCode={xml_attr(AMOUNT_FORMAT)}/></numFmts>')
+
 
 # ------------------------------------------------------------------ cells
-def put(ws, ref: str, value, *, bold: bool = False, align: Alignment = WRAP, number_format: str | None = None):
+class Page:
+    """One 批复表 sheet as laid out: values and looks by ``(row, column)`` (1-based, ``NCOLS`` columns), row
+    heights, merged ranges, boxed row spans and how it prints.  :meth:`ApprovalBook.save` writes it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[tuple[int, int], object] = {}
+        self.looks: dict[tuple[int, int], tuple] = {}
+        self.heights: dict[int, float] = {}
+        self.merges: list[str] = []
+        self.boxes: list[tuple[int, int]] = []
+        self.setup: printing.PageSetup | None = None
+        self.not_passed = False
+
+    def value(self, ref: str):
+        return self.values.get(_pos(ref))
+
+    @property
+    def last_row(self) -> int:
+        return max([r for r, _ in self.values] + [b for _, b in self.boxes] + list(self.heights), default=0)
+
+
+def _pos(ref: str) -> tuple[int, int]:
+    return int(ref[1:]), ord(ref[0]) - 64  # columns A–F only
+
+
+def put(ws: Page, ref: str, value, *, bold: bool = False, align: str = WRAP, number_format: str | None = None,
+        font: int | None = None) -> None:
     """Write a cell; text is always stored as text (never a formula)."""
-    cell = ws[ref]
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # a text beginning with '=' stays text
-    else:
-        cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    cell.alignment = align
-    if bold:
-        cell.font = BOLD
-    return cell
+    pos = _pos(ref)
+    ws.values[pos] = value
+    ws.looks[pos] = (font if font is not None else BOLD if bold else PLAIN, align,
+                     _MONEY_FMT if number_format == AMOUNT_FORMAT else 0)
 
 
-def amount(ws, ref: str, value, invalid=None) -> None:
+def amount(ws: Page, ref: str, value, invalid=None) -> None:
     """An amount cell: the figure in 万元 (two decimals shown), or the form's text when it was not a number."""
-    right = Alignment(horizontal="right", vertical="center")
     if invalid is not None:
-        put(ws, ref, str(invalid), align=right)
+        put(ws, ref, str(invalid), align=RIGHT)
     else:
-        put(ws, ref, value if value is not None else "", number_format=AMOUNT_FORMAT, align=right)
+        put(ws, ref, value if value is not None else "", number_format=AMOUNT_FORMAT, align=RIGHT)
 
 
-def merge(ws, rng: str) -> None:
+def merge(ws: Page, rng: str) -> None:
+    """Merge a range: its first cell shows for all, the others are emptied (their borders come from a box)."""
     if ":" in rng:
         a, b = rng.split(":")
         if a != b:
-            ws.merge_cells(rng)
+            (r1, c1), (r2, c2) = _pos(a), _pos(b)
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        ws.values.pop((r, c), None)
+                        ws.looks.pop((r, c), None)
+            ws.merges.append(rng)
 
 
-def box(ws, first_row: int, last_row: int, ncols: int = NCOLS) -> None:
-    for row in ws.iter_rows(min_row=first_row, max_row=last_row, min_col=1, max_col=ncols):
-        for c in row:
-            c.border = BORDER
+def box(ws: Page, first_row: int, last_row: int) -> None:
+    """Thin black borders round every cell of these rows (all ``NCOLS`` columns)."""
+    ws.boxes.append((first_row, last_row))
 
 
 def _height(text: str | None, chars_per_line: float) -> float | None:
@@ -132,26 +189,26 @@ def sheet_title(text: str, used: set[str]) -> str:
     return name
 
 
-def _setup_page(ws, last_row: int, title: str, header_row: int, indicators: int) -> None:
-    for col, w in WIDTHS.items():
-        ws.column_dimensions[col].width = w
-    printing.apply(ws, printing.PageSetup(
+def _setup_page(ws: Page, last_row: int, title: str, header_row: int, indicators: int) -> None:
+    ws.setup = printing.PageSetup(
         title=title, landscape=False, fit_height=indicators <= ONE_PAGE_ROWS,
-        title_rows=(header_row, header_row), area=f"A1:{get_column_letter(NCOLS)}{last_row}",
-        margins=(0.5, 0.5, 0.7, 0.6)))
-    ws.sheet_view.showGridLines = False
+        title_rows=(header_row, header_row), area=f"A1:{column_letter(NCOLS)}{last_row}",
+        margins=(0.5, 0.5, 0.7, 0.6),
+        header_right=NOT_PASSED if ws.not_passed else "", header_right_color=NOT_PASSED_COLOR if ws.not_passed else None)
 
 
-def _title(ws, text: str) -> None:
-    put(ws, "A1", text, align=CENTER)
-    ws["A1"].font = TITLE_FONT
+def _title(ws: Page, text: str) -> None:
+    if ws.not_passed:
+        put(ws, "A1", f"【{NOT_PASSED}】{text}", align=CENTER, font=TITLE_NOT_PASSED)
+    else:
+        put(ws, "A1", text, align=CENTER, font=TITLE)
     merge(ws, "A1:F1")
-    ws.row_dimensions[1].height = 32
-    put(ws, "A2", f"单位：{SHOW_UNIT}", align=Alignment(horizontal="right", vertical="center"))
+    ws.heights[1] = 32
+    put(ws, "A2", f"单位：{SHOW_UNIT}", align=RIGHT)
     merge(ws, "A2:F2")
 
 
-def _indicator_table(ws, start: int, indicators: list[Indicator]) -> int:
+def _indicator_table(ws: Page, start: int, indicators: list[Indicator]) -> int:
     """Header at ``start``; returns the last row written."""
     put(ws, f"A{start}", "绩效指标", bold=True, align=CENTER)
     for col, text in zip("BCDEF", ("一级指标", "二级指标", "三级指标", "指标值", "说明")):
@@ -159,14 +216,15 @@ def _indicator_table(ws, start: int, indicators: list[Indicator]) -> int:
     r = start
     for ind in indicators:
         r += 1
+        value = ind.value_text()
         put(ws, f"B{r}", ind.level1 or "", align=CENTER)
         put(ws, f"C{r}", ind.level2 or "", align=CENTER)
         put(ws, f"D{r}", ind.name or "")
-        put(ws, f"E{r}", ind.value_text() or "", align=CENTER)
+        put(ws, f"E{r}", value or "", align=CENTER)
         put(ws, f"F{r}", ind.note or "")
         lines = max(printing.lines_needed(ind.name, WIDTHS["D"]), printing.lines_needed(ind.note, WIDTHS["F"]),
-                    printing.lines_needed(ind.value_text(), WIDTHS["E"]), printing.lines_needed(ind.level2, WIDTHS["C"]))
-        ws.row_dimensions[r].height = printing.row_height(lines, 18.0)
+                    printing.lines_needed(value, WIDTHS["E"]), printing.lines_needed(ind.level2, WIDTHS["C"]))
+        ws.heights[r] = printing.row_height(lines, 18.0)
     last = r
     if last > start:
         merge(ws, f"A{start}:A{last}")
@@ -176,7 +234,7 @@ def _indicator_table(ws, start: int, indicators: list[Indicator]) -> int:
     return last
 
 
-def _merge_runs(ws, col: str, first: int, last: int, keys: list[tuple]) -> None:
+def _merge_runs(ws: Page, col: str, first: int, last: int, keys: list[tuple]) -> None:
     i = 0
     n = len(keys)
     while i < n:
@@ -184,13 +242,11 @@ def _merge_runs(ws, col: str, first: int, last: int, keys: list[tuple]) -> None:
         while j + 1 < n and keys[j + 1] == keys[i] and keys[i][-1]:
             j += 1
         if j > i:
-            for r in range(first + i + 1, first + j + 1):
-                ws[f"{col}{r}"].value = None
             merge(ws, f"{col}{first + i}:{col}{first + j}")
         i = j + 1
 
 
-def project_sheet(ws, p: Project, sub: Submission, title: str) -> None:
+def project_sheet(ws: Page, p: Project, sub: Submission, title: str) -> None:
     unit = p.funding.money_unit or sub.money_unit
     _title(ws, title)
     pairs = (("一级项目名称", p.category, "二级项目名称", p.name),
@@ -218,17 +274,17 @@ def project_sheet(ws, p: Project, sub: Submission, title: str) -> None:
     put(ws, "B8", p.annual_goal or "", align=LEFT_TOP)
     merge(ws, "B8:F8")
     h = _height(p.annual_goal, sum(WIDTHS[c] for c in "BCDEF"))
-    ws.row_dimensions[8].height = max(h or 30, 30)
+    ws.heights[8] = max(h or 30, 30)
     for r in range(3, 8):
-        ws.row_dimensions[r].height = printing.row_height(max(
-            printing.lines_needed(ws[f"B{r}"].value, WIDTHS["B"] + WIDTHS["C"]),
-            printing.lines_needed(ws[f"E{r}"].value, WIDTHS["E"] + WIDTHS["F"])), 20.0)
+        ws.heights[r] = printing.row_height(max(
+            printing.lines_needed(ws.value(f"B{r}"), WIDTHS["B"] + WIDTHS["C"]),
+            printing.lines_needed(ws.value(f"E{r}"), WIDTHS["E"] + WIDTHS["F"])), 20.0)
     box(ws, 3, 8)
     last = _indicator_table(ws, 9, p.indicators)
     _setup_page(ws, last, title, 9, len(p.indicators))
 
 
-def dept_sheet(ws, d: DeptBudget, sub: Submission, title: str) -> None:
+def dept_sheet(ws: Page, d: DeptBudget, sub: Submission, title: str) -> None:
     unit = d.money_unit or sub.money_unit
     _title(ws, title)
     put(ws, "A3", "单位名称", bold=True, align=CENTER)
@@ -239,12 +295,12 @@ def dept_sheet(ws, d: DeptBudget, sub: Submission, title: str) -> None:
         put(ws, f"A{r}", "部门职能", bold=True, align=CENTER)
         put(ws, f"B{r}", d.functions, align=LEFT_TOP)
         merge(ws, f"B{r}:F{r}")
-        ws.row_dimensions[r].height = _height(d.functions, sum(WIDTHS[c] for c in "BCDEF")) or 30
+        ws.heights[r] = _height(d.functions, sum(WIDTHS[c] for c in "BCDEF")) or 30
         r += 1
     put(ws, f"A{r}", "总体目标", bold=True, align=CENTER)
     put(ws, f"B{r}", d.goal or "", align=LEFT_TOP)
     merge(ws, f"B{r}:F{r}")
-    ws.row_dimensions[r].height = max(_height(d.goal, sum(WIDTHS[c] for c in "BCDEF")) or 30, 30)
+    ws.heights[r] = max(_height(d.goal, sum(WIDTHS[c] for c in "BCDEF")) or 30, 30)
     r += 1
     budget_first = r
     left = (("人员经费", d.personnel, "personnel"), ("公用经费", d.public, "public"), ("基本支出", d.basic, "basic"),
@@ -270,20 +326,57 @@ def dept_sheet(ws, d: DeptBudget, sub: Submission, title: str) -> None:
 # ------------------------------------------------------------------ workbook
 @dataclass
 class ApprovalBook:
-    workbook: Workbook
-    sheets: list[str] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
 
+    @property
+    def sheets(self) -> list[str]:
+        return [p.name for p in self.pages]
 
-def approval_workbook(subs: Submission | list[Submission], region: str | None = None) -> ApprovalBook:
-    """A workbook of 批复表 sheets: per unit, 部门整体 (when present) then each project."""
+    def save(self, path) -> Path:
+        """Write the workbook atomically (a temporary file beside ``path``, then a rename); returns the path."""
+        from xl_jixiao.template.io import write_file_atomic
+
+        return write_file_atomic(path, self._write, ".xlsx")
+
+    def _write(self, path: str) -> None:
+        from xl_jixiao.consolidate.xlsx import Column, XlsxWriter
+
+        styles = _Styles()
+        book = XlsxWriter(path, kind="approval", title="绩效目标批复表")  # never counted as a unit in an inbox
+        try:
+            for page in self.pages:
+                sheet = book.add_sheet(page.name, [Column("", w) for w in WIDTHS.values()] if page.setup else None)
+                sheet.page = page.setup
+                sheet.grid_lines = page.setup is None
+                sheet.tab_color = NOT_PASSED_COLOR if page.not_passed else None
+                boxed: set[int] = set()
+                for a, b in page.boxes:
+                    boxed.update(range(a, b + 1))
+                values, looks, heights = page.values, page.looks, page.heights
+                cols = range(1, NCOLS + 1)
+                for r in range(1, page.last_row + 1):
+                    inbox = r in boxed
+                    sheet.append([values.get((r, c)) for c in cols],
+                                 [styles(looks.get((r, c)), inbox) for c in cols], height=heights.get(r))
+                sheet.merges.extend(page.merges)
+            book.styles = styles.xml()
+        except BaseException:
+            for s in book.sheets:
+                s.close()
+            raise
+        book.close()
+
+
+def approval_workbook(subs: Submission | list[Submission], region: str | None = None,
+                      not_passed: Collection[Submission] = ()) -> ApprovalBook:
+    """The 批复表 sheets: per unit, 部门整体 (when present) then each project.  Every sheet of a unit in
+    ``not_passed`` (one that has not passed review) says so in red: title, sheet tab and page header."""
     if isinstance(subs, Submission):
         subs = [subs]
-    wb = Workbook()
-    printing.use_house_fonts(wb)
-    wb.remove(wb.active)
+    marked = {id(s) for s in not_passed}
     used: set[str] = set()
-    out = ApprovalBook(wb)
+    out = ApprovalBook()
     many = len(subs) > 1
     for n, sub in enumerate(subs, start=1):
         reg = region_for(sub, region)
@@ -291,29 +384,26 @@ def approval_workbook(subs: Submission | list[Submission], region: str | None = 
         prefix = f"{n}-" if many else ""
         out.units.append(sub.unit_name or "")
         if sub.dept is not None and not sub.dept.is_empty():
-            ws = wb.create_sheet(sheet_title(prefix + "部门整体", used))
+            ws = Page(sheet_title(prefix + "部门整体", used))
+            ws.not_passed = id(sub) in marked
             dept_sheet(ws, sub.dept, sub, f"{reg}{year}部门整体支出绩效目标批复表")
-            out.sheets.append(ws.title)
+            out.pages.append(ws)
         for p in sub.projects:
-            ws = wb.create_sheet(sheet_title(prefix + (p.name or "项目"), used))
+            ws = Page(sheet_title(prefix + (p.name or "项目"), used))
+            ws.not_passed = id(sub) in marked
             project_sheet(ws, p, sub, f"{reg}{year}项目支出绩效目标批复表")
-            out.sheets.append(ws.title)
-    if not wb.worksheets:
-        ws = wb.create_sheet("批复表")
+            out.pages.append(ws)
+    if not out.pages:
+        ws = Page("批复表")
         put(ws, "A1", "没有可批复的项目")
-        out.sheets.append(ws.title)
-    from xl_jixiao.inbox import mark_workbook
-
-    mark_workbook(wb, "approval")  # never counted as a unit when left in an inbox
+        out.pages.append(ws)
     return out
 
 
-def write_approval(subs: Submission | list[Submission], path, region: str | None = None) -> Path:
+def write_approval(subs: Submission | list[Submission], path, region: str | None = None,
+                   not_passed: Collection[Submission] = ()) -> Path:
     """Write the 批复表 workbook atomically; returns the path."""
-    from xl_jixiao.template.io import save_atomic
-
-    book = approval_workbook(subs, region)
-    return save_atomic(book.workbook, path)
+    return approval_workbook(subs, region, not_passed).save(path)
 
 
 # ------------------------------------------------------------------ inputs
@@ -428,22 +518,30 @@ def load_results(path: str | Path, config: Config | None = None) -> tuple[list[F
 
         results = [r for r in check([p], config).results if r.usable]
         return results, "folder"
+    snap = None
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         from xl_jixiao.config import default_config
         from xl_jixiao.inbox import guard
-        from xl_jixiao.readers import load_sheets
 
         snap = guard(p, (config or default_config()).limits)  # bounded: nothing unsafe reaches a parser
-        try:
-            names = dict.fromkeys(load_sheets(p, snap.data))
-        except ReadError:
-            names = {}
-        if is_summary(names):
+        if is_summary(dict.fromkeys(_sheet_names(snap.data))):
             return results_from_summary(p, config), "summary"
-    res = read_and_check(p, config)
+    res = read_and_check(p, config, snapshot=snap)  # the bytes read once, the sheets parsed once
     if not res.usable:
         raise ReadError(res.reason, file=str(p))
     return [res], res.reader or "template"
+
+
+def _sheet_names(data: bytes) -> list[str]:
+    """A workbook's sheet names (its cells are not parsed); none when it cannot be read."""
+    import io
+
+    import python_calamine as pc
+
+    try:
+        return list(pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except Exception:  # noqa: BLE001 - read_and_check reports why the file cannot be read
+        return []
 
 
 def load_for_approval(path: str | Path, config: Config | None = None) -> tuple[list[Submission], str]:

@@ -17,6 +17,7 @@ titles (仿宋_GB2312 and similar official fonts are not installed everywhere).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 TABLE_FONT = "宋体"
@@ -36,7 +37,8 @@ A4 = 9  # paperSize code
 class PageSetup:
     """How one worksheet prints.
 
-    ``title`` goes to the centre of the page header; the content is scaled to ``pages_wide``
+    ``title`` goes to the centre of the page header and ``header_right`` (in ``header_right_color``,
+    RRGGBB) to its right; the content is scaled to ``pages_wide``
     pages across (0: not scaled), and to one page tall with ``fit_height``; ``title_rows``
     (first, last) repeat at the top of every page and ``title_cols`` (``("A", "C")``) at the
     left of every page; ``area`` is a static A1 range (``A1:M40``); ``row_breaks`` are rows
@@ -55,12 +57,18 @@ class PageSetup:
     margins: tuple[float, float, float, float] = (0.4, 0.4, 0.7, 0.6)  # left, right, top, bottom (inches)
     header_margin: float = 0.3
     footer_margin: float = 0.3
+    header_right: str = ""
+    header_right_color: str | None = None
 
     @property
     def header_text(self) -> str:
-        if not self.title:
-            return ""
-        return f'&C&"{HEADING_FONT},常规"&12 {_escape(self.title)}'  # the space ends the size: titles start with digits
+        text = ""
+        if self.title:  # the space ends the size: titles start with digits
+            text = f'&C&"{HEADING_FONT},常规"&12 {_escape(self.title)}'
+        if self.header_right:
+            color = f"&K{self.header_right_color}" if self.header_right_color else ""
+            text += f"&R{color}{_escape(self.header_right)}"
+        return text
 
     @property
     def footer_text(self) -> str:
@@ -87,6 +95,34 @@ def font(*, bold: bool = False, size: float = FONT_SIZE, heading: bool = False, 
 
     return Font(name=HEADING_FONT if heading else TABLE_FONT, charset=FONT_CHARSET, size=size,
                 bold=bold, color=color, underline=underline)
+
+
+_LOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # workbook → {look: (style indexes, objects)}
+
+
+def style(cell, *, font=None, alignment=None, border=None, fill=None, number_format: str | None = None) -> None:
+    """Give an openpyxl cell these style objects, as ``cell.font = font`` &c. would.
+
+    openpyxl finds a style object's index in the workbook by hashing it (every side of a border, every
+    colour) each time one is assigned; a writer giving thousands of cells the same few looks pays that on
+    every cell.  Here each look (a cell's style before, and the same objects) is worked out once per
+    workbook and later cells copy the resulting indexes.  Pass shared objects (module constants, cached
+    fonts): a look is known by its objects' identity.
+    """
+    from copy import copy
+
+    values = (font, alignment, border, fill, number_format)
+    before = cell._style  # None: never styled
+    key = (None if before is None else tuple(before), *map(id, values))
+    looks = _LOOKS.setdefault(cell.parent.parent, {})
+    known = looks.get(key)
+    if known is not None:
+        cell._style = copy(known[0])
+        return
+    for name, value in zip(("font", "alignment", "border", "fill", "number_format"), values):
+        if value is not None:
+            setattr(cell, name, value)
+    looks[key] = (copy(cell._style), values)  # the objects stay alive, so their ids stay theirs
 
 
 def use_house_fonts(wb) -> None:
@@ -127,6 +163,9 @@ def apply(ws, setup: PageSetup) -> None:
         ws.oddHeader.center.text = _escape(setup.title)
         ws.oddHeader.center.font = f"{HEADING_FONT},常规"
         ws.oddHeader.center.size = 12
+    if setup.header_right:
+        ws.oddHeader.right.text = _escape(setup.header_right)
+        ws.oddHeader.right.color = setup.header_right_color
     ws.oddFooter.center.text = PAGE_NUMBER
     ws.oddFooter.center.font = f"{TABLE_FONT},常规"
     ws.oddFooter.center.size = 9
@@ -144,17 +183,15 @@ def apply(ws, setup: PageSetup) -> None:
 # ------------------------------------------------------------------ SpreadsheetML
 
 
-def sheet_properties_xml(setup: PageSetup | None) -> str:
-    """``<sheetPr>`` (first child of ``<worksheet>``)."""
-    if setup is None or not (setup.pages_wide or setup.fit_height):
-        return ""
-    return '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+def sheet_properties_xml(setup: PageSetup | None, tab_color: str | None = None) -> str:
+    """``<sheetPr>`` (first child of ``<worksheet>``); ``tab_color`` RRGGBB."""
+    tab = f'<tabColor rgb="FF{tab_color}"/>' if tab_color else ""
+    fit = '<pageSetUpPr fitToPage="1"/>' if setup is not None and (setup.pages_wide or setup.fit_height) else ""
+    return f"<sheetPr>{tab}{fit}</sheetPr>" if tab or fit else ""
 
 
 def worksheet_xml(setup: PageSetup | None) -> str:
     """``printOptions`` … ``rowBreaks`` in schema order (after ``hyperlinks``, before ``drawing``)."""
-    from xml.sax.saxutils import escape
-
     if setup is None:
         return '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     left, right, top, bottom = setup.margins
@@ -165,13 +202,18 @@ def worksheet_xml(setup: PageSetup | None) -> str:
                  f'header="{setup.header_margin}" footer="{setup.footer_margin}"/>')
     parts.append(f'<pageSetup paperSize="{A4}" orientation="{"landscape" if setup.landscape else "portrait"}" '
                  f'fitToWidth="{setup.pages_wide}" fitToHeight="{1 if setup.fit_height else 0}"/>')
-    head = f"<oddHeader>{escape(setup.header_text)}</oddHeader>" if setup.header_text else ""
-    parts.append(f"<headerFooter>{head}<oddFooter>{escape(setup.footer_text)}</oddFooter></headerFooter>")
+    head = f"<oddHeader>{_xml_escape(setup.header_text)}</oddHeader>" if setup.header_text else ""
+    parts.append(f"<headerFooter>{head}<oddFooter>{_xml_escape(setup.footer_text)}</oddFooter></headerFooter>")
     if setup.row_breaks:
         n = len(setup.row_breaks)
         brks = "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in setup.row_breaks)
         parts.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brks}</rowBreaks>')
     return "".join(parts)
+
+
+def _xml_escape(text: str) -> str:
+    """Text for an XML text node (what ``xml.sax.saxutils.escape`` does, without importing urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _absolute(ref: str) -> str:

@@ -210,6 +210,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
     except Exception as exc:
         raise UserError(f"无法打开工作簿 {src}：{exc}") from exc
     findings = list(findings)
+    fills = {sev: PatternFill("solid", start_color=color, end_color=color) for sev, color in FILLS.items()}
 
     # ---- mark cells
     per_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -225,7 +226,7 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         if isinstance(cell, tuple):
             continue
         worst = min(fs, key=lambda f: f.severity.rank).severity
-        cell.fill = PatternFill("solid", start_color=FILLS[worst], end_color=FILLS[worst])
+        printing.style(cell, fill=fills[worst])
         text = "\n".join(f"{f.code} {f.severity.label}：{f.message}" + (f"\n建议：{f.suggestion}" if f.suggestion else "")
                          for f in fs)
         try:
@@ -265,15 +266,12 @@ def annotate(src_path, findings: Iterable[Finding], out_path) -> Path:
         values = (n, f.severity.label, f.code, f.sheet or "", f.cell or "", f.project or "", f.message,
                   f.value or "", f.suggestion or "", explanations[f.code], "已忽略" if f.suppressed else "")
         for col, v in enumerate(values, start=1):
-            cell = _put(ws, r, col, v)
-            cell.alignment = wrap
-            cell.font = body_font
-            cell.border = border
+            printing.style(_put(ws, r, col, v), alignment=wrap, font=body_font, border=border)
         ws.row_dimensions[r].height = printing.row_height(
             max(printing.lines_needed(v, w) for v, w in zip(values, widths)))
         sev_cell = ws.cell(row=r, column=2)
         if not f.suppressed:
-            sev_cell.fill = PatternFill("solid", start_color=FILLS[f.severity], end_color=FILLS[f.severity])
+            printing.style(sev_cell, fill=fills[f.severity])
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             link = ws.cell(row=r, column=5)
             # internal link: the location part of ``#'工作表'!G12``

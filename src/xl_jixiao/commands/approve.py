@@ -81,9 +81,6 @@ def run(args) -> int:
     return 0
 
 
-NOT_PASSED = "未通过审核"
-
-
 def _unit_label(res) -> str:
     sub = res.submission
     return (sub.unit_name if sub else None) or "（未识别单位）"
@@ -97,33 +94,9 @@ def _errors_text(res, limit: int = 5) -> str:
 
 def _write(subs, path, region, unapproved: set[int]):
     """The 批复表 workbook; every sheet of a unit that has not passed review says so in red."""
-    from xl_jixiao.approve import approval_workbook
-    from xl_jixiao.template.io import save_atomic
+    from xl_jixiao.approve import write_approval
 
-    book = approval_workbook(subs, region)
-    if unapproved:
-        sheets = iter(book.sheets)
-        for sub in subs:
-            n = len(sub.projects) + (1 if sub.dept is not None and not sub.dept.is_empty() else 0)
-            names = [next(sheets) for _ in range(n)]
-            if id(sub) in unapproved:
-                for name in names:
-                    mark_not_passed(book.workbook[name])
-    return save_atomic(book.workbook, path)
-
-
-def mark_not_passed(ws) -> None:
-    """Mark a 批复表 sheet visibly as not passed: red title prefix, red tab, 未通过审核 in the printed header."""
-    from openpyxl.styles import Font
-
-    title = ws["A1"]
-    title.value = f"【{NOT_PASSED}】{title.value or ''}"
-    title.data_type = "s"
-    old = title.font
-    title.font = Font(name=old.name, size=old.size, bold=True, color="FF0000")
-    ws.sheet_properties.tabColor = "FF0000"
-    ws.oddHeader.right.text = NOT_PASSED
-    ws.oddHeader.right.color = "FF0000"
+    return write_approval(subs, path, region, not_passed=[s for s in subs if id(s) in unapproved])
 
 
 def _safe(name: str) -> str:

@@ -16,10 +16,11 @@ workbook's sheets) on top of :mod:`.xlsx` (a streaming writer).
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from xl_jixiao.lazy import lazy_names
 
 if TYPE_CHECKING:
     from xl_jixiao.api import Consolidation
@@ -55,13 +56,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 class _CallablePackage(types.ModuleType):

@@ -72,8 +72,10 @@ class Formula:
     value: object = None
 
 
-def xml_text(value: str) -> str:
-    """Text safe for an XML text node and for Excel (no control characters, no ``_xHHHH_`` decoding)."""
+def xml_text(value: str, codes: bool = True) -> str:
+    """Text safe for an XML text node and for Excel (no control characters, no ``_xHHHH_`` decoding).
+
+    ``codes=False`` for names (sheet names, defined names), which readers take as written."""
     s = value
     if len(s) > MAX_CELL_CHARS:
         s = s[:MAX_CELL_CHARS]
@@ -82,7 +84,7 @@ def xml_text(value: str) -> str:
             s = _ILLEGAL.sub("", s)
         if _SURROGATE.search(s):  # a file name that is not valid UTF-8: its bytes shown as \xNN
             s = shown(s)
-    if "_x" in s:
+    if codes and "_x" in s:
         s = _ESCAPED_CODE.sub(r"_x005F_\1", s)
     if "&" in s:
         s = s.replace("&", "&amp;")
@@ -93,9 +95,9 @@ def xml_text(value: str) -> str:
     return s
 
 
-def xml_attr(value: str) -> str:
-    """A double-quoted XML attribute value."""
-    s = xml_text(value).replace('"', "&quot;")
+def xml_attr(value: str, codes: bool = True) -> str:
+    """A double-quoted XML attribute value (``codes``: see :func:`xml_text`)."""
+    s = xml_text(value, codes).replace('"', "&quot;")
     if "\n" in s or "\t" in s or "\r" in s:
         s = s.replace("\n", "&#10;").replace("\t", "&#9;").replace("\r", "&#13;")
     return f'"{s}"'
@@ -220,8 +222,10 @@ class Sheet:
         self.charts: list[_Chart] = []
         self.merges: list[str] = []  # A1 ranges
         self.page: printing.PageSetup | None = None  # how the sheet prints
+        self.grid_lines = True  # shown on screen
+        self.tab_color: str | None = None  # RRGGBB
         self._pending: list[str] = []
-        self._spool = tempfile.TemporaryFile(dir=book.tmp_dir)
+        self._spool_file = None  # created when rows outgrow memory: a workbook of many small sheets opens none
         self._styles = [c.style for c in self.columns] if self.columns else None
 
     # -- rows
@@ -268,6 +272,12 @@ class Sheet:
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.merges.append(f"{column_letter(first_col)}{first_row}:{column_letter(last_col)}{last_row}")
 
+    @property
+    def _spool(self):
+        if self._spool_file is None:
+            self._spool_file = tempfile.TemporaryFile(dir=self.book.tmp_dir)
+        return self._spool_file
+
     def _flush(self) -> None:
         if self._pending:
             data = zlib.compress("".join(self._pending).encode("utf-8", "replace"), 1)
@@ -276,6 +286,10 @@ class Sheet:
             self._pending.clear()
 
     def _chunks(self):
+        if self._spool_file is None:  # every row still in memory
+            if self._pending:
+                yield "".join(self._pending).encode("utf-8", "replace")
+            return
         self._flush()
         self._spool.seek(0)
         while True:
@@ -286,7 +300,8 @@ class Sheet:
             yield zlib.decompress(self._spool.read(n))
 
     def close(self) -> None:
-        self._spool.close()
+        if self._spool_file is not None:
+            self._spool_file.close()
 
     # -- xml
     def _head(self, rels: dict[tuple[str, ...], str]) -> bytes:
@@ -294,11 +309,13 @@ class Sheet:
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
-            printing.sheet_properties_xml(self.page),
+            printing.sheet_properties_xml(self.page, self.tab_color),
         ]
         if self.columns and self.nrows:
             parts.append(f'<dimension ref="A1:{column_letter(len(self.columns))}{self.nrows}"/>')
         parts.append('<sheetViews><sheetView workbookViewId="0"')
+        if not self.grid_lines:
+            parts.append(' showGridLines="0"')
         if self.book.active_sheet is self:
             parts.append(' tabSelected="1"')
         if self.freeze_rows:
@@ -351,9 +368,12 @@ class Sheet:
 class XlsxWriter:
     """Streams a workbook to ``path``.  Call :meth:`close` to write it; nothing is written before."""
 
-    def __init__(self, path: str | os.PathLike, compresslevel: int = 1, kind: str = "summary"):
+    def __init__(self, path: str | os.PathLike, compresslevel: int = 1, kind: str = "summary",
+                 styles: str | None = None, title: str = "绩效目标汇总表"):
         self.path = os.fspath(path)
         self.kind = kind  # the marker this tool's outputs carry (xl_jixiao.inbox.OUTPUT_KINDS)
+        self.styles = styles  # styles.xml (see :func:`stylesheet`); None: the summary's styles (S_* indexes)
+        self.title = title  # the document's title property
         self.tmp_dir = os.path.dirname(os.path.abspath(self.path)) or "."
         self.sheets: list[Sheet] = []
         self.active_sheet: Sheet | None = None
@@ -417,7 +437,7 @@ class XlsxWriter:
                  f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(self.sheets) + 1)]
                 + [f'<Relationship Id="rId{len(self.sheets) + 1}" Type="http://schemas.openxmlformats.org/'
                    f'officeDocument/2006/relationships/styles" Target="styles.xml"/>']))
-            zf.writestr("xl/styles.xml", _styles_xml())
+            zf.writestr("xl/styles.xml", self.styles or _styles_xml())
             zf.writestr("_rels/.rels", _rels([
                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                 'officeDocument" Target="xl/workbook.xml"/>',
@@ -428,7 +448,7 @@ class XlsxWriter:
                 '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                 'custom-properties" Target="docProps/custom.xml"/>',
             ]))
-            zf.writestr("docProps/core.xml", _core_xml())
+            zf.writestr("docProps/core.xml", _core_xml(self.title))
             zf.writestr("docProps/app.xml", _app_xml(self.sheets))
             # the marker that keeps a summary left in an inbox from being consolidated as a unit
             zf.writestr("docProps/custom.xml", custom_xml(self.kind))
@@ -476,7 +496,7 @@ class XlsxWriter:
     def _workbook_xml(self) -> str:
         active = self.sheets.index(self.active_sheet) if self.active_sheet in self.sheets else 0
         sheets = "".join(
-            f"<sheet name={xml_attr(s.name)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
+            f"<sheet name={xml_attr(s.name, codes=False)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
             for i, s in enumerate(self.sheets, start=1))
         names = []
         for i, s in enumerate(self.sheets):
@@ -484,9 +504,10 @@ class XlsxWriter:
                 first, last = s.filter_ref().split(":")
                 ref = _abs(first) + ":" + _abs(last)
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                             f"{xml_text(quote_sheet(s.name))}!{ref}</definedName>")
+                             f"{xml_text(quote_sheet(s.name), codes=False)}!{ref}</definedName>")
             for name, formula in printing.defined_names(s.page, quote_sheet(s.name)):
-                names.append(f'<definedName name="{name}" localSheetId="{i}">{xml_text(formula)}</definedName>')
+                names.append(f'<definedName name="{name}" localSheetId="{i}">{xml_text(formula, codes=False)}'
+                             "</definedName>")
         defined = "<definedNames>" + "".join(names) + "</definedNames>" if names else ""
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -516,7 +537,7 @@ def _content_types(overrides) -> str:
             + "</Types>")
 
 
-def _core_xml() -> str:
+def _core_xml(title: str) -> str:
     import datetime as _dt
 
     now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -524,7 +545,7 @@ def _core_xml() -> str:
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            "<dc:title>绩效目标汇总表</dc:title><dc:creator>xl-jixiao</dc:creator>"
+            f"<dc:title>{xml_text(title)}</dc:title><dc:creator>xl-jixiao</dc:creator>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
             "</cp:coreProperties>")
@@ -536,18 +557,22 @@ def _app_xml(sheets) -> str:
             "<Application>xl-jixiao</Application></Properties>")
 
 
-def _font(size: int = 11, *, bold: bool = False, color: str | None = None, underline: bool = False,
-          heading: bool = False) -> str:
+def font_xml(size: int = 11, *, bold: bool = False, color: str | None = None, underline: bool = False,
+             heading: bool = False) -> str:
+    """A ``<font>`` in the house fonts (``color`` RRGGBB)."""
     name = printing.HEADING_FONT if heading else printing.TABLE_FONT
     return ("<font>" + ("<b/>" if bold else "") + ("<u/>" if underline else "") + f'<sz val="{size}"/>'
             + (f'<color rgb="FF{color}"/>' if color else "")
             + f'<name val="{name}"/><family val="3"/><charset val="{printing.FONT_CHARSET}"/></font>')
 
 
+_NO_FILLS = '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+
+
 def _styles_xml() -> str:
     # fonts: 0 normal, 1 bold, 2 hyperlink, 3 red, 4 green, 5 section title, 6 sheet title
-    fonts = [_font(), _font(bold=True), _font(color="0563C1", underline=True), _font(color="C00000"),
-             _font(color="00703C"), _font(12, heading=True), _font(16, heading=True)]
+    fonts = [font_xml(), font_xml(bold=True), font_xml(color="0563C1", underline=True), font_xml(color="C00000"),
+             font_xml(color="00703C"), font_xml(12, heading=True), font_xml(16, heading=True)]
     fills = ('<fills count="4"><fill><patternFill patternType="none"/></fill>'
              '<fill><patternFill patternType="gray125"/></fill>'
              '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
@@ -583,9 +608,15 @@ def _styles_xml() -> str:
         xf(font=2, align='<alignment vertical="center" wrapText="1"/>'),  # 15 wrapped link
         xf(),  # 16 table cell
     ]
+    return stylesheet(fonts, xfs, borders=borders, fills=fills,
+                      num_fmts=f'<numFmts count="1"><numFmt numFmtId="164" formatCode={xml_attr(MONEY_FORMAT)}/></numFmts>')
+
+
+def stylesheet(fonts: list[str], xfs: list[str], *, borders: str, fills: str = _NO_FILLS, num_fmts: str = "") -> str:
+    """``styles.xml``: ``fonts`` (``<font>`` elements, the first one every unstyled cell's), ``xfs`` (``<xf>``
+    elements, cell ``s`` indexes), ``borders`` / ``fills`` / ``num_fmts`` (whole elements)."""
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            f'<numFmts count="1"><numFmt numFmtId="164" formatCode={xml_attr(MONEY_FORMAT)}/></numFmts>'
+            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + num_fmts
             + f'<fonts count="{len(fonts)}">' + "".join(fonts) + "</fonts>" + fills + borders
             + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
             + f'<cellXfs count="{len(xfs)}">' + "".join(xfs) + "</cellXfs>"
@@ -606,7 +637,7 @@ def split_fragment(compressed: bytes) -> list[str]:
 
 __all__ = [
     "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "quote_sheet", "compress_rows",
-    "split_fragment", "xml_attr", "xml_text", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
+    "split_fragment", "xml_attr", "xml_text", "font_xml", "stylesheet", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
     "S_DEFAULT", "S_HEADER", "S_MONEY", "S_INT", "S_LINK", "S_TOTAL", "S_TOTAL_MONEY", "S_TOTAL_INT", "S_WRAP",
     "S_TITLE", "S_BAD", "S_GOOD", "S_HEADING", "S_NOTE", "S_NOTE_RIGHT", "S_WRAP_LINK", "S_CELL",
 ]

@@ -4,6 +4,7 @@ and the round's 审核总览.  All are written from the round's data (FileResult
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,8 +25,9 @@ PASS_FILL = PatternFill("solid", start_color="D9EAD3", end_color="D9EAD3")
 MONEY_FORMAT = printing.MONEY_FORMAT
 
 
+@functools.cache
 def _font(bold: bool = False, size: float = printing.FONT_SIZE, heading: bool = False) -> Font:
-    return printing.font(bold=bold, size=size, heading=heading)
+    return printing.font(bold=bold, size=size, heading=heading)  # shared: openpyxl never changes a cell's font in place
 
 
 def _workbook() -> Workbook:
@@ -41,12 +43,7 @@ def _put(ws, row: int, col: int, value, *, bold: bool = False, align: Alignment 
         cell.data_type = "s"  # text from a submission never becomes a formula
     else:
         cell.value = value
-    cell.alignment = align
-    cell.font = _font(bold)
-    if fill is not None:
-        cell.fill = fill
-    if border:
-        cell.border = BORDER
+    printing.style(cell, font=_font(bold), alignment=align, fill=fill, border=BORDER if border else None)
     return cell
 
 

@@ -10,8 +10,9 @@ used by every writer) does not bring in openpyxl and the builder with it.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from xl_jixiao.lazy import lazy_names
 
 if TYPE_CHECKING:
     from xl_jixiao.template.build import (
@@ -56,10 +57,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOME, globals())

@@ -263,6 +263,11 @@ def _write_atomic(path, write, suffix: str | None = None) -> Path:
     return path
 
 
+def write_file_atomic(path, write, suffix: str | None = None) -> Path:
+    """Have ``write(tmp)`` write a file, then put it at ``path`` atomically (see :func:`_write_atomic`)."""
+    return _write_atomic(path, write, suffix)
+
+
 def save_atomic(wb, path) -> Path:
     """Save ``wb`` to ``path``; readers never see a half-written file."""
 
