@@ -56,11 +56,18 @@ class LabelText:
         return (self.base,)
 
 
+# Every character some step of :func:`parse_label` removes or changes (spaces, markup, marks, brackets, colons
+# and the punctuation of numbering): a text with none of them, not starting with 其中, is its own label.
+_PLAIN = re.compile(r"[^\s\u3000\u2002\u2003\u00a0\u200b<*＊★☆（）()【】\[\]：:，,；;、.．]*")
+
+
 @lru_cache(maxsize=65536)
 def parse_label(text: object) -> LabelText:
     """Split a cell's text into its normalised label parts (see the module docstring)."""
     if not isinstance(text, str) or not text:
         return LabelText("")
+    if _PLAIN.fullmatch(text) and not text.startswith("其中"):
+        return LabelText(text)  # what the steps below give for such a text, without running them
     t = _TAG.sub("", text)
     t = _SPACE.sub("", t)
     t = _MARKS.sub("", t)

@@ -104,6 +104,10 @@ def run(args) -> int:
         else:
             outs = {k: target / f"{Path(k).stem}_校验标注{Path(k).suffix.lower()}" for k in targets}
         annotated = []
+        if outs:
+            from xl_jixiao.template.io import import_openpyxl_without_numpy
+
+            import_openpyxl_without_numpy()  # the copies are written with openpyxl, never from numpy values
         for src, out in outs.items():
             refuse_input_overwrite(out, [*args.files, *report_paths(report)], "标注副本")
             written = annotate(src, by_file[src], out)

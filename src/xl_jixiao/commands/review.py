@@ -51,6 +51,9 @@ def run(args) -> int:
     if out.exists() and not out.is_dir():
         raise UserError(f"输出应是一个文件夹：{out}")
     cfg = load_config(args.config).with_overrides(budget_year=args.year)
+    from xl_jixiao.template.io import import_openpyxl_without_numpy
+
+    import_openpyxl_without_numpy()  # the round's workbooks are written with openpyxl, never from numpy values
     outcome = run_review(args.inbox, out, roster=args.roster, criteria=args.criteria, config=cfg,
                          opinions=args.opinions, last_year=args.last_year, pdf=not args.no_pdf)
     rnd = outcome.round

@@ -445,6 +445,7 @@ class _Reader:
             raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
         cols = header.columns
         key_cols = [cols[k] for k in layout.PROJECTS.key_columns if k in cols]
+        fields = {key: READ_PROJECTS.column(key) for key in cols}
         projects: list[Project] = []
         units: list[tuple[str | None, CellRef]] = []
         for r in range(header.row + 1, len(rows)):
@@ -460,7 +461,7 @@ class _Reader:
             for key, c in cols.items():
                 p.cells[key] = self.ref(name, r, c)
                 raw = _get(row, c)
-                f = READ_PROJECTS.column(key)
+                f = fields[key]
                 if key == "unit_name":
                     units.append((cell_text(raw), self.ref(name, r, c)))
                     continue
