@@ -288,7 +288,7 @@ class _Reader:
     def ref(self, sheet: str, r: int, c: int) -> CellRef:
         r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
         row = r + r0 + 1
-        return CellRef(file=self.file, sheet=sheet, cell=f"{column_letter(c + c0 + 1)}{row}", row=row)
+        return CellRef(self.file, sheet, f"{column_letter(c + c0 + 1)}{row}", row)  # positional: cheaper
 
     def sheet(self, name: str) -> list[list[object]] | None:
         actual = _sheet_key(self.sheets, name)
@@ -448,22 +448,28 @@ class _Reader:
         fields = {key: READ_PROJECTS.column(key) for key in cols}
         projects: list[Project] = []
         units: list[tuple[str | None, CellRef]] = []
+        file = self.file
+        r0, c0 = self.origins.get(name, _NO_ORIGIN)
+        # each column's letters once; a row's references are its number appended (as :meth:`ref` builds them)
+        letter = {c: column_letter(c + c0 + 1) for c in (*cols.values(), *(c for _, c in header.plan))}
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
                 continue
+            number = r + 1 + r0
+            at = str(number)
             name_text = cell_text(_get(row, cols["name"]))
             if name_text and norm_label(name_text) in TOTAL_ROW_NAMES:
                 continue
             if name_text and norm_label(name_text) in _PROJECT_LABELS:
                 continue  # a repeated header row
-            p = Project(row=r + 1 + self.origins.get(name, _NO_ORIGIN)[0], funding=Funding(money_unit=sub.money_unit))
+            p = Project(row=number, funding=Funding(money_unit=sub.money_unit))
             for key, c in cols.items():
-                p.cells[key] = self.ref(name, r, c)
+                p.cells[key] = CellRef(file, name, letter[c] + at, number)
                 raw = _get(row, c)
                 f = fields[key]
                 if key == "unit_name":
-                    units.append((cell_text(raw), self.ref(name, r, c)))
+                    units.append((cell_text(raw), CellRef(file, name, letter[c] + at, number)))
                     continue
                 if f.money:
                     col_unit = header.units.get(key, sub.money_unit)
@@ -476,7 +482,7 @@ class _Reader:
                     setattr(p, key, cell_text(raw))
             for label, c in header.plan:
                 raw = _get(row, c)
-                p.cells[f"plan:{label}"] = self.ref(name, r, c)
+                p.cells[f"plan:{label}"] = CellRef(file, name, letter[c] + at, number)
                 p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
                 p.spending_plan[-1].percent = _percent(raw)
             _fraction_plan(p, [_get(row, c) for _, c in header.plan])
@@ -506,9 +512,13 @@ class _Reader:
         project = default_project if default_project is not None and "project" not in cols else None
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
-            if all(is_blank(_get(row, c)) for c in key_cols):
-                continue
             n = len(row)
+            for c in key_cols:  # skip a row whose key columns are all blank (is_blank, inline)
+                v = row[c] if c < n else None
+                if v is not None and (not isinstance(v, str) or v.strip()):
+                    break
+            else:
+                continue
             texts: dict[str, str | None] = {}
             for k, c in cell_cols:  # cell_text, with the common cases (blank, text) inline
                 v = row[c] if c < n else None
@@ -523,8 +533,8 @@ class _Reader:
                 texts["project"] = project
             number = r + 1 + r0
             at = str(number)
-            ind = Indicator(row=number, cells={k: CellRef(file=file, sheet=sheet, cell=col + at, row=number)
-                                               for k, col in letters}, **texts)
+            ind = Indicator(row=number, cells={k: CellRef(file, sheet, col + at, number) for k, col in letters},
+                            **texts)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:

@@ -57,10 +57,12 @@ _TIMELY_WORDS_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_rate_name(name: str | None) -> bool:
     return bool(name) and bool(_RATE_RE.search(name or ""))
 
 
+@lru_cache(maxsize=65536)
 def is_growth_name(name: str | None) -> bool:
     return bool(name) and bool(_GROWTH_RE.search(name or ""))
 
@@ -69,6 +71,7 @@ SATISFACTION_NAME_MAX = 16
 """A satisfaction measure has a short name (``群众满意度``); long sentences that end in 满意度 describe work."""
 
 
+@lru_cache(maxsize=65536)
 def is_satisfaction_name(name: str | None) -> bool:
     """The indicator *is* a satisfaction measure (``群众满意度``), not a goal or task mentioning it."""
     t = clean_indicator_name(name)
@@ -76,11 +79,13 @@ def is_satisfaction_name(name: str | None) -> bool:
             and not _GOAL_VERBS_RE.search(t) and not re.search(r"[，,；;。]", t))
 
 
+@lru_cache(maxsize=65536)
 def is_timeliness_name(name: str | None) -> bool:
     t = clean_indicator_name(name)
     return bool(_TIMELY_NAME_RE.search(t))
 
 
+@lru_cache(maxsize=65536)
 def mentions_time(text: str | None) -> bool:
     return bool(text) and bool(_TIMELY_WORDS_RE.search(text or ""))
 

@@ -146,13 +146,16 @@ class BasisNotStandard(Rule):
     anti_pattern = "「省市文件」「预先制定的目标」"
     best_practice = "从下拉列表选择：计划标准、行业标准、历史标准、预算支出标准、其他标准"
 
+    def rows(self, ctx: Context):
+        return ctx.select("basis", lambda it: bool((it.ind.basis or "").strip()))
+
     def check(self, ctx: Context, it: Item):
         basis = (it.ind.basis or "").strip()
         if not basis:
             return []
         t = c.compact(basis)
         cats = ctx.config.basis_categories
-        if any(t.startswith(cat) for cat in cats):
+        if t.startswith(tuple(cats)):
             return []
         guess = _guess_basis(t, cats)
         return [ctx.finding(f"{_where(it)}的指标「{it.ind.name or ''}」取值依据「{basis}」不是标准类别",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from xl_jixiao import layout
@@ -33,60 +33,56 @@ def suppressed_codes(text: str | None) -> set[str]:
     return out
 
 
-class cached_property:
-    """Computed on first access and stored on the instance: ``functools.cached_property`` without its lock
-    (Python 3.11 takes one on every first access; an item is used by one thread)."""
+@lru_cache(maxsize=65536)
+def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
+    """(parsed value, its flags, its kind, readable) of one value text: worked out once per distinct text
+    (rows of a submission, and submissions read by one process, repeat the same values)."""
+    from xl_jixiao.values import parse_value
 
-    def __init__(self, func: Callable[[Any], Any]):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)
-        return value
+    pv = parse_value(text)
+    flags = frozenset(getattr(pv, "flags", ()) or ())
+    kind = str(getattr(pv, "kind", "") or "")
+    readable = kind not in ("empty", "invalid") and "merged_values" not in flags and bool(text.strip())
+    return pv, flags, kind, readable
 
 
-@dataclass
 class Item:
-    """One indicator row with what the rules need to know about it."""
+    """One indicator row with what the rules need to know about it (built once per row by
+    :func:`build_items`; plain slots, so the rules read attributes, not computed properties)."""
+
+    __slots__ = ("ind", "project", "project_name", "dept", "scheme", "level1", "level2", "role",
+                 "text", "pv", "flags", "kind", "readable")
 
     ind: Indicator
     project: Project | None
     project_name: str | None
     dept: bool
     scheme: Scheme
-    level1: str | None = None  # canonical 一级, None when it does not match the scheme
-    level2: str | None = None  # canonical 二级, None when it does not match under level1
-    role: str | None = None
+    level1: str | None  # canonical 一级, None when it does not match the scheme
+    level2: str | None  # canonical 二级, None when it does not match under level1
+    role: str | None
+    text: str  # the value as one text (Indicator.value_text)
+    pv: Any  # its parsed value (xl_jixiao.values.ParsedValue)
+    flags: frozenset[str]
+    kind: str
+    readable: bool
+    """A non-empty value that is neither merged nor unreadable (the value rules apply to it)."""
 
-    @cached_property
-    def text(self) -> str:
-        return self.ind.value_text()
+    def __init__(self, ind: Indicator, project: Project | None, project_name: str | None, dept: bool,
+                 scheme: Scheme, level1: str | None = None, level2: str | None = None, role: str | None = None):
+        self.ind = ind
+        self.project = project
+        self.project_name = project_name
+        self.dept = dept
+        self.scheme = scheme
+        self.level1 = level1
+        self.level2 = level2
+        self.role = role
+        self.text = text = ind.value_text()
+        self.pv, self.flags, self.kind, self.readable = value_facts(text)
 
-    @cached_property
-    def pv(self):
-        from xl_jixiao.values import parse_value
-
-        return parse_value(self.text)
-
-    @cached_property
-    def flags(self) -> frozenset[str]:
-        return frozenset(getattr(self.pv, "flags", ()) or ())
-
-    @cached_property
-    def kind(self) -> str:
-        return str(getattr(self.pv, "kind", "") or "")
-
-    @cached_property
-    def readable(self) -> bool:
-        """A non-empty value that is neither merged nor unreadable (the value rules apply to it)."""
-        return self.kind not in ("empty", "invalid") and "merged_values" not in self.flags and bool(self.text.strip())
+    def __repr__(self) -> str:
+        return f"Item(row={self.ind.row!r}, project={self.project_name!r}, name={self.ind.name!r})"
 
     @property
     def name(self) -> str:
@@ -115,6 +111,7 @@ class Context:
                 self._groups.setdefault(0, []).append(it)
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
+        self._selections: dict[object, list[tuple[int, Item]]] = {}
         self.memo: dict[str, Any] = {}
         """What a rule works out once per submission (by a key naming it), not once per project or row."""
         self.rule: type[Rule] | None = None
@@ -124,7 +121,25 @@ class Context:
         """The indicator rows of ``project``; ``None`` gives 部门整体's."""
         return self._groups.get(0 if project is None else id(project), [])
 
-    # ------------------------------------------------------------ schemes
+    # ------------------------------------------------------------ row selections
+    def select(self, key: object, pred: Callable[[Item], bool]) -> list[tuple[int, Item]]:
+        """The rows for which ``pred`` holds, as ``(row index, item)`` in row order, worked out once per
+        submission for each ``key`` (rules that look at the same rows share it: see :meth:`Rule.rows`)."""
+        hit = self._selections.get(key)
+        if hit is None:
+            hit = self._selections[key] = [(i, it) for i, it in enumerate(self.items) if pred(it)]
+        return hit
+
+    def rows_with_role(self, role: str) -> list[tuple[int, Item]]:
+        """The rows whose category plays ``role`` (``cost``, ``timeliness`` …)."""
+        return self.select(("role", role), lambda it: it.role == role)
+
+    def readable_rows(self, kind: str | None = None) -> list[tuple[int, Item]]:
+        """The rows with a readable value (:attr:`Item.readable`), of value ``kind`` when given."""
+        if kind is None:
+            return self.select("readable", _is_readable)
+        return self.select(("readable", kind), lambda it: it.kind == kind and it.readable)
+
     def _project_scheme(self) -> Scheme:
         cfg = self.config.scheme
         if cfg and cfg != "auto":
@@ -217,6 +232,10 @@ class Context:
         return ref
 
 
+def _is_readable(it: Item) -> bool:
+    return it.readable
+
+
 def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | None, str | None, str | None]:
     """(canonical 一级, canonical 二级, role) of a written pair under ``scheme``."""
     level1 = level2 = None
@@ -233,33 +252,30 @@ def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | Non
     return level1, level2, role
 
 
-def _item(ind: Indicator, project: Project | None, name: str | None, dept: bool, scheme: Scheme,
-          cache: dict | None = None) -> Item:
-    it = Item(ind=ind, project=project, project_name=name, dept=dept, scheme=scheme)
-    key = (id(scheme), ind.level1, ind.level2)
-    hit = cache.get(key) if cache is not None else None
-    if hit is None:
-        hit = _classify(scheme, ind.level1, ind.level2)
-        if cache is not None:
-            cache[key] = hit
-    it.level1, it.level2, it.role = hit
-    return it
-
-
 def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_scheme: Scheme) -> list[Item]:
     """Classify every indicator row; ``scheme_of`` gives the scheme each project is judged against."""
-    items: list[Item] = []
-    cache: dict = {}
+    groups: list[tuple[list[Indicator], Project | None, str | None, bool, Scheme]] = []
     if sub.dept:
-        for ind in sub.dept.indicators:
-            items.append(_item(ind, None, layout.DEPT_PROJECT_NAME, True, dept_scheme, cache))
+        groups.append((sub.dept.indicators, None, layout.DEPT_PROJECT_NAME, True, dept_scheme))
     for p in sub.projects:
-        scheme = scheme_of(p)
-        for ind in p.indicators:
-            items.append(_item(ind, p, p.name, False, scheme, cache))
-    scheme = scheme_of(Project())
-    for ind in sub.unassigned_indicators:
-        items.append(_item(ind, None, ind.project, False, scheme, cache))
+        groups.append((p.indicators, p, p.name, False, scheme_of(p)))
+    unassigned = scheme_of(Project())
+    items: list[Item] = []
+    cache: dict[tuple[int, str | None, str | None], tuple[str | None, str | None, str | None]] = {}
+    for inds, project, name, dept, scheme in groups:
+        sid = id(scheme)
+        for ind in inds:
+            key = (sid, ind.level1, ind.level2)
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = _classify(scheme, ind.level1, ind.level2)
+            items.append(Item(ind, project, name, dept, scheme, *hit))
+    for ind in sub.unassigned_indicators:  # each row names its own (unknown) project
+        key = (id(unassigned), ind.level1, ind.level2)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = _classify(unassigned, ind.level1, ind.level2)
+        items.append(Item(ind, None, ind.project, False, unassigned, *hit))
     return items
 
 

@@ -201,6 +201,9 @@ class MoneyCostExceedsTotal(Rule):
     anti_pattern = "成本「1.6万元」，预算 1.28 万元"
     best_practice = "成本金额不超过年度资金总额，并注意元与万元的换算"
 
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("cost")
+
     def check(self, ctx: Context, it: Item):
         p = it.project
         if p is None or it.role != "cost" or p.funding.total is None:

@@ -66,7 +66,17 @@ class Rule:
         the engine runs :meth:`check` row by row to report where).
         """
         check = self.check
-        return [(i, res) for i, it in enumerate(items) if (res := check(ctx, it))]
+        rows = self.rows(ctx)
+        if rows is None:
+            return [(i, res) for i, it in enumerate(items) if (res := check(ctx, it))]
+        return [(i, res) for i, it in rows if (res := check(ctx, it))]
+
+    def rows(self, ctx: Context) -> Sequence[tuple[int, Item]] | None:
+        """``value`` / ``indicator`` rules: the only rows :meth:`check` can find something on, as
+        ``(row index, item)`` in row order (from the selections :class:`~xl_jixiao.rules.engine.Context`
+        works out once per submission); ``None`` for every row.  A row left out must be one :meth:`check`
+        returns nothing for on its first test."""
+        return None
 
     def check_dept(self, ctx: Context, sub: Submission) -> Iterable[Finding]:
         """``project`` rules: the same check for the 部门整体 block (run when the workbook has one)."""

@@ -198,6 +198,10 @@ class IndicatorNameTooLong(Rule):
     anti_pattern = "「通过日常为工作人员提供伙食保障使得工作人员就餐便利的保障程度」"
     best_practice = "「就餐保障天数」「食品安全事故发生次数」，说明写进「指标解释」"
 
+    def rows(self, ctx: Context):
+        limit = ctx.config.review.name_max_chars  # cleaning and compacting only remove characters
+        return ctx.select(("long-name", limit), lambda it: len(it.ind.name or "") > limit)
+
     def check(self, ctx: Context, it: Item):
         name = c.clean_indicator_name(it.ind.name)
         limit = ctx.config.review.name_max_chars
@@ -256,6 +260,9 @@ class TimelinessNoLimit(Rule):
     title = "时效指标没有时限"
     anti_pattern = "「资金支付及时性　及时」「完成时间　按时」"
     best_practice = "「2025年11月30日前」「≤3个工作日」「按时完成率≥95%」"
+
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("timeliness")
 
     def check(self, ctx: Context, it: Item):
         if it.role != "timeliness" or not it.readable or not_applicable(it.ind):

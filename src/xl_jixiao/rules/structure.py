@@ -27,6 +27,9 @@ class StructureLevel1Unknown(Rule):
     anti_pattern = "一级指标写作「效益类指标」（体系中没有这一类）"
     best_practice = "从下拉列表选择体系中的类别，如「效益指标」"
 
+    def rows(self, ctx: Context):
+        return ctx.select("no-level1", lambda it: it.level1 is None)
+
     def check(self, ctx: Context, it: Item):
         ind = it.ind
         if not (ind.name or ind.value or ind.level2 or ind.level1):
@@ -61,6 +64,9 @@ class StructureLevel2Misplaced(Rule):
     title = "二级指标不属于其一级指标"
     anti_pattern = "「社会效益指标」填在「产出指标」下"
     best_practice = "二级指标放在对应的一级指标下：社会效益指标属于效益指标"
+
+    def rows(self, ctx: Context):
+        return ctx.select("no-level2", lambda it: it.level1 is not None and it.level2 is None)
 
     def check(self, ctx: Context, it: Item):
         ind = it.ind
@@ -257,6 +263,9 @@ class StructureCategoryContradiction(Rule):
     title = "指标名称与其类别矛盾"
     anti_pattern = "「群众满意度」填在社会效益指标下；「及时率」填在数量指标下"
     best_practice = "满意度放在满意度指标下，及时率放在时效指标下，金额放在成本指标下"
+
+    def rows(self, ctx: Context):
+        return ctx.select("named-role", lambda it: bool(it.ind.name) and it.role is not None)
 
     def check(self, ctx: Context, it: Item):
         hit = contradiction(it)

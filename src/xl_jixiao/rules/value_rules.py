@@ -61,6 +61,9 @@ class ValueUnreadable(Rule):
     anti_pattern = "「约20余人」"
     best_practice = "写成确定的目标值，如「≥20人」"
 
+    def rows(self, ctx: Context):
+        return ctx.select("invalid", lambda it: it.kind == "invalid")
+
     def check(self, ctx: Context, it: Item):
         pv = it.pv
         if it.kind != "invalid" or "merged_values" in it.flags:
@@ -85,6 +88,9 @@ class ValueMerged(Rule):
     title = "一个单元格写了多个指标值"
     anti_pattern = "「≤ 0.5万元 = 100%」「≥90良好」"
     best_practice = "拆成两个指标，每个指标一个值：「≤0.5万元」和「＝100%」"
+
+    def rows(self, ctx: Context):
+        return ctx.select("merged", lambda it: "merged_values" in it.flags)
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -139,6 +145,9 @@ class ValueMissingUnit(Rule):
     anti_pattern = "「≥95」「>10」"
     best_practice = "写上单位：「≥95%」「≥10次」"
 
+    def rows(self, ctx: Context):
+        return ctx.readable_rows("quantitative")
+
     def check(self, ctx: Context, it: Item):
         pv = it.pv
         if not _readable(it) or not c.is_quantitative(pv) or c.unit(pv) or c.number(pv) is None:
@@ -168,6 +177,9 @@ class ValueMissingSymbol(Rule):
     anti_pattern = "「2次」"
     best_practice = "「≥2次」（成本类写「≤」）"
 
+    def rows(self, ctx: Context):
+        return ctx.readable_rows("quantitative")
+
     def check(self, ctx: Context, it: Item):
         pv = it.pv
         if not _readable(it) or not c.is_quantitative(pv) or c.op(pv) or c.number(pv) is None:
@@ -193,6 +205,9 @@ class ValueRateOutOfRange(Rule):
     title = "比率的数值超出范围"
     anti_pattern = "「资金到位率 905」"
     best_practice = "「资金到位率 ≥90%」"
+
+    def rows(self, ctx: Context):
+        return ctx.readable_rows("quantitative")
 
     def check(self, ctx: Context, it: Item):
         if not _rate_out_of_range(it):
@@ -235,6 +250,9 @@ class ValueVague(Rule):
     anti_pattern = "「不断提升」「长期」「有明显帮助」"
     best_practice = "写成可核对的目标，如「≥95%」「≥3次」「2024年12月31日前」"
 
+    def rows(self, ctx: Context):
+        return ctx.readable_rows("qualitative")
+
     def check(self, ctx: Context, it: Item):
         word = _vague(ctx, it)
         if word is None:
@@ -261,6 +279,9 @@ class ValueNotation(Rule):
     title = "写法不规范（已自动规范）"
     anti_pattern = "「>=95%」「> 365天」「$\\geq 90\\%$」「95百分比」"
     best_practice = "「≥95%」「＞365天」「≥90%」"
+
+    def rows(self, ctx: Context):
+        return ctx.readable_rows()
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -320,6 +341,9 @@ class ValueImpossibleBound(Rule):
     anti_pattern = "「≥100%」「＝120%」（比率）"
     best_practice = "「＝100%」，或「≥95%」这样可达到的下限"
 
+    def rows(self, ctx: Context):
+        return ctx.readable_rows("quantitative")
+
     def check(self, ctx: Context, it: Item):
         pv = it.pv
         if not _readable(it) or not c.is_quantitative(pv) or not c.is_percent(pv):
@@ -356,6 +380,9 @@ class ValueQuantityAsRate(Rule):
     title = "数量指标写成了比率"
     anti_pattern = "「维护设备的数量 ≥95%」"
     best_practice = "写实物量：「维护设备数量 ≥120台」"
+
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("quantity")
 
     def check(self, ctx: Context, it: Item):
         if it.role != "quantity" or not _readable(it) or not c.is_percent(it.pv):
@@ -395,6 +422,9 @@ class ValueTimelinessNotTime(Rule):
     anti_pattern = "时效指标下写「参保率 ≥95%」"
     best_practice = "「完成时间 2024年12月31日前」「按时完成率 ≥95%」「响应时间 ≤24小时」"
 
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("timeliness")
+
     def check(self, ctx: Context, it: Item):
         if it.role != "timeliness" or not _timeliness_problem(it):
             return []
@@ -430,6 +460,9 @@ class ValueDateOutsideYear(Rule):
     title = "日期不在预算年度或实施期内"
     anti_pattern = "2024年的表中写「2014年12月31日」"
     best_practice = "「2024年12月31日前」"
+
+    def rows(self, ctx: Context):
+        return ctx.select("date-period", lambda it: it.kind in ("date", "period") and it.readable)
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -467,6 +500,9 @@ class ValueCostNotAmount(Rule):
     anti_pattern = "成本指标写「＝100%」「社会稳定」「在预算范围内」"
     best_practice = "写金额上限，如「设备购置成本 ≤50万元」"
 
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("cost")
+
     def check(self, ctx: Context, it: Item):
         if it.role != "cost" or not _readable(it):
             return []
@@ -496,6 +532,9 @@ class ValueCostPositive(Rule):
     anti_pattern = "「成本控制率 ≥95%」"
     best_practice = "「项目成本 ≤120万元」"
 
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("cost")
+
     def check(self, ctx: Context, it: Item):
         if it.role != "cost" or not _readable(it) or c.op(it.pv) not in ("≥", "＞"):
             return []
@@ -514,6 +553,9 @@ class ValueSatisfactionNotPercent(Rule):
     title = "满意度不是百分比"
     anti_pattern = "「满意度 良好」"
     best_practice = "「服务对象满意度 ≥90%」"
+
+    def rows(self, ctx: Context):
+        return ctx.rows_with_role("satisfaction")
 
     def check(self, ctx: Context, it: Item):
         if it.role != "satisfaction" or not _readable(it) or c.is_percent(it.pv):
