@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
+from operator import attrgetter
 
 from xl_jixiao import layout
 from xl_jixiao.model import Project, Severity, Submission
@@ -129,10 +130,13 @@ def _texts(ctx: Context, sub: Submission) -> list[str]:
     for p in sub.projects:
         texts += [getattr(p, key) for key in _PROJECT_TEXT]
         texts += p.funding.invalid.values()
+    fields = _indicator_texts
     for it in ctx.items:
-        ind = it.ind
-        texts += (ind.level1, ind.level2, ind.name, ind.value, ind.unit, ind.note, ind.basis)
+        texts += fields(it.ind)
     return [str(t) for t in texts if t]
+
+
+_indicator_texts = attrgetter(*_INDICATOR_TEXT)
 
 
 @register

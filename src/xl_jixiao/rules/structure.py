@@ -299,21 +299,25 @@ def contradiction(it: Item) -> tuple[str, str] | None:
     role = it.role
     if not name or role is None:
         return None
-    sat = _with_role(it.scheme, "satisfaction")
+    # the cheap tests first: the name predicates are memoised, the scheme's paths looked up only when needed
     pv = it.pv
-    measured = not c.is_quantitative(pv) or c.is_percent(pv) or not c.unit(pv)
-    if c.is_satisfaction_name(name) and role != "satisfaction" and sat and measured:
-        return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
-                f"移到「{sat[0]}」下")
+    if role != "satisfaction" and c.is_satisfaction_name(name) and \
+            (it.kind != "quantitative" or c.is_percent(pv) or not c.unit(pv)):
+        sat = _with_role(it.scheme, "satisfaction")
+        if sat:
+            return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
+                    f"移到「{sat[0]}」下")
     if it.dept:
         return None
-    timely = _with_role(it.scheme, "timeliness")
-    if role in ("quantity", "quality") and c.is_timeliness_name(name) and timely:
-        return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
-    cost = _with_role(it.scheme, "cost")
-    if role in _OUTPUT_ROLES and c.is_money(it.pv) and cost:
-        return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",
-                f"金额类指标移到「{cost[0]}」下；{it.ind.level2}写实物量，如「≥10个」")
+    if role in ("quantity", "quality") and c.is_timeliness_name(name):
+        timely = _with_role(it.scheme, "timeliness")
+        if timely:
+            return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
+    if role in _OUTPUT_ROLES and c.is_money(pv):
+        cost = _with_role(it.scheme, "cost")
+        if cost:
+            return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",
+                    f"金额类指标移到「{cost[0]}」下；{it.ind.level2}写实物量，如「≥10个」")
     return None
 
 
