@@ -112,7 +112,7 @@ class Context:
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
         self._selections: dict[object, list[tuple[int, Item]]] = {}
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[Any, Any] = {}
         """What a rule works out once per submission (by a key naming it), not once per project or row."""
         self.rule: type[Rule] | None = None
         """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""

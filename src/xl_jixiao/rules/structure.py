@@ -96,13 +96,19 @@ class _GroupRule(Rule):
 
     def check(self, ctx: Context, p: Project):
         items = ctx.items_of(p)
-        declared = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
+        key = ("declared", id(p))  # the same for every group rule: worked out once per project
+        declared = ctx.memo.get(key)
+        if declared is None:
+            declared = ctx.memo[key] = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
         return self.check_group(ctx, items, p.name, p.location("name"), False, declared)
 
     def check_dept(self, ctx: Context, sub: Submission):
         items = ctx.items_of(None)
         ref = sub.dept.cells.get("goal") if sub.dept else None
-        declared = _declared(ctx.dept_scheme, sub.dept.not_applicable if sub.dept else [])
+        declared = ctx.memo.get(("declared", None))
+        if declared is None:
+            declared = ctx.memo[("declared", None)] = _declared(ctx.dept_scheme,
+                                                                 sub.dept.not_applicable if sub.dept else [])
         return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True, declared)
 
     def check_group(self, ctx, items, name, ref, dept, declared):  # pragma: no cover - abstract
