@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from xl_jixiao import layout
@@ -46,6 +47,13 @@ def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
     return pv, flags, kind, readable
 
 
+@lru_cache(maxsize=65536)
+def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[str, Any, frozenset[str], str, bool]:
+    """(value text, parsed value, flags, kind, readable) of a row's symbol, value and unit cells."""
+    text = Indicator.value_text(SimpleNamespace(op=op, value=value, unit=unit))  # type: ignore[arg-type]
+    return (text, *value_facts(text))
+
+
 class Item:
     """One indicator row with what the rules need to know about it (built once per row by
     :func:`build_items`; plain slots, so the rules read attributes, not computed properties)."""
@@ -78,8 +86,7 @@ class Item:
         self.level1 = level1
         self.level2 = level2
         self.role = role
-        self.text = text = ind.value_text()
-        self.pv, self.flags, self.kind, self.readable = value_facts(text)
+        self.text, self.pv, self.flags, self.kind, self.readable = _row_facts(ind.op, ind.value, ind.unit)
 
     def __repr__(self) -> str:
         return f"Item(row={self.ind.row!r}, project={self.project_name!r}, name={self.ind.name!r})"
