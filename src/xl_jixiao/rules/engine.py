@@ -119,6 +119,7 @@ class Context:
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
         self._selections: dict[object, list[tuple[int, Item]]] = {}
+        self._enabled: dict[str, bool] = {}
         self.memo: dict[Any, Any] = {}
         """What a rule works out once per submission (by a key naming it), not once per project or row."""
         self.rule: type[Rule] | None = None
@@ -204,7 +205,10 @@ class Context:
 
     def enabled(self, code: str) -> bool:
         """Whether rule ``code`` runs; a rule defers to a more specific one only when that one runs."""
-        return self.config.enabled(code)
+        hit = self._enabled.get(code)
+        if hit is None:  # asked for row after row: the configuration's answer once per code
+            hit = self._enabled[code] = self.config.enabled(code)
+        return hit
 
     # ------------------------------------------------------------ findings
     def finding(self, message: str, ref: CellRef | None = None, *, project: str | None = None,
@@ -299,9 +303,11 @@ def _suppressions(sub: Submission) -> dict[tuple[str | None, int | None], set[st
         out.setdefault((sheet, r), set()).update(codes)
 
     for p in sub.projects:
-        add(p.remark, p.cells, p.row)
+        if p.remark:  # (no remark, nothing accepted)
+            add(p.remark, p.cells, p.row)
     for ind in sub.all_indicators():
-        add(ind.remark, ind.cells, ind.row)
+        if ind.remark:
+            add(ind.remark, ind.cells, ind.row)
     return out
 
 
