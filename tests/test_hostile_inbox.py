@@ -284,8 +284,9 @@ def test_reading_process_killed_mid_run(tmp_path, units):
     """SIGKILL a reading process mid-run: the summary is written and that file is accounted for."""
     d = tmp_path / "许多单位"
     d.mkdir()
-    for i in range(40):
-        shutil.copy(units[i % len(units)], d / f"{i:02d}_单位.xlsx")
+    files = 160  # enough that the run is still reading well after both reading processes started
+    for i in range(files):
+        shutil.copy(units[i % len(units)], d / f"{i:03d}_单位.xlsx")
     out = tmp_path / "汇总表.xlsx"
     proc = subprocess.Popen([sys.executable, "-m", "xl_jixiao", "consolidate", str(d), "-o", str(out),
                              "--jobs", "2", "-q", "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -306,10 +307,10 @@ def test_reading_process_killed_mid_run(tmp_path, units):
     assert killed is not None, "the run ended before a reading process could be killed"
     assert "Traceback" not in out_text and proc.returncode in (0, 1), out_text[-3000:]
     listed = file_list(out)
-    assert len(listed) == 40
+    assert len(listed) == files
     crashed = [r for r in listed if "读取时资源超限/进程异常退出" in str(r[2])]
     assert len(crashed) == 1 and crashed[0][1] == "无法读取" and "SIGKILL" in str(crashed[0][2])
-    assert sum(r[1] == "已汇总" for r in listed) == 39
+    assert sum(r[1] == "已汇总" for r in listed) == files - 1
 
 
 # ------------------------------------------------------------------ special files, names, links

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import io
+import itertools
 import os
 import re
 import stat
@@ -363,9 +364,9 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
     digits = _safe_digits(limits)
     far = _REF_FAR[digits] if digits is not None else None
     first = True
-    for chunk, _ in _overlapping(_stream(zf, info, name, limits)):
+    chunks = _overlapping(_stream(zf, info, name, limits))
+    for chunk, _ in chunks:
         if first:
-            first = False
             m = _DIMENSION.search(chunk)
             if m:
                 col = m.group(3) or m.group(1)
@@ -374,8 +375,12 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
                     _check_extent(int(row), _col_number(col.replace(b"$", b"")), name, sheet, limits, "声明的")
         if far is None or far.search(chunk):
             break
+        first = False
     else:
         return  # every reference within the bounds
+    if first:  # found in the first chunk: every reference from here, going on with the same stream
+        _check_references(itertools.chain([(chunk, 0)], chunks), name, sheet, limits)
+        return
     # read every reference, from the start (the part is decompressed again: memory stays one chunk)
     _check_references(_overlapping(_stream(zf, info, name, limits)), name, sheet, limits)
 

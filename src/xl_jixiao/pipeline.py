@@ -10,8 +10,8 @@ the timings.  It never raises for a bad input: an unusable file is a result
 with ``outcome="failed"`` and one JX504 finding.
 
 Results are plain dataclasses: :meth:`FileResult.to_bytes` /
-:meth:`FileResult.from_bytes` (compressed JSON, validated on the way back in)
-are what the consolidation cache stores.
+:meth:`FileResult.from_bytes` (a compact positional form, validated on the way
+back in, see :mod:`xl_jixiao.stored`) are what the consolidation cache stores.
 """
 
 from __future__ import annotations
@@ -157,26 +157,28 @@ class FileResult:
 
     # ------------------------------------------------------------ storage
     def to_bytes(self) -> bytes:
-        ta = adapter(FileResult)
-        try:
-            data = ta.dump_json(self)
-        except ValueError:  # a file name that is not valid UTF-8: its surrogate escapes kept as JSON escapes
-            import json
+        """The compact stored form (:mod:`xl_jixiao.stored`): plain data by position, pickled and compressed."""
+        import pickle
 
-            data = json.dumps(ta.dump_python(self, mode="json"), ensure_ascii=True).encode("ascii")
-        return zlib.compress(data, 3)
+        from xl_jixiao.stored import encode
+
+        return zlib.compress(pickle.dumps((RESULT_FORMAT, encode(self, self.path)), pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> FileResult:
-        """A stored result; raises ``ValueError`` when it is damaged or of another format."""
-        raw = zlib.decompress(blob)
-        ta = adapter(cls)
-        try:
-            res = ta.validate_json(raw)
-        except ValueError:
-            import json
+        """A stored result, validated like any data from outside; raises ``ValueError`` when it is damaged or
+        of another format."""
+        import pickle
 
-            res = ta.validate_python(json.loads(raw))
+        from xl_jixiao.stored import decode, plain_loads
+
+        try:
+            got = plain_loads(zlib.decompress(blob))
+        except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, IndexError, KeyError) as exc:
+            raise ValueError(f"stored result is damaged: {exc}") from None
+        if type(got) is not tuple or len(got) != 2 or got[0] != RESULT_FORMAT:
+            raise ValueError("stored result has another format")
+        res = adapter(cls).validate_python(decode(cls, got[1], "path"))
         if res.format != RESULT_FORMAT:
             raise ValueError("stored result has another format")
         return res

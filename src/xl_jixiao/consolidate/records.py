@@ -96,6 +96,9 @@ INDICATOR_KEYS = (
     "unit_name", "unit_code", "project_code", "project_name", "level1", "level2", "name", "op",
     "value", "unit", "note", "basis", "remark", "file", "sheet", "row",
 )
+_TOTALS = PROJECT_KEYS.index("total")  # total, fiscal, carryover, other follow each other
+_LEVEL1 = INDICATOR_KEYS.index("level1")
+
 FINDING_KEYS = (
     "unit_name", "file", "sheet", "cell", "project", "code", "severity", "message", "value", "suggestion",
     "suppressed",
@@ -181,57 +184,63 @@ def _main_unit(v: Decimal | None, unit: str) -> Decimal | None:
     return None if v is None else convert(v, unit, MONEY_UNIT)
 
 
-def project_rows(res: FileResult) -> list[dict[str, Any]]:
-    """One row per project; amounts converted to ``MONEY_UNIT``, ``money_unit`` as written."""
+def _project_values(res: FileResult) -> list[tuple[Any, ...]]:
+    """One tuple per project, in the order of :data:`PROJECT_KEYS`."""
     sub = res.submission
     if sub is None:
         return []
     out = []
+    name = res.name
     for p in sub.projects:
         fu = p.funding
         ref = p.location("name")
-        out.append({
-            "unit_name": sub.unit_name, "unit_code": sub.unit_code, "project_code": p.code, "project_name": p.name,
-            "category": p.category, "project_type": p.project_type, "is_new": p.is_new, "allocation": p.allocation,
-            "implementer": p.implementer, "period": p.period,
-            "total": _main_unit(fu.total, fu.money_unit), "fiscal": _main_unit(fu.fiscal, fu.money_unit),
-            "carryover": _main_unit(fu.carryover, fu.money_unit), "other": _main_unit(fu.other, fu.money_unit),
-            "period_total": _main_unit(fu.period_total, fu.money_unit),
-            "money_unit": fu.money_unit, "purpose": p.purpose, "policy_basis": p.policy_basis,
-            "calc_basis": p.calc_basis, "annual_goal": p.annual_goal, "period_goal": p.period_goal,
-            "n_indicators": len(p.indicators),
-            "not_applicable": "、".join(dict.fromkeys("/".join(x for x in (i.level1, i.level2) if x)
-                                                      for i in p.not_applicable)) or None,
-            "file": res.name, "sheet": ref.sheet if ref else None, "row": p.row,
-        })
+        out.append((
+            sub.unit_name, sub.unit_code, p.code, p.name, p.category, p.project_type, p.is_new, p.allocation,
+            p.implementer, p.period,
+            _main_unit(fu.total, fu.money_unit), _main_unit(fu.fiscal, fu.money_unit),
+            _main_unit(fu.carryover, fu.money_unit), _main_unit(fu.other, fu.money_unit),
+            _main_unit(fu.period_total, fu.money_unit),
+            fu.money_unit, p.purpose, p.policy_basis, p.calc_basis, p.annual_goal, p.period_goal, len(p.indicators),
+            "、".join(dict.fromkeys("/".join(x for x in (i.level1, i.level2) if x) for i in p.not_applicable)) or None,
+            name, ref.sheet if ref else None, p.row,
+        ))
     return out
+
+
+def _indicator_values(res: FileResult) -> list[tuple[Any, ...]]:
+    """One tuple per indicator, in the order of :data:`INDICATOR_KEYS`: 部门整体 first, then each project's,
+    then rows matching no project."""
+    sub = res.submission
+    if sub is None:
+        return []
+    out: list[tuple[Any, ...]] = []
+    add = out.append
+    unit_name, unit_code, name = sub.unit_name, sub.unit_code, res.name
+
+    def rows(indicators: list[Indicator], project_code: str | None, project_name: str | None, dept: bool) -> None:
+        for ind in indicators:
+            ref = ind.location("value") or ind.location("name")
+            add((unit_name, unit_code, project_code, ind.project or "部门整体" if dept else project_name,
+                 ind.level1, ind.level2, ind.name, ind.op, ind.value, ind.unit, ind.note, ind.basis, ind.remark,
+                 name, ref.sheet if ref else None, ind.row))
+
+    if sub.dept is not None:
+        rows(sub.dept.indicators, None, None, True)
+    for p in sub.projects:
+        rows(p.indicators, p.code, p.name, False)
+    for ind in sub.unassigned_indicators:
+        rows([ind], None, f"{ind.project or ''}（未匹配项目）", False)
+    return out
+
+
+def project_rows(res: FileResult) -> list[dict[str, Any]]:
+    """One row per project; amounts converted to ``MONEY_UNIT``, ``money_unit`` as written."""
+    return [dict(zip(PROJECT_KEYS, v)) for v in _project_values(res)]
 
 
 def indicator_rows(res: FileResult) -> list[dict[str, Any]]:
     """One row per indicator: 部门整体 first, then each project's, then rows matching no project."""
-    sub = res.submission
-    if sub is None:
-        return []
-    out: list[dict[str, Any]] = []
-
-    def add(ind: Indicator, project_code: str | None, project_name: str | None) -> None:
-        ref = ind.location("value") or ind.location("name")
-        out.append({
-            "unit_name": sub.unit_name, "unit_code": sub.unit_code, "project_code": project_code,
-            "project_name": project_name, "level1": ind.level1, "level2": ind.level2, "name": ind.name,
-            "op": ind.op, "value": ind.value, "unit": ind.unit, "note": ind.note, "basis": ind.basis,
-            "remark": ind.remark, "file": res.name, "sheet": ref.sheet if ref else None, "row": ind.row,
-        })
-
-    if sub.dept is not None:
-        for ind in sub.dept.indicators:
-            add(ind, None, ind.project or "部门整体")
-    for p in sub.projects:
-        for ind in p.indicators:
-            add(ind, p.code, p.name)
-    for ind in sub.unassigned_indicators:
-        add(ind, None, f"{ind.project or ''}（未匹配项目）")
-    return out
+    return [dict(zip(INDICATOR_KEYS, v)) for v in _indicator_values(res)]
 
 
 def finding_row(res: FileResult, f: Finding) -> dict[str, Any]:
@@ -253,23 +262,23 @@ def summarise(res: FileResult) -> FileRecord:
         rec.unit_name, rec.unit_code = sub.unit_name, sub.unit_code
         rec.budget_year, rec.money_unit = sub.budget_year, sub.money_unit
         rec.n_projects = len(sub.projects)
-        prows = project_rows(res)
-        irows = indicator_rows(res)
+        prows = _project_values(res)
+        irows = _indicator_values(res)
         totals = [Decimal(0)] * 4
         for r in prows:
-            for i, k in enumerate(("total", "fiscal", "carryover", "other")):
-                if r[k] is not None:
-                    totals[i] += r[k]
+            for i, v in enumerate(r[_TOTALS:_TOTALS + 4]):
+                if v is not None:
+                    totals[i] += v
         rec.total, rec.fiscal, rec.carryover, rec.other = (format(v, "f") for v in totals)
         p_styles = [c.style for c in PROJECT_COLUMNS]
         i_styles = [c.style for c in INDICATOR_COLUMNS]
         texts: dict[tuple[str, int], str] = {}
-        proj_xml = [row([r[k] for k in PROJECT_KEYS], p_styles, texts) for r in prows]
-        ind_xml = [row([r[k] for k in INDICATOR_KEYS], i_styles, texts) for r in irows]
+        proj_xml = [row(r, p_styles, texts) for r in prows]
+        ind_xml = [row(r, i_styles, texts) for r in irows]
         level1: dict[str, int] = {}
-        n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator_rows lists them first
+        n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator rows list them first
         for n, r in enumerate(irows):
-            key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r["level1"] or "（未填）")
+            key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r[_LEVEL1] or "（未填）")
             level1[key] = level1.get(key, 0) + 1
         rec.n_indicators = len(irows)
         rec.projects_frag = compress_rows(proj_xml) if proj_xml else b""

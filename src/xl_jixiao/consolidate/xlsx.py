@@ -127,6 +127,7 @@ def _str_cell(value: str, s_attr: str) -> str:
 
 
 _S_ATTR = [f' s="{i}"' if i else "" for i in range(64)]
+_EMPTY = [f"<c{a}/>" for a in _S_ATTR]
 
 
 def cell(value, style: int = 0) -> str:
@@ -162,17 +163,24 @@ def row(values, styles=None, texts: dict[tuple[str, int], str] | None = None) ->
     add = out.append
     if styles is None:
         styles = _ZEROS
+    if texts is None:
+        texts = {}
     for v, st in zip(values, styles):
-        if v is None or v == "":
-            add("<c" + _S_ATTR[st] + "/>" if st < 64 else cell(None, st))
-        elif type(v) is str and st < 64:
-            if texts is None:
-                add(_str_cell(v, _S_ATTR[st]))
-            else:
-                done = texts.get((v, st))
-                if done is None:
-                    done = texts[v, st] = _str_cell(v, _S_ATTR[st])
-                add(done)
+        t = type(v)
+        if st >= 64:
+            add(cell(v, st))
+        elif t is str:
+            if not v:
+                add(_EMPTY[st])
+                continue
+            done = texts.get((v, st))
+            if done is None:
+                done = texts[v, st] = _str_cell(v, _S_ATTR[st])
+            add(done)
+        elif v is None:
+            add(_EMPTY[st])
+        elif t is int:
+            add(f"<c{_S_ATTR[st]}><v>{v}</v></c>")
         else:
             add(cell(v, st))
     out.append("</row>")

@@ -1,0 +1,202 @@
+"""The compact stored form of a result: plain data by position, validated against the model when read back.
+
+A :class:`~xl_jixiao.pipeline.FileResult` of one sample workbook holds some
+1,800 cell references; as JSON with field names each one repeats its keys and
+the file's path.  The stored form is derived from the dataclasses themselves
+(one description of the data): every dataclass becomes the list of its field
+values in declaration order, a :class:`~xl_jixiao.model.CellRef` the tuple
+``(sheet, cell, row)`` (``(sheet, cell, row, file)`` when its file is not the
+result's own path, e.g. a 文件清单 row naming another file), amounts their
+exact text and severities their value.  That plain data is pickled (strings,
+numbers, lists, tuples, dicts only: :class:`PlainUnpickler` refuses any class
+when loading, so a tampered cache cannot run code) and compressed.
+
+Reading back turns the positions into field names again and validates the
+whole result with the model's own adapter (:func:`xl_jixiao.model.adapter`):
+a stored result is a boundary like any data from outside.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import operator
+import pickle
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from xl_jixiao.model import CellRef
+
+__all__ = ["PlainUnpickler", "encode", "decode", "plain_loads"]
+
+
+class PlainUnpickler(pickle.Unpickler):
+    """Loads plain data only (strings, numbers, bytes, lists, tuples, dicts, sets): any class is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"缓存记录中出现了不允许的对象：{module}.{name}")
+
+
+def plain_loads(blob: bytes) -> Any:
+    return PlainUnpickler(io.BytesIO(blob)).load()
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+# ------------------------------------------------------------------ writing
+
+_PLAIN = frozenset({str, int, type(None), bool, float})
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = _names(cls)
+    get = operator.attrgetter(*names)
+    got = _GETTERS[cls] = get if len(names) > 1 else (lambda v: (get(v),))
+    return got
+
+
+def encode(obj: Any, path: str) -> Any:
+    """``obj`` (a dataclass of the model) as plain data; cell references on ``path`` leave the path out.
+
+    A field's cell references (``cells``) that all lie on one row of one sheet of ``path`` (an indicator row,
+    say) are stored once as ``(sheet, row, {field: cell})``; otherwise each as a tuple (see the module)."""
+    plain = _PLAIN
+    getters = _GETTERS
+
+    def ref(c: CellRef) -> tuple[Any, ...]:
+        return (c.sheet, c.cell, c.row) if c.file == path else (c.sheet, c.cell, c.row, c.file)
+
+    def enc(v: Any) -> Any:
+        t = type(v)
+        if t in plain:
+            return v
+        get = getters.get(t) or (_getter(t) if dataclasses.is_dataclass(t) else None)
+        if get is not None:
+            return [x if type(x) in plain else enc(x) for x in get(v)]
+        if t is dict:
+            if v and type(first := next(iter(v.values()))) is CellRef:
+                sheet, row = first.sheet, first.row
+                cells = {}
+                for k, c in v.items():
+                    if type(c) is not CellRef or c.file != path or c.sheet != sheet or c.row != row:
+                        break
+                    cells[k] = c.cell
+                else:
+                    return (sheet, row, cells)
+                if all(type(c) is CellRef for c in v.values()):
+                    return {k: ref(c) for k, c in v.items()}
+            return {k: x if type(x) in plain else enc(x) for k, x in v.items()}
+        if t is CellRef:
+            return ref(v)
+        if t is list or t is tuple:
+            return [x if type(x) in plain else enc(x) for x in v]
+        if t is Decimal:
+            return str(v)  # exact: the digits and the exponent as they were
+        if isinstance(v, Enum):
+            return v.value
+        raise TypeError(f"cannot store a {t.__name__}")
+
+    return enc(obj)
+
+
+# ------------------------------------------------------------------ reading
+
+_DECODERS: dict[Any, Callable[[Any, str], Any]] = {}
+
+
+def _same(v: Any, path: str) -> Any:
+    return v
+
+
+def _cellref(v: Any, path: str) -> dict[str, Any]:
+    if len(v) == 3:
+        return {"file": path, "sheet": v[0], "cell": v[1], "row": v[2]}
+    if len(v) == 4:
+        return {"file": v[3], "sheet": v[0], "cell": v[1], "row": v[2]}
+    raise ValueError("stored cell reference has another shape")
+
+
+def _cells(v: Any, path: str) -> dict[str, Any]:
+    if type(v) is tuple:  # one row of one sheet of the result's file
+        sheet, row, cells = v
+        return {k: {"file": path, "sheet": sheet, "cell": c, "row": row} for k, c in cells.items()}
+    return {k: _cellref(c, path) for k, c in v.items()}
+
+
+def _decoder(tp: Any) -> Callable[[Any, str], Any]:
+    """How to turn the stored form of a value of type ``tp`` back into data the adapter validates."""
+    got = _DECODERS.get(tp)
+    if got is not None:
+        return got
+    dec: Callable[[Any, str], Any] = _same
+    origin = typing.get_origin(tp)
+    if tp is CellRef:
+        dec = _cellref
+    elif dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        dec = _dataclass_decoder(tp)
+    elif origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(inner) == 1 and _decoder(inner[0]) is not _same:
+            one = _decoder(inner[0])
+
+            def dec(v: Any, path: str) -> Any:
+                return None if v is None else one(v, path)
+    elif origin is list:
+        item = _decoder(typing.get_args(tp)[0])
+        if item is not _same:
+
+            def dec(v: Any, path: str) -> Any:
+                return [item(x, path) for x in v]
+    elif origin is dict and typing.get_args(tp)[1] is CellRef:
+        dec = _cells
+    elif origin is dict:
+        value = _decoder(typing.get_args(tp)[1])
+        if value is not _same:
+
+            def dec(v: Any, path: str) -> Any:
+                return {k: value(x, path) for k, x in v.items()}
+    _DECODERS[tp] = dec
+    return dec
+
+
+def _dataclass_decoder(cls: type) -> Callable[[Any, str], Any]:
+    import sys
+
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    names = _names(cls)
+    _DECODERS[cls] = lambda v, path: plan(v, path)  # a class that contains itself: resolved on use
+    fields: list[tuple[str, Callable[[Any, str], Any]]] = []
+
+    def plan(v: Any, path: str) -> dict[str, Any]:
+        if type(v) is not list or len(v) != len(fields):
+            raise ValueError(f"stored {cls.__name__} has another shape")
+        return {n: d(x, path) for (n, d), x in zip(fields, v)}
+
+    fields.extend((n, _decoder(hints[n])) for n in names)
+    return plan
+
+
+def decode(cls: type, data: Any, path_field: str) -> Any:
+    """The stored form of a ``cls`` (see :func:`encode`) as the dicts :func:`~xl_jixiao.model.adapter` validates,
+    cell references without a file taking the value of its field ``path_field``; raises ``ValueError`` when it
+    does not have the shape of ``cls``."""
+    try:
+        path = data[_names(cls).index(path_field)]
+        if type(path) is not str:
+            raise ValueError(f"stored {cls.__name__} is damaged")
+        return _decoder(cls)(data, path)
+    except (TypeError, IndexError, KeyError, AttributeError) as exc:
+        raise ValueError(f"stored {cls.__name__} is damaged: {exc}") from None
