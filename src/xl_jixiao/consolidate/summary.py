@@ -241,6 +241,11 @@ def _file_url(path: str) -> str:
     return "file://" + _escape_link(text)
 
 
+def _in_sheet(target: str, sheet: str | None, cell: str | None) -> str:
+    """A link to a file, to ``cell`` (``A1`` when none) on ``sheet`` when there is one."""
+    return target + "#" + quote_sheet(sheet) + "!" + (cell or "A1") if sheet else target
+
+
 class SummaryWriter:
     """Writes the summary workbook to ``tmp_path``; links are made relative to ``output``'s folder."""
 
@@ -268,17 +273,16 @@ class SummaryWriter:
 
     # -- links
     def file_link(self, path: str, sheet: str | None = None, cell: str | None = None) -> str:
+        return _in_sheet(self._file_target(path), sheet, cell)
+
+    def _file_target(self, path: str) -> str:
         if self.absolute_links:
-            target = _file_url(path)
-        else:
-            try:
-                # built from the path this run resolved itself, never from text inside a file
-                target = _escape_link(os.path.relpath(path, self.out_dir).replace(os.sep, "/"))
-            except ValueError:  # another drive
-                target = _file_url(path)
-        if sheet:
-            target += "#" + quote_sheet(sheet) + "!" + (cell or "A1")
-        return target
+            return _file_url(path)
+        try:
+            # built from the path this run resolved itself, never from text inside a file
+            return _escape_link(os.path.relpath(path, self.out_dir).replace(os.sep, "/"))
+        except ValueError:  # another drive
+            return _file_url(path)
 
     # -- streaming input
     def add_skipped(self, path: str, display: str, reason: str) -> None:
@@ -322,10 +326,11 @@ class SummaryWriter:
             st.rules[k] = st.rules.get(k, 0) + v
         placed = self.findings.add(rec.findings_frag, rec.findings_n)
         links = iter(rec.finding_links)
+        file_target = self._file_target(rec.path) if placed else ""
         for sheet, first, count in placed:
             for r in range(first, first + count):
                 link = next(links, None)
-                target = self.file_link(rec.path, *(link or (None, None)))
+                target = _in_sheet(file_target, *(link or (None, None)))
                 sheet.add_hyperlink(r, FINDING_LINK_COL, target, "打开源工作簿中的这个单元格" if link else "打开源文件")
 
     def add_finding(self, index: int, f: Finding) -> None:

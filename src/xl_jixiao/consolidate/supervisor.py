@@ -12,6 +12,7 @@ order.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -94,6 +95,9 @@ def _serve(conn, fn: Callable[[Any], Any], init: Callable[[], None] | None, memo
     _limit_memory(memory_mb)
     if init is not None:
         init()
+    # what the process starts with (the readers, rules and schemes it inherited) lives as long as it does:
+    # kept out of the cyclic collector, whose full collections would otherwise walk it again every few files
+    gc.freeze()
     while True:
         try:
             task = conn.recv()

@@ -41,7 +41,7 @@ def _config() -> Config:
 def prepare() -> None:
     """What every reading process needs, made once in the process that forks them (they inherit it
     instead of each importing and building it again): the readers and python-calamine, the rule
-    catalogue, the indicator schemes and the serialiser of a result."""
+    catalogue, the indicator schemes and the stored form of a result (plain code: no pydantic)."""
     import python_calamine  # noqa: F401
 
     import xl_jixiao.inbox
