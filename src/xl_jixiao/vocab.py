@@ -113,6 +113,11 @@ def is_not_applicable(text: object) -> bool:
     """A cell that declares "not applicable" (``不适用``, ``无``, ``—`` …) instead of naming something."""
     if not isinstance(text, str):
         return False
+    return _not_applicable_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _not_applicable_text(text: str) -> bool:
     t = _SPACE.sub("", _TAG.sub("", text)).strip("。.;；")
     return bool(t) and t in _na_tokens()
 

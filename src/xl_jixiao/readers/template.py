@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -508,6 +509,8 @@ class _Reader:
         r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
         # each column's letters once; a row's references are its number appended (see :meth:`ref`)
         letters = [(k, column_letter(c + c0 + 1)) for k, c in cell_cols]
+        text_keys = [k for k, _ in cell_cols]
+        text_cols = [c for _, c in cell_cols]
         file = self.file
         project = default_project if default_project is not None and "project" not in cols else None
         for r in range(header.row + 1, len(rows)):
@@ -519,10 +522,10 @@ class _Reader:
                     break
             else:
                 continue
-            texts: dict[str, str | None] = {}
-            for k, c in cell_cols:  # cell_text, with the common cases (blank, text) inline
-                v = row[c] if c < n else None
-                texts[k] = None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
+            # cell_text, with the common cases (blank, text) inline
+            texts: dict[str, str | None] = {
+                k: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
+                for k, v in zip(text_keys, [row[c] if c < n else None for c in text_cols])}
             name = texts.get("name")
             if name and norm_label(name) in _INDICATOR_LABELS and \
                     norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
@@ -620,6 +623,7 @@ def _sheet_key(sheets, name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def _name_key(name: str) -> str:
     return re.sub(r"[\s\u3000]+", "", name).replace("（", "(").replace("）", ")")
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from operator import attrgetter
 
 from xl_jixiao import layout
 from xl_jixiao.model import Project, Severity, Submission
 from xl_jixiao.rules import common as c
-from xl_jixiao.rules.engine import Context, Item
+from xl_jixiao.rules.engine import Context, Item, value_facts
 from xl_jixiao.rules.registry import Rule, register
 
 
@@ -95,11 +97,13 @@ class PlaceholderLeft(Rule):
             return []  # no placeholder in any text (one search; each text is looked at only when one is)
         out = []
 
+        search = rx.search
+
         def look(text, ref, project, label):
-            ph = has_placeholder(ctx, text)
-            if ph:
-                out.append(ctx.finding(f"{label}中残留占位文字「{ph}」：{text}", ref, project=project, value=str(text),
-                                       suggestion="替换为实际内容"))
+            m = search(str(text)) if text else None  # has_placeholder, with the pattern at hand
+            if m:
+                out.append(ctx.finding(f"{label}中残留占位文字「{m.group(0)}」：{text}", ref, project=project,
+                                       value=str(text), suggestion="替换为实际内容"))
 
         for key in _UNIT_TEXT:
             look(getattr(sub, key), sub.cells.get(key), None, "单位信息")
@@ -114,9 +118,10 @@ class PlaceholderLeft(Rule):
             for key, text in p.funding.invalid.items():
                 look(text, p.cells.get(key), p.name, f"项目「{p.name}」的金额")
         for it in ctx.items:
-            for key in _INDICATOR_TEXT:
-                look(getattr(it.ind, key), it.ind.cells.get(key) or it.ind.location(key), it.project_name,
-                     f"指标「{it.ind.name or ''}」")
+            ind = it.ind
+            for key, text in zip(_INDICATOR_TEXT, _indicator_texts(ind)):
+                if text and search(str(text)):  # the reference and label only for a text with a placeholder
+                    look(text, ind.cells.get(key) or ind.location(key), it.project_name, f"指标「{ind.name or ''}」")
         return out
 
 
@@ -129,10 +134,13 @@ def _texts(ctx: Context, sub: Submission) -> list[str]:
     for p in sub.projects:
         texts += [getattr(p, key) for key in _PROJECT_TEXT]
         texts += p.funding.invalid.values()
+    fields = _indicator_texts
     for it in ctx.items:
-        ind = it.ind
-        texts += (ind.level1, ind.level2, ind.name, ind.value, ind.unit, ind.note, ind.basis)
+        texts += fields(it.ind)
     return [str(t) for t in texts if t]
+
+
+_indicator_texts = attrgetter(*_INDICATOR_TEXT)
 
 
 @register
@@ -188,14 +196,16 @@ _STOP_BIGRAMS = frozenset("""
 """.split())
 
 
-def _bigrams(text: str) -> set[str]:
-    out: set[str] = set()
-    for run in re.findall(r"[\u4e00-\u9fff]+", text or ""):
+_CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _iter_bigrams(text: str) -> Iterator[str]:
+    """The pairs of adjacent CJK characters in ``text`` that are not stop words, one by one (repeats included)."""
+    for run in _CJK_RUN_RE.findall(text):
         for i in range(len(run) - 1):
             bg = run[i:i + 2]
             if bg not in _STOP_BIGRAMS:
-                out.add(bg)
-    return out
+                yield bg
 
 
 @register
@@ -215,13 +225,16 @@ class GoalNotCovered(Rule):
         goal = " ".join(x for x in (p.annual_goal, p.period_goal) if x)
         if not goal.strip() or not p.indicators:
             return []
-        g = _bigrams(goal)
-        if not g:
-            return []
-        ind_text = " ".join(f"{i.name or ''} {i.value or ''} {i.note or ''}" for i in p.indicators)
-        # a bigram of the goal (two CJK characters) found anywhere in the text is one of the text's bigrams
-        if any(bg in ind_text for bg in g):
-            return []
+        # a bigram of the goal (two CJK characters) found anywhere in the text is one of the text's bigrams;
+        # the goal's bigrams are tried as they come (usually one of the first is there)
+        ind_text = None
+        for bg in _iter_bigrams(goal):
+            if ind_text is None:
+                ind_text = " ".join(f"{i.name or ''} {i.value or ''} {i.note or ''}" for i in p.indicators)
+            if bg in ind_text:
+                return []
+        if ind_text is None:
+            return []  # the goal has no bigram to look for
         return [ctx.finding(f"项目「{p.name}」的绩效指标与年度绩效目标没有任何共同内容", p.location("annual_goal"),
                             project=p.name, value=(p.annual_goal or "")[:60],
                             suggestion="为目标中的每件事设置对应的绩效指标，或重写目标使其与指标一致")]
@@ -241,10 +254,17 @@ class GoalNotCovered(Rule):
 
 
 def _dup_key(it: Item) -> tuple[str, str] | None:
-    name = c.compact(c.clean_indicator_name(it.ind.name))
-    if not name or not it.text.strip():
+    return _dup_key_of(it.ind.name, it.text)
+
+
+@lru_cache(maxsize=65536)
+def _dup_key_of(name_text: str | None, text: str) -> tuple[str, str] | None:
+    """(name, value) as compared for copies, from the name and the value text (an item's parsed value is
+    its text's: :func:`~xl_jixiao.rules.engine.value_facts`)."""
+    name = c.compact(c.clean_indicator_name(name_text))
+    if not name or not text.strip():
         return None
-    value = c.compact(c.normalized(it.pv, it.text))
+    value = c.compact(c.normalized(value_facts(text)[0], text))
     return name, value
 
 

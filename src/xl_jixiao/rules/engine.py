@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from xl_jixiao import layout
@@ -46,6 +47,13 @@ def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
     return pv, flags, kind, readable
 
 
+@lru_cache(maxsize=65536)
+def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[str, Any, frozenset[str], str, bool]:
+    """(value text, parsed value, flags, kind, readable) of a row's symbol, value and unit cells."""
+    text = Indicator.value_text(SimpleNamespace(op=op, value=value, unit=unit))  # type: ignore[arg-type]
+    return (text, *value_facts(text))
+
+
 class Item:
     """One indicator row with what the rules need to know about it (built once per row by
     :func:`build_items`; plain slots, so the rules read attributes, not computed properties)."""
@@ -78,8 +86,7 @@ class Item:
         self.level1 = level1
         self.level2 = level2
         self.role = role
-        self.text = text = ind.value_text()
-        self.pv, self.flags, self.kind, self.readable = value_facts(text)
+        self.text, self.pv, self.flags, self.kind, self.readable = _row_facts(ind.op, ind.value, ind.unit)
 
     def __repr__(self) -> str:
         return f"Item(row={self.ind.row!r}, project={self.project_name!r}, name={self.ind.name!r})"
@@ -112,7 +119,8 @@ class Context:
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
         self._selections: dict[object, list[tuple[int, Item]]] = {}
-        self.memo: dict[str, Any] = {}
+        self._enabled: dict[str, bool] = {}
+        self.memo: dict[Any, Any] = {}
         """What a rule works out once per submission (by a key naming it), not once per project or row."""
         self.rule: type[Rule] | None = None
         """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
@@ -197,7 +205,10 @@ class Context:
 
     def enabled(self, code: str) -> bool:
         """Whether rule ``code`` runs; a rule defers to a more specific one only when that one runs."""
-        return self.config.enabled(code)
+        hit = self._enabled.get(code)
+        if hit is None:  # asked for row after row: the configuration's answer once per code
+            hit = self._enabled[code] = self.config.enabled(code)
+        return hit
 
     # ------------------------------------------------------------ findings
     def finding(self, message: str, ref: CellRef | None = None, *, project: str | None = None,
@@ -292,9 +303,11 @@ def _suppressions(sub: Submission) -> dict[tuple[str | None, int | None], set[st
         out.setdefault((sheet, r), set()).update(codes)
 
     for p in sub.projects:
-        add(p.remark, p.cells, p.row)
+        if p.remark:  # (no remark, nothing accepted)
+            add(p.remark, p.cells, p.row)
     for ind in sub.all_indicators():
-        add(ind.remark, ind.cells, ind.row)
+        if ind.remark:
+            add(ind.remark, ind.cells, ind.row)
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from xl_jixiao.model import Indicator, Project, Severity
 from xl_jixiao.money import convert
@@ -42,7 +43,12 @@ def _compact(text: str | None) -> str:
 
 def not_applicable(ind: Indicator) -> bool:
     """A row that declares the category does not apply (``不适用``), or an empty row."""
-    name, value = _compact(ind.name), _compact(ind.value)
+    return _not_applicable(ind.name, ind.value)
+
+
+@lru_cache(maxsize=65536)
+def _not_applicable(name_text: str | None, value_text: str | None) -> bool:
+    name, value = _compact(name_text), _compact(value_text)
     return (not name and not value) or name in NOT_APPLICABLE or value in NOT_APPLICABLE
 
 
@@ -71,7 +77,11 @@ def _expected(ctx: Context, name: str) -> bool:
     src = ctx.sub.source
     if src is None or src.kind != "template":
         return True
-    return any(str(getattr(q, name, None) or "").strip() for q in ctx.sub.projects)
+    key = "expected:" + name  # the same for every project of the submission
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = any(str(getattr(q, name, None) or "").strip() for q in ctx.sub.projects)
+    return hit
 
 
 def _short(text: str, n: int = 40) -> str:

@@ -96,13 +96,19 @@ class _GroupRule(Rule):
 
     def check(self, ctx: Context, p: Project):
         items = ctx.items_of(p)
-        declared = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
+        key = ("declared", id(p))  # the same for every group rule: worked out once per project
+        declared = ctx.memo.get(key)
+        if declared is None:
+            declared = ctx.memo[key] = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
         return self.check_group(ctx, items, p.name, p.location("name"), False, declared)
 
     def check_dept(self, ctx: Context, sub: Submission):
         items = ctx.items_of(None)
         ref = sub.dept.cells.get("goal") if sub.dept else None
-        declared = _declared(ctx.dept_scheme, sub.dept.not_applicable if sub.dept else [])
+        declared = ctx.memo.get(("declared", None))
+        if declared is None:
+            declared = ctx.memo[("declared", None)] = _declared(ctx.dept_scheme,
+                                                                 sub.dept.not_applicable if sub.dept else [])
         return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True, declared)
 
     def check_group(self, ctx, items, name, ref, dept, declared):  # pragma: no cover - abstract
@@ -299,21 +305,25 @@ def contradiction(it: Item) -> tuple[str, str] | None:
     role = it.role
     if not name or role is None:
         return None
-    sat = _with_role(it.scheme, "satisfaction")
+    # the cheap tests first: the name predicates are memoised, the scheme's paths looked up only when needed
     pv = it.pv
-    measured = not c.is_quantitative(pv) or c.is_percent(pv) or not c.unit(pv)
-    if c.is_satisfaction_name(name) and role != "satisfaction" and sat and measured:
-        return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
-                f"移到「{sat[0]}」下")
+    if role != "satisfaction" and c.is_satisfaction_name(name) and \
+            (it.kind != "quantitative" or c.is_percent(pv) or not c.unit(pv)):
+        sat = _with_role(it.scheme, "satisfaction")
+        if sat:
+            return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
+                    f"移到「{sat[0]}」下")
     if it.dept:
         return None
-    timely = _with_role(it.scheme, "timeliness")
-    if role in ("quantity", "quality") and c.is_timeliness_name(name) and timely:
-        return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
-    cost = _with_role(it.scheme, "cost")
-    if role in _OUTPUT_ROLES and c.is_money(it.pv) and cost:
-        return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",
-                f"金额类指标移到「{cost[0]}」下；{it.ind.level2}写实物量，如「≥10个」")
+    if role in ("quantity", "quality") and c.is_timeliness_name(name):
+        timely = _with_role(it.scheme, "timeliness")
+        if timely:
+            return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
+    if role in _OUTPUT_ROLES and c.is_money(pv):
+        cost = _with_role(it.scheme, "cost")
+        if cost:
+            return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",
+                    f"金额类指标移到「{cost[0]}」下；{it.ind.level2}写实物量，如「≥10个」")
     return None
 
 

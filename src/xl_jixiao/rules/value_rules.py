@@ -146,7 +146,8 @@ class ValueMissingUnit(Rule):
     best_practice = "写上单位：「≥95%」「≥10次」"
 
     def rows(self, ctx: Context):
-        return ctx.readable_rows("quantitative")
+        return ctx.select("quantitative-no-unit", lambda it: it.kind == "quantitative" and it.readable
+                          and not c.unit(it.pv) and c.number(it.pv) is not None)
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -178,7 +179,8 @@ class ValueMissingSymbol(Rule):
     best_practice = "「≥2次」（成本类写「≤」）"
 
     def rows(self, ctx: Context):
-        return ctx.readable_rows("quantitative")
+        return ctx.select("quantitative-no-symbol", lambda it: it.kind == "quantitative" and it.readable
+                          and not c.op(it.pv) and c.number(it.pv) is not None)
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -342,7 +344,7 @@ class ValueImpossibleBound(Rule):
     best_practice = "「＝100%」，或「≥95%」这样可达到的下限"
 
     def rows(self, ctx: Context):
-        return ctx.readable_rows("quantitative")
+        return ctx.select("percent", lambda it: it.kind == "quantitative" and it.readable and c.is_percent(it.pv))
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
