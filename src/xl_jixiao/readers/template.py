@@ -116,6 +116,40 @@ class HeaderMap:
         return key in self.columns
 
 
+_HeaderCell = tuple[Field | None, str | None, str | None]
+_NOT_A_LABEL: _HeaderCell = (None, None, None)
+_HEADER_CELLS: dict[int, tuple[dict[str, Field], dict[str, _HeaderCell]]] = {}
+_HEADER_CELLS_MAX = 65536
+
+
+def _header_cell(text: str, index: dict[str, Field]) -> _HeaderCell:
+    """What a header cell's text says under ``index``: (the column's field, unless it is a formula or
+    checkpoint column; the money unit it names; the 资金支出计划 checkpoint it names).  Worked out once
+    per text and index (header rows repeat across files)."""
+    hit = _HEADER_CELLS.get(id(index))
+    if hit is None or hit[0] is not index or len(hit[1]) > _HEADER_CELLS_MAX:
+        hit = _HEADER_CELLS[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
+    memo = hit[1]
+    cell = memo.get(text)
+    if cell is None:
+        lt = vocab.parse_label(text)  # its label (norm_label), field (vocab.find) and unit
+        lab = lt.base
+        if not lab:
+            cell = _NOT_A_LABEL
+        else:
+            f = None
+            for k in lt.keys:
+                f = index.get(k)
+                if f is not None:
+                    break
+            if f is not None and (f.formula or f.key.startswith("plan_")):
+                f = None  # checkpoint columns: handled by the generic checkpoint match
+            m = _PLAN_RE.search(lab)
+            cell = (f, lt.unit, f"{int(m.group(1))}月底" if m and len(lab) <= 16 else None)
+        memo[text] = cell
+    return cell
+
+
 def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok: bool):
     columns: dict[str, int] = {}
     plan: list[tuple[str, int]] = []
@@ -123,27 +157,14 @@ def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok:
     for c, v in enumerate(cells):
         if not isinstance(v, str) or not v:
             continue
-        lt = vocab.parse_label(v)  # once per cell: its label (norm_label), field (vocab.find) and unit
-        lab = lt.base
-        if not lab:
+        f, unit, checkpoint = _header_cell(v, index)
+        if f is not None and f.key not in columns:
+            columns[f.key] = c
+            if unit:
+                units[f.key] = unit
             continue
-        f = None
-        for k in lt.keys:
-            f = index.get(k)
-            if f is not None:
-                break
-        if f is not None and not f.formula:
-            if f.key.startswith("plan_"):
-                pass  # handled by the generic checkpoint match below
-            elif f.key not in columns:
-                columns[f.key] = c
-                if lt.unit:
-                    units[f.key] = lt.unit
-                continue
-        if plan_ok:
-            m = _PLAN_RE.search(lab)
-            if m and len(lab) <= 16:
-                plan.append((f"{int(m.group(1))}月底", c))
+        if plan_ok and checkpoint:
+            plan.append((checkpoint, c))
     return columns, plan, units
 
 

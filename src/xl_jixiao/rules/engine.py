@@ -142,10 +142,8 @@ class Context:
         """The rows whose category plays ``role`` (``cost``, ``timeliness`` …)."""
         return self.select(("role", role), lambda it: it.role == role)
 
-    def readable_rows(self, kind: str | None = None) -> list[tuple[int, Item]]:
-        """The rows with a readable value (:attr:`Item.readable`), of value ``kind`` when given."""
-        if kind is None:
-            return self.select("readable", _is_readable)
+    def readable_rows(self, kind: str) -> list[tuple[int, Item]]:
+        """The rows with a readable value (:attr:`Item.readable`) of value ``kind``."""
         return self.select(("readable", kind), lambda it: it.kind == kind and it.readable)
 
     def _project_scheme(self) -> Scheme:
@@ -241,10 +239,6 @@ class Context:
         if ref is None:
             return CellRef(file=self.file, sheet=layout.SHEET_UNIT)
         return ref
-
-
-def _is_readable(it: Item) -> bool:
-    return it.readable
 
 
 def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | None, str | None, str | None]:

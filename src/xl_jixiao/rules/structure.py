@@ -240,6 +240,9 @@ class StructureMissingNameOrValue(Rule):
     anti_pattern = "三级指标名称已填，指标值单元格为空"
     best_practice = "每行填写三级指标名称和指标值，如「培训人次 ≥200人次」"
 
+    def rows(self, ctx: Context):
+        return ctx.select("no-name-or-value", lambda it: not ((it.ind.name or "").strip() and it.text.strip()))
+
     def check(self, ctx: Context, it: Item):
         ind = it.ind
         has_name = bool((ind.name or "").strip())

@@ -209,7 +209,8 @@ class ValueRateOutOfRange(Rule):
     best_practice = "「资金到位率 ≥90%」"
 
     def rows(self, ctx: Context):
-        return ctx.readable_rows("quantitative")
+        return ctx.select("rate-candidates", lambda it: it.kind == "quantitative" and it.readable
+                          and c.unit(it.pv) in ("", c.PERCENT) and c.number(it.pv) is not None)
 
     def check(self, ctx: Context, it: Item):
         if not _rate_out_of_range(it):
@@ -283,7 +284,7 @@ class ValueNotation(Rule):
     best_practice = "「≥95%」「＞365天」「≥90%」"
 
     def rows(self, ctx: Context):
-        return ctx.readable_rows()
+        return ctx.select("normalised", lambda it: it.readable and not it.flags.isdisjoint(NORMALISED_FLAGS))
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
