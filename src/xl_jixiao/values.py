@@ -17,9 +17,9 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from xl_jixiao.lazyre import lazy
+from xl_jixiao.memo import by_text
 
 __all__ = [
     "FLAG_LABELS",
@@ -755,7 +755,7 @@ def _parse_fast(raw: str) -> ParsedValue | None:
     return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=f"{op or ''}{numstr}{unit or ''}")
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def _parse_str(raw: str) -> ParsedValue:
     return _parse_fast(raw) or _parse_slow(raw)
 

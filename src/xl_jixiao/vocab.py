@@ -23,6 +23,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from xl_jixiao.memo import by_text
+
 T = TypeVar("T")
 
 _DATA = Path(__file__).parent / "data" / "labels.json"
@@ -61,7 +63,7 @@ class LabelText:
 _PLAIN = re.compile(r"[^\s\u3000\u2002\u2003\u00a0\u200b<*＊★☆（）()【】\[\]：:，,；;、.．]*")
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def parse_label(text: object) -> LabelText:
     """Split a cell's text into its normalised label parts (see the module docstring)."""
     if not isinstance(text, str) or not text:
@@ -116,7 +118,7 @@ def is_not_applicable(text: object) -> bool:
     return _not_applicable_text(text)
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def _not_applicable_text(text: str) -> bool:
     t = _SPACE.sub("", _TAG.sub("", text)).strip("。.;；")
     return bool(t) and t in _na_tokens()

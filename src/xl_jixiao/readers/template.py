@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
+from xl_jixiao.memo import by_text
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
 from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
 from xl_jixiao.readers.grid import date_text
@@ -644,7 +644,7 @@ def _sheet_key(sheets, name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def _name_key(name: str) -> str:
     return re.sub(r"[\s\u3000]+", "", name).replace("（", "(").replace("）", ")")
 

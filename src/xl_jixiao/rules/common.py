@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
+from xl_jixiao.memo import by_text
 from xl_jixiao.money import convert, plain_number
 
 MONEY_UNITS = ("万元", "元")
@@ -19,7 +19,7 @@ _SPACE_RE = re.compile(r"[\s\u3000]+")
 _COMPACT_RE = re.compile(r"[\s\u3000，,。.；;：:、“”\"'（）()]+")
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def clean_indicator_name(name: str | None) -> str:
     """An indicator name without numbering prefixes, unit suffixes (``（%）``), spaces or markup."""
     if not name:
@@ -35,7 +35,7 @@ def clean_indicator_name(name: str | None) -> str:
     return t
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def compact(text: str | None) -> str:
     """Text for equality tests: no spaces, markup or punctuation differences."""
     if not text:
@@ -57,12 +57,12 @@ _TIMELY_WORDS_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def is_rate_name(name: str | None) -> bool:
     return bool(name) and bool(_RATE_RE.search(name or ""))
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def is_growth_name(name: str | None) -> bool:
     return bool(name) and bool(_GROWTH_RE.search(name or ""))
 
@@ -71,7 +71,7 @@ SATISFACTION_NAME_MAX = 16
 """A satisfaction measure has a short name (``群众满意度``); long sentences that end in 满意度 describe work."""
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def is_satisfaction_name(name: str | None) -> bool:
     """The indicator *is* a satisfaction measure (``群众满意度``), not a goal or task mentioning it."""
     t = clean_indicator_name(name)
@@ -79,13 +79,13 @@ def is_satisfaction_name(name: str | None) -> bool:
             and not _GOAL_VERBS_RE.search(t) and not re.search(r"[，,；;。]", t))
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def is_timeliness_name(name: str | None) -> bool:
     t = clean_indicator_name(name)
     return bool(_TIMELY_NAME_RE.search(t))
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def mentions_time(text: str | None) -> bool:
     return bool(text) and bool(_TIMELY_WORDS_RE.search(text or ""))
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from xl_jixiao import layout
+from xl_jixiao.memo import by_text
 from xl_jixiao.model import Project, Severity, Submission
 from xl_jixiao.rules import common as c
 from xl_jixiao.rules.engine import Context, Item, value_facts
@@ -257,7 +258,7 @@ def _dup_key(it: Item) -> tuple[str, str] | None:
     return _dup_key_of(it.ind.name, it.text)
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def _dup_key_of(name_text: str | None, text: str) -> tuple[str, str] | None:
     """(name, value) as compared for copies, from the name and the value text (an item's parsed value is
     its text's: :func:`~xl_jixiao.rules.engine.value_facts`)."""

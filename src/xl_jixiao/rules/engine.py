@@ -6,13 +6,13 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
+from xl_jixiao.memo import by_text
 from xl_jixiao.model import CellRef, Finding, Indicator, Project, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
@@ -34,7 +34,7 @@ def suppressed_codes(text: str | None) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
     """(parsed value, its flags, its kind, readable) of one value text: worked out once per distinct text
     (rows of a submission, and submissions read by one process, repeat the same values)."""
@@ -47,7 +47,7 @@ def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
     return pv, flags, kind, readable
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[str, Any, frozenset[str], str, bool]:
     """(value text, parsed value, flags, kind, readable) of a row's symbol, value and unit cells."""
     text = Indicator.value_text(SimpleNamespace(op=op, value=value, unit=unit))  # type: ignore[arg-type]

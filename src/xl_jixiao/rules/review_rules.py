@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
+from xl_jixiao.memo import by_text
 from xl_jixiao.model import Indicator, Project, Severity
 from xl_jixiao.money import convert
 from xl_jixiao.rules import common as c
@@ -46,7 +46,7 @@ def not_applicable(ind: Indicator) -> bool:
     return _not_applicable(ind.name, ind.value)
 
 
-@lru_cache(maxsize=65536)
+@by_text
 def _not_applicable(name_text: str | None, value_text: str | None) -> bool:
     name, value = _compact(name_text), _compact(value_text)
     return (not name and not value) or name in NOT_APPLICABLE or value in NOT_APPLICABLE
