@@ -20,7 +20,7 @@ from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
-from xl_jixiao.memo import by_text
+from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
 from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
 from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
 from xl_jixiao.readers.grid import date_text
@@ -119,7 +119,6 @@ class HeaderMap:
 _HeaderCell = tuple[Field | None, str | None, str | None]
 _NOT_A_LABEL: _HeaderCell = (None, None, None)
 _HEADER_CELLS: dict[int, tuple[dict[str, Field], dict[str, _HeaderCell]]] = {}
-_HEADER_CELLS_MAX = 65536
 
 
 def _header_cell(text: str, index: dict[str, Field]) -> _HeaderCell:
@@ -127,7 +126,7 @@ def _header_cell(text: str, index: dict[str, Field]) -> _HeaderCell:
     checkpoint column; the money unit it names; the 资金支出计划 checkpoint it names).  Worked out once
     per text and index (header rows repeat across files)."""
     hit = _HEADER_CELLS.get(id(index))
-    if hit is None or hit[0] is not index or len(hit[1]) > _HEADER_CELLS_MAX:
+    if hit is None or hit[0] is not index or len(hit[1]) > TEXT_MEMO_SIZE:
         hit = _HEADER_CELLS[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
     memo = hit[1]
     cell = memo.get(text)
