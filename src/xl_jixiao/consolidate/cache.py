@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.records import RECORD_FORMAT, FileRecord, dumps, loads
+from xl_jixiao.consolidate.xlsx import FRAGMENT_FORMAT, fragment_intact
 from xl_jixiao.inbox import shown as _k
 from xl_jixiao.version import RESULT_FORMAT
 
@@ -96,7 +97,8 @@ def cache_version(config: Config | str | os.PathLike[str] | None = None) -> str:
     the schemes and the configuration (a :class:`Config`, a TOML path, or ``None`` for the defaults)."""
     from xl_jixiao.version import __version__
 
-    return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT};rules={_rules_fingerprint()};"
+    return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT}.{FRAGMENT_FORMAT};"
+            f"rules={_rules_fingerprint()};"
             f"schemes={_schemes_fingerprint()};config={_config_fingerprint(config)}")
 
 
@@ -245,9 +247,14 @@ class Cache:
         if blob is None:
             return None
         try:
-            return loads(blob)
+            rec = loads(blob)
+            # its rendered rows are copied into the summary as they are: damaged ones are a miss too
+            if (fragment_intact(rec.projects_frag) and fragment_intact(rec.indicators_frag)
+                    and fragment_intact(rec.findings_frag)):
+                return rec
         except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
-            return None
+            pass
+        return None
 
     def result_bytes(self, path: str) -> bytes | None:
         """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""
