@@ -139,6 +139,7 @@ class Cache:
         self.index: dict[str, tuple[int, int, str | None, str, int]] = {}
         self.run_ns = time.time_ns()  # entries stored by this run are valid for inodes unchanged since now
         self.rebuilt = False
+        self.meta: dict[str, str] = {}
         self._pending = 0
         if self.path is not None:
             try:
@@ -181,9 +182,12 @@ class Cache:
                 self.rebuilt = True
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM results")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
+            db.execute("DELETE FROM meta")
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (self.version,))
             db.commit()
+            meta = {}
+        self.meta = meta
         for path, size, mtime_ns, sha, display, seen_ns in db.execute(
                 "SELECT path, size, mtime_ns, sha256, display, seen_ns FROM files"):
             self.index[path] = (size, mtime_ns, sha, display, seen_ns or 0)
@@ -270,6 +274,32 @@ class Cache:
             return FileResult.from_bytes(blob)
         except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
             return None
+
+    def rule_titles(self) -> dict[str, str]:
+        """The rule titles this cache remembers, by code (they belong to its version: the rule catalogue is
+        part of it), so a run that reads nothing need not load the catalogue."""
+        import json
+
+        try:
+            got = json.loads(self.meta.get("rule_titles") or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(got, dict):
+            return {}
+        return {k: v for k, v in got.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def remember_rule_titles(self, titles: dict[str, str]) -> None:
+        if self.db is None:
+            return
+        import json
+
+        text = json.dumps(titles, ensure_ascii=False, sort_keys=True)
+        try:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rule_titles', ?)", (text,))
+            self.meta["rule_titles"] = text
+            self._tick()
+        except sqlite3.Error as exc:
+            self._disable_on_db_error(exc)
 
     # -- updates
     def put(self, rec: FileRecord, result: bytes) -> None:

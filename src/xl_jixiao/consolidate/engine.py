@@ -16,7 +16,7 @@ from xl_jixiao.consolidate.crossfile import CrossFileIndex
 from xl_jixiao.consolidate.discovery import discover
 from xl_jixiao.consolidate.progress import Progress
 from xl_jixiao.consolidate.records import FileRecord
-from xl_jixiao.consolidate.summary import Stats, SummaryWriter
+from xl_jixiao.consolidate.summary import Stats, SummaryWriter, catalogue_titles
 from xl_jixiao.consolidate.supervisor import default_jobs
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 from xl_jixiao.errors import UserError
@@ -90,6 +90,16 @@ def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:
     """One file read now, whatever the cache knows (in its own supervised process)."""
     [got] = list(_supervisor(cfg, 1).map([task]))
     return got[1], got[2]
+
+
+def _rule_titles(codes: set[str], cache: Cache) -> dict[str, str]:
+    """The titles of the rules that found something: remembered by the cache, else from the catalogue."""
+    known = cache.rule_titles()
+    missing = codes - known.keys()
+    if missing:
+        known.update(catalogue_titles(missing))
+        cache.remember_rule_titles(known)
+    return {code: known[code] for code in codes}
 
 
 def _drop(cache_file: Path) -> None:
@@ -265,6 +275,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         cross_findings = cross.findings(cfg)
         for index, finding in cross_findings:
             writer.add_finding(index, finding)
+        writer.rule_titles = _rule_titles(writer.rule_codes(), cache)
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)
