@@ -127,6 +127,18 @@ def stored_results(path: str | os.PathLike[str], version: str) -> dict[str, byte
     return {sha: blob for sha, blob in rows if sha}
 
 
+def _record(blob: bytes) -> FileRecord | None:
+    try:
+        rec = loads(blob)
+        # its rendered rows are copied into the summary as they are: damaged ones are a miss too
+        if (fragment_intact(rec.projects_frag) and fragment_intact(rec.indicators_frag)
+                and fragment_intact(rec.findings_frag)):
+            return rec
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
+        pass
+    return None
+
+
 class Cache:
     """``Cache(path, version)``; ``path=None`` gives a cache that remembers nothing (``--no-cache``)."""
 
@@ -191,8 +203,11 @@ class Cache:
         for path, size, mtime_ns, sha, display, seen_ns in db.execute(
                 "SELECT path, size, mtime_ns, sha256, display, seen_ns FROM files"):
             self.index[path] = (size, mtime_ns, sha, display, seen_ns or 0)
-        # a quick integrity probe: a damaged file fails here rather than mid-run
-        db.execute("PRAGMA quick_check(1)").fetchone()
+        # a quick integrity probe: a damaged file fails here rather than mid-run.  Where SQLite can, only the
+        # table a run reads from is checked (the stored results are read only when asked for, and a damaged
+        # one is a miss then)
+        db.execute("PRAGMA quick_check(files)" if sqlite3.sqlite_version_info >= (3, 33, 0)
+                   else "PRAGMA quick_check(1)").fetchone()
 
     def _close_quietly(self) -> None:
         if self.db is not None:
@@ -248,17 +263,25 @@ class Cache:
     def record(self, path: str) -> FileRecord | None:
         """The summary's rendered record of ``path`` (``None``: a miss)."""
         blob = self._blob("files", "record", path)
-        if blob is None:
-            return None
+        return None if blob is None else _record(blob)
+
+    def records(self, paths: list[str]) -> dict[str, FileRecord]:
+        """The rendered records of ``paths``, in one query (a path without a usable record is left out)."""
+        if self.db is None or not paths:
+            return {}
+        keys = {_k(p): p for p in paths}
         try:
-            rec = loads(blob)
-            # its rendered rows are copied into the summary as they are: damaged ones are a miss too
-            if (fragment_intact(rec.projects_frag) and fragment_intact(rec.indicators_frag)
-                    and fragment_intact(rec.findings_frag)):
-                return rec
-        except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
-            pass
-        return None
+            got = self.db.execute(f"SELECT path, record FROM files WHERE path IN ({', '.join('?' * len(keys))})",
+                                  list(keys)).fetchall()
+        except sqlite3.Error as exc:
+            self._disable_on_db_error(exc)
+            return {}
+        out = {}
+        for key, blob in got:
+            rec = _record(blob)
+            if rec is not None:
+                out[keys[key]] = rec
+        return out
 
     def result_bytes(self, path: str) -> bytes | None:
         """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""

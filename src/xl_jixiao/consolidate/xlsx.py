@@ -651,7 +651,7 @@ _PIECE = struct.Struct("<III")  # CRC-32 of the text, its length in bytes, CRC-3
 _LEN = struct.Struct("<I")
 _ZIP_LIMIT = 0xFFFFFFFF
 _END = b"\x03\x00"  # an empty final block (fixed Huffman): closes a member's DEFLATE stream
-_ZERO_BYTES = bytes(1 << 20)
+_ZERO_BYTES = bytes(1024)
 
 
 def _deflate(data: bytes, level: int = 1) -> bytes:
@@ -685,19 +685,57 @@ def split_fragment(piece: bytes) -> list[str]:
     return [r + "</row>" for r in text.split("</row>") if r]
 
 
+_BLOCK = 1024
+_SHIFTS: list[tuple[list[int], ...]] = []
+"""``_SHIFTS[k]``: the linear map moving a CRC register past ``_BLOCK · 2**k`` zero bytes, as four 256-entry
+tables (one per byte of the register)."""
+
+
+def _tables(columns: list[int]) -> tuple[list[int], ...]:
+    out = []
+    for byte in range(4):
+        cols = columns[8 * byte:8 * byte + 8]
+        t = [0] * 256
+        for j in range(1, 256):
+            low = j & -j
+            t[j] = t[j ^ low] ^ cols[low.bit_length() - 1]
+        out.append(t)
+    return tuple(out)
+
+
+def _apply(tables: tuple[list[int], ...], v: int) -> int:
+    t0, t1, t2, t3 = tables
+    return t0[v & 255] ^ t1[(v >> 8) & 255] ^ t2[(v >> 16) & 255] ^ t3[v >> 24]
+
+
+def _shift(k: int) -> tuple[list[int], ...]:
+    while len(_SHIFTS) <= k:
+        if not _SHIFTS:  # zlib's own CRC over a block of zeros, one register bit at a time
+            zeros = _ZERO_BYTES[:_BLOCK]
+            columns = [zlib.crc32(zeros, (1 << i) ^ 0xFFFFFFFF) ^ 0xFFFFFFFF for i in range(32)]
+        else:  # twice the previous shift
+            last = _SHIFTS[-1]
+            columns = [_apply(last, _apply(last, 1 << i)) for i in range(32)]
+        _SHIFTS.append(_tables(columns))
+    return _SHIFTS[k]
+
+
 def crc32_combine(crc: int, crc_next: int, length_next: int) -> int:
     """The CRC-32 of two texts one after the other, from their CRC-32s and the second one's length.
 
-    Appending zero bytes to a CRC register is linear, so the first CRC moved past ``length_next``
-    zero bytes (zlib's own CRC over a buffer of zeros, with the register's complement on the way in
-    and out) and XOR-ed with the second's is the CRC of both."""
-    reg = crc ^ 0xFFFFFFFF
-    zeros = memoryview(_ZERO_BYTES)
-    while length_next > 0:
-        step = min(length_next, len(_ZERO_BYTES))
-        reg = zlib.crc32(zeros[:step], reg)
-        length_next -= step
-    return reg ^ 0xFFFFFFFF ^ crc_next
+    Appending zero bytes to a CRC register is linear: the first CRC moved past ``length_next`` zero bytes
+    and XOR-ed with the second's is the CRC of both.  Whole blocks of zeros are crossed with precomputed
+    maps (powers of two), the rest with zlib's CRC over zeros."""
+    blocks, rest = divmod(length_next, _BLOCK)
+    k = 0
+    while blocks:
+        if blocks & 1:
+            crc = _apply(_shift(k), crc)
+        blocks >>= 1
+        k += 1
+    if rest:
+        crc = zlib.crc32(_ZERO_BYTES[:rest], crc ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+    return crc ^ crc_next
 
 
 def _span(head: bytes, tail: bytes, text_bytes: int, packed_bytes: int) -> tuple[int, int]:
