@@ -13,16 +13,12 @@ order.
 from __future__ import annotations
 
 import gc
-import logging
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 CRASHED = "读取时资源超限/进程异常退出"
 """The start of every reason given to a file whose reading process died or overran."""
@@ -59,6 +55,8 @@ def default_jobs() -> int:
 
 
 def _context():
+    import multiprocessing  # only when files are read: a fully cached run starts no process
+
     methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and "fork" in methods:
         return multiprocessing.get_context("fork")
@@ -251,7 +249,9 @@ class Supervisor:
                             results[index] = self.on_failure(tasks[index], crash_reason(None).replace(
                                 "读取这个文件的进程意外结束", "读取这个文件所需的内存超过上限"))
                         else:
-                            log.debug("reading process failed on task %s: %s", index, value)
+                            import logging
+
+                            logging.getLogger(__name__).debug("reading process failed on task %s: %s", index, value)
                             results[index] = self.on_failure(tasks[index], f"{CRASHED}（{value}）")
                     elif w.process.sentinel in ready:
                         w.process.join(5)
