@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -476,6 +477,33 @@ def test_the_summary_is_not_read_back_as_an_input(tmp_path, base_books, capsys):
     files = {r["文件"]: r for r in table(openpyxl.load_workbook(out)["文件清单"])}
     assert files["汇总表.xlsx"]["结果"] == "跳过"
     assert files["汇总表.xlsx.jxcache.sqlite"]["结果"] == "跳过"
+
+
+def test_a_fully_cached_run_loads_neither_readers_nor_rules(tmp_path, base_books):
+    """Nothing to read (and no unit twice): the cached records and the rule titles the cache remembers make
+    the whole summary."""
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for key in ("a", "b", "c", "inject"):
+        shutil.copy(base_books[key], inbox / f"{key}.xlsx")
+    out = tmp_path / "汇总表.xlsx"
+    script = ("import json, sys\nfrom xl_jixiao.consolidate import consolidate\n"
+              f"r = consolidate([{str(inbox)!r}], {str(out)!r}, jobs=2, progress=False)\n"
+              "print(json.dumps([r.stats.cached, sorted(m for m in sys.modules if m.startswith(("
+              "'xl_jixiao.readers', 'xl_jixiao.rules', 'xl_jixiao.model', 'multiprocessing')))]))")
+
+    def run() -> tuple[int, list[str]]:
+        p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+        return tuple(json.loads(p.stdout.splitlines()[-1]))
+
+    cached, loaded = run()
+    assert cached == 0 and "xl_jixiao.rules.registry" in loaded
+    first = rows(openpyxl.load_workbook(out)["统计"])
+    assert any(isinstance(r[0], str) and r[0].startswith("JX") and " " in r[0] for r in first)
+    cached, loaded = run()
+    assert cached == 4 and loaded == []
+    assert rows(openpyxl.load_workbook(out)["统计"]) == first
 
 
 def test_statistics_sheet_has_native_charts(tmp_path, inbox):

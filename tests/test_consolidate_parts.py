@@ -70,6 +70,51 @@ def test_writer_sheet_order_and_split(tmp_path):
     assert xlsx.split_fragment(xlsx.compress_rows(rows)) == rows
 
 
+def test_rows_rendered_elsewhere_are_copied_into_a_valid_workbook(tmp_path):
+    """Pieces from several places (fragments, rows appended here, rows spooled past a chunk) make one sheet:
+    every member's checksum holds and the rows come back in order."""
+    book = xlsx.XlsxWriter(tmp_path / "p.xlsx")
+    sh = book.add_sheet("表", [xlsx.Column("a"), xlsx.Column("b")])
+    sh.CHUNK_ROWS = 3
+    expected = []
+    for i in range(4):
+        sh.append([f"本行{i}", i])
+        expected.append((f"本行{i}", i))
+        rows = [[f"片段{i}-{j}", j] for j in range(i)]
+        sh.append_fragment(xlsx.compress_rows([xlsx.row(r) for r in rows]), len(rows))
+        expected += [tuple(r) for r in rows]
+    book.add_sheet("空")
+    book.close()
+    with zipfile.ZipFile(tmp_path / "p.xlsx") as z:
+        assert z.testzip() is None  # every member's CRC-32 and size as announced
+    ws = openpyxl.load_workbook(tmp_path / "p.xlsx")["表"]
+    assert [tuple(r) for r in ws.iter_rows(values_only=True)] == expected
+
+
+def test_crc_of_pieces_one_after_the_other():
+    import os
+    import zlib
+
+    for a, b in ((b"", b"x"), (b"abc", b""), (os.urandom(3_000_000), os.urandom(1_500_001))):
+        assert xlsx.crc32_combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+def test_a_damaged_stored_fragment_is_a_cache_miss(tmp_path):
+    from xl_jixiao.consolidate.cache import Cache
+
+    frag = xlsx.compress_rows([xlsx.row(["甲", 1])] * 50)
+    assert xlsx.fragment_intact(frag) and xlsx.fragment_intact(b"")
+    cache = Cache(tmp_path / "c.sqlite", "v", log=lambda m: None)
+    good = FileRecord(path="/a.xlsx", display="a.xlsx", sha256="1", projects_frag=frag, projects_n=50)
+    bad = FileRecord(path="/b.xlsx", display="b.xlsx", sha256="2", projects_frag=frag[:20] + bytes([frag[20] ^ 0xFF]) + frag[21:],
+                     projects_n=50)
+    cache.put(good, b"r")
+    cache.put(bad, b"r")
+    assert cache.record("/a.xlsx") == good
+    assert cache.record("/b.xlsx") is None
+    cache.close()
+
+
 def test_skip_reasons():
     assert "锁定" in skip_reason("~$甲.xlsx")
     assert skip_reason("Thumbs.db") and skip_reason("desktop.ini") and skip_reason(".hidden")

@@ -255,8 +255,11 @@ def lines_needed(text: object, column_width: float) -> int:
     if text is None or text == "":
         return 1
     usable = max(1.0, column_width - 1.5)
+    text = str(text)
+    if "\n" not in text and 2 * len(text) <= int(usable):  # fits even if every character is wide
+        return 1
     total = 0
-    for part in str(text).split("\n"):
+    for part in text.split("\n"):
         total += max(1, -(-text_width(part) // int(usable)))
     return total
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xl_jixiao.consolidate.records import RECORD_FORMAT, FileRecord, dumps, loads
+from xl_jixiao.consolidate.xlsx import FRAGMENT_FORMAT, fragment_intact
 from xl_jixiao.inbox import shown as _k
 from xl_jixiao.version import RESULT_FORMAT
 
@@ -96,7 +97,8 @@ def cache_version(config: Config | str | os.PathLike[str] | None = None) -> str:
     the schemes and the configuration (a :class:`Config`, a TOML path, or ``None`` for the defaults)."""
     from xl_jixiao.version import __version__
 
-    return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT};rules={_rules_fingerprint()};"
+    return (f"v{__version__};result={RESULT_FORMAT};record={RECORD_FORMAT}.{FRAGMENT_FORMAT};"
+            f"rules={_rules_fingerprint()};"
             f"schemes={_schemes_fingerprint()};config={_config_fingerprint(config)}")
 
 
@@ -125,6 +127,18 @@ def stored_results(path: str | os.PathLike[str], version: str) -> dict[str, byte
     return {sha: blob for sha, blob in rows if sha}
 
 
+def _record(blob: bytes) -> FileRecord | None:
+    try:
+        rec = loads(blob)
+        # its rendered rows are copied into the summary as they are: damaged ones are a miss too
+        if (fragment_intact(rec.projects_frag) and fragment_intact(rec.indicators_frag)
+                and fragment_intact(rec.findings_frag)):
+            return rec
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
+        pass
+    return None
+
+
 class Cache:
     """``Cache(path, version)``; ``path=None`` gives a cache that remembers nothing (``--no-cache``)."""
 
@@ -137,6 +151,7 @@ class Cache:
         self.index: dict[str, tuple[int, int, str | None, str, int]] = {}
         self.run_ns = time.time_ns()  # entries stored by this run are valid for inodes unchanged since now
         self.rebuilt = False
+        self.meta: dict[str, str] = {}
         self._pending = 0
         if self.path is not None:
             try:
@@ -179,14 +194,20 @@ class Cache:
                 self.rebuilt = True
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM results")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (self.version,))
+            db.execute("DELETE FROM meta")
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (self.version,))
             db.commit()
+            meta = {}
+        self.meta = meta
         for path, size, mtime_ns, sha, display, seen_ns in db.execute(
                 "SELECT path, size, mtime_ns, sha256, display, seen_ns FROM files"):
             self.index[path] = (size, mtime_ns, sha, display, seen_ns or 0)
-        # a quick integrity probe: a damaged file fails here rather than mid-run
-        db.execute("PRAGMA quick_check(1)").fetchone()
+        # a quick integrity probe: a damaged file fails here rather than mid-run.  Where SQLite can, only the
+        # table a run reads from is checked (the stored results are read only when asked for, and a damaged
+        # one is a miss then)
+        db.execute("PRAGMA quick_check(files)" if sqlite3.sqlite_version_info >= (3, 33, 0)
+                   else "PRAGMA quick_check(1)").fetchone()
 
     def _close_quietly(self) -> None:
         if self.db is not None:
@@ -242,12 +263,25 @@ class Cache:
     def record(self, path: str) -> FileRecord | None:
         """The summary's rendered record of ``path`` (``None``: a miss)."""
         blob = self._blob("files", "record", path)
-        if blob is None:
-            return None
+        return None if blob is None else _record(blob)
+
+    def records(self, paths: list[str]) -> dict[str, FileRecord]:
+        """The rendered records of ``paths``, in one query (a path without a usable record is left out)."""
+        if self.db is None or not paths:
+            return {}
+        keys = {_k(p): p for p in paths}
         try:
-            return loads(blob)
-        except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
-            return None
+            got = self.db.execute(f"SELECT path, record FROM files WHERE path IN ({', '.join('?' * len(keys))})",
+                                  list(keys)).fetchall()
+        except sqlite3.Error as exc:
+            self._disable_on_db_error(exc)
+            return {}
+        out = {}
+        for key, blob in got:
+            rec = _record(blob)
+            if rec is not None:
+                out[keys[key]] = rec
+        return out
 
     def result_bytes(self, path: str) -> bytes | None:
         """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""
@@ -263,6 +297,32 @@ class Cache:
             return FileResult.from_bytes(blob)
         except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, never fatal
             return None
+
+    def rule_titles(self) -> dict[str, str]:
+        """The rule titles this cache remembers, by code (they belong to its version: the rule catalogue is
+        part of it), so a run that reads nothing need not load the catalogue."""
+        import json
+
+        try:
+            got = json.loads(self.meta.get("rule_titles") or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(got, dict):
+            return {}
+        return {k: v for k, v in got.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def remember_rule_titles(self, titles: dict[str, str]) -> None:
+        if self.db is None:
+            return
+        import json
+
+        text = json.dumps(titles, ensure_ascii=False, sort_keys=True)
+        try:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rule_titles', ?)", (text,))
+            self.meta["rule_titles"] = text
+            self._tick()
+        except sqlite3.Error as exc:
+            self._disable_on_db_error(exc)
 
     # -- updates
     def put(self, rec: FileRecord, result: bytes) -> None:

@@ -120,13 +120,27 @@ def discover(inputs: list[str | os.PathLike], exclude: dict[str, str] | None = N
             found[path] = reason
     base = _common_base(roots)
     out = []
+    folders: dict[str, str | None] = {}  # a folder → its display prefix (worked out once per folder)
     for path in sorted(found):
-        try:
-            display = os.path.relpath(path, base) if base else path
-        except ValueError:  # another drive on Windows
-            display = path
+        folder, name = os.path.split(path)
+        if folder in folders:
+            prefix = folders[folder]
+        else:
+            prefix = folders[folder] = _display_prefix(folder, base)
+        display = path if prefix is None else prefix + name
         out.append(Entry(path=path, display=display.replace(os.sep, "/"), skip_reason=found[path]))
     return out
+
+
+def _display_prefix(folder: str, base: str | None) -> str | None:
+    """What goes before a file's name in its display path (``None``: the file is shown by its full path)."""
+    if not base:
+        return None
+    try:
+        rel = os.path.relpath(folder, base)
+    except ValueError:  # another drive on Windows
+        return None
+    return "" if rel == os.curdir else rel + os.sep
 
 
 def _common_base(roots: list[str]) -> str | None:

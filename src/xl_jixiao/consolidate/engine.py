@@ -16,7 +16,7 @@ from xl_jixiao.consolidate.crossfile import CrossFileIndex
 from xl_jixiao.consolidate.discovery import discover
 from xl_jixiao.consolidate.progress import Progress
 from xl_jixiao.consolidate.records import FileRecord
-from xl_jixiao.consolidate.summary import Stats, SummaryWriter
+from xl_jixiao.consolidate.summary import Stats, SummaryWriter, catalogue_titles
 from xl_jixiao.consolidate.supervisor import default_jobs
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 from xl_jixiao.errors import UserError
@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # a fully cached run imports neither the model nor the rules
     from xl_jixiao.model import Finding
     from xl_jixiao.pipeline import FileResult
 
+
+RECORDS_AT_ONCE = 200
+"""Cache hits whose records are fetched in one query (within SQLite's limit of parameters)."""
 
 SOURCE_READ = "本次读取"
 SOURCE_CACHE = "缓存"
@@ -90,6 +93,16 @@ def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:
     """One file read now, whatever the cache knows (in its own supervised process)."""
     [got] = list(_supervisor(cfg, 1).map([task]))
     return got[1], got[2]
+
+
+def _rule_titles(codes: set[str], cache: Cache) -> dict[str, str]:
+    """The titles of the rules that found something: remembered by the cache, else from the catalogue."""
+    known = cache.rule_titles()
+    missing = codes - known.keys()
+    if missing:
+        known.update(catalogue_titles(missing))
+        cache.remember_rule_titles(known)
+    return {code: known[code] for code in codes}
 
 
 def _drop(cache_file: Path) -> None:
@@ -165,7 +178,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         exclude[str(cache_file) + suffix] = "汇总缓存文件（不作为输入）"
     entries = discover(inputs, exclude=exclude)
     # other summaries' caches in the input folders are ours too
-    entries = [e if e.skip_reason or CACHE_SUFFIX not in Path(e.path).name else
+    entries = [e if e.skip_reason or CACHE_SUFFIX not in os.path.basename(e.path) else
                type(e)(e.path, e.display, "汇总缓存文件（不作为输入）") for e in entries]
 
     cache_is_new = not cache_file.exists()
@@ -217,6 +230,9 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
 
         bar = Progress(len(to_read), enabled=progress)
         done = 0
+        hits = [e.path for e, step in zip(entries, plan) if step[0] == "hit"]
+        next_hit = 0
+        ahead: dict[str, FileRecord] = {}  # the records of the next few cache hits, fetched together
         for e, step in zip(entries, plan):
             if e.skip_reason:
                 writer.add_skipped(e.path, e.display, e.skip_reason)
@@ -229,7 +245,10 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             blob: bytes | None = None
             source = SOURCE_CACHE
             if step[0] == "hit":
-                rec = cache.record(e.path)
+                if next_hit < len(hits) and hits[next_hit] == e.path:
+                    ahead = cache.records(hits[next_hit:next_hit + RECORDS_AT_ONCE])
+                    next_hit += RECORDS_AT_ONCE
+                rec = ahead.pop(e.path, None)
                 if keep_results and rec is not None:
                     blob = cache.result_bytes(e.path)
             else:
@@ -265,6 +284,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         cross_findings = cross.findings(cfg)
         for index, finding in cross_findings:
             writer.add_finding(index, finding)
+        writer.rule_titles = _rule_titles(writer.rule_codes(), cache)
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
         os.replace(tmp_name, out)

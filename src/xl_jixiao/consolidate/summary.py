@@ -270,6 +270,9 @@ class SummaryWriter:
         self.files: list[FileRow] = []
         self.stats = Stats()
         self._unit_by_index: dict[int, UnitRow] = {}
+        self._folders: dict[str, str] = {}  # a folder → its link target relative to the output's folder
+        self.rule_titles: dict[str, str] | None = None
+        """Each rule code's title, when the caller knows them (else they come from the rule catalogue)."""
 
     # -- links
     def file_link(self, path: str, sheet: str | None = None, cell: str | None = None) -> str:
@@ -278,11 +281,19 @@ class SummaryWriter:
     def _file_target(self, path: str) -> str:
         if self.absolute_links:
             return _file_url(path)
-        try:
-            # built from the path this run resolved itself, never from text inside a file
-            return _escape_link(os.path.relpath(path, self.out_dir).replace(os.sep, "/"))
-        except ValueError:  # another drive
-            return _file_url(path)
+        # built from the path this run resolved itself, never from text inside a file; the folder's part is
+        # worked out once per folder (a run's files live in a few folders)
+        folder, name = os.path.split(path)
+        rel = self._folders.get(folder)
+        if rel is None:
+            try:
+                rel = os.path.relpath(folder, self.out_dir).replace(os.sep, "/")
+            except ValueError:  # another drive
+                return _file_url(path)
+            rel = "" if rel == "." else _escape_link(rel) + "/"
+            if len(self._folders) < 4096:
+                self._folders[folder] = rel
+        return rel + _escape_link(name)
 
     # -- streaming input
     def add_skipped(self, path: str, display: str, reason: str) -> None:
@@ -357,7 +368,8 @@ class SummaryWriter:
         st = self.stats
         self._write_summary()
         self._write_files()
-        self._write_stats()
+        titles = self.rule_titles if self.rule_titles is not None else catalogue_titles(self.rule_codes())
+        self._write_stats(titles)
         order = [SHEET_SUMMARY, *self.projects.names, *self.indicators.names, *self.findings.names,
                  SHEET_FILES, SHEET_STATS]
         self.book.order(order)
@@ -381,12 +393,10 @@ class SummaryWriter:
         title = self.title()
         sh.append([title], [S_HEADING], height=30)
         sh.merge(1, 1, 1, ncols)
-        from xl_jixiao.readers.grid import date_text
-
         note: list[object] = [None] * ncols
         note[0] = f"编制单位：{self.issuer or ''}"
         note[6] = f"金额单位：{MONEY_UNIT}"
-        note[10] = f"编制日期：{date_text(self.date)}"
+        note[10] = f"编制日期：{self.date.year}年{self.date.month}月{self.date.day}日"
         sh.append(note, [S_NOTE] * 10 + [S_NOTE_RIGHT] * (ncols - 10), height=20)
         sh.merge(2, 1, 2, 6)
         sh.merge(2, 7, 2, 10)
@@ -442,7 +452,11 @@ class SummaryWriter:
                            f.size, when, f.source, f.sha256])
             sh.add_hyperlink(r, 2, self.file_link(f.path), "打开文件")
 
-    def _write_stats(self) -> None:
+    def rule_codes(self) -> set[str]:
+        """The codes of the rules whose findings are counted so far."""
+        return {key.split("|", 1)[0] for key in self.stats.rules}
+
+    def _write_stats(self, rule_titles: dict[str, str]) -> None:
         """Sections one below the other, each a table on the left (A–E) and its chart on the right
         (G–Q) starting on the same row; a page break after each section, so no chart is cut."""
         st = self.stats
@@ -510,15 +524,10 @@ class SummaryWriter:
                 len(cats) + 10)
 
         # findings by rule: code and name
-        from xl_jixiao.rules.registry import get_rule
-
         by_rule = []
         for key, v in st.rules.items():
             code, sev = key.split("|", 1)
-            try:
-                name = get_rule(code).title
-            except KeyError:
-                name = ""
+            name = rule_titles.get(code, "")
             by_rule.append((f"{code} {name}".strip(), v, SEVERITY_LABELS.get(sev, sev)))
         by_rule.sort(key=lambda t: (t[0], t[2]))
         section("按规则统计问题数（不含已忽略）", ["规则", "问题数", "严重程度"],
@@ -526,6 +535,19 @@ class SummaryWriter:
                 lambda a, b: bar_chart("各规则发现的问题数", SHEET_STATS, "A", a, b, [("B", "B")], horizontal=True),
                 len(by_rule) + 10)
         sh.page = printing.PageSetup(title="绩效目标汇总统计", row_breaks=tuple(breaks))
+
+
+def catalogue_titles(codes: set[str]) -> dict[str, str]:
+    """Each rule code's title in the rule catalogue (``""`` for a code it does not know)."""
+    from xl_jixiao.rules.registry import get_rule
+
+    out = {}
+    for code in codes:
+        try:
+            out[code] = get_rule(code).title
+        except KeyError:
+            out[code] = ""
+    return out
 
 
 def _size(path: str) -> int | None:

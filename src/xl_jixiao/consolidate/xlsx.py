@@ -10,6 +10,12 @@ Rows are written without ``r`` attributes (allowed by ECMA-376: rows and cells
 follow one another), so a fragment does not depend on where it lands; every
 cell, blank ones included, is written so columns stay aligned.
 
+Rows are kept as *pieces*: raw DEFLATE data that ends on a byte boundary without
+closing the stream (``Z_SYNC_FLUSH``), headed by the CRC-32 and length of the text.
+Pieces compressed independently can follow one another in one zip member, so a
+worksheet part is its pieces copied one after the other, never decompressed and
+compressed again; the member's CRC-32 is folded from the pieces' own.
+
 Text is always written as an inline string: nothing read from a submission can
 become a formula.  Formulas are only written when a caller passes a
 :class:`Formula` (with its cached value).
@@ -22,7 +28,7 @@ import os
 import re
 import struct
 import tempfile
-import zipfile
+import time
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -233,6 +239,8 @@ class Sheet:
         self.grid_lines = True  # shown on screen
         self.tab_color: str | None = None  # RRGGBB
         self._pending: list[str] = []
+        self.text_bytes = 0  # the rows' text and its compressed size, over every piece spooled so far
+        self.packed_bytes = 0
         self._spool_file = None  # created when rows outgrow memory: a workbook of many small sheets opens none
         self._styles = [c.style for c in self.columns] if self.columns else None
 
@@ -256,13 +264,12 @@ class Sheet:
         self.append([c.header for c in self.columns], [S_HEADER] * len(self.columns),
                     height=printing.row_height(lines) if lines > 1 else None)
 
-    def append_fragment(self, compressed: bytes, nrows: int) -> int:
-        """Append rows rendered elsewhere (zlib-compressed ``<row>`` text); returns the first row number."""
+    def append_fragment(self, piece: bytes, nrows: int) -> int:
+        """Append rows rendered elsewhere (a piece, see :func:`compress_rows`); returns the first row number."""
         self._flush()
         first = self.nrows + 1
         if nrows:
-            self._spool.write(struct.pack("<I", len(compressed)))
-            self._spool.write(compressed)
+            self._add_piece(piece)
             self.nrows += nrows
         return first
 
@@ -286,26 +293,30 @@ class Sheet:
             self._spool_file = tempfile.TemporaryFile(dir=self.book.tmp_dir)
         return self._spool_file
 
+    def _add_piece(self, piece: bytes) -> None:
+        text_len, packed_len = piece_sizes(piece)
+        self._spool.write(_LEN.pack(len(piece)))
+        self._spool.write(piece)
+        self.text_bytes += text_len
+        self.packed_bytes += packed_len
+
     def _flush(self) -> None:
         if self._pending:
-            data = zlib.compress("".join(self._pending).encode("utf-8", "replace"), 1)
-            self._spool.write(struct.pack("<I", len(data)))
-            self._spool.write(data)
+            self._add_piece(compress_rows(self._pending, self.book.compresslevel))
             self._pending.clear()
 
-    def _chunks(self):
-        if self._spool_file is None:  # every row still in memory
-            if self._pending:
-                yield "".join(self._pending).encode("utf-8", "replace")
-            return
+    def _pieces(self):
+        """The sheet's rows as pieces, in order (read back from the spool one at a time)."""
         self._flush()
-        self._spool.seek(0)
+        if self._spool_file is None:
+            return
+        spool = self._spool
+        spool.seek(0)
         while True:
-            head = self._spool.read(4)
+            head = spool.read(_LEN.size)
             if not head:
                 break
-            (n,) = struct.unpack("<I", head)
-            yield zlib.decompress(self._spool.read(n))
+            yield spool.read(_LEN.unpack(head)[0])
 
     def close(self) -> None:
         if self._spool_file is not None:
@@ -412,18 +423,17 @@ class XlsxWriter:
         chart_no = 0
         drawing_no = 0
         overrides: list[tuple[str, str]] = []
-        with zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED,
-                             compresslevel=self.compresslevel, allowZip64=True) as zf:
+        level = self.compresslevel
+        with _ZipOut(self.path, level) as zf:
             for idx, sheet in enumerate(self.sheets, start=1):
                 rels: dict = {}
                 part = f"xl/worksheets/sheet{idx}.xml"
                 # Relationship ids are assigned while the tail is rendered; render it first.
                 tail = sheet._tail(rels)
-                with zf.open(part, "w", force_zip64=True) as out:
-                    out.write(sheet._head(rels))
-                    for chunk in sheet._chunks():
-                        out.write(chunk)
-                    out.write(tail)
+                sheet._flush()
+                head_piece, tail_piece = _deflate(sheet._head(rels), level), _deflate(tail, level)
+                zf.write_pieces(part, [head_piece, sheet._pieces(), tail_piece],
+                                _span(head_piece, tail_piece, sheet.text_bytes, sheet.packed_bytes))
                 overrides.append((f"/{part}", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"))
                 rel_xml = []
                 for key, rid in rels.items():
@@ -632,20 +642,193 @@ def stylesheet(fonts: list[str], xfs: list[str], *, borders: str, fills: str = _
             + "</styleSheet>")
 
 
-def compress_rows(rows_xml: list[str]) -> bytes:
-    """Rendered rows → a fragment for :meth:`Sheet.append_fragment`."""
-    return zlib.compress("".join(rows_xml).encode("utf-8", "replace"), 1)
+# ------------------------------------------------------------------ pieces and the zip container
+
+FRAGMENT_FORMAT = 2
+"""The stored form of rendered rows (:func:`compress_rows`); part of the cache's version."""
+
+_PIECE = struct.Struct("<III")  # CRC-32 of the text, its length in bytes, CRC-32 of the compressed bytes
+_LEN = struct.Struct("<I")
+_ZIP_LIMIT = 0xFFFFFFFF
+_END = b"\x03\x00"  # an empty final block (fixed Huffman): closes a member's DEFLATE stream
+_ZERO_BYTES = bytes(1024)
 
 
-def split_fragment(compressed: bytes) -> list[str]:
-    """A fragment back into its rendered rows (used when a fragment must be split across sheets)."""
-    text = zlib.decompress(compressed).decode("utf-8")
+def _deflate(data: bytes, level: int = 1) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    packed = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+    return _PIECE.pack(zlib.crc32(data), len(data), zlib.crc32(packed)) + packed
+
+
+def compress_rows(rows_xml: list[str], level: int = 1) -> bytes:
+    """Rendered rows → a piece for :meth:`Sheet.append_fragment`."""
+    return _deflate("".join(rows_xml).encode("utf-8", "replace"), level)
+
+
+def piece_sizes(piece: bytes) -> tuple[int, int]:
+    """``(text length, compressed length)`` of a piece."""
+    return _PIECE.unpack_from(piece)[1], len(piece) - _PIECE.size
+
+
+def fragment_intact(piece: bytes) -> bool:
+    """Whether a stored piece is whole (its compressed bytes match the checksum it was made with)."""
+    if not piece:
+        return True
+    if len(piece) < _PIECE.size:
+        return False
+    return zlib.crc32(memoryview(piece)[_PIECE.size:]) == _PIECE.unpack_from(piece)[2]
+
+
+def split_fragment(piece: bytes) -> list[str]:
+    """A piece back into its rendered rows (used when a fragment must be split across sheets)."""
+    text = zlib.decompressobj(-15).decompress(memoryview(piece)[_PIECE.size:]).decode("utf-8")
     return [r + "</row>" for r in text.split("</row>") if r]
+
+
+_BLOCK = 1024
+_SHIFTS: list[tuple[list[int], ...]] = []
+"""``_SHIFTS[k]``: the linear map moving a CRC register past ``_BLOCK · 2**k`` zero bytes, as four 256-entry
+tables (one per byte of the register)."""
+
+
+def _tables(columns: list[int]) -> tuple[list[int], ...]:
+    out = []
+    for byte in range(4):
+        cols = columns[8 * byte:8 * byte + 8]
+        t = [0] * 256
+        for j in range(1, 256):
+            low = j & -j
+            t[j] = t[j ^ low] ^ cols[low.bit_length() - 1]
+        out.append(t)
+    return tuple(out)
+
+
+def _apply(tables: tuple[list[int], ...], v: int) -> int:
+    t0, t1, t2, t3 = tables
+    return t0[v & 255] ^ t1[(v >> 8) & 255] ^ t2[(v >> 16) & 255] ^ t3[v >> 24]
+
+
+def _shift(k: int) -> tuple[list[int], ...]:
+    while len(_SHIFTS) <= k:
+        if not _SHIFTS:  # zlib's own CRC over a block of zeros, one register bit at a time
+            zeros = _ZERO_BYTES[:_BLOCK]
+            columns = [zlib.crc32(zeros, (1 << i) ^ 0xFFFFFFFF) ^ 0xFFFFFFFF for i in range(32)]
+        else:  # twice the previous shift
+            last = _SHIFTS[-1]
+            columns = [_apply(last, _apply(last, 1 << i)) for i in range(32)]
+        _SHIFTS.append(_tables(columns))
+    return _SHIFTS[k]
+
+
+def crc32_combine(crc: int, crc_next: int, length_next: int) -> int:
+    """The CRC-32 of two texts one after the other, from their CRC-32s and the second one's length.
+
+    Appending zero bytes to a CRC register is linear: the first CRC moved past ``length_next`` zero bytes
+    and XOR-ed with the second's is the CRC of both.  Whole blocks of zeros are crossed with precomputed
+    maps (powers of two), the rest with zlib's CRC over zeros."""
+    blocks, rest = divmod(length_next, _BLOCK)
+    k = 0
+    while blocks:
+        if blocks & 1:
+            crc = _apply(_shift(k), crc)
+        blocks >>= 1
+        k += 1
+    if rest:
+        crc = zlib.crc32(_ZERO_BYTES[:rest], crc ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+    return crc ^ crc_next
+
+
+def _span(head: bytes, tail: bytes, text_bytes: int, packed_bytes: int) -> tuple[int, int]:
+    """``(size, compressed size)`` of a member made of ``head``, pieces of these sizes and ``tail``."""
+    (h_text, h_packed), (t_text, t_packed) = piece_sizes(head), piece_sizes(tail)
+    return h_text + text_bytes + t_text, h_packed + packed_bytes + t_packed + len(_END)
+
+
+class _ZipOut:
+    """A zip file written member by member, each DEFLATE member from pieces copied as they are.
+
+    Sizes are known before a member is written (the local header carries them, with the zip64 extra
+    field when they are too large for it); the CRC-32, folded from the pieces while they are copied,
+    is written into the header afterwards."""
+
+    def __init__(self, path: str, level: int):
+        self.level = level
+        self.f = open(path, "wb")
+        self.entries: list[tuple[bytes, int, int, int, int]] = []  # name, crc, size, compressed size, offset
+        t = time.localtime()
+        self.dos_time = (t.tm_hour << 11) | (t.tm_min << 5) | (t.tm_sec // 2)
+        self.dos_date = ((t.tm_year - 1980) << 9) | (t.tm_mon << 5) | t.tm_mday
+
+    def __enter__(self) -> _ZipOut:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            if kind is None:
+                self._finish()
+        finally:
+            self.f.close()
+
+    def writestr(self, name: str, data: str | bytes) -> None:
+        piece = _deflate(data.encode("utf-8") if isinstance(data, str) else data, self.level)
+        length, packed = piece_sizes(piece)
+        self.write_pieces(name, [piece], (length, packed + len(_END)))
+
+    def write_pieces(self, name: str, pieces, sizes: tuple[int, int]) -> None:
+        """A member: ``pieces`` (pieces, or iterables of pieces) one after the other; ``sizes`` their total
+        ``(size, compressed size)`` including the end of the stream."""
+        size, packed = sizes
+        f = self.f
+        offset = f.tell()
+        raw = name.encode("ascii")
+        zip64 = size >= _ZIP_LIMIT or packed >= _ZIP_LIMIT
+        extra = struct.pack("<HHQQ", 1, 16, size, packed) if zip64 else b""
+        f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if zip64 else 20, 0, 8, self.dos_time, self.dos_date,
+                            0, _ZIP_LIMIT if zip64 else packed, _ZIP_LIMIT if zip64 else size, len(raw), len(extra)))
+        f.write(raw)
+        f.write(extra)
+        crc = 0
+        written = 0
+        for group in pieces:
+            for piece in ([group] if isinstance(group, bytes) else group):
+                crc_piece, length, _ = _PIECE.unpack_from(piece)
+                crc = crc32_combine(crc, crc_piece, length)
+                f.write(memoryview(piece)[_PIECE.size:])
+                written += length
+        f.write(_END)
+        if written != size:  # the pieces are not what the sizes promised: a writer error, not bad input
+            raise ValueError(f"zip member {name}: {written} bytes written, {size} announced")
+        end = f.tell()
+        f.seek(offset + 14)
+        f.write(struct.pack("<I", crc))
+        f.seek(end)
+        self.entries.append((raw, crc, size, packed, offset))
+
+    def _finish(self) -> None:
+        f = self.f
+        start = f.tell()
+        for raw, crc, size, packed, offset in self.entries:
+            big = [v for v in (size, packed, offset) if v >= _ZIP_LIMIT]
+            extra = struct.pack(f"<HH{len(big)}Q", 1, 8 * len(big), *big) if big else b""
+            version = 45 if big else 20
+            f.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | version, version, 0, 8,
+                                self.dos_time, self.dos_date, crc, min(packed, _ZIP_LIMIT), min(size, _ZIP_LIMIT),
+                                len(raw), len(extra), 0, 0, 0, 0o600 << 16, min(offset, _ZIP_LIMIT)))
+            f.write(raw)
+            f.write(extra)
+        end = f.tell()
+        count = len(self.entries)
+        cd_size = end - start
+        if count >= 0xFFFF or start >= _ZIP_LIMIT or cd_size >= _ZIP_LIMIT:
+            f.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, (3 << 8) | 45, 45, 0, 0, count, count, cd_size, start))
+            f.write(struct.pack("<IIQI", 0x07064B50, 0, end, 1))
+        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
+                            min(cd_size, _ZIP_LIMIT), min(start, _ZIP_LIMIT), 0))
 
 
 __all__ = [
     "Column", "Formula", "Sheet", "XlsxWriter", "cell", "row", "quote_sheet", "compress_rows",
-    "split_fragment", "xml_attr", "xml_text", "font_xml", "stylesheet", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
+    "split_fragment", "fragment_intact", "piece_sizes", "crc32_combine", "FRAGMENT_FORMAT", "xml_attr", "xml_text", "font_xml", "stylesheet", "EXCEL_MAX_ROWS", "MONEY_FORMAT",
     "S_DEFAULT", "S_HEADER", "S_MONEY", "S_INT", "S_LINK", "S_TOTAL", "S_TOTAL_MONEY", "S_TOTAL_INT", "S_WRAP",
     "S_TITLE", "S_BAD", "S_GOOD", "S_HEADING", "S_NOTE", "S_NOTE_RIGHT", "S_WRAP_LINK", "S_CELL",
 ]

@@ -13,7 +13,7 @@ from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
 from xl_jixiao.memo import by_text
-from xl_jixiao.model import CellRef, Finding, Indicator, Project, Submission
+from xl_jixiao.model import CellRef, Cells, Finding, Indicator, Project, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
 
@@ -287,7 +287,7 @@ def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_sc
 def _suppressions(sub: Submission) -> dict[tuple[str | None, int | None], set[str]]:
     out: dict[tuple[str | None, int | None], set[str]] = {}
 
-    def add(remark: str | None, cells: dict, row: int | None):
+    def add(remark: str | None, cells: Cells, row: int | None):
         codes = suppressed_codes(remark)
         if not codes:
             return
