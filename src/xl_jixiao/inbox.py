@@ -604,6 +604,8 @@ def _overlapping(chunks, keep: int = 512):
 
 
 def _check_extent(rows: int, cols: int, name: str, sheet: str, limits: Limits, how: str) -> None:
+    if cols <= limits.max_columns and rows <= limits.max_rows and rows * cols <= limits.max_cells:
+        return
     from xl_jixiao.cellref import a1
 
     where = f"工作表部件 {sheet} {how}范围到 {a1(min(rows, 1048576), min(cols, 16384))}"
@@ -611,9 +613,7 @@ def _check_extent(rows: int, cols: int, name: str, sheet: str, limits: Limits, h
         raise ReadError(f"{where}，共 {cols} 列，超过上限 {limits.max_columns} 列，疑似异常文件，未读取", name)
     if rows > limits.max_rows:
         raise ReadError(f"{where}，共 {rows} 行，超过上限 {limits.max_rows} 行，疑似异常文件，未读取", name)
-    if rows * cols > limits.max_cells:
-        raise ReadError(f"{where}，共 {rows * cols} 个单元格，超过上限 {limits.max_cells} 个，疑似异常文件，未读取",
-                        name)
+    raise ReadError(f"{where}，共 {rows * cols} 个单元格，超过上限 {limits.max_cells} 个，疑似异常文件，未读取", name)
 
 
 def _check_shared_strings(pkg: _Package, info: zipfile.ZipInfo) -> None:
