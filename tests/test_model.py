@@ -87,3 +87,23 @@ def test_a_result_crosses_processes_pickled_unchanged():
     assert back == res and back.status == "退回修改"
     assert back.submission.projects[0].indicators[0].location() == CellRef(sheet="绩效指标", cell="G3", row=3)
     assert FileResult.from_bytes(res.to_bytes()) == res  # and as the JSON the cache stores
+
+
+def test_a_table_rows_cells_behave_as_a_dict_of_references():
+    import pickle
+
+    from xl_jixiao.model import RowCells
+
+    columns = {"name": "E", "value": "G"}
+    cells = RowCells("a.xlsx", "绩效指标", 7, columns)
+    plain = {"name": CellRef("a.xlsx", "绩效指标", "E7", 7), "value": CellRef("a.xlsx", "绩效指标", "G7", 7)}
+    assert cells == plain and plain == cells and dict(cells) == plain
+    assert list(cells) == ["name", "value"] and len(cells) == 2 and "value" in cells and "note" not in cells
+    assert cells["value"] == plain["value"] and cells.get("note") is None and cells.get("note", 1) == 1
+    assert Indicator(name="x", cells=cells).location("unit") == plain["name"]
+    assert pickle.loads(pickle.dumps(cells)) == plain
+    cells["note"] = CellRef("a.xlsx", "绩效指标", "K7", 7)  # a change stays with this row
+    del cells["name"]
+    assert list(cells) == ["value", "note"] and columns == {"name": "E", "value": "G"}
+    assert RowCells("a.xlsx", "绩效指标", 8, columns)["name"].cell == "E8"
+    assert pickle.loads(pickle.dumps(cells)) == cells and repr(cells).startswith("{'value': CellRef(")

@@ -16,6 +16,7 @@ from xl_jixiao.model import (
     Indicator,
     PlanPoint,
     Project,
+    RowCells,
     Severity,
     SourceInfo,
     Submission,
@@ -33,6 +34,9 @@ def _result(path: str = PATH) -> FileResult:
              "code": CellRef(file="/data/别的文件.xlsx", sheet="文件清单", cell="A2", row=2),
              "period": CellRef(sheet="项目信息", cell="C5", row=5),
              "remark": CellRef(file=path, sheet=None, cell=None, row=None)}
+    columns = {"name": "E", "value": "G", "note": "AB"}  # a table's column letters, shared by its rows
+    edited = RowCells(path, "绩效指标", 14, columns)
+    edited["value"] = CellRef(file=path, sheet="绩效指标", cell="H15", row=15)  # changed after reading
     sub = Submission(
         budget_year=2025, unit_name="某单位", unit_code="001", money_unit="元", scheme="2021",
         dept=DeptBudget(personnel=Decimal("1.50"), public=Decimal("1E+2"), invalid={"basic": "待定"},
@@ -48,7 +52,11 @@ def _result(path: str = PATH) -> FileResult:
                                                                                  cell="E9", row=9)})],
                           not_applicable=[Indicator(level1="效益指标", level2="生态效益指标", value="不适用")],
                           row=5, cells=mixed)],
-        unassigned_indicators=[Indicator(project="不存在", cells={})],
+        unassigned_indicators=[Indicator(project="不存在", cells={}),
+                               Indicator(name="z", row=11, cells=RowCells(path, "绩效指标", 11, columns)),
+                               Indicator(name="w", row=12, cells=RowCells(path, "绩效指标", 12, columns)),
+                               Indicator(name="v", row=13, cells=RowCells("/data/别的文件.xlsx", "绩效指标", 13, columns)),
+                               Indicator(name="u", row=14, cells=edited)],
         source=SourceInfo(path=path, kind="template", sha256="ab" * 32))
     return FileResult(path=path, display="01_某单位.xlsx", size=10, mtime_ns=2**62, sha256="ab" * 32,
                       outcome="template", reader="template", import_notes=["注意"], submission=sub,
@@ -68,6 +76,11 @@ def test_a_stored_result_reads_back_exactly(path):
     assert proj.cells["period"].file is None
     assert str(proj.funding.total) == "-0.000" and str(back.submission.dept.public) == "1E+2"
     assert back.findings[0].severity is Severity.ERROR
+    z, w, v, u = back.submission.unassigned_indicators[1:]
+    assert z.cells["note"] == CellRef(file=path, sheet="绩效指标", cell="AB11", row=11)
+    assert w.location("value") == CellRef(file=path, sheet="绩效指标", cell="G12", row=12)
+    assert v.cells["name"].file == "/data/别的文件.xlsx"
+    assert u.cells["value"].cell == "H15" and u.cells["name"].cell == "E14"
 
 
 def test_results_of_every_kind_read_back_exactly(tmp_path, seed_qiannan):

@@ -20,18 +20,23 @@ milliseconds:
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import itertools
 import os
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xl_jixiao.errors import ReadError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from xl_jixiao.config import Limits
 
 MIB = 1 << 20
@@ -221,6 +226,16 @@ ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
 RATIO_FLOOR = 16 * MIB
 """Parts smaller than this are not judged by their compression ratio (small XML compresses very well)."""
+DEFLATE_MAX_RATIO = 1032
+"""No deflate stream inflates to more than 1,032 times its own size (258 bytes from a 2-bit length/distance
+pair): a bound on what a part really holds, whatever its entry declares."""
+ONE_CALL = 32 * MIB
+"""A deflated part of at most :data:`CHUNK` bytes whose worst case (compressed size ×
+:data:`DEFLATE_MAX_RATIO`) is within this is inflated in one call; others in pieces of :data:`CHUNK`."""
+FEED = 256 << 10
+"""Compressed bytes handed to the inflater at a time when a part is inflated in pieces."""
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # signature ... flags (3rd), name and extra lengths (last two)
+_ZIP_ODD_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patched data, strong encryption
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
 # the ``r`` attribute of cells (``r="XFD1048576"``) and rows (``r="5"``), either quote: the reader places
@@ -231,8 +246,16 @@ _REF_ANY = re.compile(rb'r\s*=\s*["\']\$?([A-Za-z]{0,4})\$?([0-9]{1,9})["\']')
 _REF_ODD = re.compile(rb"r\s+=|r=\s|r='")  # another spelling somewhere: the thorough pattern for this chunk
 # A reference (in any spelling :data:`_REF_ANY` reads) beyond column Z or with ``digits`` or more row
 # digits: a chunk where this finds nothing is within those bounds without listing its references (one scan).
+# It matches a value whose leading run of letters and ``$`` is followed by ``digits`` digits, or is at least
+# two long and followed by a digit — every such reference and a few odd values more (those only cost the
+# scan that lists references).  Possessive repeats: the scan stops at every ``r`` and must move on fast.
 _REF_FAR = {
-    digits: re.compile(rb"""r\s*=\s*["']\$?(?:[A-Za-z]{2,4}\$?[0-9]|[A-Za-z]?\$?[0-9]{%d})""" % digits)
+    digits: re.compile(rb"""r\s*+=\s*+["'][A-Za-z$]*+(?:[0-9]{%d}|(?<=[A-Za-z$]{2})[0-9])""" % digits)
+    for digits in range(2, 10)
+}
+# The same within column ZZ: a reference with three letters (or ``$``) before its digits, or ``digits`` digits.
+_REF_WIDE = {
+    digits: re.compile(rb"""r\s*+=\s*+["'][A-Za-z$]*+(?:[0-9]{%d}|(?<=[A-Za-z$]{3})[0-9])""" % digits)
     for digits in range(2, 10)
 }
 _SST = re.compile(rb'<(?:\w+:)?sst\b[^>]*>')
@@ -247,6 +270,16 @@ class Inspection:
     own_output: str | None = None  # the kind of one of our outputs (:data:`OUTPUT_KINDS`)
 
 
+@dataclass
+class _Package:
+    """A zip package being inspected: its directory, its bytes, the file's name and the limits."""
+
+    zf: zipfile.ZipFile
+    data: bytes
+    name: str
+    limits: Limits
+
+
 def _col_number(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
@@ -254,10 +287,16 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _is_sheet(part: str) -> bool:
+    return part.startswith("xl/worksheets/") and part.endswith(".xml") and "/_rels/" not in part
+
+
 def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
     """Check a zip package against ``limits``; raises :class:`ReadError` (Chinese) when it is over one.
 
-    ``data`` that is not a zip package is left to the readers (``Inspection()``).
+    ``data`` that is not a zip package is left to the readers (``Inspection()``).  Worksheets, shared
+    strings and our marker are inflated and read; every other part either is inflated too (counting what
+    it really holds) or is shown to be small from its compressed size alone.
     """
     if not data.startswith(ZIP_MAGIC):
         return Inspection()
@@ -277,21 +316,62 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
         total += info.file_size
         if total > limits.max_total_mb * MIB:
             raise ReadError(f"文件解压后超过 {limits.max_total_mb} MB，疑似压缩炸弹，未读取", name)
+    pkg = _Package(zf, data, name, limits)
     out = Inspection()
-    if "docProps/custom.xml" in names:
-        m = _MARKER_RE.search(_read_part(zf, zf.getinfo("docProps/custom.xml"), name, limits))
+    marker = zf.getinfo("docProps/custom.xml") if "docProps/custom.xml" in names else None
+    if marker is not None:
+        m = _MARKER_RE.search(b"".join(_parts(pkg, marker)))
         if m:
             out.own_output = m.group(1).decode()
+    unread = []
     for info in infos:
         fn = info.filename
-        if fn.startswith("xl/worksheets/") and fn.endswith(".xml") and "/_rels/" not in fn:
-            _check_sheet(zf, info, name, limits)
+        if _is_sheet(fn):
+            _check_sheet(pkg, info)
         elif fn == "xl/sharedStrings.xml":
-            _check_shared_strings(zf, info, name, limits)
+            _check_shared_strings(pkg, info)
         elif info.file_size > RATIO_FLOOR:  # any other big part: decompress within the limits
-            for _ in _stream(zf, info, name, limits):
+            for _ in _parts(pkg, info):
                 pass
+        elif info is not marker:
+            unread.append(info)
+    _check_unread(pkg, unread, total - sum(i.file_size for i in unread))
     return out
+
+
+def _most(info: zipfile.ZipInfo) -> int | None:
+    """The most bytes the part can inflate to, from its compressed size (``None``: not known)."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        return info.compress_size * DEFLATE_MAX_RATIO
+    return None
+
+
+def _check_unread(pkg: _Package, unread: list[zipfile.ZipInfo], read: int) -> None:
+    """Parts no check reads (styles, themes, images…) hold what their entries declare, within the limits.
+
+    A part whose compressed size shows it cannot inflate past :data:`RATIO_FLOOR` (nor the part limit)
+    is left compressed; any other is inflated, counting what it really holds (a lie is refused as
+    damage).  When the parts left compressed could together take the package past its total limit
+    (``read``: the declared sizes of the parts read, which they never exceed), they are inflated too.
+    """
+    small = min(RATIO_FLOOR, pkg.limits.max_part_mb * MIB)
+    left: list[zipfile.ZipInfo] = []
+    could = read
+    for info in unread:
+        most = _most(info)
+        if most is None or most > small:
+            for _ in _parts(pkg, info):
+                pass
+            could += info.file_size
+        else:
+            left.append(info)
+            could += most
+    if could > pkg.limits.max_total_mb * MIB:
+        for info in left:
+            for _ in _parts(pkg, info):
+                pass
 
 
 def guard(path: str | os.PathLike[str], limits: Limits) -> Snapshot:
@@ -318,41 +398,141 @@ def _check_part_size(info: zipfile.ZipInfo, size: int, name: str, limits: Limits
                         "疑似压缩炸弹，未读取", name)
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits):
-    """The part's bytes in chunks, counting what is really decompressed (declared sizes can lie)."""
+def _damaged(pkg: _Package, info: zipfile.ZipInfo) -> ReadError:
+    return ReadError(f"文件已损坏（部件 {info.filename} 无法解压），无法读取", pkg.name)
+
+
+def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+    """The part's compressed bytes, straight from the package, for a plain entry: stored or deflated, not
+    encrypted, its local header where the directory says with the same name.  ``None`` for anything
+    else (zipfile then reads the part, with its own checks and messages)."""
+    at = info.header_offset
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & _ZIP_ODD_FLAGS \
+            or at < 0 or at + _LOCAL_HEADER.size > len(data):
+        return None
+    magic, _, _, flags, _, _, _, _, _, _, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, at)
+    start = at + _LOCAL_HEADER.size + name_length + extra_length
+    end = start + info.compress_size
+    if magic != ZIP_MAGIC or end > len(data):
+        return None
+    try:
+        local_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + name_length].decode(
+            "utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if local_name != info.orig_filename:
+        return None
+    return memoryview(data)[start:end]
+
+
+def _parts(pkg: _Package, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes in pieces of :data:`CHUNK` (the last one shorter), inflated from the package's
+    bytes.  Declared sizes can lie: a part that holds more than its entry declares is refused as damaged
+    as soon as the excess shows (at most one piece more is ever inflated), and so is one whose CRC-32
+    does not match."""
+    raw = _raw(pkg.data, info)
+    if raw is None:
+        yield from _stream(pkg, info)
+        return
+    size = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if len(raw) > size or zlib.crc32(raw) != info.CRC:
+            raise _damaged(pkg, info)
+        for at in range(0, len(raw), CHUNK):
+            yield bytes(raw[at:at + CHUNK])
+        return
+    if size <= CHUNK and len(raw) * DEFLATE_MAX_RATIO <= ONE_CALL:  # the usual part: one call, no copies
+        try:
+            whole = zlib.decompress(raw, -15, size + 1)
+        except zlib.error:  # damaged or cut short: inflated in pieces below, which decides as zipfile does
+            pass
+        else:
+            if len(whole) > size or zlib.crc32(whole) != info.CRC:
+                raise _damaged(pkg, info)
+            if whole:
+                yield whole
+            return
+    yield from _pieces(pkg, info, raw)
+
+
+def _pieces(pkg: _Package, info: zipfile.ZipInfo, raw: memoryview) -> Iterator[bytes]:
+    """:func:`_parts` for a deflated part, inflated a piece at a time (memory: one piece and one feed)."""
+    inflater = zlib.decompressobj(-15)
+    buf = bytearray()
+    got = crc = 0
+    pos = 0
+    tail: bytes | memoryview = b""
+    full = False  # the last call filled the piece: the inflater may hold more output
+    while not inflater.eof:
+        if not tail:
+            if pos < len(raw):
+                tail = raw[pos:pos + FEED]
+                pos += FEED
+            elif not full:
+                break  # the compressed bytes end before the stream does: the CRC decides
+        room = CHUNK - len(buf)
+        before = len(tail)
+        try:
+            piece = inflater.decompress(tail, room)
+        except zlib.error:
+            raise _damaged(pkg, info) from None
+        full = len(piece) == room
+        tail = inflater.unconsumed_tail
+        if not piece and tail and len(tail) == before:
+            break  # no progress (never seen with zlib): the CRC decides
+        got += len(piece)
+        if got > info.file_size:
+            raise _damaged(pkg, info)
+        buf += piece
+        if len(buf) == CHUNK:
+            crc = zlib.crc32(buf, crc)
+            yield bytes(buf)
+            buf.clear()
+    if buf:
+        crc = zlib.crc32(buf, crc)
+        yield bytes(buf)
+    if crc != info.CRC:
+        raise _damaged(pkg, info)
+
+
+def _stream(pkg: _Package, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes in chunks through zipfile (entries :func:`_raw` leaves alone), counting what is
+    really decompressed."""
     got = 0
     try:
-        with zf.open(info) as f:
+        with pkg.zf.open(info) as f:
             while True:
                 chunk = f.read(CHUNK)
                 if not chunk:
                     return
                 got += len(chunk)
-                _check_part_size(info, got, name, limits)
+                _check_part_size(info, got, pkg.name, pkg.limits)
                 yield chunk
     except ReadError:
         raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError,
+            zlib.error) as exc:
         if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
-            raise ReadError("文件设有密码（已加密），无法读取：请去掉密码后再提交", name) from None
-        raise ReadError(f"文件已损坏（部件 {info.filename} 无法解压），无法读取", name) from None
+            raise ReadError("文件设有密码（已加密），无法读取：请去掉密码后再提交", pkg.name) from None
+        raise _damaged(pkg, info) from None
 
 
-def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> bytes:
-    return b"".join(_stream(zf, info, name, limits))
+def _safe_digits(limits: Limits, letters: int = 1) -> int | None:
+    """The most digits a row number may have for every sheet within ``letters`` column letters (column Z,
+    ZZ) and that many digits to be within ``limits`` (``None`` when even two digits could be over them)."""
+    return _digits_within(limits.max_rows, limits.max_columns, limits.max_cells, 26 if letters == 1 else 702)
 
 
-def _safe_digits(limits: Limits) -> int | None:
-    """The most digits a row number may have for every sheet within column Z and that many digits to be
-    within ``limits`` (``None`` when even two digits could be over them)."""
+@functools.lru_cache(maxsize=16)
+def _digits_within(max_rows: int, max_columns: int, max_cells: int, columns: int) -> int | None:
     for digits in range(9, 1, -1):
         rows = 10 ** (digits - 1) - 1
-        if rows <= limits.max_rows and 26 <= limits.max_columns and rows * 26 <= limits.max_cells:
+        if rows <= max_rows and columns <= max_columns and rows * columns <= max_cells:
             return digits
     return None
 
 
-def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+def _check_sheet(pkg: _Package, info: zipfile.ZipInfo) -> None:
     """Declared dimension and the furthest row/column of any cell, against the limits.
 
     The readers lay a sheet out from A1 to its furthest cell, so one cell at
@@ -360,11 +540,12 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
     Most sheets stay within column Z and a few thousand rows: one scan finding no reference that could
     be further shows that; otherwise every reference is read.
     """
+    name, limits = pkg.name, pkg.limits
     sheet = info.filename.rsplit("/", 1)[-1]
     digits = _safe_digits(limits)
     far = _REF_FAR[digits] if digits is not None else None
     first = True
-    chunks = _overlapping(_stream(zf, info, name, limits))
+    chunks = _overlapping(_parts(pkg, info))
     for chunk, _ in chunks:
         if first:
             m = _DIMENSION.search(chunk)
@@ -378,11 +559,17 @@ def _check_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: 
         first = False
     else:
         return  # every reference within the bounds
-    if first:  # found in the first chunk: every reference from here, going on with the same stream
+    if first:  # found in the first chunk
+        wide = _safe_digits(limits, 2)
+        if len(chunk) < CHUNK and wide is not None and not _REF_WIDE[wide].search(chunk):
+            for _ in chunks:  # the whole sheet, within column ZZ and fewer row digits: nothing more to read
+                pass
+            return
+        # every reference from here, going on with the same stream
         _check_references(itertools.chain([(chunk, 0)], chunks), name, sheet, limits)
         return
     # read every reference, from the start (the part is decompressed again: memory stays one chunk)
-    _check_references(_overlapping(_stream(zf, info, name, limits)), name, sheet, limits)
+    _check_references(_overlapping(_parts(pkg, info)), name, sheet, limits)
 
 
 def _check_references(chunks, name: str, sheet: str, limits: Limits) -> None:
@@ -417,6 +604,8 @@ def _overlapping(chunks, keep: int = 512):
 
 
 def _check_extent(rows: int, cols: int, name: str, sheet: str, limits: Limits, how: str) -> None:
+    if cols <= limits.max_columns and rows <= limits.max_rows and rows * cols <= limits.max_cells:
+        return
     from xl_jixiao.cellref import a1
 
     where = f"工作表部件 {sheet} {how}范围到 {a1(min(rows, 1048576), min(cols, 16384))}"
@@ -424,13 +613,12 @@ def _check_extent(rows: int, cols: int, name: str, sheet: str, limits: Limits, h
         raise ReadError(f"{where}，共 {cols} 列，超过上限 {limits.max_columns} 列，疑似异常文件，未读取", name)
     if rows > limits.max_rows:
         raise ReadError(f"{where}，共 {rows} 行，超过上限 {limits.max_rows} 行，疑似异常文件，未读取", name)
-    if rows * cols > limits.max_cells:
-        raise ReadError(f"{where}，共 {rows * cols} 个单元格，超过上限 {limits.max_cells} 个，疑似异常文件，未读取",
-                        name)
+    raise ReadError(f"{where}，共 {rows * cols} 个单元格，超过上限 {limits.max_cells} 个，疑似异常文件，未读取", name)
 
 
-def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+def _check_shared_strings(pkg: _Package, info: zipfile.ZipInfo) -> None:
     """The declared and real number of shared strings, and the size of each one."""
+    name, limits = pkg.name, pkg.limits
     max_bytes = limits.max_string_kb * 1024
     count = 0
     open_at: int | None = None
@@ -438,7 +626,7 @@ def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     carry = b""
     last_tag = -1
     first = True
-    for chunk in _stream(zf, info, name, limits):
+    for chunk in _parts(pkg, info):
         buf = carry + chunk
         base = offset - len(carry)
         if first:
@@ -449,6 +637,8 @@ def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                     if int(n) > limits.max_shared_strings:
                         raise ReadError(f"共享字符串表声明了 {int(n)} 个字符串，超过上限 {limits.max_shared_strings} 个，"
                                         "疑似异常文件，未读取", name)
+            if len(chunk) < CHUNK and len(chunk) <= max_bytes and len(chunk) // 3 <= limits.max_shared_strings:
+                continue  # the whole part, too short for a string over the size limit or too many ``<si``
         for m in _SI.finditer(buf):
             at = base + m.start()
             if at <= last_tag:

@@ -16,6 +16,7 @@ conversion between 元 and 万元 lives in :mod:`xl_jixiao.money`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
@@ -23,7 +24,7 @@ from typing import Any, Literal, TypeVar
 from xl_jixiao.severity import SEVERITY_LABELS, Severity
 
 __all__ = [
-    "CellRef", "Cells", "Indicator", "Funding", "PlanPoint", "Project", "DeptBudget", "SourceInfo", "Submission",
+    "CellRef", "Cells", "RowCells", "Indicator", "Funding", "PlanPoint", "Project", "DeptBudget", "SourceInfo", "Submission",
     "Severity", "SEVERITY_LABELS", "Finding", "MoneyUnit", "validated", "adapter",
 ]
 
@@ -81,7 +82,75 @@ class CellRef:
         return CellRef, (self.file, self.sheet, self.cell, self.row)
 
 
-Cells = dict[str, CellRef]
+class RowCells(MutableMapping[str, CellRef]):
+    """The cells of one table row, field → :class:`CellRef`, made when asked for.
+
+    A table's rows share one map of field → column letters; a row keeps only its sheet and row number, so
+    reading a table of a thousand rows does not make ten thousand references nobody looks at (a rule makes
+    the one its finding points at).  It behaves as a dict of references: setting or deleting a field turns
+    the row's cells into a plain dict inside.
+    """
+
+    __slots__ = ("file", "sheet", "row", "columns", "_dict")
+
+    def __init__(self, file: str | None, sheet: str | None, row: int, columns: dict[str, str]):
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.columns = columns
+        """Field → column letters, shared by the rows of one table (not to be changed)."""
+        self._dict: dict[str, CellRef] | None = None
+
+    def __getitem__(self, key: str) -> CellRef:
+        if self._dict is not None:
+            return self._dict[key]
+        return CellRef(self.file, self.sheet, self.columns[key] + str(self.row), self.row)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self._dict is not None:
+            return self._dict.get(key, default)
+        letters = self.columns.get(key)
+        return default if letters is None else CellRef(self.file, self.sheet, letters + str(self.row), self.row)
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self.columns if self._dict is None else self._dict)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns if self._dict is None else self._dict)
+
+    def __len__(self) -> int:
+        return len(self.columns if self._dict is None else self._dict)
+
+    def _own(self) -> dict[str, CellRef]:
+        if self._dict is None:
+            at = str(self.row)
+            self._dict = {k: CellRef(self.file, self.sheet, c + at, self.row) for k, c in self.columns.items()}
+        return self._dict
+
+    def __setitem__(self, key: str, value: CellRef) -> None:
+        self._own()[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._own()[key]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a dict
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._dict is not None:
+            return dict, (self._dict,)
+        return RowCells, (self.file, self.sheet, self.row, self.columns)
+
+
+Cells = MutableMapping[str, CellRef]
+"""A row's or block's cells by field: a dict, or the :class:`RowCells` of a table row."""
 
 
 @dataclass(kw_only=True)

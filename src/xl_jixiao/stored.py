@@ -24,12 +24,12 @@ import operator
 import pickle
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from xl_jixiao.model import CellRef
+from xl_jixiao.model import CellRef, RowCells
 
 __all__ = ["PlainUnpickler", "encode", "decode", "plain_loads"]
 
@@ -72,7 +72,8 @@ def encode(obj: Any, path: str) -> Any:
     """``obj`` (a dataclass of the model) as plain data; cell references on ``path`` leave the path out.
 
     A field's cell references (``cells``) that all lie on one row of one sheet of ``path`` (an indicator row,
-    say) are stored once as ``(sheet, row, {field: cell})``; otherwise each as a tuple (see the module)."""
+    say) are stored once as ``(sheet, row, {field: column letters})`` (a table's rows share the map, see
+    :class:`~xl_jixiao.model.RowCells`); otherwise each as a tuple (see the module)."""
     plain = _PLAIN
     getters = _GETTERS
 
@@ -86,14 +87,18 @@ def encode(obj: Any, path: str) -> Any:
         get = getters.get(t) or (_getter(t) if dataclasses.is_dataclass(t) else None)
         if get is not None:
             return [x if type(x) in plain else enc(x) for x in get(v)]
-        if t is dict:
+        if t is RowCells and v._dict is None and v.file == path:
+            return (v.sheet, v.row, v.columns)  # the table's shared column map: pickled once per result
+        if t is dict or t is RowCells:
             if v and type(first := next(iter(v.values()))) is CellRef:
                 sheet, row = first.sheet, first.row
+                at = str(row)
                 cells = {}
                 for k, c in v.items():
-                    if type(c) is not CellRef or c.file != path or c.sheet != sheet or c.row != row:
+                    if type(c) is not CellRef or c.file != path or c.sheet != sheet or c.row != row \
+                            or not c.cell or not c.cell.endswith(at) or not c.cell[:-len(at)].isalpha():
                         break
-                    cells[k] = c.cell
+                    cells[k] = c.cell[:-len(at)]
                 else:
                     return (sheet, row, cells)
                 if all(type(c) is CellRef for c in v.values()):
@@ -130,9 +135,10 @@ def _cellref(v: Any, path: str) -> dict[str, Any]:
 
 
 def _cells(v: Any, path: str) -> dict[str, Any]:
-    if type(v) is tuple:  # one row of one sheet of the result's file
+    if type(v) is tuple:  # one row of one sheet of the result's file: field → column letters
         sheet, row, cells = v
-        return {k: {"file": path, "sheet": sheet, "cell": c, "row": row} for k, c in cells.items()}
+        at = str(row)
+        return {k: {"file": path, "sheet": sheet, "cell": c + at, "row": row} for k, c in cells.items()}
     return {k: _cellref(c, path) for k, c in v.items()}
 
 
@@ -160,7 +166,7 @@ def _decoder(tp: Any) -> Callable[[Any, str], Any]:
 
             def dec(v: Any, path: str) -> Any:
                 return [item(x, path) for x in v]
-    elif origin is dict and typing.get_args(tp)[1] is CellRef:
+    elif origin in (dict, MutableMapping) and typing.get_args(tp)[1] is CellRef:
         dec = _cells
     elif origin is dict:
         value = _decoder(typing.get_args(tp)[1])

@@ -96,6 +96,9 @@ def _serve(conn, fn: Callable[[Any], Any], init: Callable[[], None] | None, memo
     # what the process starts with (the readers, rules and schemes it inherited) lives as long as it does:
     # kept out of the cyclic collector, whose full collections would otherwise walk it again every few files
     gc.freeze()
+    # a file's objects (its cells, model and findings) are freed together by reference counting once it is
+    # done; collecting every 700 allocations would walk each file's model several times while it is built
+    gc.set_threshold(20_000, 10, 10)
     while True:
         try:
             task = conn.recv()

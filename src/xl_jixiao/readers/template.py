@@ -21,7 +21,17 @@ from xl_jixiao.cellref import column_letter
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
 from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
-from xl_jixiao.model import CellRef, DeptBudget, Funding, Indicator, PlanPoint, Project, SourceInfo, Submission
+from xl_jixiao.model import (
+    CellRef,
+    DeptBudget,
+    Funding,
+    Indicator,
+    PlanPoint,
+    Project,
+    RowCells,
+    SourceInfo,
+    Submission,
+)
 from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
 from xl_jixiao.readers.grid import date_text
 
@@ -471,8 +481,10 @@ class _Reader:
         units: list[tuple[str | None, CellRef]] = []
         file = self.file
         r0, c0 = self.origins.get(name, _NO_ORIGIN)
-        # each column's letters once; a row's references are its number appended (as :meth:`ref` builds them)
+        # each column's letters once, shared by the rows' cells (RowCells: references made when asked for)
         letter = {c: column_letter(c + c0 + 1) for c in (*cols.values(), *(c for _, c in header.plan))}
+        columns = {key: letter[c] for key, c in cols.items()}
+        columns.update((f"plan:{label}", letter[c]) for label, c in header.plan)
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
             if all(is_blank(_get(row, c)) for c in key_cols):
@@ -484,9 +496,9 @@ class _Reader:
                 continue
             if name_text and norm_label(name_text) in _PROJECT_LABELS:
                 continue  # a repeated header row
-            p = Project(row=number, funding=Funding(money_unit=sub.money_unit))
+            p = Project(row=number, funding=Funding(money_unit=sub.money_unit),
+                        cells=RowCells(file, name, number, columns))
             for key, c in cols.items():
-                p.cells[key] = CellRef(file, name, letter[c] + at, number)
                 raw = _get(row, c)
                 f = fields[key]
                 if key == "unit_name":
@@ -503,7 +515,6 @@ class _Reader:
                     setattr(p, key, cell_text(raw))
             for label, c in header.plan:
                 raw = _get(row, c)
-                p.cells[f"plan:{label}"] = CellRef(file, name, letter[c] + at, number)
                 p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
                 p.spending_plan[-1].percent = _percent(raw)
             _fraction_plan(p, [_get(row, c) for _, c in header.plan])
@@ -527,8 +538,8 @@ class _Reader:
         out: list[Indicator] = []
         prev: Indicator | None = None
         r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
-        # each column's letters once; a row's references are its number appended (see :meth:`ref`)
-        letters = [(k, column_letter(c + c0 + 1)) for k, c in cell_cols]
+        # each column's letters once, shared by the rows' cells (RowCells: references made when asked for)
+        columns = {k: column_letter(c + c0 + 1) for k, c in cell_cols}
         text_keys = [k for k, _ in cell_cols]
         text_cols = [c for _, c in cell_cols]
         file = self.file
@@ -555,9 +566,7 @@ class _Reader:
             if project is not None:
                 texts["project"] = project
             number = r + 1 + r0
-            at = str(number)
-            ind = Indicator(row=number, cells={k: CellRef(file, sheet, col + at, number) for k, col in letters},
-                            **texts)
+            ind = Indicator(row=number, cells=RowCells(file, sheet, number, columns), **texts)
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
                 if ind.project is None and "project" in cols:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.config import Config
-from xl_jixiao.model import CellRef, DeptBudget, Funding, Project, Severity, Submission
+from xl_jixiao.model import Cells, DeptBudget, Funding, Project, Severity, Submission
 from xl_jixiao.money import convert, converted, tolerance
 from xl_jixiao.rules import common as c
 from xl_jixiao.rules.engine import Context, Item
@@ -427,7 +427,7 @@ class MoneyInvalidAmount(Rule):
 
         out = []
         u = ctx.money_unit
-        groups: list[tuple[str | None, dict[str, str], Funding | DeptBudget, dict[str, str], dict[str, CellRef], str]]
+        groups: list[tuple[str | None, dict[str, str], Funding | DeptBudget, dict[str, str], Cells, str]]
         groups = [(p.name, p.funding.invalid, p.funding, FUNDING_LABELS, p.cells, f"项目「{p.name}」")
                   for p in sub.projects]
         if sub.dept:
