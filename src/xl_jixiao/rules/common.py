@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from xl_jixiao.memo import by_text
 from xl_jixiao.money import convert, plain_number
+from xl_jixiao.values import ParsedValue
 
 MONEY_UNITS = ("万元", "元")
 PERCENT = "%"
@@ -100,15 +101,24 @@ def flags(pv) -> set[str]:
     return set(f)
 
 
+# The accessors take a ParsedValue (read directly: the rules ask row after row) or anything shaped like one.
+
+
 def kind(pv) -> str:
+    if type(pv) is ParsedValue:
+        return pv.kind or ""
     return str(getattr(pv, "kind", "") or "")
 
 
 def unit(pv) -> str:
+    if type(pv) is ParsedValue:
+        return pv.unit or ""
     return str(getattr(pv, "unit", "") or "")
 
 
 def number(pv) -> Decimal | None:
+    if type(pv) is ParsedValue:
+        return pv.number
     n = getattr(pv, "number", None)
     if n is None:
         return None
@@ -119,6 +129,8 @@ def number(pv) -> Decimal | None:
 
 
 def is_percent(pv) -> bool:
+    if type(pv) is ParsedValue:
+        return pv.unit == PERCENT
     v = getattr(pv, "is_percent", None)
     if v is not None:
         return bool(v() if callable(v) else v)
@@ -126,6 +138,8 @@ def is_percent(pv) -> bool:
 
 
 def is_quantitative(pv) -> bool:
+    if type(pv) is ParsedValue:
+        return pv.kind == "quantitative"
     return kind(pv) == "quantitative"
 
 

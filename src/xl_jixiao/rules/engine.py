@@ -113,11 +113,16 @@ class Context:
         self.items: list[Item] = build_items(sub, self.project_scheme, self.dept_scheme)
         """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
         self._groups: dict[int, list[Item]] = {}
-        for it in self.items:
+        self._by_role: dict[str | None, list[tuple[int, Item]]] = {}
+        self._readable: dict[str, list[tuple[int, Item]]] = {}
+        for i, it in enumerate(self.items):  # the groups most selections start from, in one pass
             if it.dept:
                 self._groups.setdefault(0, []).append(it)
             elif it.project is not None:
                 self._groups.setdefault(id(it.project), []).append(it)
+            self._by_role.setdefault(it.role, []).append((i, it))
+            if it.readable:
+                self._readable.setdefault(it.kind, []).append((i, it))
         self._selections: dict[object, list[tuple[int, Item]]] = {}
         self._enabled: dict[str, bool] = {}
         self.memo: dict[Any, Any] = {}
@@ -130,21 +135,24 @@ class Context:
         return self._groups.get(0 if project is None else id(project), [])
 
     # ------------------------------------------------------------ row selections
-    def select(self, key: object, pred: Callable[[Item], bool]) -> list[tuple[int, Item]]:
+    def select(self, key: object, pred: Callable[[Item], bool],
+               among: list[tuple[int, Item]] | None = None) -> list[tuple[int, Item]]:
         """The rows for which ``pred`` holds, as ``(row index, item)`` in row order, worked out once per
-        submission for each ``key`` (rules that look at the same rows share it: see :meth:`Rule.rows`)."""
+        submission for each ``key`` (rules that look at the same rows share it: see :meth:`Rule.rows`).
+        ``among``: a selection (in row order) that holds every such row, to look through instead of all rows."""
         hit = self._selections.get(key)
         if hit is None:
-            hit = self._selections[key] = [(i, it) for i, it in enumerate(self.items) if pred(it)]
+            rows = enumerate(self.items) if among is None else among
+            hit = self._selections[key] = [(i, it) for i, it in rows if pred(it)]
         return hit
 
     def rows_with_role(self, role: str) -> list[tuple[int, Item]]:
         """The rows whose category plays ``role`` (``cost``, ``timeliness`` …)."""
-        return self.select(("role", role), lambda it: it.role == role)
+        return self._by_role.get(role, [])
 
     def readable_rows(self, kind: str) -> list[tuple[int, Item]]:
         """The rows with a readable value (:attr:`Item.readable`) of value ``kind``."""
-        return self.select(("readable", kind), lambda it: it.kind == kind and it.readable)
+        return self._readable.get(kind, [])
 
     def _project_scheme(self) -> Scheme:
         cfg = self.config.scheme

@@ -183,9 +183,11 @@ class IndicatorNoteMissing(Rule):
     best_practice = "「考察本项目档案数字化工作的完成情况，计算方式＝实际完成卷数/计划卷数」"
 
     def check(self, ctx: Context, p: Project):
+        if not _notes_in_use(ctx):
+            return []  # the unit uses the column nowhere (an optional column), or the form has none
         rows = [i for i in real_indicators(p) if "note" in i.cells]
-        if not rows or not _notes_in_use(ctx):
-            return []  # the form has no such column, or the unit uses it nowhere (an optional column)
+        if not rows:
+            return []  # the form has no such column
         blank = [i for i in rows if not (i.note or "").strip()]
         if not blank or len(blank) / len(rows) < float(ctx.config.review.note_min_share):
             return []

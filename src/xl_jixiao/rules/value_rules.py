@@ -146,8 +146,8 @@ class ValueMissingUnit(Rule):
     best_practice = "写上单位：「≥95%」「≥10次」"
 
     def rows(self, ctx: Context):
-        return ctx.select("quantitative-no-unit", lambda it: it.kind == "quantitative" and it.readable
-                          and not c.unit(it.pv) and c.number(it.pv) is not None)
+        return ctx.select("quantitative-no-unit", lambda it: not c.unit(it.pv) and c.number(it.pv) is not None,
+                          among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -179,8 +179,8 @@ class ValueMissingSymbol(Rule):
     best_practice = "「≥2次」（成本类写「≤」）"
 
     def rows(self, ctx: Context):
-        return ctx.select("quantitative-no-symbol", lambda it: it.kind == "quantitative" and it.readable
-                          and not c.op(it.pv) and c.number(it.pv) is not None)
+        return ctx.select("quantitative-no-symbol", lambda it: not c.op(it.pv) and c.number(it.pv) is not None,
+                          among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -209,8 +209,9 @@ class ValueRateOutOfRange(Rule):
     best_practice = "「资金到位率 ≥90%」"
 
     def rows(self, ctx: Context):
-        return ctx.select("rate-candidates", lambda it: it.kind == "quantitative" and it.readable
-                          and c.unit(it.pv) in ("", c.PERCENT) and c.number(it.pv) is not None)
+        return ctx.select("rate-candidates",
+                          lambda it: c.unit(it.pv) in ("", c.PERCENT) and c.number(it.pv) is not None,
+                          among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
         if not _rate_out_of_range(it):
@@ -345,7 +346,7 @@ class ValueImpossibleBound(Rule):
     best_practice = "「＝100%」，或「≥95%」这样可达到的下限"
 
     def rows(self, ctx: Context):
-        return ctx.select("percent", lambda it: it.kind == "quantitative" and it.readable and c.is_percent(it.pv))
+        return ctx.select("percent", lambda it: c.is_percent(it.pv), among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
