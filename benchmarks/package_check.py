@@ -78,21 +78,20 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     this = HERE.parent / "src"
     trees = [("this", this)] + ([("other", a.compare_src.resolve())] if a.compare_src else [])
+    results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in trees}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = a.dir
-        if folder is None:
-            folder = Path(tmp)
-            code = ("import sys; from xl_jixiao.template import generate_samples; "
-                    "generate_samples(sys.argv[1], int(sys.argv[2]), seed=1, defect_rate=0.3)")
-            subprocess.run([sys.executable, "-c", code, str(folder), str(a.files)], check=True,
-                           env=dict(os.environ, PYTHONPATH=str(this)))
-        results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in trees}
-        for i in range(a.rounds):
-            for name, src in (trees if i % 2 == 0 else trees[::-1]):
-                res, wall = run_round(src, folder, a.files, a.repeat)
-                results[name].append(res)
-                print(f"round {i + 1} {name:5s} inspect {res['inspect']:.3f}  bare read {res['bare read']:.3f} "
-                      f"CPU-ms/file ({res['files']:.0f} files; round wall {wall:.1f} s)", flush=True)
+        folder = a.dir or Path(tmp)
+        if a.dir is None:
+            sys.path.insert(0, str(this))
+            from xl_jixiao.template import generate_samples
+
+            generate_samples(folder, a.files, seed=1, defect_rate=0.3)
+        order = [trees[::-1] if i % 2 else trees for i in range(a.rounds)]  # alternate which tree goes first
+        for i, (name, src) in ((i, t) for i, pair in enumerate(order) for t in pair):
+            res, wall = run_round(src, folder, a.files, a.repeat)
+            results[name].append(res)
+            print(f"round {i + 1} {name:5s} inspect {res['inspect']:.3f}  bare read {res['bare read']:.3f} "
+                  f"CPU-ms/file ({res['files']:.0f} files; round wall {wall:.1f} s)", flush=True)
     print("\nmedian CPU-ms per file (range over rounds)")
     for name, src in trees:
         cells = []

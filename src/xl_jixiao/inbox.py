@@ -229,7 +229,7 @@ RATIO_FLOOR = 16 * MIB
 DEFLATE_MAX_RATIO = 1032
 """No deflate stream inflates to more than 1,032 times its own size (258 bytes from a 2-bit length/distance
 pair): a bound on what a part really holds, whatever its entry declares."""
-ONE_CALL = 32 * MIB
+ONE_CALL = 64 * MIB
 """A deflated part of at most :data:`CHUNK` bytes whose worst case (compressed size ×
 :data:`DEFLATE_MAX_RATIO`) is within this is inflated in one call; others in pieces of :data:`CHUNK`."""
 FEED = 256 << 10
