@@ -91,6 +91,21 @@ def test_rows_rendered_elsewhere_are_copied_into_a_valid_workbook(tmp_path):
     assert [tuple(r) for r in ws.iter_rows(values_only=True)] == expected
 
 
+def test_zip64_fields_where_sizes_and_offsets_need_them(tmp_path, monkeypatch):
+    """Members and a directory past 4 GiB take zip64 fields; written here for every size (the threshold
+    lowered), so the workbook still opens and every checksum holds."""
+    monkeypatch.setattr(xlsx, "_ZIP64_AT", 1)
+    book = xlsx.XlsxWriter(tmp_path / "z.xlsx")
+    sh = book.add_sheet("表", [xlsx.Column("a")])
+    sh.append(["甲"])
+    sh.append_fragment(xlsx.compress_rows([xlsx.row(["乙"])]), 1)
+    book.close()
+    with zipfile.ZipFile(tmp_path / "z.xlsx") as z:
+        assert z.testzip() is None
+        assert all(i.extra for i in z.infolist())
+    assert [r[0] for r in openpyxl.load_workbook(tmp_path / "z.xlsx")["表"].iter_rows(values_only=True)] == ["甲", "乙"]
+
+
 def test_crc_of_pieces_one_after_the_other():
     import os
     import zlib

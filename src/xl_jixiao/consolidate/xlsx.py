@@ -649,7 +649,9 @@ FRAGMENT_FORMAT = 2
 
 _PIECE = struct.Struct("<III")  # CRC-32 of the text, its length in bytes, CRC-32 of the compressed bytes
 _LEN = struct.Struct("<I")
-_ZIP_LIMIT = 0xFFFFFFFF
+_ZIP64_AT = 0xFFFFFFFF  # sizes and offsets from here on are written in zip64 fields
+_ZIP64_ENTRIES = 0xFFFF
+_FULL32, _FULL16 = 0xFFFFFFFF, 0xFFFF  # "see the zip64 field"
 _END = b"\x03\x00"  # an empty final block (fixed Huffman): closes a member's DEFLATE stream
 _ZERO_BYTES = bytes(1024)
 
@@ -744,6 +746,11 @@ def _span(head: bytes, tail: bytes, text_bytes: int, packed_bytes: int) -> tuple
     return h_text + text_bytes + t_text, h_packed + packed_bytes + t_packed + len(_END)
 
 
+def _field(value: int) -> int:
+    """A 32-bit size or offset field: the value, or the mark that it is in the zip64 extra field."""
+    return _FULL32 if value >= _ZIP64_AT else value
+
+
 class _ZipOut:
     """A zip file written member by member, each DEFLATE member from pieces copied as they are.
 
@@ -781,10 +788,10 @@ class _ZipOut:
         f = self.f
         offset = f.tell()
         raw = name.encode("ascii")
-        zip64 = size >= _ZIP_LIMIT or packed >= _ZIP_LIMIT
+        zip64 = size >= _ZIP64_AT or packed >= _ZIP64_AT
         extra = struct.pack("<HHQQ", 1, 16, size, packed) if zip64 else b""
         f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if zip64 else 20, 0, 8, self.dos_time, self.dos_date,
-                            0, _ZIP_LIMIT if zip64 else packed, _ZIP_LIMIT if zip64 else size, len(raw), len(extra)))
+                            0, _FULL32 if zip64 else packed, _FULL32 if zip64 else size, len(raw), len(extra)))
         f.write(raw)
         f.write(extra)
         crc = 0
@@ -808,22 +815,22 @@ class _ZipOut:
         f = self.f
         start = f.tell()
         for raw, crc, size, packed, offset in self.entries:
-            big = [v for v in (size, packed, offset) if v >= _ZIP_LIMIT]
+            big = [v for v in (size, packed, offset) if v >= _ZIP64_AT]
             extra = struct.pack(f"<HH{len(big)}Q", 1, 8 * len(big), *big) if big else b""
             version = 45 if big else 20
             f.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | version, version, 0, 8,
-                                self.dos_time, self.dos_date, crc, min(packed, _ZIP_LIMIT), min(size, _ZIP_LIMIT),
-                                len(raw), len(extra), 0, 0, 0, 0o600 << 16, min(offset, _ZIP_LIMIT)))
+                                self.dos_time, self.dos_date, crc, _field(packed), _field(size),
+                                len(raw), len(extra), 0, 0, 0, 0o600 << 16, _field(offset)))
             f.write(raw)
             f.write(extra)
         end = f.tell()
         count = len(self.entries)
         cd_size = end - start
-        if count >= 0xFFFF or start >= _ZIP_LIMIT or cd_size >= _ZIP_LIMIT:
+        if count >= _ZIP64_ENTRIES or start >= _ZIP64_AT or cd_size >= _ZIP64_AT:
             f.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, (3 << 8) | 45, 45, 0, 0, count, count, cd_size, start))
             f.write(struct.pack("<IIQI", 0x07064B50, 0, end, 1))
-        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
-                            min(cd_size, _ZIP_LIMIT), min(start, _ZIP_LIMIT), 0))
+        entries = _FULL16 if count >= _ZIP64_ENTRIES else count
+        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, _field(cd_size), _field(start), 0))
 
 
 __all__ = [
