@@ -599,8 +599,9 @@ def test_ctrl_c_leaves_no_half_written_summary(tmp_path, base_books):
 
     d = tmp_path / "many"
     d.mkdir()
-    for i in range(30):
-        shutil.copy(base_books["a" if i % 2 else "c"], d / f"{i:02d}.xlsx")
+    # enough files that the interrupt lands while they are read, however fast reading gets
+    for i in range(150):
+        shutil.copy(base_books["a" if i % 2 else "c"], d / f"{i:03d}.xlsx")
     out = tmp_path / "汇总表.xlsx"
     proc = subprocess.Popen([sys.executable, "-m", "xl_jixiao", "consolidate", str(d), "-o", str(out),
                              "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
