@@ -234,7 +234,7 @@ ONE_CALL = 64 * MIB
 :data:`DEFLATE_MAX_RATIO`) is within this is inflated in one call; others in pieces of :data:`CHUNK`."""
 FEED = 256 << 10
 """Compressed bytes handed to the inflater at a time when a part is inflated in pieces."""
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # signature ... flags (3rd), name and extra lengths (last two)
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a part's local header: signature, versions, flags … name/extra lengths
 _ZIP_ODD_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patched data, strong encryption
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
