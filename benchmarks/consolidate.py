@@ -374,7 +374,16 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="--compare-src 的轮数（默认 3）")
     ap.add_argument("--synthetic", type=int, metavar="N",
                     help="另测主进程在 N 个文件规模下的内存和写出用时（用 1 个真实文件的记录复制 N 份，如 10000）")
+    ap.add_argument("--no-bytecode-cache", action="store_true",
+                    help="子进程不用字节码缓存（环境设置了 PYTHONDONTWRITEBYTECODE 时，每次运行都重新编译源码）")
     a = ap.parse_args(argv)
+    pycache = None
+    if not a.no_bytecode_cache:
+        # children run as an installed package does: with byte-code caches (in a folder of their own, so the
+        # source tree is untouched, even where PYTHONDONTWRITEBYTECODE is set), as benchmarks/check.py does
+        pycache = tempfile.mkdtemp(prefix="xl-jixiao-pycache-")
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = pycache
 
     from xl_jixiao.consolidate import default_jobs
 
@@ -441,6 +450,8 @@ def main(argv=None) -> int:
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+        if pycache:
+            shutil.rmtree(pycache, ignore_errors=True)
     return 0
 
 
@@ -458,6 +469,8 @@ def report(r: dict, files: int, a, jobs: int) -> None:
     print("\n结果（CPU 秒 = 用户态 + 内核态，含全部工作进程；墙钟秒随机器负载波动；倍数 = 朴素脚本 CPU / 该项 CPU）")
     print(f"  文件 {files} 个，项目 {cold['projects']}，指标 {cold['indicators']}，并行 {jobs}，"
           f"CPU {os.cpu_count()} 核，机器负载 {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}（1/5/15 分钟）")
+    print("  子进程" + ("不用字节码缓存（每次运行都重新编译源码）" if a.no_bytecode_cache
+                     else "带字节码缓存运行，与安装好的软件包相同（第一次运行时编译）"))
     print(f"  {'':<36}{'CPU':>9}{'墙钟':>8}")
     if naive:
         times("朴素脚本 pandas+openpyxl（单进程）", naive)

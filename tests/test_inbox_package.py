@@ -10,6 +10,7 @@ is exercised on what a hostile or broken writer produces, not only on what
 from __future__ import annotations
 
 import bz2
+import random
 import struct
 import zlib
 from dataclasses import dataclass
@@ -36,9 +37,11 @@ class Entry:
     local_name: str | None = None  # name in the local header (default: the same as the directory's)
     bzip2: bool = False  # compressed with bzip2 (method 12), which zipfile reads and this check leaves to it
     cut: int = 0  # compressed bytes missing at the end (the entry's compressed size says so)
+    extra: bytes = b""  # extra field of the directory entry
+    version: int = 20  # version needed to extract
 
 
-def package(*entries: Entry) -> bytes:
+def package(*entries: Entry, comment: bytes = b"") -> bytes:
     """A zip package holding ``entries`` exactly as they say."""
     out = bytearray()
     directory = bytearray()
@@ -57,13 +60,14 @@ def package(*entries: Entry) -> bytes:
         out += local + body
         if e.descriptor:
             out += struct.pack("<4s3L", b"PK\x07\x08", crc, len(body), size)
-        directory += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, flags, method, 0, 0x21, crc,
-                                 len(body), size, len(name), 0, 0, 0, 0, 0, at)
-        directory += name
+        directory += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, e.version, 0, flags, method, 0, 0x21,
+                                 crc, len(body), size, len(name), len(e.extra), 0, 0, 0, 0, at)
+        directory += name + e.extra
     start = len(out)
     out += directory
-    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start, 0)
-    return bytes(out)
+    out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start,
+                       len(comment))
+    return bytes(out + comment)
 
 
 def _deflate(data: bytes) -> bytes:
@@ -183,6 +187,23 @@ def test_an_entry_zipfile_reads_is_checked_the_same():
     assert "无法解压" in refused(package(Entry(SHEET, sheet(), bzip2=True, crc=1)))
 
 
+def test_directories_zipfile_reads_are_checked_the_same():
+    """Packages whose directory this check leaves to zipfile: an archive comment, extra fields."""
+    timestamp = struct.pack("<HHBL", 0x5455, 5, 1, 0)
+    for comment, extra in ((b"written by hand", b""), (b"", timestamp)):
+        accepted(package(Entry(SHEET, sheet(), extra=extra), comment=comment))
+        assert "XFD9" in refused(package(Entry(SHEET, sheet(FAR), extra=extra), comment=comment))
+    assert refused(package(Entry(SHEET, sheet(), version=64))) == "文件已损坏（压缩包结构不完整），无法读取"
+    assert refused(package(Entry(SHEET, sheet(), extra=b"\x01\x00\x10\x00"))) == "文件已损坏（压缩包结构不完整），无法读取"
+
+
+def test_the_last_entry_of_a_name_is_the_one_read():
+    marked = custom_xml("summary").encode()
+    assert inspect_package(package(Entry("docProps/custom.xml", b"<Properties/>"),
+                                   Entry("docProps/custom.xml", marked)), NAME, Limits()).own_output == "summary"
+    assert "XFD9" in refused(package(Entry(SHEET, sheet(FAR)), Entry(SHEET, sheet())))  # every entry is checked
+
+
 def test_a_declared_dimension_is_checked():
     declared = package(Entry(SHEET, sheet(before=b'<dimension ref="A1:XFD1048576"/>')))
     assert refused(declared).startswith("工作表部件 sheet1.xml 声明的范围到 XFD1048576，")
@@ -239,6 +260,9 @@ def test_a_part_declaring_a_bomb_is_refused_before_inflating():
     assert "解压后超过 256 MB" in refused(workbook(Entry("xl/media/image1.bin", b"x", declared=300 << 20)))
     ratio = refused(workbook(Entry("xl/media/image1.bin", bytes(17 << 20))))
     assert "压缩比" in ratio and "xl/media/image1.bin" in ratio
+    noise = random.Random(1).randbytes(17 << 20)  # a big part within the limits is read through, and must be whole
+    accepted(workbook(Entry("xl/media/image1.bin", noise, stored=True)))
+    assert "xl/media/image1.bin" in refused(workbook(Entry("xl/media/image1.bin", noise, stored=True, crc=1)))
 
 
 # ------------------------------------------------------------------ shared strings and our marker

@@ -229,12 +229,12 @@ RATIO_FLOOR = 16 * MIB
 DEFLATE_MAX_RATIO = 1032
 """No deflate stream inflates to more than 1,032 times its own size (258 bytes from a 2-bit length/distance
 pair): a bound on what a part really holds, whatever its entry declares."""
-ONE_CALL = 32 * MIB
+ONE_CALL = 64 * MIB
 """A deflated part of at most :data:`CHUNK` bytes whose worst case (compressed size ×
 :data:`DEFLATE_MAX_RATIO`) is within this is inflated in one call; others in pieces of :data:`CHUNK`."""
 FEED = 256 << 10
 """Compressed bytes handed to the inflater at a time when a part is inflated in pieces."""
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # signature ... flags (3rd), name and extra lengths (last two)
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a part's local header: signature, versions, flags … name/extra lengths
 _ZIP_ODD_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patched data, strong encryption
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
@@ -272,12 +272,63 @@ class Inspection:
 
 @dataclass
 class _Package:
-    """A zip package being inspected: its directory, its bytes, the file's name and the limits."""
+    """A zip package being inspected: its bytes, the file's name, the limits and (once needed) zipfile's
+    view of it."""
 
-    zf: zipfile.ZipFile
     data: bytes
     name: str
     limits: Limits
+    zf: zipfile.ZipFile | None = None
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A part's directory entry: the fields the checks use, as zipfile reads them."""
+
+    filename: str
+    orig_filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    index: int  # its place in the directory (zipfile's ``infolist()``)
+
+
+_END = struct.Struct("<4s4H2LH")  # end of central directory record
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # central directory entry
+
+
+def _directory(data: bytes) -> list[_Entry] | None:
+    """The directory of a plain package read straight from its bytes, as zipfile reads it; ``None`` for
+    anything else (an archive comment, zip64, bytes before the first part, extra fields, names with a NUL
+    or a backslash, a damaged directory): zipfile reads those, with its own checks."""
+    end = len(data) - _END.size
+    if end < 20:
+        return None
+    magic, _, _, _, _, size, offset, comment = _END.unpack_from(data, end)
+    if magic != b"PK\x05\x06" or comment or offset + size != end or data[end - 20:end - 16] == b"PK\x06\x07":
+        return None
+    entries: list[_Entry] = []
+    at = offset
+    while at < end:
+        if at + _CENTRAL.size > end:
+            return None
+        (magic, _, _, version, _, flags, method, _, _, crc, compressed, inflated, name_length, extra_length,
+         comment_length, _, _, _, header) = _CENTRAL.unpack_from(data, at)
+        name_at = at + _CENTRAL.size
+        at = name_at + name_length + comment_length
+        if magic != b"PK\x01\x02" or extra_length or version > 63 or at > end:
+            return None
+        try:
+            part = data[name_at:name_at + name_length].decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        if "\0" in part or "\\" in part:
+            return None
+        entries.append(_Entry(part, part, flags, method, crc, compressed, inflated, header, len(entries)))
+    return entries
 
 
 def _col_number(letters: bytes) -> int:
@@ -300,14 +351,18 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
     """
     if not data.startswith(ZIP_MAGIC):
         return Inspection()
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        raise ReadError("文件已损坏（压缩包结构不完整），无法读取", name) from None
+    pkg = _Package(data, name, limits)
+    infos = _directory(data)
+    if infos is None:  # not a plain package: zipfile reads its directory
+        try:
+            pkg.zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = [_Entry(i.filename, i.orig_filename, i.flag_bits, i.compress_type, i.CRC, i.compress_size,
+                            i.file_size, i.header_offset, n) for n, i in enumerate(pkg.zf.infolist())]
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+            raise ReadError("文件已损坏（压缩包结构不完整），无法读取", name) from None
     if len(infos) > limits.max_parts:
         raise ReadError(f"文件中的部件过多（{len(infos)} 个，上限 {limits.max_parts}），疑似异常文件，未读取", name)
-    names = {i.filename for i in infos}
+    names = {i.filename: i for i in infos}  # the last entry of a name, as zipfile finds it
     if "xl/workbook.bin" in names:
         raise ReadError("这是 Excel 二进制工作簿（.xlsb），不支持：请在 Excel 中「另存为」.xlsx 后再提交", name)
     total = 0
@@ -316,9 +371,8 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
         total += info.file_size
         if total > limits.max_total_mb * MIB:
             raise ReadError(f"文件解压后超过 {limits.max_total_mb} MB，疑似压缩炸弹，未读取", name)
-    pkg = _Package(zf, data, name, limits)
     out = Inspection()
-    marker = zf.getinfo("docProps/custom.xml") if "docProps/custom.xml" in names else None
+    marker = names.get("docProps/custom.xml")
     if marker is not None:
         m = _MARKER_RE.search(b"".join(_parts(pkg, marker)))
         if m:
@@ -339,7 +393,7 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
     return out
 
 
-def _most(info: zipfile.ZipInfo) -> int | None:
+def _most(info: _Entry) -> int | None:
     """The most bytes the part can inflate to, from its compressed size (``None``: not known)."""
     if info.compress_type == zipfile.ZIP_STORED:
         return info.compress_size
@@ -348,7 +402,7 @@ def _most(info: zipfile.ZipInfo) -> int | None:
     return None
 
 
-def _check_unread(pkg: _Package, unread: list[zipfile.ZipInfo], read: int) -> None:
+def _check_unread(pkg: _Package, unread: list[_Entry], read: int) -> None:
     """Parts no check reads (styles, themes, images…) hold what their entries declare, within the limits.
 
     A part whose compressed size shows it cannot inflate past :data:`RATIO_FLOOR` (nor the part limit)
@@ -357,7 +411,7 @@ def _check_unread(pkg: _Package, unread: list[zipfile.ZipInfo], read: int) -> No
     (``read``: the declared sizes of the parts read, which they never exceed), they are inflated too.
     """
     small = min(RATIO_FLOOR, pkg.limits.max_part_mb * MIB)
-    left: list[zipfile.ZipInfo] = []
+    left: list[_Entry] = []
     could = read
     for info in unread:
         most = _most(info)
@@ -389,7 +443,7 @@ def guard(path: str | os.PathLike[str], limits: Limits) -> Snapshot:
     return snap
 
 
-def _check_part_size(info: zipfile.ZipInfo, size: int, name: str, limits: Limits) -> None:
+def _check_part_size(info: _Entry, size: int, name: str, limits: Limits) -> None:
     part = info.filename
     if size > limits.max_part_mb * MIB:
         raise ReadError(f"部件 {part} 解压后超过 {limits.max_part_mb} MB，疑似压缩炸弹，未读取", name)
@@ -398,11 +452,11 @@ def _check_part_size(info: zipfile.ZipInfo, size: int, name: str, limits: Limits
                         "疑似压缩炸弹，未读取", name)
 
 
-def _damaged(pkg: _Package, info: zipfile.ZipInfo) -> ReadError:
+def _damaged(pkg: _Package, info: _Entry) -> ReadError:
     return ReadError(f"文件已损坏（部件 {info.filename} 无法解压），无法读取", pkg.name)
 
 
-def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+def _raw(data: bytes, info: _Entry) -> memoryview | None:
     """The part's compressed bytes, straight from the package, for a plain entry: stored or deflated, not
     encrypted, its local header where the directory says with the same name.  ``None`` for anything
     else (zipfile then reads the part, with its own checks and messages)."""
@@ -425,7 +479,7 @@ def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     return memoryview(data)[start:end]
 
 
-def _parts(pkg: _Package, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _parts(pkg: _Package, info: _Entry) -> Iterator[bytes]:
     """The part's bytes in pieces of :data:`CHUNK` (the last one shorter), inflated from the package's
     bytes.  Declared sizes can lie: a part that holds more than its entry declares is refused as damaged
     as soon as the excess shows (at most one piece more is ever inflated), and so is one whose CRC-32
@@ -455,7 +509,7 @@ def _parts(pkg: _Package, info: zipfile.ZipInfo) -> Iterator[bytes]:
     yield from _pieces(pkg, info, raw)
 
 
-def _pieces(pkg: _Package, info: zipfile.ZipInfo, raw: memoryview) -> Iterator[bytes]:
+def _pieces(pkg: _Package, info: _Entry, raw: memoryview) -> Iterator[bytes]:
     """:func:`_parts` for a deflated part, inflated a piece at a time (memory: one piece and one feed)."""
     inflater = zlib.decompressobj(-15)
     buf = bytearray()
@@ -495,12 +549,14 @@ def _pieces(pkg: _Package, info: zipfile.ZipInfo, raw: memoryview) -> Iterator[b
         raise _damaged(pkg, info)
 
 
-def _stream(pkg: _Package, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _stream(pkg: _Package, info: _Entry) -> Iterator[bytes]:
     """The part's bytes in chunks through zipfile (entries :func:`_raw` leaves alone), counting what is
     really decompressed."""
     got = 0
     try:
-        with pkg.zf.open(info) as f:
+        if pkg.zf is None:
+            pkg.zf = zipfile.ZipFile(io.BytesIO(pkg.data))
+        with pkg.zf.open(pkg.zf.infolist()[info.index]) as f:
             while True:
                 chunk = f.read(CHUNK)
                 if not chunk:
@@ -532,7 +588,7 @@ def _digits_within(max_rows: int, max_columns: int, max_cells: int, columns: int
     return None
 
 
-def _check_sheet(pkg: _Package, info: zipfile.ZipInfo) -> None:
+def _check_sheet(pkg: _Package, info: _Entry) -> None:
     """Declared dimension and the furthest row/column of any cell, against the limits.
 
     The readers lay a sheet out from A1 to its furthest cell, so one cell at
@@ -616,7 +672,7 @@ def _check_extent(rows: int, cols: int, name: str, sheet: str, limits: Limits, h
     raise ReadError(f"{where}，共 {rows * cols} 个单元格，超过上限 {limits.max_cells} 个，疑似异常文件，未读取", name)
 
 
-def _check_shared_strings(pkg: _Package, info: zipfile.ZipInfo) -> None:
+def _check_shared_strings(pkg: _Package, info: _Entry) -> None:
     """The declared and real number of shared strings, and the size of each one."""
     name, limits = pkg.name, pkg.limits
     max_bytes = limits.max_string_kb * 1024
