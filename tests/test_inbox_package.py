@@ -204,6 +204,23 @@ def test_the_last_entry_of_a_name_is_the_one_read():
     assert "XFD9" in refused(package(Entry(SHEET, sheet(FAR)), Entry(SHEET, sheet())))  # every entry is checked
 
 
+@pytest.mark.parametrize("part", ["XL/WORKSHEETS/SHEET1.XML", "xl/worksheets/sheet1.bin", "xl/worksheets/_rels/x.xml"])
+def test_every_part_the_reader_may_read_as_a_sheet_is_checked(part):
+    """python-calamine reads a sheet wherever the relationships point under xl/worksheets/, and finds
+    parts without regard to case."""
+    assert refused(package(Entry(part, sheet(FAR)))).startswith(f"工作表部件 {part.rsplit('/', 1)[-1]} 范围到 XFD9，")
+    accepted(package(Entry(part, sheet())))
+    accepted(package(Entry("xl/worksheets/_rels/sheet1.xml.rels",  # as Excel writes them
+                           b'<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                           b'officeDocument/2006/relationships/printerSettings" '
+                           b'Target="../printerSettings/printerSettings1.bin"/></Relationships>')))
+
+
+def test_shared_strings_are_found_without_regard_to_case():
+    many = Entry("XL/SharedStrings.XML", b'<sst count="6"><si><t>a</t></si></sst>')
+    assert "声明了 6 个字符串" in refused(workbook(many), Limits(max_shared_strings=5))
+
+
 def test_a_declared_dimension_is_checked():
     declared = package(Entry(SHEET, sheet(before=b'<dimension ref="A1:XFD1048576"/>')))
     assert refused(declared).startswith("工作表部件 sheet1.xml 声明的范围到 XFD1048576，")

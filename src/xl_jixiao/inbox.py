@@ -234,7 +234,7 @@ ONE_CALL = 64 * MIB
 :data:`DEFLATE_MAX_RATIO`) is within this is inflated in one call; others in pieces of :data:`CHUNK`."""
 FEED = 256 << 10
 """Compressed bytes handed to the inflater at a time when a part is inflated in pieces."""
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # signature ... flags (3rd), name and extra lengths (last two)
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a part's local header: signature, versions, flags … name/extra lengths
 _ZIP_ODD_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patched data, strong encryption
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Za-z$]*)(\d*)(?::\$?([A-Za-z]+)\$?(\d+))?"')
@@ -339,7 +339,13 @@ def _col_number(letters: bytes) -> int:
 
 
 def _is_sheet(part: str) -> bool:
-    return part.startswith("xl/worksheets/") and part.endswith(".xml") and "/_rels/" not in part
+    """Whether the reader may read the part as a worksheet.  python-calamine reads a sheet from wherever
+    the workbook's relationships point under ``xl/worksheets/`` (any name, ``_rels`` folder included) and
+    finds parts by name without regard to case: every such part is checked."""
+    return part[:14].lower() == "xl/worksheets/"
+
+
+_SHARED_STRINGS = "xl/sharedstrings.xml"  # lower case: the reader finds the part without regard to case
 
 
 def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
@@ -382,7 +388,7 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
         fn = info.filename
         if _is_sheet(fn):
             _check_sheet(pkg, info)
-        elif fn == "xl/sharedStrings.xml":
+        elif fn.lower() == _SHARED_STRINGS:
             _check_shared_strings(pkg, info)
         elif info.file_size > RATIO_FLOOR:  # any other big part: decompress within the limits
             for _ in _parts(pkg, info):

@@ -2,7 +2,9 @@
 
 Readers build these objects; rules, totals and writers consume them.  Every
 object that was read from cells keeps the location of each field in ``cells``
-(field name → :class:`CellRef`), so a finding can point at the exact cell.
+(field name → :class:`CellRef`), so a finding can point at the exact cell; a
+table row's ``cells`` is a :class:`RowCells`, which makes a reference only when
+one is asked for.
 
 The classes are standard-library dataclasses: building one costs a plain
 ``__init__`` and importing this module costs nothing beyond the standard
