@@ -340,7 +340,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     # The per-row rules: each rule once over all rows (Rule.check_items), their findings kept in the order
     # of a row-by-row run (row by row, rules in code order within a row).
     items = ctx.items
-    per_row: list[list[Finding]] = [[] for _ in items]
+    per_row: dict[int, list[Finding]] = {}  # the rows with findings (most rows have none)
     for rule in by_scope.get("value", []) + by_scope.get("indicator", []):
         ctx.rule = type(rule)
         try:
@@ -349,9 +349,9 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             _row_by_row(rule, ctx, items, per_row, failed)
             continue
         for i, res in found:
-            per_row[i].extend(res)
-    for row_findings in per_row:
-        out.extend(row_findings)
+            per_row.setdefault(i, []).extend(res)
+    for i in sorted(per_row):
+        out.extend(per_row[i])
     for rule in by_scope.get("project", []):
         for p in sub.projects:
             run(rule, rule.check, p)
@@ -382,7 +382,8 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     return unique
 
 
-def _row_by_row(rule: Rule, ctx: Context, items: list[Item], per_row: list[list[Finding]], failed: set[str]) -> None:
+def _row_by_row(rule: Rule, ctx: Context, items: list[Item], per_row: dict[int, list[Finding]],
+                failed: set[str]) -> None:
     """:meth:`Rule.check` row by row: findings up to the row it raises on, then one JX505 there."""
     for i, it in enumerate(items):
         try:
@@ -390,10 +391,10 @@ def _row_by_row(rule: Rule, ctx: Context, items: list[Item], per_row: list[list[
         except Exception as exc:
             failed.add(rule.code)
             log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
-            per_row[i].append(internal_error(rule.code, exc, ctx))
+            per_row.setdefault(i, []).append(internal_error(rule.code, exc, ctx))
             return
         if res:
-            per_row[i].extend(res)
+            per_row.setdefault(i, []).extend(res)
 
 
 def internal_error(code: str, exc: BaseException, ctx: Context) -> Finding:
