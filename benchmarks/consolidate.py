@@ -185,6 +185,8 @@ def read(path):
 if __name__ == "__main__":
     import resource
     args = json.loads(sys.argv[1])
+    with open(args["paths_file"], encoding="utf-8") as f:  # a file: 10,000 paths do not fit on a command line
+        args["paths"] = json.load(f)
     if args["jobs"] > 1:
         with multiprocessing.get_context("fork").Pool(args["jobs"]) as pool:
             cells = sum(pool.imap(read, args["paths"], chunksize=8))
@@ -240,8 +242,13 @@ def _timed(argv: list[str], what: str, env: dict[str, str] | None = None) -> dic
 def bare_calamine(paths: list[Path], jobs: int) -> dict:
     """The read floor: python-calamine reads every cell of every sheet of every file, nothing else —
     a child process with the same number of worker processes as the consolidation."""
-    return _timed([sys.executable, "-c", FLOOR, json.dumps({"paths": [str(p) for p in paths], "jobs": jobs})],
-                  "calamine 裸读取")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump([str(p) for p in paths], f, ensure_ascii=False)
+    try:
+        return _timed([sys.executable, "-c", FLOOR, json.dumps({"paths_file": f.name, "jobs": jobs})],
+                      "calamine 裸读取")
+    finally:
+        os.unlink(f.name)
 
 
 def summary_writer(summary: Path, output: Path) -> dict:
