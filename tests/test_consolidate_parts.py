@@ -170,6 +170,40 @@ def test_cross_file_rules():
     assert not any(i in (4, 5) for i, _, _ in got)  # one file repeating a code is not a cross-file issue
 
 
+def _jx502(idx):
+    return sorted((i, f.cell, f.project, f.value, f.message) for i, f in idx.findings() if f.code == "JX502")
+
+
+def test_cross_file_codes_among_many_unique_ones():
+    idx = CrossFileIndex()
+    for i in range(300):
+        codes = [[f"U{i}-{j}", f"项目{j}", "项目信息", f"B{j + 3}"] for j in range(10)]
+        if i == 17:
+            codes.append(["  dup - 9 ", "甲项目", "项目信息", "B20"])  # spacing and case as the key allows
+        if i == 250:
+            codes.append(["DUP-9", "乙项目", "项目表", "C7"])
+        idx.add(i, f"单位{i}.xlsx", f"单位{i}", f"C{i}", codes)
+    got = _jx502(idx)
+    assert [(i, cell, project, value) for i, cell, project, value, _ in got] == [
+        (17, "B20", "甲项目", "dup - 9"), (250, "C7", "乙项目", "DUP-9")]
+    assert "另见文件 单位250.xlsx" in got[0][4] and "另见文件 单位17.xlsx" in got[1][4]
+    idx.close()
+
+
+def test_cross_file_codes_sharing_a_hash_are_told_apart(monkeypatch):
+    from xl_jixiao.consolidate import crossfile
+
+    monkeypatch.setattr(crossfile, "_key_hash", lambda key: 7)  # every code collides
+    idx = CrossFileIndex()
+    idx.add(0, "a.xlsx", "甲", "001", [["P1", "项目1", "项目信息", "B3"], ["Q1", "项目2", "项目信息", "B4"]])
+    idx.add(1, "b.xlsx", "乙", "002", [["P2", "项目3", "项目信息", "B3"]])
+    idx.add(2, "c.xlsx", "丙", "003", [["q 1", "项目4", "项目信息", "B5"], ["P3", "项目5", "项目信息", "B6"]])
+    idx.add(3, "d.xlsx", "丁", "004", [["P3", "项目6", "项目信息", "B3"], ["P3", "项目6", "项目信息", "B9"]])
+    got = [(i, cell, value) for i, cell, _, value, _ in _jx502(idx)]
+    assert got == [(0, "B4", "Q1"), (2, "B5", "q 1"), (2, "B6", "P3"), (3, "B3", "P3"), (3, "B9", "P3")]
+    idx.close()
+
+
 def test_records_round_trip_and_refuse_objects():
     rec = FileRecord(path="/x.xlsx", display="x.xlsx", total="1.5", level1_counts={"产出指标": 3},
                      projects_frag=b"abc", finding_links=[["表", "A1"], None])

@@ -199,9 +199,9 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     held = hold_temporary(tmp_name)  # a later run sees this temporary is in use, not left behind
     writer = None
     pool = None
+    cross = CrossFileIndex(str(out.parent))
     try:
         writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links, issuer=issuer)
-        cross = CrossFileIndex()
         to_read = [e for e in entries if not e.skip_reason]
         plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)
         tasks = []
@@ -282,6 +282,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             pool = None
         read_seconds = time.perf_counter() - start
         cross_findings = cross.findings(cfg)
+        cross.close()
         for index, finding in cross_findings:
             writer.add_finding(index, finding)
         writer.rule_titles = _rule_titles(writer.rule_codes(), cache)
@@ -306,6 +307,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
             _drop(cache_file)
         raise
     finally:
+        cross.close()
         release_temporary(held)
         if tmp_name:
             try:
