@@ -232,6 +232,10 @@ class Cache:
     def enabled(self) -> bool:
         return self.db is not None
 
+    def release_index(self) -> None:
+        """Let go of the table of entries read at open (once every file's entry has been looked up)."""
+        self.index = {}
+
     # -- lookups
     def entry(self, path: str) -> tuple[int, int, str | None, str, int] | None:
         """``(size, mtime_ns, sha256, display, seen_ns)`` stored for ``path``."""
@@ -353,8 +357,8 @@ class Cache:
         if self.db is None:
             return
         present = {_k(p) for p in present}
-        gone = [p for p in self.index if p not in present]
         try:
+            gone = [p for (p,) in self.db.execute("SELECT path FROM files") if p not in present]
             self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
             self.db.executemany("DELETE FROM results WHERE path = ?", [(p,) for p in gone])
             self._tick(len(gone))

@@ -219,6 +219,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 known = entry[2] if entry else None
             plan.append(("task",))
             tasks.append((e.path, e.display, known))
+        cache.release_index()  # every entry is looked up: its table is not needed any more
 
         n_jobs = max(1, min(jobs, len(tasks)))
         kept: list[bytes] = []

@@ -20,6 +20,7 @@ from xl_jixiao.cellref import column_letter
 from xl_jixiao.consolidate.chart import bar_chart
 from xl_jixiao.consolidate.records import (
     DEPT_LEVEL1_PREFIX,
+    FAILED,
     FINDING_COLUMNS,
     FINDING_LINK_COL,
     INDICATOR_COLUMNS,
@@ -29,6 +30,7 @@ from xl_jixiao.consolidate.records import (
     PROJECT_COLUMNS,
     SEVERITY_LABELS,
     SKIPPED,
+    USABLE,
     FileRecord,
     finding_cells,
 )
@@ -88,6 +90,9 @@ FILE_COLUMNS = [
 if TYPE_CHECKING:
     from xl_jixiao.model import Finding
 
+OUTCOMES = {o: o for o in (*USABLE, SKIPPED, FAILED)}
+"""A file's outcome as one shared string (a record's own copy is not kept once per file)."""
+
 TOP_UNITS_IN_CHART = 30
 
 STATS_LABEL_WIDTH = 34
@@ -105,25 +110,51 @@ def page(title: str, header_row: int = 1) -> printing.PageSetup:
     return printing.PageSetup(title=title, title_rows=(header_row, header_row))
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
-    index: int  # position among all files (for cross-file findings)
-    path: str
-    display: str
-    unit_name: str | None
-    unit_code: str | None
+    """What 汇总 and 统计 need of one usable file (its amounts kept as their Decimal text)."""
+
+    file: FileRow
     budget_year: int | None
     n_projects: int
-    amounts: tuple[Decimal, Decimal, Decimal, Decimal]
+    money: tuple[str, str, str, str]  # total, fiscal, carryover, other
     n_indicators: int
     errors: int
     warnings: int
-    outcome: str
-    source: str
+
+    @property
+    def amounts(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        return Decimal(self.money[0]), Decimal(self.money[1]), Decimal(self.money[2]), Decimal(self.money[3])
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    @property
+    def display(self) -> str:
+        return self.file.display
+
+    @property
+    def unit_name(self) -> str | None:
+        return self.file.unit_name
+
+    @property
+    def unit_code(self) -> str | None:
+        return self.file.unit_code
+
+    @property
+    def outcome(self) -> str:
+        return self.file.outcome
+
+    @property
+    def source(self) -> str:
+        return self.file.source
 
 
-@dataclass
+@dataclass(slots=True)
 class FileRow:
+    """What 文件清单 needs of one file (and its unit's row, for a usable one)."""
+
     path: str
     display: str
     outcome: str
@@ -133,6 +164,8 @@ class FileRow:
     mtime_ns: int | None
     source: str
     sha256: str | None
+    unit_code: str | None = None
+    unit: UnitRow | None = None
 
 
 @dataclass
@@ -269,7 +302,6 @@ class SummaryWriter:
         self.units: list[UnitRow] = []
         self.files: list[FileRow] = []
         self.stats = Stats()
-        self._unit_by_index: dict[int, UnitRow] = {}
         self._folders: dict[str, str] = {}  # a folder → its link target relative to the output's folder
         self.rule_titles: dict[str, str] | None = None
         """Each rule code's title, when the caller knows them (else they come from the rule catalogue)."""
@@ -304,24 +336,23 @@ class SummaryWriter:
     def add(self, rec: FileRecord, source: str) -> None:
         """Add one file's record; ``source`` is ``本次读取`` or ``缓存``."""
         st = self.stats
-        index = len(self.files)
         st.files += 1
         if source == "缓存":
             st.cached += 1
         else:
             st.read += 1
-        self.files.append(FileRow(rec.path, rec.display, rec.outcome, rec.reason, rec.unit_name, rec.size,
-                                  rec.mtime_ns, source, rec.sha256))
+        row = FileRow(rec.path, rec.display, OUTCOMES.get(rec.outcome, rec.outcome), rec.reason,
+                      rec.unit_name, rec.size, rec.mtime_ns, source, rec.sha256)
+        self.files.append(row)
         if rec.usable:
             if rec.outcome == LEGACY:
                 st.legacy += 1
             self.projects.add(rec.projects_frag, rec.projects_n)
             self.indicators.add(rec.indicators_frag, rec.indicators_n)
-            unit = UnitRow(index, rec.path, rec.display, rec.unit_name, rec.unit_code, rec.budget_year,
-                           rec.n_projects, rec.amounts(), rec.n_indicators, rec.errors, rec.warnings,
-                           rec.outcome, source)
-            self.units.append(unit)
-            self._unit_by_index[index] = unit
+            row.unit_code = rec.unit_code
+            row.unit = UnitRow(row, rec.budget_year, rec.n_projects, (rec.total, rec.fiscal, rec.carryover, rec.other),
+                               rec.n_indicators, rec.errors, rec.warnings)
+            self.units.append(row.unit)
             st.projects += rec.n_projects
             st.indicators += rec.n_indicators
             for k, v in rec.level1_counts.items():
@@ -347,7 +378,7 @@ class SummaryWriter:
     def add_finding(self, index: int, f: Finding) -> None:
         """A finding made here (cross-file rules) for the file at ``index`` in arrival order."""
         fr = self.files[index]
-        unit = self._unit_by_index.get(index)
+        unit = fr.unit
         sev = f.severity.value
         sheet, r = self.findings.append(finding_cells(fr.unit_name, fr.display, f))
         sheet.add_hyperlink(r, FINDING_LINK_COL, self.file_link(fr.path, f.sheet, f.cell),
@@ -413,16 +444,17 @@ class SummaryWriter:
                 st.returned += 1
             note_text = "旧表导入" if u.outcome == LEGACY else ""
             source = u.source + ("，" + note_text if note_text else "")
-            values = [n, u.unit_name, u.unit_code, u.budget_year, u.display, u.n_projects, *u.amounts,
+            amounts = u.amounts
+            values = [n, u.unit_name, u.unit_code, u.budget_year, u.display, u.n_projects, *amounts,
                       u.n_indicators, u.errors, u.warnings, status, source]
             lines = max(printing.lines_needed(values[i], w) for i, w in widths.items())
             r = sh.append(values, styles[:13] + [S_GOOD if status == STATUS_PASS else S_BAD, S_CELL],
                           height=printing.row_height(lines) if lines > 1 else None)
             sh.add_hyperlink(r, 5, self.file_link(u.path), "打开单位工作簿")
-            st.total += u.amounts[0]
-            st.fiscal += u.amounts[1]
-            st.carryover += u.amounts[2]
-            st.other += u.amounts[3]
+            st.total += amounts[0]
+            st.fiscal += amounts[1]
+            st.carryover += amounts[2]
+            st.other += amounts[3]
         last = sh.nrows
         first = SUMMARY_HEADER_ROW + 1
 
@@ -495,7 +527,7 @@ class SummaryWriter:
         section("绩效目标汇总统计", ["项目", "数值"], [([label, value], [S_CELL, style]) for label, value, style in overview])
 
         # funds by unit (largest first), stacked by source
-        units = sorted(self.units, key=lambda u: (-u.amounts[0], u.unit_name or ""))
+        units = sorted(self.units, key=lambda u: (-Decimal(u.money[0]), u.unit_name or ""))
         shown = units[:TOP_UNITS_IN_CHART]
         title = "按单位资金" + (f"（资金最多的前 {len(shown)} 个单位）" if len(units) > len(shown) else "")
         section(title, ["单位", f"年度资金总额（{MONEY_UNIT}）", f"财政拨款（{MONEY_UNIT}）",
