@@ -69,17 +69,30 @@ def _generate_one(job: tuple) -> str:
     return name
 
 
-def generate(out_dir: Path, files: int, projects: int, indicators: int, jobs: int, seed: int = 0) -> list[Path]:
-    params = {"files": files, "projects": projects, "indicators": indicators, "seed": seed}
-    stamp = out_dir.parent / f"{out_dir.name}.params.json"  # beside, not inside: it is not an input
+def _stamp(out_dir: Path) -> Path:
+    return out_dir.parent / f"{out_dir.name}.params.json"  # beside, not inside: it is not an input
+
+
+def _made_before(out_dir: Path, params: dict, count: int) -> list[Path] | None:
+    """The workbooks an earlier run made in ``out_dir`` with the same ``params``; else ``None``, and ``out_dir``
+    is emptied for a new set."""
+    stamp = _stamp(out_dir)
     if stamp.exists() and json.loads(stamp.read_text()) == params:
         found = sorted(out_dir.glob("*.xlsx"))
-        if len(found) == files:
-            print(f"复用已生成的 {files} 个样例工作簿：{out_dir}", flush=True)
+        if len(found) == count:
+            print(f"复用已生成的 {count} 个工作簿：{out_dir}", flush=True)
             return found
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
+    return None
+
+
+def generate(out_dir: Path, files: int, projects: int, indicators: int, jobs: int, seed: int = 0) -> list[Path]:
+    params = {"files": files, "projects": projects, "indicators": indicators, "seed": seed}
+    found = _made_before(out_dir, params, files)
+    if found is not None:
+        return found
     print(f"生成 {files} 个样例工作簿（每个 {projects} 个项目 × {indicators} 个指标）…", flush=True)
     start = time.perf_counter()
     try:
@@ -102,7 +115,7 @@ def generate(out_dir: Path, files: int, projects: int, indicators: int, jobs: in
 
         generate_samples(out_dir, files, seed=seed, projects=projects, indicators=indicators)
         (out_dir / "manifest.json").unlink(missing_ok=True)
-    stamp.write_text(json.dumps(params))
+    _stamp(out_dir).write_text(json.dumps(params))
     print(f"  用时 {time.perf_counter() - start:.1f} 秒", flush=True)
     return sorted(out_dir.glob("*.xlsx"))
 
@@ -113,18 +126,12 @@ def multiply(paths: list[Path], out_dir: Path, copies: int) -> list[Path]:
     would raise.  The sheets' XML is edited as the sample writer spells text (characters, or ``&#N;``)."""
     import zipfile
 
-    stamp = out_dir.parent / f"{out_dir.name}.params.json"
     params = {"copies": copies, "of": [p.name for p in paths]}
-    if stamp.exists() and json.loads(stamp.read_text()) == params:
-        found = sorted(out_dir.glob("*.xlsx"))
-        if len(found) == copies * len(paths):
-            print(f"复用已生成的 {len(found)} 个工作簿：{out_dir}", flush=True)
-            return found
+    found = _made_before(out_dir, params, copies * len(paths))
+    if found is not None:
+        return found
     from xl_jixiao.readers import read_source
 
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
     print(f"由 {len(paths)} 个样例各复制 {copies} 份（单位编码、名称各不相同）…", flush=True)
     start = time.perf_counter()
 
@@ -145,7 +152,7 @@ def multiply(paths: list[Path], out_dir: Path, copies: int) -> list[Path]:
                         for old, new in edits:
                             data = data.replace(old, new)
                     z.writestr(fn, data)
-    stamp.write_text(json.dumps(params))
+    _stamp(out_dir).write_text(json.dumps(params))
     print(f"  用时 {time.perf_counter() - start:.1f} 秒", flush=True)
     return sorted(out_dir.glob("*.xlsx"))
 
