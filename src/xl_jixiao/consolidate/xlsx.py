@@ -23,6 +23,7 @@ become a formula.  Formulas are only written when a caller passes a
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -231,7 +232,12 @@ class Sheet:
         self.header_row = header_row
         self.nrows = 0
         self.filter_last_row: int | None = None  # autofilter stops here (e.g. above a totals row)
-        self.hyperlinks: list[tuple[str, str, str | None]] = []  # (ref, target, tooltip)
+        # external links are rendered as they are added and kept packed: their <hyperlink> elements and,
+        # one per distinct target, their relationships (numbered rId1, rId2, … in order of first use)
+        self.n_hyperlinks = 0
+        self._links = _Packed()
+        self._link_rels = _Packed()
+        self._targets: dict[bytes, int] = {}  # a target's digest → its relationship number
         self.internal_links: list[tuple[str, str]] = []  # (ref, location)
         self.charts: list[_Chart] = []
         self.merges: list[str] = []  # A1 ranges
@@ -274,9 +280,19 @@ class Sheet:
         return first
 
     def add_hyperlink(self, row_no: int, col: int, target: str, tooltip: str | None = None) -> None:
-        if len(self.hyperlinks) >= EXCEL_MAX_HYPERLINKS:
+        if self.n_hyperlinks >= EXCEL_MAX_HYPERLINKS:
             return  # Excel would refuse the sheet; the text stays, the link is dropped
-        self.hyperlinks.append((f"{column_letter(col)}{row_no}", target, tooltip))
+        self.n_hyperlinks += 1
+        key = hashlib.blake2b(target.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        n = self._targets.get(key)
+        if n is None:
+            n = self._targets[key] = len(self._targets) + 1
+            self._link_rels.add(f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                                f'2006/relationships/hyperlink" Target={xml_attr(target)} TargetMode="External"/>',
+                                self.book.compresslevel)
+        tip_attr = f" tooltip={xml_attr(tooltip)}" if tooltip else ""
+        self._links.add(f'<hyperlink ref="{column_letter(col)}{row_no}" r:id="rId{n}"{tip_attr}/>',
+                        self.book.compresslevel)
 
     def add_internal_link(self, row_no: int, col: int, location: str) -> None:
         self.internal_links.append((f"{column_letter(col)}{row_no}", location))
@@ -353,28 +369,35 @@ class Sheet:
         parts.append("<sheetData>")
         return "".join(parts).encode("utf-8")
 
-    def _tail(self, rels: dict[tuple[str, ...], str]) -> bytes:
+    def _tail(self, rels: dict[tuple[str, ...], str]) -> list[bytes]:
+        """The end of the sheet as pieces (its external links' relationships are the sheet's own, see
+        :meth:`_rel_pieces`; a drawing's is added to ``rels``)."""
+        level = self.book.compresslevel
         parts = ["</sheetData>"]
         if self.autofilter and self.columns and self.nrows >= self.header_row:
             parts.append(f'<autoFilter ref="{self.filter_ref()}"/>')
         if self.merges:
             parts.append(f'<mergeCells count="{len(self.merges)}">'
                          + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>")
-        links = []
-        for ref, target, tip in self.hyperlinks:
-            rid = rels.setdefault(("link", target), f"rId{len(rels) + 1}")  # one relationship per target
-            tip_attr = f" tooltip={xml_attr(tip)}" if tip else ""
-            links.append(f'<hyperlink ref="{ref}" r:id="{rid}"{tip_attr}/>')
-        for ref, location in self.internal_links:
-            links.append(f"<hyperlink ref=\"{ref}\" location={xml_attr(location)} display={xml_attr(location)}/>")
-        if links:
-            parts.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
+        pieces = []
+        if self.n_hyperlinks or self.internal_links:
+            parts.append("<hyperlinks>")
+            pieces.append(_deflate("".join(parts).encode("utf-8"), level))
+            pieces.extend(self._links.pieces(level))
+            parts = [f"<hyperlink ref=\"{ref}\" location={xml_attr(location)} display={xml_attr(location)}/>"
+                     for ref, location in self.internal_links]
+            parts.append("</hyperlinks>")
         parts.append(printing.worksheet_xml(self.page))
         if self.charts:
-            rid = rels.setdefault(("drawing",), f"rId{len(rels) + 1}")
+            rid = rels.setdefault(("drawing",), f"rId{len(self._targets) + len(rels) + 1}")
             parts.append(f'<drawing r:id="{rid}"/>')
         parts.append("</worksheet>")
-        return "".join(parts).encode("utf-8")
+        pieces.append(_deflate("".join(parts).encode("utf-8"), level))
+        return pieces
+
+    def _rel_pieces(self) -> list[bytes]:
+        """The relationships of the sheet's external links, as pieces."""
+        return self._link_rels.pieces(self.book.compresslevel)
 
     def filter_ref(self) -> str:
         last = self.filter_last_row or max(self.nrows, self.header_row)
@@ -431,24 +454,24 @@ class XlsxWriter:
                 # Relationship ids are assigned while the tail is rendered; render it first.
                 tail = sheet._tail(rels)
                 sheet._flush()
-                head_piece, tail_piece = _deflate(sheet._head(rels), level), _deflate(tail, level)
-                zf.write_pieces(part, [head_piece, sheet._pieces(), tail_piece],
-                                _span(head_piece, tail_piece, sheet.text_bytes, sheet.packed_bytes))
+                head_piece = _deflate(sheet._head(rels), level)
+                zf.write_pieces(part, [head_piece, sheet._pieces(), tail],
+                                _span([head_piece, *tail], sheet.text_bytes, sheet.packed_bytes))
                 overrides.append((f"/{part}", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"))
                 rel_xml = []
                 for key, rid in rels.items():
-                    if key[0] == "link":
-                        rel_xml.append(
-                            f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                            f'relationships/hyperlink" Target={xml_attr(key[1])} TargetMode="External"/>')
-                    elif key[0] == "drawing":
+                    if key[0] == "drawing":
                         drawing_no += 1
                         rel_xml.append(
                             f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
                             f'relationships/drawing" Target="../drawings/drawing{drawing_no}.xml"/>')
                         chart_no = self._write_drawing(zf, sheet, drawing_no, chart_no, overrides)
-                if rel_xml:
-                    zf.writestr(f"xl/worksheets/_rels/sheet{idx}.xml.rels", _rels(rel_xml))
+                link_rels = sheet._rel_pieces()
+                if rel_xml or link_rels:
+                    head_piece = _deflate(_RELS_HEAD.encode("utf-8"), level)
+                    tail_piece = _deflate(("".join(rel_xml) + _RELS_TAIL).encode("utf-8"), level)
+                    zf.write_pieces(f"xl/worksheets/_rels/sheet{idx}.xml.rels", [head_piece, link_rels, tail_piece],
+                                    _span([head_piece, *link_rels, tail_piece], 0, 0))
             zf.writestr("xl/workbook.xml", self._workbook_xml())
             zf.writestr("xl/_rels/workbook.xml.rels", _rels(
                 [f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -540,10 +563,13 @@ def _abs(ref: str) -> str:
     return f"${m.group(1)}${m.group(2)}"
 
 
+_RELS_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">')
+_RELS_TAIL = "</Relationships>"
+
+
 def _rels(items: list[str]) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(items) + "</Relationships>")
+    return _RELS_HEAD + "".join(items) + _RELS_TAIL
 
 
 def _content_types(overrides) -> str:
@@ -740,10 +766,35 @@ def crc32_combine(crc: int, crc_next: int, length_next: int) -> int:
     return crc ^ crc_next
 
 
-def _span(head: bytes, tail: bytes, text_bytes: int, packed_bytes: int) -> tuple[int, int]:
-    """``(size, compressed size)`` of a member made of ``head``, pieces of these sizes and ``tail``."""
-    (h_text, h_packed), (t_text, t_packed) = piece_sizes(head), piece_sizes(tail)
-    return h_text + text_bytes + t_text, h_packed + packed_bytes + t_packed + len(_END)
+def _span(pieces: list[bytes], text_bytes: int, packed_bytes: int) -> tuple[int, int]:
+    """``(size, compressed size)`` of a member made of ``pieces`` and pieces of these sizes."""
+    for piece in pieces:
+        text, packed = piece_sizes(piece)
+        text_bytes += text
+        packed_bytes += packed
+    return text_bytes, packed_bytes + len(_END)
+
+
+class _Packed:
+    """Rendered XML elements kept packed, a chunk at a time: many of them cost little memory."""
+
+    CHUNK = 2000
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        self._pieces: list[bytes] = []
+
+    def add(self, text: str, level: int) -> None:
+        self._pending.append(text)
+        if len(self._pending) >= self.CHUNK:
+            self._pieces.append(compress_rows(self._pending, level))
+            self._pending = []
+
+    def pieces(self, level: int) -> list[bytes]:
+        if self._pending:
+            self._pieces.append(compress_rows(self._pending, level))
+            self._pending = []
+        return self._pieces
 
 
 def _field(value: int) -> int:
