@@ -272,6 +272,11 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 cache.put(rec, blob)
             if keep_results and blob is not None:
                 kept.append(blob)
+            # the summary keeps the run's own strings rather than the record's copies of them
+            if rec.path == e.path:
+                rec.path = e.path
+            if rec.display == e.display:
+                rec.display = e.display
             writer.add(rec, source)
             if rec.usable:
                 cross.add(len(writer.files) - 1, rec.display, rec.unit_name, rec.unit_code, rec.project_codes)

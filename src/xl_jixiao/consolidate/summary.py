@@ -117,14 +117,15 @@ class UnitRow:
     file: FileRow
     budget_year: int | None
     n_projects: int
-    money: tuple[str, str, str, str]  # total, fiscal, carryover, other
+    money: str  # total, fiscal, carryover and other as Decimal text, tab-separated
     n_indicators: int
     errors: int
     warnings: int
 
     @property
     def amounts(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-        return Decimal(self.money[0]), Decimal(self.money[1]), Decimal(self.money[2]), Decimal(self.money[3])
+        total, fiscal, carryover, other = self.money.split("\t")
+        return Decimal(total), Decimal(fiscal), Decimal(carryover), Decimal(other)
 
     @property
     def path(self) -> str:
@@ -350,7 +351,7 @@ class SummaryWriter:
             self.projects.add(rec.projects_frag, rec.projects_n)
             self.indicators.add(rec.indicators_frag, rec.indicators_n)
             row.unit_code = rec.unit_code
-            row.unit = UnitRow(row, rec.budget_year, rec.n_projects, (rec.total, rec.fiscal, rec.carryover, rec.other),
+            row.unit = UnitRow(row, rec.budget_year, rec.n_projects, "\t".join((rec.total, rec.fiscal, rec.carryover, rec.other)),
                                rec.n_indicators, rec.errors, rec.warnings)
             self.units.append(row.unit)
             st.projects += rec.n_projects
@@ -527,7 +528,7 @@ class SummaryWriter:
         section("绩效目标汇总统计", ["项目", "数值"], [([label, value], [S_CELL, style]) for label, value, style in overview])
 
         # funds by unit (largest first), stacked by source
-        units = sorted(self.units, key=lambda u: (-Decimal(u.money[0]), u.unit_name or ""))
+        units = sorted(self.units, key=lambda u: (-u.amounts[0], u.unit_name or ""))
         shown = units[:TOP_UNITS_IN_CHART]
         title = "按单位资金" + (f"（资金最多的前 {len(shown)} 个单位）" if len(units) > len(shown) else "")
         section(title, ["单位", f"年度资金总额（{MONEY_UNIT}）", f"财政拨款（{MONEY_UNIT}）",
