@@ -221,6 +221,9 @@ class Sheet:
     """A worksheet being streamed. Rows go to a temporary file as compressed chunks."""
 
     CHUNK_ROWS = 2000
+    CHUNK_CHARS = 1 << 17
+    """Rows are packed every ``CHUNK_ROWS`` rows or, for long rows, every ``CHUNK_CHARS`` characters (the rows
+    waiting to be packed stay small whatever the sheet)."""
 
     def __init__(self, book: XlsxWriter, name: str, columns: list[Column] | None = None,
                  freeze_rows: int = 0, autofilter: bool = False, header_row: int = 1):
@@ -245,6 +248,7 @@ class Sheet:
         self.grid_lines = True  # shown on screen
         self.tab_color: str | None = None  # RRGGBB
         self._pending: list[str] = []
+        self._pending_chars = 0
         self.text_bytes = 0  # the rows' text and its compressed size, over every piece spooled so far
         self.packed_bytes = 0
         self._spool_file = None  # created when rows outgrow memory: a workbook of many small sheets opens none
@@ -259,8 +263,9 @@ class Sheet:
         if height is not None:
             text = f'<row ht="{height:g}" customHeight="1">' + text[len("<row>"):]
         self._pending.append(text)
+        self._pending_chars += len(text)
         self.nrows += 1
-        if len(self._pending) >= self.CHUNK_ROWS:
+        if len(self._pending) >= self.CHUNK_ROWS or self._pending_chars >= self.CHUNK_CHARS:
             self._flush()
         return self.nrows
 
@@ -320,6 +325,7 @@ class Sheet:
         if self._pending:
             self._add_piece(compress_rows(self._pending, self.book.compresslevel))
             self._pending.clear()
+            self._pending_chars = 0
 
     def _pieces(self):
         """The sheet's rows as pieces, in order (read back from the spool one at a time)."""
