@@ -61,6 +61,7 @@ from xl_jixiao.consolidate.xlsx import (
     quote_sheet,
     split_fragment,
 )
+from xl_jixiao.dates import date_text
 
 SHEET_SUMMARY = "汇总"
 SHEET_PROJECTS = "项目明细"
@@ -428,7 +429,7 @@ class SummaryWriter:
         note: list[object] = [None] * ncols
         note[0] = f"编制单位：{self.issuer or ''}"
         note[6] = f"金额单位：{MONEY_UNIT}"
-        note[10] = f"编制日期：{self.date.year}年{self.date.month}月{self.date.day}日"
+        note[10] = f"编制日期：{date_text(self.date)}"
         sh.append(note, [S_NOTE] * 10 + [S_NOTE_RIGHT] * (ncols - 10), height=20)
         sh.merge(2, 1, 2, 6)
         sh.merge(2, 7, 2, 10)

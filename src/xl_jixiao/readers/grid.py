@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xl_jixiao.cellref import a1
+from xl_jixiao.dates import date_text
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import CellRef
 from xl_jixiao.money import float_to_decimal, plain_number
@@ -129,14 +130,6 @@ def number_text(value: object, number_format: str | None = None) -> str:
             return plain_number(d) + "%"
         return plain_number(d)
     return str(value)
-
-
-def date_text(value: _dt.date) -> str:
-    """A date (or date-time) cell as written in Chinese forms: ``2024年12月31日`` [``HH:MM``]."""
-    text = f"{value.year}年{value.month}月{value.day}日"
-    if isinstance(value, _dt.datetime) and (value.hour or value.minute or value.second):
-        text += f" {value:%H:%M}"
-    return text
 
 
 # ------------------------------------------------------------------ workbooks

@@ -18,6 +18,7 @@ from typing import Any
 
 from xl_jixiao import layout, vocab
 from xl_jixiao.cellref import column_letter
+from xl_jixiao.dates import date_text
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
 from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
@@ -33,7 +34,6 @@ from xl_jixiao.model import (
     Submission,
 )
 from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
-from xl_jixiao.readers.grid import date_text
 
 Sheets = dict[str, list[list[object]]]
 SheetMap = Mapping[str, Any]

@@ -94,53 +94,31 @@ def mentions_time(text: str | None) -> bool:
 # ------------------------------------------------------------------ parsed values
 
 
-def flags(pv) -> set[str]:
-    f = getattr(pv, "flags", None) or ()
-    if isinstance(f, dict):
-        return {k for k, v in f.items() if v}
-    return set(f)
+# Accessors of a parsed value (``None``, no value, reads as empty): the rules ask them row after row.
 
 
-# The accessors take a ParsedValue (read directly: the rules ask row after row) or anything shaped like one.
+def flags(pv: ParsedValue | None) -> set[str]:
+    return set(pv.flags) if pv is not None else set()
 
 
-def kind(pv) -> str:
-    if type(pv) is ParsedValue:
-        return pv.kind or ""
-    return str(getattr(pv, "kind", "") or "")
+def kind(pv: ParsedValue | None) -> str:
+    return pv.kind if pv is not None else ""
 
 
-def unit(pv) -> str:
-    if type(pv) is ParsedValue:
-        return pv.unit or ""
-    return str(getattr(pv, "unit", "") or "")
+def unit(pv: ParsedValue | None) -> str:
+    return (pv.unit or "") if pv is not None else ""
 
 
-def number(pv) -> Decimal | None:
-    if type(pv) is ParsedValue:
-        return pv.number
-    n = getattr(pv, "number", None)
-    if n is None:
-        return None
-    try:
-        return Decimal(str(n)) if not isinstance(n, Decimal) else n
-    except Exception:  # noqa: BLE001
-        return None
+def number(pv: ParsedValue | None) -> Decimal | None:
+    return pv.number if pv is not None else None
 
 
-def is_percent(pv) -> bool:
-    if type(pv) is ParsedValue:
-        return pv.unit == PERCENT
-    v = getattr(pv, "is_percent", None)
-    if v is not None:
-        return bool(v() if callable(v) else v)
-    return unit(pv) == PERCENT
+def is_percent(pv: ParsedValue | None) -> bool:
+    return pv is not None and pv.unit == PERCENT
 
 
-def is_quantitative(pv) -> bool:
-    if type(pv) is ParsedValue:
-        return pv.kind == "quantitative"
-    return kind(pv) == "quantitative"
+def is_quantitative(pv: ParsedValue | None) -> bool:
+    return pv is not None and pv.kind == "quantitative"
 
 
 _MONEY_ALIASES = {"万元": "万元", "元": "元", "万": "万元"}  # ``不超过30万`` in a cost indicator is 30万元
@@ -172,14 +150,12 @@ def amount_in(pv, money_unit: str) -> Decimal | None:
     return convert(number(pv), mu, money_unit)
 
 
-def op(pv) -> str | None:
-    o = getattr(pv, "op", None)
-    return str(o) if o else None
+def op(pv: ParsedValue | None) -> str | None:
+    return (pv.op or None) if pv is not None else None
 
 
-def normalized(pv, fallback: str = "") -> str:
-    t = getattr(pv, "text", None)
-    return str(t) if t else fallback
+def normalized(pv: ParsedValue | None, fallback: str = "") -> str:
+    return (pv.text or fallback) if pv is not None else fallback
 
 
 def year_of(d) -> int | None:

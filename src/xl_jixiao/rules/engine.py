@@ -41,8 +41,8 @@ def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
     from xl_jixiao.values import parse_value
 
     pv = parse_value(text)
-    flags = frozenset(getattr(pv, "flags", ()) or ())
-    kind = str(getattr(pv, "kind", "") or "")
+    flags = frozenset(pv.flags)
+    kind = pv.kind
     readable = kind not in ("empty", "invalid") and "merged_values" not in flags and bool(text.strip())
     return pv, flags, kind, readable
 
