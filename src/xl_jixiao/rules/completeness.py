@@ -255,18 +255,18 @@ class GoalNotCovered(Rule):
 
 
 def _dup_key(it: Item) -> tuple[str, str] | None:
-    return _dup_key_of(it.ind.name, it.text)
+    """(name, value) as compared for copies; ``None`` for a row without a name or a value."""
+    name = c.name_key(it.ind.name)
+    if not name or not it.text.strip():
+        return None
+    return name, _dup_value(it.text)
 
 
 @by_text
-def _dup_key_of(name_text: str | None, text: str) -> tuple[str, str] | None:
-    """(name, value) as compared for copies, from the name and the value text (an item's parsed value is
-    its text's: :func:`~xl_jixiao.rules.engine.value_facts`)."""
-    name = c.compact(c.clean_indicator_name(name_text))
-    if not name or not text.strip():
-        return None
-    value = c.compact(c.normalized(value_facts(text)[0], text))
-    return name, value
+def _dup_value(text: str) -> str:
+    """A value text as compared for copies (an item's parsed value is its text's:
+    :func:`~xl_jixiao.rules.engine.value_facts`)."""
+    return c.compact(c.normalized(value_facts(text)[0], text))
 
 
 @register
@@ -287,18 +287,27 @@ class IndicatorCopiedEverywhere(Rule):
         n = len(projects)
         if n < ctx.config.dup_min_projects:
             return []
-        where: dict[tuple[str, str], dict[int, Item]] = {}
+        share = ctx.config.dup_share * n
+        # a (name, value) pair is in no more projects than its name: only names in enough projects are
+        # candidates, and only their rows' values are compared
+        by_name: dict[str, set[int]] = {}
         for it in ctx.items:
-            if it.dept or it.project is None:
-                continue
-            key = _dup_key(it)
-            if key is None:
-                continue
-            where.setdefault(key, {}).setdefault(id(it.project), it)
+            if not it.dept and it.project is not None:
+                by_name.setdefault(c.name_key(it.ind.name), set()).add(id(it.project))
+        common = {name for name, ps in by_name.items() if len(ps) > share and len(ps) >= 2}
+        where: dict[tuple[str, str], dict[int, Item]] = {}
+        if common:
+            for it in ctx.items:
+                if it.dept or it.project is None or c.name_key(it.ind.name) not in common:
+                    continue
+                key = _dup_key(it)
+                if key is None:
+                    continue
+                where.setdefault(key, {}).setdefault(id(it.project), it)
         out = []
         for hits in where.values():
             k = len(hits)
-            if k <= ctx.config.dup_share * n or k < 2:
+            if k <= share or k < 2:
                 continue
             for it in hits.values():
                 out.append(ctx.finding(

@@ -12,7 +12,7 @@ from typing import Any
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
-from xl_jixiao.memo import by_text
+from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
 from xl_jixiao.model import CellRef, Cells, Finding, Indicator, Project, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
@@ -35,21 +35,25 @@ def suppressed_codes(text: str | None) -> set[str]:
 
 
 @by_text
-def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
-    """(parsed value, its flags, its kind, readable) of one value text: worked out once per distinct text
-    (rows of a submission, and submissions read by one process, repeat the same values)."""
+def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool, str, Decimal | None, str | None, str | None]:
+    """What the rules ask of one value text, worked out once per distinct text (rows of a submission, and
+    submissions read by one process, repeat the same values): (parsed value, its flags, its kind, readable,
+    unit, number, symbol, money unit) — see :class:`Item`."""
+    from xl_jixiao.rules.common import money_unit_of
     from xl_jixiao.values import parse_value
 
     pv = parse_value(text)
     flags = frozenset(pv.flags)
     kind = pv.kind
     readable = kind not in ("empty", "invalid") and "merged_values" not in flags and bool(text.strip())
-    return pv, flags, kind, readable
+    number = pv.number
+    money = money_unit_of(pv) if kind == "quantitative" and number is not None else None
+    return pv, flags, kind, readable, pv.unit or "", number, pv.op or None, money
 
 
 @by_text
-def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[str, Any, frozenset[str], str, bool]:
-    """(value text, parsed value, flags, kind, readable) of a row's symbol, value and unit cells."""
+def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[Any, ...]:
+    """(value text, *:func:`value_facts`) of a row's symbol, value and unit cells."""
     text = Indicator.value_text(SimpleNamespace(op=op, value=value, unit=unit))  # type: ignore[arg-type]
     return (text, *value_facts(text))
 
@@ -59,7 +63,7 @@ class Item:
     :func:`build_items`; plain slots, so the rules read attributes, not computed properties)."""
 
     __slots__ = ("ind", "project", "project_name", "dept", "scheme", "level1", "level2", "role",
-                 "text", "pv", "flags", "kind", "readable")
+                 "text", "pv", "flags", "kind", "readable", "unit", "number", "symbol", "money")
 
     ind: Indicator
     project: Project | None
@@ -75,6 +79,14 @@ class Item:
     kind: str
     readable: bool
     """A non-empty value that is neither merged nor unreadable (the value rules apply to it)."""
+    unit: str
+    """The parsed value's unit (``%``, ``万元``, ``次`` …), ``""`` when it has none."""
+    number: Decimal | None
+    """The parsed value's number."""
+    symbol: str | None
+    """The parsed value's symbol (≥ ＞ ＝ ＜ ≤), ``None`` when it has none."""
+    money: str | None
+    """The money unit (万元 or 元) of a quantitative value that is an amount (``≤50万元``), else ``None``."""
 
     def __init__(self, ind: Indicator, project: Project | None, project_name: str | None, dept: bool,
                  scheme: Scheme, level1: str | None = None, level2: str | None = None, role: str | None = None):
@@ -86,7 +98,8 @@ class Item:
         self.level1 = level1
         self.level2 = level2
         self.role = role
-        self.text, self.pv, self.flags, self.kind, self.readable = _row_facts(ind.op, ind.value, ind.unit)
+        (self.text, self.pv, self.flags, self.kind, self.readable, self.unit, self.number, self.symbol,
+         self.money) = _row_facts(ind.op, ind.value, ind.unit)
 
     def __repr__(self) -> str:
         return f"Item(row={self.ind.row!r}, project={self.project_name!r}, name={self.ind.name!r})"
@@ -198,9 +211,9 @@ class Context:
         categories fit best (a file may hold projects from forms of different schemes)."""
         from_template = self.sub.source is None or self.sub.source.kind == "template"
         declared = (self.config.scheme and self.config.scheme != "auto") or (self.sub.scheme and from_template)
-        pairs = [(i.level1, i.level2) for i in p.indicators]
-        if declared or not pairs:
+        if declared or not p.indicators:
             return self.scheme
+        pairs = [(i.level1, i.level2) for i in p.indicators]
         best, best_score = self.scheme, fit_score(self.scheme, pairs)
         for s in all_schemes().values():
             if s.kind == "project" and s.id != self.scheme.id:
@@ -265,6 +278,20 @@ def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | Non
     return level1, level2, role
 
 
+_CLASSIFIED: dict[int, tuple[Scheme, dict[tuple[str | None, str | None], tuple[str | None, str | None, str | None]]]] = {}
+"""Per scheme (by id; the entry keeps the scheme alive so its id cannot be reused): :func:`_classify` of each
+written (一级, 二级) pair, remembered across submissions (a form's few pairs repeat row after row, file after file)."""
+
+
+def _classified(scheme: Scheme) -> dict[tuple[str | None, str | None], tuple[str | None, str | None, str | None]]:
+    hit = _CLASSIFIED.get(id(scheme))
+    if hit is None or hit[0] is not scheme:
+        hit = _CLASSIFIED[id(scheme)] = (scheme, {})
+    elif len(hit[1]) > TEXT_MEMO_SIZE:
+        hit[1].clear()  # bounded, like the other memos by text
+    return hit[1]
+
+
 def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_scheme: Scheme) -> list[Item]:
     """Classify every indicator row; ``scheme_of`` gives the scheme each project is judged against."""
     groups: list[tuple[list[Indicator], Project | None, str | None, bool, Scheme]] = []
@@ -272,23 +299,31 @@ def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_sc
         groups.append((sub.dept.indicators, None, layout.DEPT_PROJECT_NAME, True, dept_scheme))
     for p in sub.projects:
         groups.append((p.indicators, p, p.name, False, scheme_of(p)))
-    unassigned = scheme_of(Project())
+    if sub.unassigned_indicators:  # each row names its own (unknown) project
+        unassigned = scheme_of(Project())
+        for ind in sub.unassigned_indicators:
+            groups.append(([ind], None, ind.project, False, unassigned))
     items: list[Item] = []
-    cache: dict[tuple[int, str | None, str | None], tuple[str | None, str | None, str | None]] = {}
+    append = items.append
+    new = Item.__new__
+    facts = _row_facts
     for inds, project, name, dept, scheme in groups:
-        sid = id(scheme)
-        for ind in inds:
-            key = (sid, ind.level1, ind.level2)
-            hit = cache.get(key)
-            if hit is None:
-                hit = cache[key] = _classify(scheme, ind.level1, ind.level2)
-            items.append(Item(ind, project, name, dept, scheme, *hit))
-    for ind in sub.unassigned_indicators:  # each row names its own (unknown) project
-        key = (id(unassigned), ind.level1, ind.level2)
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = _classify(unassigned, ind.level1, ind.level2)
-        items.append(Item(ind, None, ind.project, False, unassigned, *hit))
+        known = _classified(scheme)
+        for ind in inds:  # Item.__init__, spelt out: this runs for every row of every submission
+            l1, l2 = ind.level1, ind.level2
+            cls = known.get((l1, l2))
+            if cls is None:
+                cls = known[(l1, l2)] = _classify(scheme, l1, l2)
+            it = new(Item)
+            it.ind = ind
+            it.project = project
+            it.project_name = name
+            it.dept = dept
+            it.scheme = scheme
+            it.level1, it.level2, it.role = cls
+            (it.text, it.pv, it.flags, it.kind, it.readable, it.unit, it.number, it.symbol,
+             it.money) = facts(ind.op, ind.value, ind.unit)
+            append(it)
     return items
 
 

@@ -214,7 +214,7 @@ class StructureDuplicateName(_GroupRule):
         seen: dict[str, Item] = {}
         out = []
         for it in items:
-            key = c.compact(c.clean_indicator_name(it.ind.name))
+            key = c.name_key(it.ind.name)
             if not key:
                 continue
             first = seen.get(key)
