@@ -156,20 +156,24 @@ class BasisNotStandard(Rule):
     best_practice = "从下拉列表选择：计划标准、行业标准、历史标准、预算支出标准、其他标准"
 
     def rows(self, ctx: Context):
-        return ctx.select("basis", lambda it: bool((it.ind.basis or "").strip()))
+        cats = tuple(ctx.config.basis_categories)
+        return ctx.select_text(("basis-not-standard", cats), "basis", lambda basis: not _standard(basis, cats))
 
     def check(self, ctx: Context, it: Item):
         basis = (it.ind.basis or "").strip()
-        if not basis:
-            return []
-        t = c.compact(basis)
         cats = ctx.config.basis_categories
-        if t.startswith(tuple(cats)):
+        if _standard(basis, tuple(cats)):
             return []
-        guess = _guess_basis(t, cats)
+        guess = _guess_basis(c.compact(basis), cats)
         return [ctx.finding(f"{_where(it)}的指标「{it.ind.name or ''}」取值依据「{basis}」不是标准类别",
                             it.ind.cells.get("basis") or it.ref("basis"), project=it.project_name, value=basis,
                             suggestion=f"改为「{guess}」（可选：{'、'.join(cats)}）")]
+
+
+def _standard(basis: str, cats: tuple[str, ...]) -> bool:
+    """A 取值依据 that is empty or one of the standard categories (nothing to report)."""
+    basis = basis.strip()
+    return not basis or c.compact(basis).startswith(cats)
 
 
 def _guess_basis(t: str, cats) -> str:

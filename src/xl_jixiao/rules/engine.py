@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,14 +35,20 @@ def suppressed_codes(text: str | None) -> set[str]:
     return out
 
 
+_LAZY: list[Any] = []
+
+
 @by_text
 def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool, str, Decimal | None, str | None, str | None]:
     """What the rules ask of one value text, worked out once per distinct text (rows of a submission, and
     submissions read by one process, repeat the same values): (parsed value, its flags, its kind, readable,
     unit, number, symbol, money unit) — see :class:`Item`."""
-    from xl_jixiao.rules.common import money_unit_of
-    from xl_jixiao.values import parse_value
+    if not _LAZY:  # imported on first use, not by every importer of the rules
+        from xl_jixiao.rules.common import money_unit_of
+        from xl_jixiao.values import parse_value
 
+        _LAZY.extend((parse_value, money_unit_of))
+    parse_value, money_unit_of = _LAZY
     pv = parse_value(text)
     flags = frozenset(pv.flags)
     kind = pv.kind
@@ -125,17 +132,36 @@ class Context:
         self.dept_scheme: Scheme = self._dept_scheme()
         self.items: list[Item] = build_items(sub, self.project_scheme, self.dept_scheme)
         """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
+        self.rows: list[tuple[int, Item]] = list(enumerate(self.items))
+        """Every row as ``(row index, item)``: what the selections are made of."""
         self._groups: dict[int, list[Item]] = {}
         self._by_role: dict[str | None, list[tuple[int, Item]]] = {}
         self._readable: dict[str, list[tuple[int, Item]]] = {}
-        for i, it in enumerate(self.items):  # the groups most selections start from, in one pass
-            if it.dept:
-                self._groups.setdefault(0, []).append(it)
-            elif it.project is not None:
-                self._groups.setdefault(id(it.project), []).append(it)
-            self._by_role.setdefault(it.role, []).append((i, it))
+        self._flagged: list[tuple[int, Item]] = []
+        groups, by_role, readable, flagged = self._groups, self._by_role, self._readable, self._flagged
+        last: object = None
+        group: list[Item] = []
+        for row in self.rows:  # the groups most selections start from, in one pass
+            it = row[1]
+            if it.dept or it.project is not None:  # a project's rows are consecutive
+                key = 0 if it.dept else id(it.project)
+                if key != last:
+                    group = groups.setdefault(key, [])
+                    last = key
+                group.append(it)
+            got = by_role.get(it.role)
+            if got is None:
+                by_role[it.role] = [row]
+            else:
+                got.append(row)
             if it.readable:
-                self._readable.setdefault(it.kind, []).append((i, it))
+                got = readable.get(it.kind)
+                if got is None:
+                    readable[it.kind] = [row]
+                else:
+                    got.append(row)
+            if it.flags:
+                flagged.append(row)
         self._selections: dict[object, list[tuple[int, Item]]] = {}
         self._enabled: dict[str, bool] = {}
         self.memo: dict[Any, Any] = {}
@@ -155,8 +181,25 @@ class Context:
         ``among``: a selection (in row order) that holds every such row, to look through instead of all rows."""
         hit = self._selections.get(key)
         if hit is None:
-            rows = enumerate(self.items) if among is None else among
-            hit = self._selections[key] = [(i, it) for i, it in rows if pred(it)]
+            hit = self._selections[key] = [row for row in (self.rows if among is None else among) if pred(row[1])]
+        return hit
+
+    def select_text(self, key: object, field_name: str, pred: Callable[[str], bool]) -> list[tuple[int, Item]]:
+        """The rows whose indicator text ``field_name`` (``basis``, ``name`` …) is not empty and satisfies ``pred``,
+        like :meth:`select`, with ``pred`` worked out once per distinct text (forms repeat these texts)."""
+        hit = self._selections.get(key)
+        if hit is None:
+            hit = self._selections[key] = []
+            verdict: dict[str, bool] = {}
+            text_of = attrgetter(field_name)
+            for row in self.rows:
+                text = text_of(row[1].ind)
+                if text:
+                    ok = verdict.get(text)
+                    if ok is None:
+                        ok = verdict[text] = pred(text)
+                    if ok:
+                        hit.append(row)
         return hit
 
     def rows_with_role(self, role: str) -> list[tuple[int, Item]]:
@@ -166,6 +209,10 @@ class Context:
     def readable_rows(self, kind: str) -> list[tuple[int, Item]]:
         """The rows with a readable value (:attr:`Item.readable`) of value ``kind``."""
         return self._readable.get(kind, [])
+
+    def flagged_rows(self) -> list[tuple[int, Item]]:
+        """The rows whose value has flags (:attr:`Item.flags`: merged, written in a nonstandard way …)."""
+        return self._flagged
 
     def _project_scheme(self) -> Scheme:
         cfg = self.config.scheme
@@ -348,14 +395,33 @@ def _suppressions(sub: Submission) -> dict[tuple[str | None, int | None], set[st
     return out
 
 
+_PLANS: dict[tuple, dict[str, list[Rule]]] = {}
+
+
+def _plan(config: Config) -> dict[str, list[Rule]]:
+    """The enabled rules by scope, in code order: ``row`` (the ``value`` rules, then the ``indicator`` rules),
+    ``project`` and ``unit`` — worked out once per catalogue and select/ignore choice (a configuration is
+    immutable; rules keep no state, so one instance of each serves every submission)."""
+    catalogue = tuple(all_rules())
+    key = (config.select, config.ignore, catalogue)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 16:
+            _PLANS.clear()
+        by_scope: dict[str, list[Rule]] = {"value": [], "indicator": [], "project": [], "unit": [], "files": []}
+        for r in catalogue:
+            if config.enabled(r.code):
+                by_scope[r.scope].append(r())
+        plan = _PLANS[key] = {"row": by_scope["value"] + by_scope["indicator"], "project": by_scope["project"],
+                              "unit": by_scope["unit"]}
+    return plan
+
+
 def check_submission(sub: Submission, config: Config | None = None) -> list[Finding]:
     """Every finding of the enabled rules on ``sub``; accepted ones come back with ``suppressed=True``."""
     config = config or default_config()
     ctx = Context(sub, config)
-    rules = [r() for r in all_rules() if r.scope != "files" and config.enabled(r.code)]
-    by_scope: dict[str, list[Rule]] = {}
-    for r in rules:
-        by_scope.setdefault(r.scope, []).append(r)
+    by_scope = _plan(config)
     out: list[Finding] = []
     failed: set[str] = set()
 
@@ -376,7 +442,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     # of a row-by-row run (row by row, rules in code order within a row).
     items = ctx.items
     per_row: dict[int, list[Finding]] = {}  # the rows with findings (most rows have none)
-    for rule in by_scope.get("value", []) + by_scope.get("indicator", []):
+    for rule in by_scope["row"]:
         ctx.rule = type(rule)
         try:
             found = rule.check_items(ctx, items)
@@ -387,12 +453,12 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             per_row.setdefault(i, []).extend(res)
     for i in sorted(per_row):
         out.extend(per_row[i])
-    for rule in by_scope.get("project", []):
+    for rule in by_scope["project"]:
         for p in sub.projects:
             run(rule, rule.check, p)
         if sub.dept is not None:
             run(rule, rule.check_dept, sub)
-    for rule in by_scope.get("unit", []):
+    for rule in by_scope["unit"]:
         run(rule, rule.check, sub)
     ctx.rule = None
 
@@ -402,7 +468,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             codes = sup.get((f.sheet, f.row))
             if codes and f.code in codes:
                 f.suppressed = True
-    out = [f for f in out if config.enabled(f.code)]
+    out = [f for f in out if ctx.enabled(f.code)]
     uncertain = {p.name for p in sub.projects if p.uncertain}
     if uncertain:  # a layout not understood: one JX506 instead of findings about the wrong cells
         out = [f for f in out if f.code == "JX506" or f.project not in uncertain]

@@ -92,7 +92,7 @@ class MoneySourcesMismatch(Rule):
             return []  # JX308: an unreadable source makes the sum meaningless
         s = f.sources_sum()
         diff = f.total - s
-        if abs(diff) <= _tol(ctx, (f.total, f.fiscal, f.carryover, f.other)):
+        if not diff or abs(diff) <= _tol(ctx, (f.total, f.fiscal, f.carryover, f.other)):
             return []
         u = ctx.money_unit
         parts = " + ".join(f"{FUNDING_LABELS[k]} {_fmt(getattr(f, k) or Decimal(0))}" for k in ("fiscal", "carryover", "other"))

@@ -273,9 +273,6 @@ class StructureCategoryContradiction(Rule):
     anti_pattern = "「群众满意度」填在社会效益指标下；「及时率」填在数量指标下"
     best_practice = "满意度放在满意度指标下，及时率放在时效指标下，金额放在成本指标下"
 
-    def rows(self, ctx: Context):
-        return ctx.select("named-role", lambda it: bool(it.ind.name) and it.role is not None)
-
     def check(self, ctx: Context, it: Item):
         hit = contradiction(it)
         if hit is None:
@@ -309,9 +306,8 @@ def contradiction(it: Item) -> tuple[str, str] | None:
     if not name or role is None:
         return None
     # the cheap tests first: the name predicates are memoised, the scheme's paths looked up only when needed
-    pv = it.pv
     if role != "satisfaction" and c.is_satisfaction_name(name) and \
-            (it.kind != "quantitative" or c.is_percent(pv) or not c.unit(pv)):
+            (it.kind != "quantitative" or it.unit == c.PERCENT or not it.unit):
         sat = _with_role(it.scheme, "satisfaction")
         if sat:
             return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
@@ -322,7 +318,7 @@ def contradiction(it: Item) -> tuple[str, str] | None:
         timely = _with_role(it.scheme, "timeliness")
         if timely:
             return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
-    if role in _OUTPUT_ROLES and c.is_money(pv):
+    if role in _OUTPUT_ROLES and it.money is not None:
         cost = _with_role(it.scheme, "cost")
         if cost:
             return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",
