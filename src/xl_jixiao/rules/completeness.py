@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 
 from xl_jixiao import layout
@@ -94,7 +96,7 @@ class PlaceholderLeft(Rule):
 
     def check(self, ctx: Context, sub: Submission):
         rx = _placeholder_re(ctx.config.placeholders)
-        if rx is None or not rx.search("\n".join(_texts(ctx, sub))):
+        if rx is None or not rx.search(_all_text(ctx, sub)):
             return []  # no placeholder in any text (one search; each text is looked at only when one is)
         out = []
 
@@ -126,21 +128,26 @@ class PlaceholderLeft(Rule):
         return out
 
 
-def _texts(ctx: Context, sub: Submission) -> list[str]:
-    """Every text :class:`PlaceholderLeft` looks at (a placeholder word never spans two of them: none
-    holds a line break)."""
-    texts = [getattr(sub, key) for key in _UNIT_TEXT]
+def _all_text(ctx: Context, sub: Submission) -> str:
+    """Every text :class:`PlaceholderLeft` looks at, one per line (a placeholder word never spans two of them:
+    none holds a line break)."""
+    parts: list[Iterable[object]] = [_unit_texts(sub)]
     if sub.dept:
-        texts += (sub.dept.functions, sub.dept.goal, *sub.dept.invalid.values())
+        parts.append((sub.dept.functions, sub.dept.goal, *sub.dept.invalid.values()))
     for p in sub.projects:
-        texts += [getattr(p, key) for key in _PROJECT_TEXT]
-        texts += p.funding.invalid.values()
-    fields = _indicator_texts
-    for it in ctx.items:
-        texts += fields(it.ind)
-    return [str(t) for t in texts if t]
+        parts.append(_project_texts(p))
+        parts.append(p.funding.invalid.values())
+    parts.extend(map(_indicator_texts, [it.ind for it in ctx.items]))
+    texts = chain.from_iterable(parts)
+    try:
+        return "\n".join(filter(None, texts))  # type: ignore[arg-type]
+    except TypeError:  # a field that is not text (a caller's own model): as text, like the cell search does
+        return "\n".join(str(t) for t in chain.from_iterable(parts) if t)
 
 
+_name_of = attrgetter("ind.name")
+_unit_texts = attrgetter(*_UNIT_TEXT)
+_project_texts = attrgetter(*_PROJECT_TEXT)
 _indicator_texts = attrgetter(*_INDICATOR_TEXT)
 
 
@@ -213,6 +220,9 @@ def _iter_bigrams(text: str) -> Iterator[str]:
                 yield bg
 
 
+_goal_texts = attrgetter("name", "value", "note")
+
+
 @register
 class GoalNotCovered(Rule):
     """绩效目标要写明，绩效指标要把目标中承诺的事项逐项量化。目标空着，或指标与目标毫不相干，
@@ -230,12 +240,13 @@ class GoalNotCovered(Rule):
         goal = " ".join(x for x in (p.annual_goal, p.period_goal) if x)
         if not goal.strip() or not p.indicators:
             return []
-        # a bigram of the goal (two CJK characters) found anywhere in the text is one of the text's bigrams;
-        # the goal's bigrams are tried as they come (usually one of the first is there)
+        # a bigram of the goal (two CJK characters) found anywhere in the text is one of the text's bigrams
+        # (the texts are joined by a character that is not CJK); the goal's bigrams are tried as they come
+        # (usually one of the first is there)
         ind_text = None
         for bg in _iter_bigrams(goal):
             if ind_text is None:
-                ind_text = " ".join(f"{i.name or ''} {i.value or ''} {i.note or ''}" for i in p.indicators)
+                ind_text = " ".join(filter(None, chain.from_iterable(map(_goal_texts, p.indicators))))
             if bg in ind_text:
                 return []
         if ind_text is None:
@@ -294,11 +305,10 @@ class IndicatorCopiedEverywhere(Rule):
         share = ctx.config.dup_share * n
         # a (name, value) pair is in no more projects than its name: only names in enough projects are
         # candidates, and only their rows' values are compared
-        by_name: dict[str, set[int]] = {}
-        for it in ctx.items:
-            if not it.dept and it.project is not None:
-                by_name.setdefault(c.name_key(it.ind.name), set()).add(id(it.project))
-        common = {name for name, ps in by_name.items() if len(ps) > share and len(ps) >= 2}
+        in_projects: Counter[str] = Counter()
+        for p in {id(p): p for p in projects}.values():  # (each project once)
+            in_projects.update({c.name_key(name) for name in map(_name_of, ctx.items_of(p))})
+        common = {name for name, k in in_projects.items() if k > share and k >= 2}
         where: dict[tuple[str, str], dict[int, Item]] = {}
         if common:
             for it in ctx.items:

@@ -6,7 +6,8 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -138,7 +139,10 @@ class Context:
         self._by_role: dict[str | None, list[tuple[int, Item]]] = {}
         self._readable: dict[str, list[tuple[int, Item]]] = {}
         self._flagged: list[tuple[int, Item]] = []
-        groups, by_role, readable, flagged = self._groups, self._by_role, self._readable, self._flagged
+        self._unreadable: list[tuple[int, Item]] = []
+        self._unclassified: list[tuple[int, Item]] = []
+        groups, by_role, readable = self._groups, self._by_role, self._readable
+        flagged, unreadable, unclassified = self._flagged, self._unreadable, self._unclassified
         last: object = None
         group: list[Item] = []
         for row in self.rows:  # the groups most selections start from, in one pass
@@ -160,8 +164,12 @@ class Context:
                     readable[it.kind] = [row]
                 else:
                     got.append(row)
+            else:
+                unreadable.append(row)
             if it.flags:
                 flagged.append(row)
+            if it.level2 is None:
+                unclassified.append(row)
         self._selections: dict[object, list[tuple[int, Item]]] = {}
         self._enabled: dict[str, bool] = {}
         self.memo: dict[Any, Any] = {}
@@ -206,13 +214,27 @@ class Context:
         """The rows whose category plays ``role`` (``cost``, ``timeliness`` …)."""
         return self._by_role.get(role, [])
 
-    def readable_rows(self, kind: str) -> list[tuple[int, Item]]:
-        """The rows with a readable value (:attr:`Item.readable`) of value ``kind``."""
-        return self._readable.get(kind, [])
+    def readable_rows(self, *kinds: str) -> list[tuple[int, Item]]:
+        """The rows with a readable value (:attr:`Item.readable`) of value kind ``kinds``, in row order."""
+        if len(kinds) == 1:
+            return self._readable.get(kinds[0], [])
+        hit = self._selections.get(kinds)
+        if hit is None:
+            hit = self._selections[kinds] = sorted(chain.from_iterable(self._readable.get(k, ()) for k in kinds),
+                                                   key=itemgetter(0))
+        return hit
+
+    def unreadable_rows(self) -> list[tuple[int, Item]]:
+        """The rows whose value is not readable (empty, merged, invalid)."""
+        return self._unreadable
 
     def flagged_rows(self) -> list[tuple[int, Item]]:
         """The rows whose value has flags (:attr:`Item.flags`: merged, written in a nonstandard way …)."""
         return self._flagged
+
+    def unclassified_rows(self) -> list[tuple[int, Item]]:
+        """The rows whose 二级 (and perhaps 一级) does not match the scheme (:attr:`Item.level2` is ``None``)."""
+        return self._unclassified
 
     def _project_scheme(self) -> Scheme:
         cfg = self.config.scheme

@@ -28,7 +28,7 @@ class StructureLevel1Unknown(Rule):
     best_practice = "从下拉列表选择体系中的类别，如「效益指标」"
 
     def rows(self, ctx: Context):
-        return ctx.select("no-level1", lambda it: it.level1 is None)
+        return ctx.select("no-level1", lambda it: it.level1 is None, among=ctx.unclassified_rows())
 
     def check(self, ctx: Context, it: Item):
         ind = it.ind
@@ -66,7 +66,7 @@ class StructureLevel2Misplaced(Rule):
     best_practice = "二级指标放在对应的一级指标下：社会效益指标属于效益指标"
 
     def rows(self, ctx: Context):
-        return ctx.select("no-level2", lambda it: it.level1 is not None and it.level2 is None)
+        return ctx.select("no-level2", lambda it: it.level1 is not None, among=ctx.unclassified_rows())
 
     def check(self, ctx: Context, it: Item):
         ind = it.ind
@@ -92,7 +92,11 @@ class StructureLevel2Misplaced(Rule):
 
 
 class _GroupRule(Rule):
-    """Shared driver: run ``check_group`` for a project and, through ``check_dept``, for 部门整体."""
+    """Shared driver: run ``check_group`` for a project and, through ``check_dept``, for 部门整体.
+
+    ``check_group(ctx, items, name, where, dept, declared)``: the group's rows, its name, ``where()`` the cell a
+    finding about the whole group points at (made only for a finding), whether it is 部门整体, and the categories
+    it declared not applicable."""
 
     def check(self, ctx: Context, p: Project):
         items = ctx.items_of(p)
@@ -100,18 +104,18 @@ class _GroupRule(Rule):
         declared = ctx.memo.get(key)
         if declared is None:
             declared = ctx.memo[key] = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
-        return self.check_group(ctx, items, p.name, p.location("name"), False, declared)
+        return self.check_group(ctx, items, p.name, lambda: p.location("name"), False, declared)
 
     def check_dept(self, ctx: Context, sub: Submission):
         items = ctx.items_of(None)
-        ref = sub.dept.cells.get("goal") if sub.dept else None
         declared = ctx.memo.get(("declared", None))
         if declared is None:
             declared = ctx.memo[("declared", None)] = _declared(ctx.dept_scheme,
                                                                  sub.dept.not_applicable if sub.dept else [])
-        return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True, declared)
+        return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME,
+                                lambda: sub.dept.cells.get("goal") if sub.dept else None, True, declared)
 
-    def check_group(self, ctx, items, name, ref, dept, declared):  # pragma: no cover - abstract
+    def check_group(self, ctx, items, name, where, dept, declared):  # pragma: no cover - abstract
         return []
 
 
@@ -141,7 +145,7 @@ class StructureMissingLevel1(_GroupRule):
     anti_pattern = "项目没有任何满意度指标"
     best_practice = "每个一级指标至少设置一个三级指标，如「服务对象满意度 ≥90%」"
 
-    def check_group(self, ctx, items, name, ref, dept, declared):
+    def check_group(self, ctx, items, name, where, dept, declared):
         if not items:
             return []
         scheme = items[0].scheme
@@ -160,7 +164,7 @@ class StructureMissingLevel1(_GroupRule):
         if not missing:
             return []
         what = "部门整体" if dept else f"项目「{name}」"
-        return [ctx.finding(f"{what}缺少一级指标：{'、'.join(missing)}", ref, project=name,
+        return [ctx.finding(f"{what}缺少一级指标：{'、'.join(missing)}", where(), project=name,
                             suggestion=f"补充{'、'.join(missing)}下的三级指标")]
 
 
@@ -175,7 +179,7 @@ class StructureOutputIncomplete(_GroupRule):
     anti_pattern = "产出指标下只有数量指标"
     best_practice = "产出指标下同时设置数量指标、质量指标和时效指标"
 
-    def check_group(self, ctx, items, name, ref, dept, declared):
+    def check_group(self, ctx, items, name, where, dept, declared):
         if not items:
             return []
         scheme = items[0].scheme
@@ -195,7 +199,7 @@ class StructureOutputIncomplete(_GroupRule):
         if not missing:
             return []
         what = "部门整体" if dept else f"项目「{name}」"
-        return [ctx.finding(f"{what}的{out1}缺少：{'、'.join(missing)}", ref, project=name,
+        return [ctx.finding(f"{what}的{out1}缺少：{'、'.join(missing)}", where(), project=name,
                             suggestion=f"在{out1}下补充{'、'.join(missing)}")]
 
 
@@ -210,7 +214,7 @@ class StructureDuplicateName(_GroupRule):
     anti_pattern = "「完成率」既填在数量指标下，又填在时效指标下"
     best_practice = "每个三级指标只出现一次，名称写明衡量的内容，如「培训完成率」「培训按时完成率」"
 
-    def check_group(self, ctx, items, name, ref, dept, declared):
+    def check_group(self, ctx, items, name, where, dept, declared):
         seen: dict[str, Item] = {}
         out = []
         for it in items:

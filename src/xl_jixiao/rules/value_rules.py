@@ -58,7 +58,7 @@ class ValueUnreadable(Rule):
     best_practice = "写成确定的目标值，如「≥20人」"
 
     def rows(self, ctx: Context):
-        return ctx.select("invalid", lambda it: it.kind == "invalid")
+        return ctx.select("invalid", lambda it: it.kind == "invalid", among=ctx.unreadable_rows())
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -470,7 +470,7 @@ class ValueDateOutsideYear(Rule):
     best_practice = "「2024年12月31日前」"
 
     def rows(self, ctx: Context):
-        return ctx.select("date-period", lambda it: it.kind in ("date", "period") and it.readable)
+        return ctx.readable_rows("date", "period")
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
