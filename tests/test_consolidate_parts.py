@@ -72,6 +72,8 @@ def test_rows_of_a_table_render_as_single_rows_do():
         assert render.table([r]) == xlsx.row(r, styles).encode()
     assert render.table(rows * 2) == "".join(xlsx.row(r, styles) for r in rows * 2).encode()  # texts seen before
     assert xlsx.split_fragment(xlsx.compress_table(render.table(rows))) == [xlsx.row(r, styles) for r in rows]
+    forgetful = xlsx.RowRenderer(styles, remember=3)  # starts again every few texts: the same bytes
+    assert forgetful.table(rows * 2) == render.table(rows * 2)
     with pytest.raises(ValueError):
         xlsx.RowRenderer([64])
 

@@ -337,6 +337,7 @@ def test_the_package_as_checked_holds_the_same_parts():
     with zipfile.ZipFile(io.BytesIO(got.package)) as zf:
         methods = {i.filename: i.compress_type for i in zf.infolist()}
     assert methods[SHEET] == methods["xl/sharedStrings.xml"] == zipfile.ZIP_STORED  # inflated once, here
+    assert methods["xl/worksheets/sheet2.xml"] == zipfile.ZIP_STORED  # inflated a piece at a time
     assert methods["xl/styles.xml"] == zipfile.ZIP_DEFLATED  # never inflated by the checks: copied
     assert inspect_package(data, NAME, Limits()).package is None  # only when asked for
 

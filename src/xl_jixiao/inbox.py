@@ -579,7 +579,9 @@ def _parts(pkg: _Package, info: _Entry) -> Iterator[bytes]:
 
 
 def _pieces(pkg: _Package, info: _Entry, raw: memoryview) -> Iterator[bytes]:
-    """:func:`_parts` for a deflated part, inflated a piece at a time (memory: one piece and one feed)."""
+    """:func:`_parts` for a deflated part, inflated a piece at a time (memory: one piece and one feed, and
+    the pieces so far when the package is being repacked)."""
+    kept: list[bytes] | None = [] if pkg.inflated is not None and info.file_size <= REPACK_MOST else None
     inflater = zlib.decompressobj(-15)
     buf = bytearray()
     got = crc = 0
@@ -609,13 +611,21 @@ def _pieces(pkg: _Package, info: _Entry, raw: memoryview) -> Iterator[bytes]:
         buf += piece
         if len(buf) == CHUNK:
             crc = zlib.crc32(buf, crc)
-            yield bytes(buf)
+            out = bytes(buf)
+            if kept is not None:
+                kept.append(out)
+            yield out
             buf.clear()
     if buf:
         crc = zlib.crc32(buf, crc)
-        yield bytes(buf)
+        out = bytes(buf)
+        if kept is not None:
+            kept.append(out)
+        yield out
     if crc != info.CRC:
         raise _damaged(pkg, info)
+    if kept is not None:
+        pkg.keep(info, b"".join(kept))
 
 
 def _stream(pkg: _Package, info: _Entry) -> Iterator[bytes]:

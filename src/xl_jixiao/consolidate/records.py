@@ -84,9 +84,10 @@ FINDING_COLUMNS = [
     Column("建议", 30), Column("已忽略", 7), Column("打开", 10, S_LINK),
 ]
 FINDING_LINK_COL = len(FINDING_COLUMNS)  # 1-based column of the 打开 link
-_PROJECT_STYLES = [c.style for c in PROJECT_COLUMNS]
-_INDICATOR_STYLES = [c.style for c in INDICATOR_COLUMNS]
-_FINDING_STYLES = [c.style for c in FINDING_COLUMNS]
+# one renderer per detail sheet for the life of a (reading) process: files share their texts' cells
+_PROJECTS = RowRenderer([c.style for c in PROJECT_COLUMNS], remember=2048)
+_INDICATORS = RowRenderer([c.style for c in INDICATOR_COLUMNS], remember=2048)
+_FINDINGS = RowRenderer([c.style for c in FINDING_COLUMNS], remember=2048)
 
 # the keys of the rows below, in the order of the sheets' columns
 PROJECT_KEYS = (
@@ -288,9 +289,9 @@ def summarise(res: FileResult) -> FileRecord:
             key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r[_LEVEL1] or "（未填）")
             level1[key] = level1.get(key, 0) + 1
         rec.n_indicators = len(irows)
-        rec.projects_frag = compress_table(RowRenderer(_PROJECT_STYLES).table(prows)) if prows else b""
+        rec.projects_frag = compress_table(_PROJECTS.table(prows)) if prows else b""
         rec.projects_n = len(prows)
-        rec.indicators_frag = compress_table(RowRenderer(_INDICATOR_STYLES).table(irows)) if irows else b""
+        rec.indicators_frag = compress_table(_INDICATORS.table(irows)) if irows else b""
         rec.indicators_n = len(irows)
         rec.level1_counts = level1
         for p in sub.projects:
@@ -330,7 +331,7 @@ def render_findings(rec: FileRecord, findings: list[Finding]) -> None:
             key = f"{f.code}|{f.severity.value}"
             rule_counts[key] = rule_counts.get(key, 0) + 1
     rec.rule_counts = rule_counts
-    rec.findings_frag = compress_table(RowRenderer(_FINDING_STYLES).table(rows)) if rows else b""
+    rec.findings_frag = compress_table(_FINDINGS.table(rows)) if rows else b""
     rec.findings_n = len(rows)
     rec.finding_links = links
 

@@ -200,20 +200,22 @@ _ZEROS = (0,) * 16384
 class RowRenderer:
     """Rows of one table rendered as :func:`row` renders them, as UTF-8 (byte for byte the same), faster:
     each column remembers its text cells (a file's detail repeats its unit, file, categories and units on
-    every row), so a cell seen before costs one lookup, and the rows are joined once.  Only text and
-    ``None`` are remembered (``1``, ``1.0``, ``True`` and ``Decimal(1)`` are equal keys but different
-    cells); any other value is rendered by :func:`row`'s rules.  Styles are below 64 (the fixed style
-    sheet's)."""
+    every row, and files share categories, units and common values), so a cell seen before costs one lookup,
+    and the rows are joined once.  Only text and ``None`` are remembered (``1``, ``1.0``, ``True`` and
+    ``Decimal(1)`` are equal keys but different cells); any other value is rendered by :func:`row`'s rules.
+    A column remembering more than ``remember`` texts starts again (memory stays bounded however many
+    files one renderer serves).  Styles are below 64 (the fixed style sheet's)."""
 
-    __slots__ = ("_styles", "_known")
+    __slots__ = ("_styles", "_known", "_empty", "_remember")
 
-    def __init__(self, styles: list[int]):
+    def __init__(self, styles: list[int], remember: int = 4096):
         for st in styles:
             if not 0 <= st < 64:
                 raise ValueError(f"style {st} is not one of the fixed style sheet's")
         self._styles = styles
-        empty = [_EMPTY[st].encode() for st in styles]
-        self._known: list[dict[str | None, bytes]] = [{None: e, "": e} for e in empty]
+        self._empty = [_EMPTY[st].encode() for st in styles]
+        self._known: list[dict[str | None, bytes]] = [{None: e, "": e} for e in self._empty]
+        self._remember = remember + 2
 
     def table(self, rows) -> bytes:
         """``rows`` (each a sequence of values in the order of the styles) one after the other."""
@@ -236,7 +238,11 @@ class RowRenderer:
                 v = values[n]
                 st = styles[n]
                 if type(v) is str:
-                    cells[n] = known[n][v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
+                    seen = known[n]
+                    if len(seen) >= self._remember:
+                        seen.clear()
+                        seen[None] = seen[""] = self._empty[n]
+                    cells[n] = seen[v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
                 elif type(v) is int:
                     cells[n] = f"<c{_S_ATTR[st]}><v>{v}</v></c>".encode()
                 else:
