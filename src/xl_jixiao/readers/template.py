@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from math import isfinite
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ from xl_jixiao.model import (
     SourceInfo,
     Submission,
 )
-from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
+from xl_jixiao.money import convert, float_to_decimal, normalize_money_unit, parse_amount, plain_number
 
 Sheets = dict[str, list[list[object]]]
 SheetMap = Mapping[str, Any]
@@ -108,6 +110,21 @@ def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
     return idx
 
 
+_NAMED: dict[int, tuple[dict[str, Field], dict[str, Any]]] = {}
+"""Per label index: cell text → the field it labels (``vocab.find``), or ``None``."""
+_UNKNOWN = object()
+_VALUE_LABELS: dict[int, tuple[dict[str, Field], frozenset[str]]] = {}
+
+
+def _value_labels(index: dict[str, Field]) -> frozenset[str]:
+    """The texts that, found right of a label, are another label rather than its value: ``index``'s
+    keys and every label of the vocabulary (made once per index)."""
+    hit = _VALUE_LABELS.get(id(index))
+    if hit is None or hit[0] is not index:
+        hit = _VALUE_LABELS[id(index)] = (index, frozenset(index) | _ALL_LABELS)
+    return hit[1]
+
+
 # ------------------------------------------------------------------ header search
 
 _PLAN_RE = re.compile(r"(\d{1,2})月(?:底|末)")
@@ -131,42 +148,56 @@ _NOT_A_LABEL: _HeaderCell = (None, None, None)
 _HEADER_CELLS: dict[int, tuple[dict[str, Field], dict[str, _HeaderCell]]] = {}
 
 
-def _header_cell(text: str, index: dict[str, Field]) -> _HeaderCell:
+def _index_memo(store: dict[int, tuple[dict[str, Field], dict[str, Any]]], index: dict[str, Field]
+                ) -> dict[str, Any]:
+    """A memo of what texts say under ``index`` (``store`` says what is remembered), kept across files (forms
+    repeat their labels) and emptied when it outgrows ``TEXT_MEMO_SIZE`` (the cells around labels are
+    looked at too)."""
+    hit = store.get(id(index))
+    if hit is None or hit[0] is not index or len(hit[1]) > TEXT_MEMO_SIZE:
+        hit = store[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
+    return hit[1]
+
+
+def _header_cell(text: str, index: dict[str, Field], memo: dict[str, _HeaderCell]) -> _HeaderCell:
     """What a header cell's text says under ``index``: (the column's field, unless it is a formula or
     checkpoint column; the money unit it names; the 资金支出计划 checkpoint it names).  Worked out once
-    per text and index (header rows repeat across files)."""
-    hit = _HEADER_CELLS.get(id(index))
-    if hit is None or hit[0] is not index or len(hit[1]) > TEXT_MEMO_SIZE:
-        hit = _HEADER_CELLS[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
-    memo = hit[1]
-    cell = memo.get(text)
-    if cell is None:
-        lt = vocab.parse_label(text)  # its label (norm_label), field (vocab.find) and unit
-        lab = lt.base
-        if not lab:
-            cell = _NOT_A_LABEL
-        else:
-            f = None
-            for k in lt.keys:
-                f = index.get(k)
-                if f is not None:
-                    break
-            if f is not None and (f.formula or f.key.startswith("plan_")):
-                f = None  # checkpoint columns: handled by the generic checkpoint match
-            m = _PLAN_RE.search(lab)
-            cell = (f, lt.unit, f"{int(m.group(1))}月底" if m and len(lab) <= 16 else None)
-        memo[text] = cell
+    per text and index, into ``memo`` (:func:`_index_memo` of ``_HEADER_CELLS``)."""
+    lt = vocab.parse_label(text)  # its label (norm_label), field (vocab.find) and unit
+    lab = lt.base
+    if not lab:
+        cell = _NOT_A_LABEL
+    else:
+        f = None
+        for k in lt.keys:
+            f = index.get(k)
+            if f is not None:
+                break
+        if f is not None and (f.formula or f.key.startswith("plan_")):
+            f = None  # checkpoint columns: handled by the generic checkpoint match
+        m = _PLAN_RE.search(lab) if len(lab) <= 16 and "月" in lab else None
+        cell = _NOT_A_LABEL if f is None and m is None else (
+            f, lt.unit, f"{int(m.group(1))}月底" if m else None)
+    memo[text] = cell
     return cell
 
 
-def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok: bool):
+_RowMatch = tuple[dict[str, int], list[tuple[str, int]], dict[str, str]]
+
+
+def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok: bool,
+                      memo: dict[str, _HeaderCell]) -> _RowMatch:
     columns: dict[str, int] = {}
     plan: list[tuple[str, int]] = []
     units: dict[str, str] = {}
+    get = memo.get
     for c, v in enumerate(cells):
         if not isinstance(v, str) or not v:
             continue
-        f, unit, checkpoint = _header_cell(v, index)
+        cell = get(v) or _header_cell(v, index, memo)
+        if cell is _NOT_A_LABEL:
+            continue
+        f, unit, checkpoint = cell
         if f is not None and f.key not in columns:
             columns[f.key] = c
             if unit:
@@ -186,23 +217,27 @@ def find_header(rows: list[list[object]], table: Table, required: Sequence[str],
     main row leaves blank.
     """
     index = _label_index(table.columns)
+    memo = _index_memo(_HEADER_CELLS, index)
     limit = len(rows) if search_rows is None else min(len(rows), search_rows)
+    matched: list[_RowMatch] = []  # each searched row's labels, once (the merge below looks at two again)
     best: HeaderMap | None = None
     best_score = 0
     for r in range(limit):
-        columns, plan, units = _match_header_row(rows[r], index, plan_ok)
+        columns, plan, units = match = _match_header_row(rows[r], index, plan_ok, memo)
+        matched.append(match)
         if not all(k in columns for k in required):
             continue
         score = len(columns) + len(plan)
         if score > best_score:
             best_score = score
-            best = HeaderMap(r, columns, plan, units)
+            best = HeaderMap(r, columns, plan, units)  # its row's match is not looked at again
     if best is None:
         return None
     # merge a two-row header: labels in the row below (sub-headers) or above (group headers)
     for other in (best.row + 1, best.row - 1):
         if 0 <= other < len(rows):
-            columns, plan, units = _match_header_row(rows[other], index, plan_ok)
+            columns, plan, units = matched[other] if other < limit else _match_header_row(
+                rows[other], index, plan_ok, memo)
             used = set(best.columns.values()) | {c for _, c in best.plan}
             if other == best.row + 1 and len(columns) + len(plan) < 2:
                 continue  # a data row that happens to hold one label-like text
@@ -307,6 +342,26 @@ class _Trimmed(Mapping[str, list[list[object]]]):
     def __contains__(self, name: object) -> bool:
         return name in self._sheets
 
+    def read_already(self) -> list[str]:
+        """The sheets looked at so far, in workbook order."""
+        return [name for name in self._sheets if name in self._done]
+
+
+_VERSION_FIRST = layout.TEMPLATE_VERSION_LABEL[0]
+
+
+def _labelled_version(rows: list[list[object]]) -> str | None:
+    """The text right of a 模板版本 label (the first non-blank cell) in the top 40 rows."""
+    for r in range(min(len(rows), 40)):
+        row = rows[r]
+        for c, v in enumerate(row):
+            # (normalising a label only removes characters: a text without the label's first one is not it)
+            if isinstance(v, str) and _VERSION_FIRST in v and norm_label(v) == layout.TEMPLATE_VERSION_LABEL:
+                for w in row[c + 1:]:
+                    if not is_blank(w):
+                        return cell_text(w)
+    return None
+
 
 class _Reader:
     def __init__(self, sheets: SheetMap, file: str | None, origins: Origins | None, tables: TableSheets):
@@ -342,13 +397,18 @@ class _Reader:
             return {}
         name = self.sheet_name(sheet)
         index = _label_index(fields)
-        all_labels = set(index) | _ALL_LABELS
+        named = _index_memo(_NAMED, index)
+        all_labels = _value_labels(index)
         found: dict[str, tuple[object, CellRef]] = {}
         limit = len(rows) if stop_row is None else min(stop_row, len(rows))
         for r in range(limit):
             row = rows[r]
             for c, v in enumerate(row):
-                f = vocab.find(v, index) if isinstance(v, str) else None
+                if not isinstance(v, str) or not v:
+                    continue
+                f = named.get(v, _UNKNOWN)
+                if f is _UNKNOWN:
+                    f = named[v] = vocab.find(v, index)
                 if f is None:
                     continue
                 if f.key in found and not is_blank(found[f.key][0]):
@@ -409,6 +469,12 @@ class _Reader:
         return None
 
     def find_version(self) -> str | None:
+        # the template states its version beside a 模板版本 label on 单位信息 as well as on 填表说明: the
+        # sheets read already are searched for the label first, so the instructions are parsed only without it
+        for name in self.sheets.read_already():
+            version = _labelled_version(self.sheets[name])
+            if version is not None:
+                return version
         for rows in self.sheets.values():
             for r in range(min(len(rows), 40)):
                 row = rows[r]
@@ -424,6 +490,11 @@ class _Reader:
     # -- money -----------------------------------------------------------
     def money(self, raw: object, column_unit: str, target_unit: str, key: str, invalid: dict[str, str]
               ) -> Decimal | None:
+        if raw is None or raw == "":
+            return None  # blank (what parse_amount says of it)
+        if type(raw) is float and isfinite(raw):  # a number cell: in the column's unit (parse_amount, inline)
+            d = float_to_decimal(raw)
+            return d if column_unit == target_unit else convert(d, column_unit, target_unit)
         amt = parse_amount(raw)
         if not amt.ok:
             invalid[key] = amt.text.strip() if isinstance(amt.text, str) else str(raw)
@@ -432,8 +503,6 @@ class _Reader:
         if v is None:
             return None
         if column_unit != target_unit:
-            from xl_jixiao.money import convert
-
             v = convert(v, column_unit, target_unit)
         return v
 
@@ -476,48 +545,56 @@ class _Reader:
             raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
         cols = header.columns
         key_cols = [cols[k] for k in layout.PROJECTS.key_columns if k in cols]
-        fields = {key: READ_PROJECTS.column(key) for key in cols}
         projects: list[Project] = []
         units: list[tuple[str | None, CellRef]] = []
         file = self.file
+        money_unit = sub.money_unit
         r0, c0 = self.origins.get(name, _NO_ORIGIN)
         # each column's letters once, shared by the rows' cells (RowCells: references made when asked for)
         letter = {c: column_letter(c + c0 + 1) for c in (*cols.values(), *(c for _, c in header.plan))}
         columns = {key: letter[c] for key, c in cols.items()}
         columns.update((f"plan:{label}", letter[c]) for label, c in header.plan)
+        # what each column fills, once for the table (in column order: invalid amounts are listed in it)
+        filling: list[tuple[str, int, int, str]] = []
+        for key, c in cols.items():
+            f = READ_PROJECTS.column(key)
+            kind = (_UNIT_COLUMN if key == "unit_name" else _MONEY_COLUMN if f.money else None if key == "seq"
+                    else _CODE_COLUMN if key == "code" else _TEXT_COLUMN)
+            if kind is not None:
+                filling.append((key, c, kind, header.units.get(key, money_unit)))
+        plan_cols = [c for _, c in header.plan]
+        name_col = cols["name"]
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
-            if all(is_blank(_get(row, c)) for c in key_cols):
+            n = len(row)
+            for c in key_cols:  # skip a row whose key columns are all blank (is_blank, inline)
+                v = row[c] if c < n else None
+                if v is not None and (not isinstance(v, str) or v.strip()):
+                    break
+            else:
                 continue
             number = r + 1 + r0
-            at = str(number)
-            name_text = cell_text(_get(row, cols["name"]))
-            if name_text and norm_label(name_text) in TOTAL_ROW_NAMES:
-                continue
-            if name_text and norm_label(name_text) in _PROJECT_LABELS:
-                continue  # a repeated header row
-            p = Project(row=number, funding=Funding(money_unit=sub.money_unit),
-                        cells=RowCells(file, name, number, columns))
-            for key, c in cols.items():
-                raw = _get(row, c)
-                f = fields[key]
-                if key == "unit_name":
-                    units.append((cell_text(raw), CellRef(file, name, letter[c] + at, number)))
-                    continue
-                if f.money:
-                    col_unit = header.units.get(key, sub.money_unit)
-                    setattr(p.funding, key, self.money(raw, col_unit, sub.money_unit, key, p.funding.invalid))
-                elif key == "seq":
-                    continue
-                elif key in ("code",):
+            name_text = cell_text(row[name_col] if name_col < n else None)
+            if name_text:
+                label = norm_label(name_text)
+                if label in TOTAL_ROW_NAMES or label in _PROJECT_LABELS:
+                    continue  # a 合计 row, or a repeated header row
+            funding = Funding(money_unit=money_unit)
+            p = Project(row=number, funding=funding, cells=RowCells(file, name, number, columns))
+            for key, c, kind, col_unit in filling:
+                raw = row[c] if c < n else None
+                if kind == _TEXT_COLUMN:
+                    setattr(p, key, cell_text(raw))
+                elif kind == _MONEY_COLUMN:
+                    setattr(funding, key, self.money(raw, col_unit, money_unit, key, funding.invalid))
+                elif kind == _CODE_COLUMN:
                     p.code = _code_text(raw)
                 else:
-                    setattr(p, key, cell_text(raw))
-            for label, c in header.plan:
-                raw = _get(row, c)
-                p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
-                p.spending_plan[-1].percent = _percent(raw)
-            _fraction_plan(p, [_get(row, c) for _, c in header.plan])
+                    units.append((cell_text(raw), CellRef(file, name, f"{letter[c]}{number}", number)))
+            if plan_cols:
+                raws = [row[c] if c < n else None for c in plan_cols]
+                p.spending_plan = [_plan_point(label, raw) for (label, _), raw in zip(header.plan, raws)]
+                _fraction_plan(p, raws)
             if p.supervisor is None and sub.supervisor:
                 p.supervisor = sub.supervisor
             projects.append(p)
@@ -542,6 +619,9 @@ class _Reader:
         columns = {k: column_letter(c + c0 + 1) for k, c in cell_cols}
         text_keys = [k for k, _ in cell_cols]
         text_cols = [c for _, c in cell_cols]
+        # the text cells of a row as one tuple, when the row reaches the last of them
+        width = max(text_cols, default=-1) + 1
+        pick = itemgetter(*text_cols) if len(text_cols) > 1 else None
         file = self.file
         project = default_project if default_project is not None and "project" not in cols else None
         for r in range(header.row + 1, len(rows)):
@@ -556,11 +636,12 @@ class _Reader:
             # cell_text, with the common cases (blank, text) inline
             texts: dict[str, str | None] = {
                 k: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
-                for k, v in zip(text_keys, [row[c] if c < n else None for c in text_cols])}
+                for k, v in zip(text_keys, pick(row) if pick is not None and n >= width else
+                                [row[c] if c < n else None for c in text_cols])}
             name = texts.get("name")
-            if name and norm_label(name) in _INDICATOR_LABELS and \
-                    norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
-                continue  # a repeated header row
+            if name and norm_label(texts.get("value") or "") in _INDICATOR_LABELS and \
+                    norm_label(name) in _INDICATOR_LABELS:
+                continue  # a repeated header row (its value cell is a label: names are many, values repeat)
             if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
             if project is not None:
@@ -631,6 +712,9 @@ def declares_na(ind: Indicator) -> bool:
         return vocab.is_not_applicable(ind.name) and (not ind.value or vocab.is_not_applicable(ind.value))
     return bool(ind.value) and vocab.is_not_applicable(ind.value)
 
+
+_TEXT_COLUMN, _MONEY_COLUMN, _CODE_COLUMN, _UNIT_COLUMN = range(4)
+"""What a project table column fills: a text field, an amount, the 项目编码, the unit's name."""
 
 _INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
                                "basis", "remark"})
@@ -709,6 +793,17 @@ def _percent(raw: object) -> Decimal | None:
     if not m:
         return None
     return Decimal(m.group(1))
+
+
+def _plan_point(label: str, raw: object) -> PlanPoint:
+    """A 资金支出计划 cell: its text (:func:`cell_text`) and percent (:func:`_percent`); a number is read once."""
+    if type(raw) is float:
+        try:
+            d = float_to_decimal(raw)
+        except ValueError:
+            return PlanPoint(label=label, percent=None, raw=None)
+        return PlanPoint(label=label, percent=d, raw=plain_number(d))
+    return PlanPoint(label=label, percent=_percent(raw), raw=cell_text(raw))
 
 
 def _fraction_plan(p: Project, raws: list[object]) -> None:
