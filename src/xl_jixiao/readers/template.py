@@ -66,6 +66,8 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, str):
         t = value.strip()
         return t or None
+    if type(value) is float:
+        return _number_cell(repr(value))[1] if isfinite(value) else None
     if isinstance(value, float):
         try:
             d = float_to_decimal(value)
@@ -80,6 +82,14 @@ def cell_text(value: object) -> str | None:
         return str(value)
     t = str(value).strip()
     return t or None
+
+
+@by_text
+def _number_cell(r: str) -> tuple[Decimal, str]:
+    """A finite number cell, by the ``repr`` of its float: the Decimal a person sees and its digits
+    (numbers repeat across rows and files: 0.2, 100, 2025)."""
+    d = float_to_decimal(float(r))
+    return d, plain_number(d)
 
 
 def norm_label(value: object) -> str:
@@ -219,12 +229,17 @@ def find_header(rows: list[list[object]], table: Table, required: Sequence[str],
     index = _label_index(table.columns)
     memo = _index_memo(_HEADER_CELLS, index)
     limit = len(rows) if search_rows is None else min(len(rows), search_rows)
-    matched: list[_RowMatch] = []  # each searched row's labels, once (the merge below looks at two again)
+    matched: dict[int, _RowMatch] = {}  # the rows matched, once (the merge below looks at two again)
     best: HeaderMap | None = None
     best_score = 0
     for r in range(limit):
-        columns, plan, units = match = _match_header_row(rows[r], index, plan_ok, memo)
-        matched.append(match)
+        row = rows[r]
+        # a row scores at most one per text cell: one with no more of them than the best cannot beat it
+        # (the data rows under a header), so its texts are not looked up
+        if best_score and (len(row) - row.count(None) - row.count("") <= best_score
+                           or sum(1 for v in row if isinstance(v, str) and v) <= best_score):
+            continue
+        columns, plan, units = matched[r] = _match_header_row(row, index, plan_ok, memo)
         if not all(k in columns for k in required):
             continue
         score = len(columns) + len(plan)
@@ -236,7 +251,8 @@ def find_header(rows: list[list[object]], table: Table, required: Sequence[str],
     # merge a two-row header: labels in the row below (sub-headers) or above (group headers)
     for other in (best.row + 1, best.row - 1):
         if 0 <= other < len(rows):
-            columns, plan, units = matched[other] if other < limit else _match_header_row(
+            match = matched.get(other)
+            columns, plan, units = match if match is not None else _match_header_row(
                 rows[other], index, plan_ok, memo)
             used = set(best.columns.values()) | {c for _, c in best.plan}
             if other == best.row + 1 and len(columns) + len(plan) < 2:
@@ -623,6 +639,7 @@ class _Reader:
         width = max(text_cols, default=-1) + 1
         pick = itemgetter(*text_cols) if len(text_cols) > 1 else None
         file = self.file
+        label_of = vocab.parse_label  # (norm_label of a text)
         project = default_project if default_project is not None and "project" not in cols else None
         for r in range(header.row + 1, len(rows)):
             row = rows[r]
@@ -639,8 +656,8 @@ class _Reader:
                 for k, v in zip(text_keys, pick(row) if pick is not None and n >= width else
                                 [row[c] if c < n else None for c in text_cols])}
             name = texts.get("name")
-            if name and norm_label(texts.get("value") or "") in _INDICATOR_LABELS and \
-                    norm_label(name) in _INDICATOR_LABELS:
+            if name and label_of(texts.get("value")).base in _INDICATOR_LABELS and \
+                    label_of(name).base in _INDICATOR_LABELS:
                 continue  # a repeated header row (its value cell is a label: names are many, values repeat)
             if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
@@ -745,6 +762,9 @@ def _get(row: Sequence[object], c: int) -> object:
     return row[c] if 0 <= c < len(row) else None
 
 
+_ONLY_LISTS = frozenset({list})
+
+
 def _rows(data) -> list[list[object]]:
     """Normalise a value array: tuples → lists, a single row/value → a 2-D list (lists are kept, not copied)."""
     if data is None:
@@ -753,7 +773,7 @@ def _rows(data) -> list[list[object]]:
         return [[data]]
     if data and not isinstance(data[0], (list, tuple)):
         return [list(data)]
-    if isinstance(data, list) and all(type(r) is list for r in data):
+    if isinstance(data, list) and _ONLY_LISTS.issuperset(map(type, data)):  # every row a list
         return data
     return [r if type(r) is list else list(r) if isinstance(r, (list, tuple)) else [r] for r in data]
 
@@ -798,11 +818,10 @@ def _percent(raw: object) -> Decimal | None:
 def _plan_point(label: str, raw: object) -> PlanPoint:
     """A 资金支出计划 cell: its text (:func:`cell_text`) and percent (:func:`_percent`); a number is read once."""
     if type(raw) is float:
-        try:
-            d = float_to_decimal(raw)
-        except ValueError:
+        if not isfinite(raw):
             return PlanPoint(label=label, percent=None, raw=None)
-        return PlanPoint(label=label, percent=d, raw=plain_number(d))
+        d, text = _number_cell(repr(raw))
+        return PlanPoint(label=label, percent=d, raw=text)
     return PlanPoint(label=label, percent=_percent(raw), raw=cell_text(raw))
 
 
@@ -817,9 +836,15 @@ def _fraction_plan(p: Project, raws: list[object]) -> None:
     if all(v == 0 for _, v in numeric) or any(v > 1 for v in typed):
         return
     for pt, fraction in numeric:
-        v = (fraction * 100).normalize()
-        pt.percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
-        pt.raw = f"{plain_number(pt.percent)}%"  # as the cell displays it
+        pt.percent, pt.raw = _fraction_percent(str(fraction))
+
+
+@by_text
+def _fraction_percent(fraction: str) -> tuple[Decimal, str]:
+    """A fraction (a Decimal's exact text) as a percent, and that percent as the cell displays it."""
+    v = (Decimal(fraction) * 100).normalize()
+    percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
+    return percent, f"{plain_number(percent)}%"
 
 
 def parse_year(raw: object) -> int | None:
