@@ -535,7 +535,7 @@ class _Reader:
         for key, (raw, ref) in values.items():
             if key.startswith("_"):
                 continue
-            f = next(f for f in layout.DEPT_FIELDS if f.key == key)
+            f = _DEPT_FIELDS[key]
             dept.cells[key] = ref
             if f.money:
                 col_unit = values.get("_unit_" + key, (sub.money_unit, None))[0]
@@ -656,10 +656,13 @@ class _Reader:
                 for k, v in zip(text_keys, pick(row) if pick is not None and n >= width else
                                 [row[c] if c < n else None for c in text_cols])}
             name = texts.get("name")
-            if name and label_of(texts.get("value")).base in _INDICATOR_LABELS and \
-                    label_of(name).base in _INDICATOR_LABELS:
-                continue  # a repeated header row (its value cell is a label: names are many, values repeat)
-            if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
+            value = texts.get("value")
+            # a repeated header row: its value cell is a label too (looked at first: names are many, values
+            # repeat; a plain number is none of them)
+            if name and value and not (value.isascii() and _NO_ASCII_INDICATOR_LABEL) and \
+                    label_of(value).base in _INDICATOR_LABELS and label_of(name).base in _INDICATOR_LABELS:
+                continue
+            if not value and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
             if project is not None:
                 texts["project"] = project
@@ -704,8 +707,11 @@ class _Reader:
             if p.code:
                 by_code.setdefault(_name_key(p.code), p)
         for ind in indicators:
-            proj = by_code.get(_name_key(ind.project_code or "")) if ind.project_code else None
-            proj = proj or by_name.get(ind.project or "") or by_name.get(_name_key(ind.project or ""))
+            code = ind.project_code
+            proj = by_code.get(_name_key(code)) if code else None
+            if proj is None:
+                project = ind.project or ""
+                proj = by_name.get(project) or by_name.get(_name_key(project))
             if proj is None:
                 sub.unassigned_indicators.append(ind)
                 continue
@@ -730,6 +736,7 @@ def declares_na(ind: Indicator) -> bool:
     return bool(ind.value) and vocab.is_not_applicable(ind.value)
 
 
+_DEPT_FIELDS = {f.key: f for f in layout.DEPT_FIELDS}
 _TEXT_COLUMN, _MONEY_COLUMN, _CODE_COLUMN, _UNIT_COLUMN = range(4)
 """What a project table column fills: a text field, an amount, the 项目编码, the unit's name."""
 
@@ -753,9 +760,12 @@ def _sheet_key(sheets, name: str) -> str | None:
     return None
 
 
+_NAME_SPACE = re.compile(r"[\s\u3000]+")
+
+
 @by_text
 def _name_key(name: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", name).replace("（", "(").replace("）", ")")
+    return _NAME_SPACE.sub("", name).replace("（", "(").replace("）", ")")
 
 
 def _get(row: Sequence[object], c: int) -> object:
@@ -872,6 +882,9 @@ def resolve_scheme_id(text: str | None) -> str | None:
 _ALL_LABELS = {norm_label(lab) for sec in vocab.SECTIONS for labs in vocab.fields(sec).values() for lab in labs}
 _PROJECT_LABELS = {norm_label(lab) for f in layout.PROJECT_COLUMNS for lab in f.labels}
 _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab in f.labels}
+_NO_ASCII_INDICATOR_LABEL = not any(lab.isascii() for lab in _INDICATOR_LABELS)
+"""No indicator column label is ASCII only, so neither is a text that normalises to one (normalising only
+removes characters or turns full-width punctuation into ASCII)."""
 
 
 # ------------------------------------------------------------------ public API
@@ -919,7 +932,8 @@ class WorkbookSheets(Mapping[str, list[list[object]]]):
                 raise KeyError(name)
             try:
                 rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
-                rows = rows if type(rows) is list and all(type(r) is list for r in rows) else [list(r) for r in rows]
+                if type(rows) is not list or not _ONLY_LISTS.issuperset(map(type, rows)):
+                    rows = [list(r) for r in rows]
             except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
                 rows = []
             self._parsed[name] = rows
