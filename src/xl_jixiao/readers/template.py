@@ -12,6 +12,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from math import isfinite
 from operator import itemgetter
@@ -570,14 +571,22 @@ class _Reader:
         letter = {c: column_letter(c + c0 + 1) for c in (*cols.values(), *(c for _, c in header.plan))}
         columns = {key: letter[c] for key, c in cols.items()}
         columns.update((f"plan:{label}", letter[c]) for label, c in header.plan)
-        # what each column fills, once for the table (in column order: invalid amounts are listed in it)
-        filling: list[tuple[str, int, int, str]] = []
+        # what each column fills, once for the table: texts and the 项目编码 go to the project, amounts to its
+        # funding (in column order: invalid amounts are listed in it)
+        texts: list[tuple[str, int]] = []
+        amounts: list[tuple[str, int, str]] = []
+        others: list[tuple[str, int]] = []  # a text column that is not a Project field (set as before)
         for key, c in cols.items():
-            f = READ_PROJECTS.column(key)
-            kind = (_UNIT_COLUMN if key == "unit_name" else _MONEY_COLUMN if f.money else None if key == "seq"
-                    else _CODE_COLUMN if key == "code" else _TEXT_COLUMN)
-            if kind is not None:
-                filling.append((key, c, kind, header.units.get(key, money_unit)))
+            if key in ("seq", "code", "unit_name"):
+                continue
+            if READ_PROJECTS.column(key).money:
+                amounts.append((key, c, header.units.get(key, money_unit)))
+            else:
+                (texts if key in _PROJECT_FIELDS else others).append((key, c))
+        text_keys = [key for key, _ in texts]
+        text_idx = [c for _, c in texts]
+        code_col = cols.get("code")
+        unit_col = cols.get("unit_name")
         plan_cols = [c for _, c in header.plan]
         name_col = cols["name"]
         for r in range(header.row + 1, len(rows)):
@@ -595,18 +604,22 @@ class _Reader:
                 label = norm_label(name_text)
                 if label in TOTAL_ROW_NAMES or label in _PROJECT_LABELS:
                     continue  # a 合计 row, or a repeated header row
-            funding = Funding(money_unit=money_unit)
-            p = Project(row=number, funding=funding, cells=RowCells(file, name, number, columns))
-            for key, c, kind, col_unit in filling:
-                raw = row[c] if c < n else None
-                if kind == _TEXT_COLUMN:
-                    setattr(p, key, cell_text(raw))
-                elif kind == _MONEY_COLUMN:
-                    setattr(funding, key, self.money(raw, col_unit, money_unit, key, funding.invalid))
-                elif kind == _CODE_COLUMN:
-                    p.code = _code_text(raw)
-                else:
-                    units.append((cell_text(raw), CellRef(file, name, f"{letter[c]}{number}", number)))
+            invalid: dict[str, str] = {}
+            funding = Funding(money_unit=money_unit, invalid=invalid, **{
+                key: self.money(row[c] if c < n else None, col_unit, money_unit, key, invalid)
+                for key, c, col_unit in amounts})
+            # cell_text, with the common cases (blank, text) inline
+            text: dict[str, Any] = {
+                key: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
+                for key, v in zip(text_keys, [row[c] if c < n else None for c in text_idx])}
+            p = Project(row=number, funding=funding, cells=RowCells(file, name, number, columns), **text)
+            for key, c in others:
+                setattr(p, key, cell_text(row[c] if c < n else None))
+            if code_col is not None:
+                p.code = _code_text(row[code_col] if code_col < n else None)
+            if unit_col is not None:
+                units.append((cell_text(row[unit_col] if unit_col < n else None),
+                              CellRef(file, name, f"{letter[unit_col]}{number}", number)))
             if plan_cols:
                 raws = [row[c] if c < n else None for c in plan_cols]
                 p.spending_plan = [_plan_point(label, raw) for (label, _), raw in zip(header.plan, raws)]
@@ -737,8 +750,7 @@ def declares_na(ind: Indicator) -> bool:
 
 
 _DEPT_FIELDS = {f.key: f for f in layout.DEPT_FIELDS}
-_TEXT_COLUMN, _MONEY_COLUMN, _CODE_COLUMN, _UNIT_COLUMN = range(4)
-"""What a project table column fills: a text field, an amount, the 项目编码, the unit's name."""
+_PROJECT_FIELDS = frozenset(f.name for f in dataclass_fields(Project))
 
 _INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
                                "basis", "remark"})
@@ -837,16 +849,19 @@ def _plan_point(label: str, raw: object) -> PlanPoint:
 
 def _fraction_plan(p: Project, raws: list[object]) -> None:
     """Cells formatted as percent arrive as fractions (0.25 for 25%): scale them when all are ≤ 1."""
-    numeric = [(pt, pt.percent) for pt, raw in zip(p.spending_plan, raws)
+    plan = p.spending_plan
+    numeric = [pt for pt, raw in zip(plan, raws)
                if pt.percent is not None and isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)]
-    ids = {id(pt) for pt, _ in numeric}
-    typed = [pt.percent for pt in p.spending_plan if pt.percent is not None and id(pt) not in ids]
-    if not numeric or any(v > 1 or v < 0 for _, v in numeric):
+    if not numeric or any(pt.percent > 1 or pt.percent < 0 for pt in numeric):  # type: ignore[operator]
         return
-    if all(v == 0 for _, v in numeric) or any(v > 1 for v in typed):
+    if all(pt.percent == 0 for pt in numeric):
         return
-    for pt, fraction in numeric:
-        pt.percent, pt.raw = _fraction_percent(str(fraction))
+    if len(numeric) < len(plan):  # percents typed as text: any above 1 means the numbers are percents too
+        ids = {id(pt) for pt in numeric}
+        if any(pt.percent > 1 for pt in plan if pt.percent is not None and id(pt) not in ids):
+            return
+    for pt in numeric:
+        pt.percent, pt.raw = _fraction_percent(str(pt.percent))
 
 
 @by_text
