@@ -589,15 +589,8 @@ class _Reader:
         unit_col = cols.get("unit_name")
         plan_cols = [c for _, c in header.plan]
         name_col = cols["name"]
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
+        for r, row in _started_rows(rows, header.row + 1, key_cols):
             n = len(row)
-            for c in key_cols:  # skip a row whose key columns are all blank (is_blank, inline)
-                v = row[c] if c < n else None
-                if v is not None and (not isinstance(v, str) or v.strip()):
-                    break
-            else:
-                continue
             number = r + 1 + r0
             name_text = cell_text(row[name_col] if name_col < n else None)
             if name_text:
@@ -654,15 +647,8 @@ class _Reader:
         file = self.file
         label_of = vocab.parse_label  # (norm_label of a text)
         project = default_project if default_project is not None and "project" not in cols else None
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
+        for r, row in _started_rows(rows, header.row + 1, key_cols):
             n = len(row)
-            for c in key_cols:  # skip a row whose key columns are all blank (is_blank, inline)
-                v = row[c] if c < n else None
-                if v is not None and (not isinstance(v, str) or v.strip()):
-                    break
-            else:
-                continue
             # cell_text, with the common cases (blank, text) inline
             texts: dict[str, str | None] = {
                 k: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
@@ -778,6 +764,18 @@ _NAME_SPACE = re.compile(r"[\s\u3000]+")
 @by_text
 def _name_key(name: str) -> str:
     return _NAME_SPACE.sub("", name).replace("（", "(").replace("）", ")")
+
+
+def _started_rows(rows: list[list[object]], start: int, key_cols: list[int]) -> Iterator[tuple[int, list[object]]]:
+    """The rows of a table from ``start`` (0-based, with their index) that are not blank in every key column."""
+    for r in range(start, len(rows)):
+        row = rows[r]
+        n = len(row)
+        for c in key_cols:  # is_blank, inline
+            v = row[c] if c < n else None
+            if v is not None and (not isinstance(v, str) or v.strip()):
+                yield r, row
+                break
 
 
 def _get(row: Sequence[object], c: int) -> object:
