@@ -122,7 +122,8 @@ def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
 
 
 _NAMED: dict[int, tuple[dict[str, Field], dict[str, Any]]] = {}
-"""Per label index: cell text → the field it labels (``vocab.find``), or ``None``."""
+"""Per label index: cell text → (the field it labels (``vocab.find``), the money unit it names if the field
+is an amount), or ``None``."""
 _UNKNOWN = object()
 _VALUE_LABELS: dict[int, tuple[dict[str, Field], frozenset[str]]] = {}
 
@@ -203,7 +204,7 @@ def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok:
     units: dict[str, str] = {}
     get = memo.get
     for c, v in enumerate(cells):
-        if not isinstance(v, str) or not v:
+        if not v or not isinstance(v, str):  # (most cells are blank)
             continue
         cell = get(v) or _header_cell(v, index, memo)
         if cell is _NOT_A_LABEL:
@@ -421,22 +422,25 @@ class _Reader:
         for r in range(limit):
             row = rows[r]
             for c, v in enumerate(row):
-                if not isinstance(v, str) or not v:
+                if not v or not isinstance(v, str):  # (most cells are blank)
                     continue
-                f = named.get(v, _UNKNOWN)
-                if f is _UNKNOWN:
-                    f = named[v] = vocab.find(v, index)
-                if f is None:
+                label = named.get(v, _UNKNOWN)
+                if label is _UNKNOWN:  # the field this text labels and the money unit it names, once per text
+                    f = vocab.find(v, index)
+                    label = named[v] = None if f is None else (f, header_unit(v) if f.money else None)
+                if label is None:
                     continue
-                if f.key in found and not is_blank(found[f.key][0]):
+                f, unit = label
+                key = f.key
+                if key in found and not is_blank(found[key][0]):
                     continue
-                value, vc = _get(row, c + 1), c + 1
+                vc = c + 1
+                value = row[vc] if vc < len(row) else None
                 if is_blank(value) or norm_label(value) in all_labels:
                     value = None
-                found[f.key] = (value, self.ref(name, r, vc))
-                u = header_unit(v)
-                if u and f.money:
-                    found["_unit_" + f.key] = (u, self.ref(name, r, c))
+                found[key] = (value, self.ref(name, r, vc))
+                if unit:
+                    found["_unit_" + key] = (unit, self.ref(name, r, c))
         return found
 
     # -- unit information ------------------------------------------------
