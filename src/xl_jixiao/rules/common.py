@@ -46,6 +46,13 @@ def compact(text: str | None) -> str:
     return t
 
 
+@by_text
+def name_key(name: str | None) -> str:
+    """An indicator name as compared for sameness (duplicates, copies, a value repeating it):
+    :func:`compact` of :func:`clean_indicator_name`."""
+    return compact(clean_indicator_name(name))
+
+
 _RATE_RE = re.compile(r"率|满意度|占比|比例|比率|百分比|覆盖面|达标度")
 _GROWTH_RE = re.compile(r"增长|增幅|增速|增加|增量|提高|提升|下降|降低|变动|变化|同比|环比")
 _SATISFACTION_RE = re.compile(r"满意(度|率)$")

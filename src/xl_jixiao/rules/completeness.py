@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 
 from xl_jixiao import layout
@@ -94,7 +96,7 @@ class PlaceholderLeft(Rule):
 
     def check(self, ctx: Context, sub: Submission):
         rx = _placeholder_re(ctx.config.placeholders)
-        if rx is None or not rx.search("\n".join(_texts(ctx, sub))):
+        if rx is None or not rx.search(_all_text(ctx, sub)):
             return []  # no placeholder in any text (one search; each text is looked at only when one is)
         out = []
 
@@ -126,21 +128,26 @@ class PlaceholderLeft(Rule):
         return out
 
 
-def _texts(ctx: Context, sub: Submission) -> list[str]:
-    """Every text :class:`PlaceholderLeft` looks at (a placeholder word never spans two of them: none
-    holds a line break)."""
-    texts = [getattr(sub, key) for key in _UNIT_TEXT]
+def _all_text(ctx: Context, sub: Submission) -> str:
+    """Every text :class:`PlaceholderLeft` looks at, one per line (a placeholder word never spans two of them:
+    none holds a line break)."""
+    parts: list[Iterable[object]] = [_unit_texts(sub)]
     if sub.dept:
-        texts += (sub.dept.functions, sub.dept.goal, *sub.dept.invalid.values())
+        parts.append((sub.dept.functions, sub.dept.goal, *sub.dept.invalid.values()))
     for p in sub.projects:
-        texts += [getattr(p, key) for key in _PROJECT_TEXT]
-        texts += p.funding.invalid.values()
-    fields = _indicator_texts
-    for it in ctx.items:
-        texts += fields(it.ind)
-    return [str(t) for t in texts if t]
+        parts.append(_project_texts(p))
+        parts.append(p.funding.invalid.values())
+    parts.extend(map(_indicator_texts, [it.ind for it in ctx.items]))
+    texts = chain.from_iterable(parts)
+    try:
+        return "\n".join(filter(None, texts))  # type: ignore[arg-type]
+    except TypeError:  # a field that is not text (a caller's own model): as text, like the cell search does
+        return "\n".join(str(t) for t in chain.from_iterable(parts) if t)
 
 
+_name_of = attrgetter("ind.name")
+_unit_texts = attrgetter(*_UNIT_TEXT)
+_project_texts = attrgetter(*_PROJECT_TEXT)
 _indicator_texts = attrgetter(*_INDICATOR_TEXT)
 
 
@@ -156,20 +163,24 @@ class BasisNotStandard(Rule):
     best_practice = "从下拉列表选择：计划标准、行业标准、历史标准、预算支出标准、其他标准"
 
     def rows(self, ctx: Context):
-        return ctx.select("basis", lambda it: bool((it.ind.basis or "").strip()))
+        cats = tuple(ctx.config.basis_categories)
+        return ctx.select_text(("basis-not-standard", cats), "basis", lambda basis: not _standard(basis, cats))
 
     def check(self, ctx: Context, it: Item):
         basis = (it.ind.basis or "").strip()
-        if not basis:
-            return []
-        t = c.compact(basis)
         cats = ctx.config.basis_categories
-        if t.startswith(tuple(cats)):
+        if _standard(basis, tuple(cats)):
             return []
-        guess = _guess_basis(t, cats)
+        guess = _guess_basis(c.compact(basis), cats)
         return [ctx.finding(f"{_where(it)}的指标「{it.ind.name or ''}」取值依据「{basis}」不是标准类别",
                             it.ind.cells.get("basis") or it.ref("basis"), project=it.project_name, value=basis,
                             suggestion=f"改为「{guess}」（可选：{'、'.join(cats)}）")]
+
+
+def _standard(basis: str, cats: tuple[str, ...]) -> bool:
+    """A 取值依据 that is empty or one of the standard categories (nothing to report)."""
+    basis = basis.strip()
+    return not basis or c.compact(basis).startswith(cats)
 
 
 def _guess_basis(t: str, cats) -> str:
@@ -209,6 +220,9 @@ def _iter_bigrams(text: str) -> Iterator[str]:
                 yield bg
 
 
+_goal_texts = attrgetter("name", "value", "note")
+
+
 @register
 class GoalNotCovered(Rule):
     """绩效目标要写明，绩效指标要把目标中承诺的事项逐项量化。目标空着，或指标与目标毫不相干，
@@ -226,12 +240,13 @@ class GoalNotCovered(Rule):
         goal = " ".join(x for x in (p.annual_goal, p.period_goal) if x)
         if not goal.strip() or not p.indicators:
             return []
-        # a bigram of the goal (two CJK characters) found anywhere in the text is one of the text's bigrams;
-        # the goal's bigrams are tried as they come (usually one of the first is there)
+        # a bigram of the goal (two CJK characters) found anywhere in the text is one of the text's bigrams
+        # (the texts are joined by a character that is not CJK); the goal's bigrams are tried as they come
+        # (usually one of the first is there)
         ind_text = None
         for bg in _iter_bigrams(goal):
             if ind_text is None:
-                ind_text = " ".join(f"{i.name or ''} {i.value or ''} {i.note or ''}" for i in p.indicators)
+                ind_text = " ".join(filter(None, chain.from_iterable(map(_goal_texts, p.indicators))))
             if bg in ind_text:
                 return []
         if ind_text is None:
@@ -255,18 +270,18 @@ class GoalNotCovered(Rule):
 
 
 def _dup_key(it: Item) -> tuple[str, str] | None:
-    return _dup_key_of(it.ind.name, it.text)
+    """(name, value) as compared for copies; ``None`` for a row without a name or a value."""
+    name = c.name_key(it.ind.name)
+    if not name or not it.text.strip():
+        return None
+    return name, _dup_value(it.text)
 
 
 @by_text
-def _dup_key_of(name_text: str | None, text: str) -> tuple[str, str] | None:
-    """(name, value) as compared for copies, from the name and the value text (an item's parsed value is
-    its text's: :func:`~xl_jixiao.rules.engine.value_facts`)."""
-    name = c.compact(c.clean_indicator_name(name_text))
-    if not name or not text.strip():
-        return None
-    value = c.compact(c.normalized(value_facts(text)[0], text))
-    return name, value
+def _dup_value(text: str) -> str:
+    """A value text as compared for copies (an item's parsed value is its text's:
+    :func:`~xl_jixiao.rules.engine.value_facts`)."""
+    return c.compact(c.normalized(value_facts(text)[0], text))
 
 
 @register
@@ -287,18 +302,26 @@ class IndicatorCopiedEverywhere(Rule):
         n = len(projects)
         if n < ctx.config.dup_min_projects:
             return []
+        share = ctx.config.dup_share * n
+        # a (name, value) pair is in no more projects than its name: only names in enough projects are
+        # candidates, and only their rows' values are compared
+        in_projects: Counter[str] = Counter()
+        for p in {id(p): p for p in projects}.values():  # (each project once)
+            in_projects.update({c.name_key(name) for name in map(_name_of, ctx.items_of(p))})
+        common = {name for name, k in in_projects.items() if k > share and k >= 2}
         where: dict[tuple[str, str], dict[int, Item]] = {}
-        for it in ctx.items:
-            if it.dept or it.project is None:
-                continue
-            key = _dup_key(it)
-            if key is None:
-                continue
-            where.setdefault(key, {}).setdefault(id(it.project), it)
+        if common:
+            for it in ctx.items:
+                if it.dept or it.project is None or c.name_key(it.ind.name) not in common:
+                    continue
+                key = _dup_key(it)
+                if key is None:
+                    continue
+                where.setdefault(key, {}).setdefault(id(it.project), it)
         out = []
         for hits in where.values():
             k = len(hits)
-            if k <= ctx.config.dup_share * n or k < 2:
+            if k <= share or k < 2:
                 continue
             for it in hits.values():
                 out.append(ctx.finding(

@@ -6,13 +6,15 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
 
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
-from xl_jixiao.memo import by_text
+from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
 from xl_jixiao.model import CellRef, Cells, Finding, Indicator, Project, Submission
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
@@ -34,22 +36,32 @@ def suppressed_codes(text: str | None) -> set[str]:
     return out
 
 
-@by_text
-def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool]:
-    """(parsed value, its flags, its kind, readable) of one value text: worked out once per distinct text
-    (rows of a submission, and submissions read by one process, repeat the same values)."""
-    from xl_jixiao.values import parse_value
+_LAZY: list[Any] = []
 
+
+@by_text
+def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool, str, Decimal | None, str | None, str | None]:
+    """What the rules ask of one value text, worked out once per distinct text (rows of a submission, and
+    submissions read by one process, repeat the same values): (parsed value, its flags, its kind, readable,
+    unit, number, symbol, money unit) — see :class:`Item`."""
+    if not _LAZY:  # imported on first use, not by every importer of the rules
+        from xl_jixiao.rules.common import money_unit_of
+        from xl_jixiao.values import parse_value
+
+        _LAZY.extend((parse_value, money_unit_of))
+    parse_value, money_unit_of = _LAZY
     pv = parse_value(text)
     flags = frozenset(pv.flags)
     kind = pv.kind
     readable = kind not in ("empty", "invalid") and "merged_values" not in flags and bool(text.strip())
-    return pv, flags, kind, readable
+    number = pv.number
+    money = money_unit_of(pv) if kind == "quantitative" and number is not None else None
+    return pv, flags, kind, readable, pv.unit or "", number, pv.op or None, money
 
 
 @by_text
-def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[str, Any, frozenset[str], str, bool]:
-    """(value text, parsed value, flags, kind, readable) of a row's symbol, value and unit cells."""
+def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[Any, ...]:
+    """(value text, *:func:`value_facts`) of a row's symbol, value and unit cells."""
     text = Indicator.value_text(SimpleNamespace(op=op, value=value, unit=unit))  # type: ignore[arg-type]
     return (text, *value_facts(text))
 
@@ -59,7 +71,7 @@ class Item:
     :func:`build_items`; plain slots, so the rules read attributes, not computed properties)."""
 
     __slots__ = ("ind", "project", "project_name", "dept", "scheme", "level1", "level2", "role",
-                 "text", "pv", "flags", "kind", "readable")
+                 "text", "pv", "flags", "kind", "readable", "unit", "number", "symbol", "money")
 
     ind: Indicator
     project: Project | None
@@ -75,6 +87,14 @@ class Item:
     kind: str
     readable: bool
     """A non-empty value that is neither merged nor unreadable (the value rules apply to it)."""
+    unit: str
+    """The parsed value's unit (``%``, ``万元``, ``次`` …), ``""`` when it has none."""
+    number: Decimal | None
+    """The parsed value's number."""
+    symbol: str | None
+    """The parsed value's symbol (≥ ＞ ＝ ＜ ≤), ``None`` when it has none."""
+    money: str | None
+    """The money unit (万元 or 元) of a quantitative value that is an amount (``≤50万元``), else ``None``."""
 
     def __init__(self, ind: Indicator, project: Project | None, project_name: str | None, dept: bool,
                  scheme: Scheme, level1: str | None = None, level2: str | None = None, role: str | None = None):
@@ -86,7 +106,8 @@ class Item:
         self.level1 = level1
         self.level2 = level2
         self.role = role
-        self.text, self.pv, self.flags, self.kind, self.readable = _row_facts(ind.op, ind.value, ind.unit)
+        (self.text, self.pv, self.flags, self.kind, self.readable, self.unit, self.number, self.symbol,
+         self.money) = _row_facts(ind.op, ind.value, ind.unit)
 
     def __repr__(self) -> str:
         return f"Item(row={self.ind.row!r}, project={self.project_name!r}, name={self.ind.name!r})"
@@ -112,17 +133,43 @@ class Context:
         self.dept_scheme: Scheme = self._dept_scheme()
         self.items: list[Item] = build_items(sub, self.project_scheme, self.dept_scheme)
         """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
+        self.rows: list[tuple[int, Item]] = list(enumerate(self.items))
+        """Every row as ``(row index, item)``: what the selections are made of."""
         self._groups: dict[int, list[Item]] = {}
         self._by_role: dict[str | None, list[tuple[int, Item]]] = {}
         self._readable: dict[str, list[tuple[int, Item]]] = {}
-        for i, it in enumerate(self.items):  # the groups most selections start from, in one pass
-            if it.dept:
-                self._groups.setdefault(0, []).append(it)
-            elif it.project is not None:
-                self._groups.setdefault(id(it.project), []).append(it)
-            self._by_role.setdefault(it.role, []).append((i, it))
+        self._flagged: list[tuple[int, Item]] = []
+        self._unreadable: list[tuple[int, Item]] = []
+        self._unclassified: list[tuple[int, Item]] = []
+        groups, by_role, readable = self._groups, self._by_role, self._readable
+        flagged, unreadable, unclassified = self._flagged, self._unreadable, self._unclassified
+        last: object = None
+        group: list[Item] = []
+        for row in self.rows:  # the groups most selections start from, in one pass
+            it = row[1]
+            if it.dept or it.project is not None:  # a project's rows are consecutive
+                key = 0 if it.dept else id(it.project)
+                if key != last:
+                    group = groups.setdefault(key, [])
+                    last = key
+                group.append(it)
+            got = by_role.get(it.role)
+            if got is None:
+                by_role[it.role] = [row]
+            else:
+                got.append(row)
             if it.readable:
-                self._readable.setdefault(it.kind, []).append((i, it))
+                got = readable.get(it.kind)
+                if got is None:
+                    readable[it.kind] = [row]
+                else:
+                    got.append(row)
+            else:
+                unreadable.append(row)
+            if it.flags:
+                flagged.append(row)
+            if it.level2 is None:
+                unclassified.append(row)
         self._selections: dict[object, list[tuple[int, Item]]] = {}
         self._enabled: dict[str, bool] = {}
         self.memo: dict[Any, Any] = {}
@@ -142,17 +189,52 @@ class Context:
         ``among``: a selection (in row order) that holds every such row, to look through instead of all rows."""
         hit = self._selections.get(key)
         if hit is None:
-            rows = enumerate(self.items) if among is None else among
-            hit = self._selections[key] = [(i, it) for i, it in rows if pred(it)]
+            hit = self._selections[key] = [row for row in (self.rows if among is None else among) if pred(row[1])]
+        return hit
+
+    def select_text(self, key: object, field_name: str, pred: Callable[[str], bool]) -> list[tuple[int, Item]]:
+        """The rows whose indicator text ``field_name`` (``basis``, ``name`` …) is not empty and satisfies ``pred``,
+        like :meth:`select`, with ``pred`` worked out once per distinct text (forms repeat these texts)."""
+        hit = self._selections.get(key)
+        if hit is None:
+            hit = self._selections[key] = []
+            verdict: dict[str, bool] = {}
+            text_of = attrgetter(field_name)
+            for row in self.rows:
+                text = text_of(row[1].ind)
+                if text:
+                    ok = verdict.get(text)
+                    if ok is None:
+                        ok = verdict[text] = pred(text)
+                    if ok:
+                        hit.append(row)
         return hit
 
     def rows_with_role(self, role: str) -> list[tuple[int, Item]]:
         """The rows whose category plays ``role`` (``cost``, ``timeliness`` …)."""
         return self._by_role.get(role, [])
 
-    def readable_rows(self, kind: str) -> list[tuple[int, Item]]:
-        """The rows with a readable value (:attr:`Item.readable`) of value ``kind``."""
-        return self._readable.get(kind, [])
+    def readable_rows(self, *kinds: str) -> list[tuple[int, Item]]:
+        """The rows with a readable value (:attr:`Item.readable`) of value kind ``kinds``, in row order."""
+        if len(kinds) == 1:
+            return self._readable.get(kinds[0], [])
+        hit = self._selections.get(kinds)
+        if hit is None:
+            hit = self._selections[kinds] = sorted(chain.from_iterable(self._readable.get(k, ()) for k in kinds),
+                                                   key=itemgetter(0))
+        return hit
+
+    def unreadable_rows(self) -> list[tuple[int, Item]]:
+        """The rows whose value is not readable (empty, merged, invalid)."""
+        return self._unreadable
+
+    def flagged_rows(self) -> list[tuple[int, Item]]:
+        """The rows whose value has flags (:attr:`Item.flags`: merged, written in a nonstandard way …)."""
+        return self._flagged
+
+    def unclassified_rows(self) -> list[tuple[int, Item]]:
+        """The rows whose 二级 (and perhaps 一级) does not match the scheme (:attr:`Item.level2` is ``None``)."""
+        return self._unclassified
 
     def _project_scheme(self) -> Scheme:
         cfg = self.config.scheme
@@ -198,9 +280,9 @@ class Context:
         categories fit best (a file may hold projects from forms of different schemes)."""
         from_template = self.sub.source is None or self.sub.source.kind == "template"
         declared = (self.config.scheme and self.config.scheme != "auto") or (self.sub.scheme and from_template)
-        pairs = [(i.level1, i.level2) for i in p.indicators]
-        if declared or not pairs:
+        if declared or not p.indicators:
             return self.scheme
+        pairs = [(i.level1, i.level2) for i in p.indicators]
         best, best_score = self.scheme, fit_score(self.scheme, pairs)
         for s in all_schemes().values():
             if s.kind == "project" and s.id != self.scheme.id:
@@ -265,6 +347,20 @@ def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | Non
     return level1, level2, role
 
 
+_CLASSIFIED: dict[int, tuple[Scheme, dict[tuple[str | None, str | None], tuple[str | None, str | None, str | None]]]] = {}
+"""Per scheme (by id; the entry keeps the scheme alive so its id cannot be reused): :func:`_classify` of each
+written (一级, 二级) pair, remembered across submissions (a form's few pairs repeat row after row, file after file)."""
+
+
+def _classified(scheme: Scheme) -> dict[tuple[str | None, str | None], tuple[str | None, str | None, str | None]]:
+    hit = _CLASSIFIED.get(id(scheme))
+    if hit is None or hit[0] is not scheme:
+        hit = _CLASSIFIED[id(scheme)] = (scheme, {})
+    elif len(hit[1]) > TEXT_MEMO_SIZE:
+        hit[1].clear()  # bounded, like the other memos by text
+    return hit[1]
+
+
 def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_scheme: Scheme) -> list[Item]:
     """Classify every indicator row; ``scheme_of`` gives the scheme each project is judged against."""
     groups: list[tuple[list[Indicator], Project | None, str | None, bool, Scheme]] = []
@@ -272,23 +368,31 @@ def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_sc
         groups.append((sub.dept.indicators, None, layout.DEPT_PROJECT_NAME, True, dept_scheme))
     for p in sub.projects:
         groups.append((p.indicators, p, p.name, False, scheme_of(p)))
-    unassigned = scheme_of(Project())
+    if sub.unassigned_indicators:  # each row names its own (unknown) project
+        unassigned = scheme_of(Project())
+        for ind in sub.unassigned_indicators:
+            groups.append(([ind], None, ind.project, False, unassigned))
     items: list[Item] = []
-    cache: dict[tuple[int, str | None, str | None], tuple[str | None, str | None, str | None]] = {}
+    append = items.append
+    new = Item.__new__
+    facts = _row_facts
     for inds, project, name, dept, scheme in groups:
-        sid = id(scheme)
-        for ind in inds:
-            key = (sid, ind.level1, ind.level2)
-            hit = cache.get(key)
-            if hit is None:
-                hit = cache[key] = _classify(scheme, ind.level1, ind.level2)
-            items.append(Item(ind, project, name, dept, scheme, *hit))
-    for ind in sub.unassigned_indicators:  # each row names its own (unknown) project
-        key = (id(unassigned), ind.level1, ind.level2)
-        hit = cache.get(key)
-        if hit is None:
-            hit = cache[key] = _classify(unassigned, ind.level1, ind.level2)
-        items.append(Item(ind, None, ind.project, False, unassigned, *hit))
+        known = _classified(scheme)
+        for ind in inds:  # Item.__init__, spelt out: this runs for every row of every submission
+            l1, l2 = ind.level1, ind.level2
+            cls = known.get((l1, l2))
+            if cls is None:
+                cls = known[(l1, l2)] = _classify(scheme, l1, l2)
+            it = new(Item)
+            it.ind = ind
+            it.project = project
+            it.project_name = name
+            it.dept = dept
+            it.scheme = scheme
+            it.level1, it.level2, it.role = cls
+            (it.text, it.pv, it.flags, it.kind, it.readable, it.unit, it.number, it.symbol,
+             it.money) = facts(ind.op, ind.value, ind.unit)
+            append(it)
     return items
 
 
@@ -313,14 +417,33 @@ def _suppressions(sub: Submission) -> dict[tuple[str | None, int | None], set[st
     return out
 
 
+_PLANS: dict[tuple, dict[str, list[Rule]]] = {}
+
+
+def _plan(config: Config) -> dict[str, list[Rule]]:
+    """The enabled rules by scope, in code order: ``row`` (the ``value`` rules, then the ``indicator`` rules),
+    ``project`` and ``unit`` — worked out once per catalogue and select/ignore choice (a configuration is
+    immutable; rules keep no state, so one instance of each serves every submission)."""
+    catalogue = tuple(all_rules())
+    key = (config.select, config.ignore, catalogue)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 16:
+            _PLANS.clear()
+        by_scope: dict[str, list[Rule]] = {"value": [], "indicator": [], "project": [], "unit": [], "files": []}
+        for r in catalogue:
+            if config.enabled(r.code):
+                by_scope[r.scope].append(r())
+        plan = _PLANS[key] = {"row": by_scope["value"] + by_scope["indicator"], "project": by_scope["project"],
+                              "unit": by_scope["unit"]}
+    return plan
+
+
 def check_submission(sub: Submission, config: Config | None = None) -> list[Finding]:
     """Every finding of the enabled rules on ``sub``; accepted ones come back with ``suppressed=True``."""
     config = config or default_config()
     ctx = Context(sub, config)
-    rules = [r() for r in all_rules() if r.scope != "files" and config.enabled(r.code)]
-    by_scope: dict[str, list[Rule]] = {}
-    for r in rules:
-        by_scope.setdefault(r.scope, []).append(r)
+    by_scope = _plan(config)
     out: list[Finding] = []
     failed: set[str] = set()
 
@@ -341,7 +464,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     # of a row-by-row run (row by row, rules in code order within a row).
     items = ctx.items
     per_row: dict[int, list[Finding]] = {}  # the rows with findings (most rows have none)
-    for rule in by_scope.get("value", []) + by_scope.get("indicator", []):
+    for rule in by_scope["row"]:
         ctx.rule = type(rule)
         try:
             found = rule.check_items(ctx, items)
@@ -352,12 +475,12 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             per_row.setdefault(i, []).extend(res)
     for i in sorted(per_row):
         out.extend(per_row[i])
-    for rule in by_scope.get("project", []):
+    for rule in by_scope["project"]:
         for p in sub.projects:
             run(rule, rule.check, p)
         if sub.dept is not None:
             run(rule, rule.check_dept, sub)
-    for rule in by_scope.get("unit", []):
+    for rule in by_scope["unit"]:
         run(rule, rule.check, sub)
     ctx.rule = None
 
@@ -367,7 +490,7 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
             codes = sup.get((f.sheet, f.row))
             if codes and f.code in codes:
                 f.suppressed = True
-    out = [f for f in out if config.enabled(f.code)]
+    out = [f for f in out if ctx.enabled(f.code)]
     uncertain = {p.name for p in sub.projects if p.uncertain}
     if uncertain:  # a layout not understood: one JX506 instead of findings about the wrong cells
         out = [f for f in out if f.code == "JX506" or f.project not in uncertain]

@@ -57,17 +57,19 @@ def _tol(ctx: Context, values) -> Decimal:
 
 
 def _cost_amounts(ctx: Context, p: Project) -> list[tuple[Item, Decimal]]:
-    out = []
-    for it in ctx.items_of(p):
-        if it.role != "cost":
-            continue
-        pv = it.pv
-        if it.kind != "quantitative" or "merged_values" in it.flags:
-            continue
-        amt = c.amount_in(pv, ctx.money_unit)
-        if amt is not None and amt >= 0:
-            out.append((it, amt))
-    return out
+    """The project's cost indicators that are amounts, in the form's money unit (worked out once per project:
+    JX302, JX303, JX304 and JX411 all look at them)."""
+    key = ("cost-amounts", id(p))
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = []
+        for it in ctx.items_of(p):
+            if it.role != "cost" or it.money is None or "merged_values" in it.flags:
+                continue
+            amt = converted(it.number, it.money, ctx.money_unit)  # type: ignore[arg-type]
+            if amt >= 0:
+                hit.append((it, amt))
+    return hit
 
 
 @register
@@ -90,7 +92,7 @@ class MoneySourcesMismatch(Rule):
             return []  # JX308: an unreadable source makes the sum meaningless
         s = f.sources_sum()
         diff = f.total - s
-        if abs(diff) <= _tol(ctx, (f.total, f.fiscal, f.carryover, f.other)):
+        if not diff or abs(diff) <= _tol(ctx, (f.total, f.fiscal, f.carryover, f.other)):
             return []
         u = ctx.money_unit
         parts = " + ".join(f"{FUNDING_LABELS[k]} {_fmt(getattr(f, k) or Decimal(0))}" for k in ("fiscal", "carryover", "other"))
@@ -139,7 +141,10 @@ def total_in_yuan(ctx: Context, p: Project) -> str | None:
     total = p.funding.total
     if ctx.money_unit != "万元" or total is None or total <= 0:
         return None
-    return _suspicious(ctx, total) or _total_in_yuan(ctx, p) or _calc_in_yuan(p, total)
+    key = ("total-in-yuan", id(p))  # the same for every rule and cost indicator of the project
+    if key not in ctx.memo:
+        ctx.memo[key] = _suspicious(ctx, total) or _total_in_yuan(ctx, p) or _calc_in_yuan(p, total)
+    return ctx.memo[key]
 
 
 def _calc_in_yuan(p: Project, total: Decimal) -> str | None:
@@ -208,17 +213,14 @@ class MoneyCostExceedsTotal(Rule):
         p = it.project
         if p is None or it.role != "cost" or p.funding.total is None:
             return []
-        pv = it.pv
-        if it.kind != "quantitative" or "merged_values" in it.flags:
-            return []
-        amt = c.amount_in(pv, ctx.money_unit)
-        if amt is None:
-            return []
+        if it.money is None or "merged_values" in it.flags:
+            return []  # not an amount
+        amt = converted(it.number, it.money, ctx.money_unit)  # type: ignore[arg-type]
         total, note = _comparable_total(ctx, p)
-        if total is None or amt <= total + _tol(ctx, (total, amt)):
+        if total is None or amt <= total or amt <= total + _tol(ctx, (total, amt)):
             return []
         u = ctx.money_unit
-        conv = f"（折合 {_fmt(amt)} {u}）" if c.unit(pv) != u else ""
+        conv = f"（折合 {_fmt(amt)} {u}）" if it.unit != u else ""
         return [ctx.finding(
             f"项目「{p.name}」的成本指标「{it.ind.name}」{it.text}{conv}超过年度资金总额 {_fmt(total)} {u}{note}",
             it.ref(), project=p.name, value=it.text,

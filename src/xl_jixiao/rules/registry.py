@@ -116,18 +116,26 @@ def register(cls: type[Rule]) -> type[Rule]:
     if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
         raise ValueError(f"duplicate rule code {cls.code}")
     _REGISTRY[cls.code] = cls
+    _ORDERED.clear()
     return cls
 
 
+_ORDERED: list[type[Rule]] = []
+"""The catalogue ordered by code, worked out again after a rule is registered."""
+
+
 def _load() -> None:
+    if _ORDERED:
+        return  # loaded, and nothing registered since
     for name in _RULE_MODULES:
         importlib.import_module(name)
+    _ORDERED.extend(_REGISTRY[c] for c in sorted(_REGISTRY))
 
 
 def all_rules() -> list[type[Rule]]:
     """Every registered rule class, ordered by code."""
     _load()
-    return [_REGISTRY[c] for c in sorted(_REGISTRY)]
+    return list(_ORDERED)
 
 
 def get_rule(code: str) -> type[Rule]:

@@ -43,13 +43,16 @@ def _compact(text: str | None) -> str:
 
 def not_applicable(ind: Indicator) -> bool:
     """A row that declares the category does not apply (``不适用``), or an empty row."""
-    return _not_applicable(ind.name, ind.value)
+    name, value = _na_class(ind.name), _na_class(ind.value)
+    return (name == value == "") or name == "na" or value == "na"
 
 
 @by_text
-def _not_applicable(name_text: str | None, value_text: str | None) -> bool:
-    name, value = _compact(name_text), _compact(value_text)
-    return (not name and not value) or name in NOT_APPLICABLE or value in NOT_APPLICABLE
+def _na_class(text: str | None) -> str:
+    """``""`` for a text that is empty once compacted, ``"na"`` for one that says 不适用, else ``"text"``
+    (worked out per text: names and values repeat far more than (name, value) pairs do)."""
+    t = _compact(text)
+    return "" if not t else ("na" if t in NOT_APPLICABLE else "text")
 
 
 def real_indicators(p: Project) -> list[Indicator]:
@@ -251,8 +254,10 @@ class TooFewIndicators(Rule):
             return []
         wan = convert(total, p.funding.money_unit, "万元")
         cfg = ctx.config.review
+        if wan is None or wan < Decimal(str(cfg.large_project_wan)):
+            return []  # (the indicators are counted only for a large project)
         n = len(real_indicators(p))
-        if n == 0 or wan is None or wan < Decimal(str(cfg.large_project_wan)) or n >= cfg.large_project_min_indicators:
+        if n == 0 or n >= cfg.large_project_min_indicators:
             return []
         if _amount_in_doubt(ctx, p):
             return []  # JX304 reports the money unit; the size of the project is not known

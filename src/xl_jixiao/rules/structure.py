@@ -28,7 +28,7 @@ class StructureLevel1Unknown(Rule):
     best_practice = "从下拉列表选择体系中的类别，如「效益指标」"
 
     def rows(self, ctx: Context):
-        return ctx.select("no-level1", lambda it: it.level1 is None)
+        return ctx.select("no-level1", lambda it: it.level1 is None, among=ctx.unclassified_rows())
 
     def check(self, ctx: Context, it: Item):
         ind = it.ind
@@ -66,7 +66,7 @@ class StructureLevel2Misplaced(Rule):
     best_practice = "二级指标放在对应的一级指标下：社会效益指标属于效益指标"
 
     def rows(self, ctx: Context):
-        return ctx.select("no-level2", lambda it: it.level1 is not None and it.level2 is None)
+        return ctx.select("no-level2", lambda it: it.level1 is not None, among=ctx.unclassified_rows())
 
     def check(self, ctx: Context, it: Item):
         ind = it.ind
@@ -92,7 +92,11 @@ class StructureLevel2Misplaced(Rule):
 
 
 class _GroupRule(Rule):
-    """Shared driver: run ``check_group`` for a project and, through ``check_dept``, for 部门整体."""
+    """Shared driver: run ``check_group`` for a project and, through ``check_dept``, for 部门整体.
+
+    ``check_group(ctx, items, name, where, dept, declared)``: the group's rows, its name, ``where()`` the cell a
+    finding about the whole group points at (made only for a finding), whether it is 部门整体, and the categories
+    it declared not applicable."""
 
     def check(self, ctx: Context, p: Project):
         items = ctx.items_of(p)
@@ -100,18 +104,18 @@ class _GroupRule(Rule):
         declared = ctx.memo.get(key)
         if declared is None:
             declared = ctx.memo[key] = _declared(items[0].scheme if items else ctx.scheme, p.not_applicable)
-        return self.check_group(ctx, items, p.name, p.location("name"), False, declared)
+        return self.check_group(ctx, items, p.name, lambda: p.location("name"), False, declared)
 
     def check_dept(self, ctx: Context, sub: Submission):
         items = ctx.items_of(None)
-        ref = sub.dept.cells.get("goal") if sub.dept else None
         declared = ctx.memo.get(("declared", None))
         if declared is None:
             declared = ctx.memo[("declared", None)] = _declared(ctx.dept_scheme,
                                                                  sub.dept.not_applicable if sub.dept else [])
-        return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME, ref, True, declared)
+        return self.check_group(ctx, items, layout.DEPT_PROJECT_NAME,
+                                lambda: sub.dept.cells.get("goal") if sub.dept else None, True, declared)
 
-    def check_group(self, ctx, items, name, ref, dept, declared):  # pragma: no cover - abstract
+    def check_group(self, ctx, items, name, where, dept, declared):  # pragma: no cover - abstract
         return []
 
 
@@ -141,7 +145,7 @@ class StructureMissingLevel1(_GroupRule):
     anti_pattern = "项目没有任何满意度指标"
     best_practice = "每个一级指标至少设置一个三级指标，如「服务对象满意度 ≥90%」"
 
-    def check_group(self, ctx, items, name, ref, dept, declared):
+    def check_group(self, ctx, items, name, where, dept, declared):
         if not items:
             return []
         scheme = items[0].scheme
@@ -160,7 +164,7 @@ class StructureMissingLevel1(_GroupRule):
         if not missing:
             return []
         what = "部门整体" if dept else f"项目「{name}」"
-        return [ctx.finding(f"{what}缺少一级指标：{'、'.join(missing)}", ref, project=name,
+        return [ctx.finding(f"{what}缺少一级指标：{'、'.join(missing)}", where(), project=name,
                             suggestion=f"补充{'、'.join(missing)}下的三级指标")]
 
 
@@ -175,7 +179,7 @@ class StructureOutputIncomplete(_GroupRule):
     anti_pattern = "产出指标下只有数量指标"
     best_practice = "产出指标下同时设置数量指标、质量指标和时效指标"
 
-    def check_group(self, ctx, items, name, ref, dept, declared):
+    def check_group(self, ctx, items, name, where, dept, declared):
         if not items:
             return []
         scheme = items[0].scheme
@@ -195,7 +199,7 @@ class StructureOutputIncomplete(_GroupRule):
         if not missing:
             return []
         what = "部门整体" if dept else f"项目「{name}」"
-        return [ctx.finding(f"{what}的{out1}缺少：{'、'.join(missing)}", ref, project=name,
+        return [ctx.finding(f"{what}的{out1}缺少：{'、'.join(missing)}", where(), project=name,
                             suggestion=f"在{out1}下补充{'、'.join(missing)}")]
 
 
@@ -210,11 +214,11 @@ class StructureDuplicateName(_GroupRule):
     anti_pattern = "「完成率」既填在数量指标下，又填在时效指标下"
     best_practice = "每个三级指标只出现一次，名称写明衡量的内容，如「培训完成率」「培训按时完成率」"
 
-    def check_group(self, ctx, items, name, ref, dept, declared):
+    def check_group(self, ctx, items, name, where, dept, declared):
         seen: dict[str, Item] = {}
         out = []
         for it in items:
-            key = c.compact(c.clean_indicator_name(it.ind.name))
+            key = c.name_key(it.ind.name)
             if not key:
                 continue
             first = seen.get(key)
@@ -273,9 +277,6 @@ class StructureCategoryContradiction(Rule):
     anti_pattern = "「群众满意度」填在社会效益指标下；「及时率」填在数量指标下"
     best_practice = "满意度放在满意度指标下，及时率放在时效指标下，金额放在成本指标下"
 
-    def rows(self, ctx: Context):
-        return ctx.select("named-role", lambda it: bool(it.ind.name) and it.role is not None)
-
     def check(self, ctx: Context, it: Item):
         hit = contradiction(it)
         if hit is None:
@@ -309,9 +310,8 @@ def contradiction(it: Item) -> tuple[str, str] | None:
     if not name or role is None:
         return None
     # the cheap tests first: the name predicates are memoised, the scheme's paths looked up only when needed
-    pv = it.pv
     if role != "satisfaction" and c.is_satisfaction_name(name) and \
-            (it.kind != "quantitative" or c.is_percent(pv) or not c.unit(pv)):
+            (it.kind != "quantitative" or it.unit == c.PERCENT or not it.unit):
         sat = _with_role(it.scheme, "satisfaction")
         if sat:
             return (f"「{name}」是满意度指标，却填在「{it.ind.level2 or it.ind.level1}」下",
@@ -322,7 +322,7 @@ def contradiction(it: Item) -> tuple[str, str] | None:
         timely = _with_role(it.scheme, "timeliness")
         if timely:
             return (f"「{name}」衡量的是时效，却填在「{it.ind.level2}」下", f"移到「{timely[0]}」下")
-    if role in _OUTPUT_ROLES and c.is_money(pv):
+    if role in _OUTPUT_ROLES and it.money is not None:
         cost = _with_role(it.scheme, "cost")
         if cost:
             return (f"「{name}」的指标值是金额（{it.text}），却填在「{it.ind.level2}」下",

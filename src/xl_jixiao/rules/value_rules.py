@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from xl_jixiao.memo import by_text
 from xl_jixiao.model import Severity
 from xl_jixiao.rules import common as c
 from xl_jixiao.rules.engine import Context, Item
@@ -20,11 +21,6 @@ from xl_jixiao.rules.registry import Rule, register
 NORMALISED_FLAGS = ("nonstandard_symbol", "latex", "markup", "extra_spaces", "fullwidth", "stray_punctuation",
                     "thousands_separator", "percent_word", "truncated_date")
 HUNDRED = Decimal(100)
-
-
-def _readable(it: Item) -> bool:
-    """A non-empty value that is neither merged nor unreadable (the other value rules apply)."""
-    return it.readable
 
 
 def _where(it: Item) -> str:
@@ -38,8 +34,8 @@ def _ind(it: Item) -> str:
 def _suggest_symbol(it: Item) -> str:
     """≥ for positive targets, ≤ for costs and things to keep low, ＝ for a rate of exactly 100%."""
     name = it.ind.name or ""
-    n = c.number(it.pv)
-    if n == HUNDRED and (c.is_percent(it.pv) or c.is_rate_name(name) or it.role == "satisfaction"):
+    n = it.number
+    if n == HUNDRED and (it.unit == c.PERCENT or c.is_rate_name(name) or it.role == "satisfaction"):
         return "＝"
     if it.role == "cost" or re.search(r"发生(率|数|次数)|投诉|事故|故障|差错|失误|超支|时长|耗时|成本", name):
         return "≤"
@@ -62,15 +58,15 @@ class ValueUnreadable(Rule):
     best_practice = "写成确定的目标值，如「≥20人」"
 
     def rows(self, ctx: Context):
-        return ctx.select("invalid", lambda it: it.kind == "invalid")
+        return ctx.select("invalid", lambda it: it.kind == "invalid", among=ctx.unreadable_rows())
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
         if it.kind != "invalid" or "merged_values" in it.flags:
             return []
         why = "；".join(pv.flag_labels()) if hasattr(pv, "flag_labels") else ""
-        n = c.number(pv)
-        unit = c.unit(pv)
+        n = it.number
+        unit = it.unit
         sugg = (f"写成确定的目标值，如「{_suggest_symbol(it)}{c.fmt_number(n)}{unit}」" if n is not None and unit
                 else "写成「计算符号 + 数值 + 计量单位」（如 ≥95%）、日期（如 2024年12月31日前）或定性等级（如 达到）")
         return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」无法识别{('：' + why) if why else ''}",
@@ -90,7 +86,7 @@ class ValueMerged(Rule):
     best_practice = "拆成两个指标，每个指标一个值：「≤0.5万元」和「＝100%」"
 
     def rows(self, ctx: Context):
-        return ctx.select("merged", lambda it: "merged_values" in it.flags)
+        return ctx.select("merged", lambda it: "merged_values" in it.flags, among=ctx.flagged_rows())
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
@@ -117,11 +113,10 @@ def _defer_215(ctx: Context, it: Item) -> bool:
 
 def _rate_out_of_range(it: Item) -> bool:
     """A rate whose number cannot be a percentage: ``905``, ``≥905%``, or a negative rate."""
-    pv = it.pv
-    if not _readable(it) or not c.is_quantitative(pv):
+    if not it.readable or it.kind != "quantitative":
         return False
-    n = c.number(pv)
-    u = c.unit(pv)
+    n = it.number
+    u = it.unit
     if n is None or (u and u != c.PERCENT):
         return False
     if c.is_growth_name(it.ind.name) or it.role == "cost":
@@ -146,19 +141,18 @@ class ValueMissingUnit(Rule):
     best_practice = "写上单位：「≥95%」「≥10次」"
 
     def rows(self, ctx: Context):
-        return ctx.select("quantitative-no-unit", lambda it: not c.unit(it.pv) and c.number(it.pv) is not None,
+        return ctx.select("quantitative-no-unit", lambda it: not it.unit and it.number is not None,
                           among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
-        pv = it.pv
-        if not _readable(it) or not c.is_quantitative(pv) or c.unit(pv) or c.number(pv) is None:
+        if not it.readable or it.kind != "quantitative" or it.unit or it.number is None:
             return []
         if _defer_215(ctx, it):
             return []  # JX215 says more
-        op = c.op(pv) or _suggest_symbol(it)
-        n = c.fmt_number(c.number(pv))
+        op = it.symbol or _suggest_symbol(it)
+        n = c.fmt_number(it.number)
         if c.is_rate_name(it.ind.name) or it.role == "satisfaction":
-            if op == "≥" and c.number(pv) == HUNDRED:
+            if op == "≥" and it.number == HUNDRED:
                 op = "＝"
             sugg = f"写成「{op}{n}%」"
         else:
@@ -179,19 +173,18 @@ class ValueMissingSymbol(Rule):
     best_practice = "「≥2次」（成本类写「≤」）"
 
     def rows(self, ctx: Context):
-        return ctx.select("quantitative-no-symbol", lambda it: not c.op(it.pv) and c.number(it.pv) is not None,
+        return ctx.select("quantitative-no-symbol", lambda it: not it.symbol and it.number is not None,
                           among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
-        pv = it.pv
-        if not _readable(it) or not c.is_quantitative(pv) or c.op(pv) or c.number(pv) is None:
+        if not it.readable or it.kind != "quantitative" or it.symbol or it.number is None:
             return []
         if _defer_215(ctx, it):
             return []
-        if not c.unit(pv) and ctx.enabled("JX203"):
+        if not it.unit and ctx.enabled("JX203"):
             return []  # no unit either: JX203's suggestion gives the whole value
         sym = _suggest_symbol(it)
-        body = c.normalized(pv, it.text)
+        body = c.normalized(it.pv, it.text)
         return [ctx.finding(f"{_ind(it)}的指标值「{it.text}」没有计算符号", it.ref(),
                             project=it.project_name, value=it.text, suggestion=f"写成「{sym}{body}」")]
 
@@ -209,16 +202,16 @@ class ValueRateOutOfRange(Rule):
     best_practice = "「资金到位率 ≥90%」"
 
     def rows(self, ctx: Context):
-        return ctx.select("rate-candidates",
-                          lambda it: c.unit(it.pv) in ("", c.PERCENT) and c.number(it.pv) is not None,
+        return ctx.select("rate-out-of-range",
+                          lambda it: it.number is not None and ((it.unit == "" and not 0 <= it.number <= HUNDRED)
+                                                               or (it.unit == c.PERCENT and it.number >= TYPO_LIMIT)),
                           among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
         if not _rate_out_of_range(it):
             return []
-        pv = it.pv
-        n = c.number(pv)
-        op = c.op(pv) or "≥"
+        n = it.number
+        op = it.symbol or "≥"
         digits = c.fmt_number(n)
         guess = digits[:2] if n is not None and n > HUNDRED and len(digits) >= 3 else None
         sugg = (f"比率应在 0–100% 之间，请核对数字（如「{op}{guess}%」）" if guess
@@ -232,7 +225,7 @@ class ValueRateOutOfRange(Rule):
 
 def _vague(ctx: Context, it: Item) -> str | None:
     pv = it.pv
-    if not _readable(it) or it.kind != "qualitative":
+    if not it.readable or it.kind != "qualitative":
         return None
     text = c.compact(c.normalized(pv, it.text))
     if not text or text in ctx.config.qualitative_grades:
@@ -285,11 +278,12 @@ class ValueNotation(Rule):
     best_practice = "「≥95%」「＞365天」「≥90%」"
 
     def rows(self, ctx: Context):
-        return ctx.select("normalised", lambda it: it.readable and not it.flags.isdisjoint(NORMALISED_FLAGS))
+        return ctx.select("normalised", lambda it: it.readable and not it.flags.isdisjoint(NORMALISED_FLAGS),
+                          among=ctx.flagged_rows())
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
-        if not _readable(it):
+        if not it.readable:
             return []
         fl = [f for f in NORMALISED_FLAGS if f in it.flags]
         if not fl:
@@ -314,14 +308,17 @@ class ValueRepeatsName(Rule):
     best_practice = "指标值写目标：「工作完成质量」→「达到验收标准」或「合格率 ＝100%」"
 
     def check(self, ctx: Context, it: Item):
-        n = c.compact(c.clean_indicator_name(it.ind.name))
-        if n and c.compact(it.ind.value or "") == n:
+        n = c.name_key(it.ind.name)
+        if not n:
+            return []
+        value = it.ind.value or ""
+        if n[0] in value and c.compact(value) == n:  # (compacting only removes characters)
             same = True  # the value copied into the name cell (or the other way round): there is no target
         else:
-            if not _readable(it) or it.kind != "qualitative":
+            if not it.readable or it.kind != "qualitative":
                 return []
             v = c.compact(it.text)
-            if not v or not n:
+            if not v:
                 return []
             same = v == n or (len(v) >= 4 and len(n) >= 4 and (v in n or n in v))
         if not same:
@@ -346,15 +343,16 @@ class ValueImpossibleBound(Rule):
     best_practice = "「＝100%」，或「≥95%」这样可达到的下限"
 
     def rows(self, ctx: Context):
-        return ctx.select("percent", lambda it: c.is_percent(it.pv), among=ctx.readable_rows("quantitative"))
+        # every bound it reports is 100% or more
+        return ctx.select("percent-from-100", lambda it: it.unit == c.PERCENT and it.number is not None
+                          and it.number >= HUNDRED, among=ctx.readable_rows("quantitative"))
 
     def check(self, ctx: Context, it: Item):
-        pv = it.pv
-        if not _readable(it) or not c.is_quantitative(pv) or not c.is_percent(pv):
+        if not it.readable or it.kind != "quantitative" or it.unit != c.PERCENT:
             return []
         if it.role == "cost" or c.is_growth_name(it.ind.name):
             return []  # JX210 covers ≥ on costs; growth may exceed 100%
-        n, op = c.number(pv), c.op(pv)
+        n, op = it.number, it.symbol
         if n is None or op is None:
             return []
         rate = c.is_rate_name(it.ind.name) or it.role == "satisfaction"
@@ -389,7 +387,7 @@ class ValueQuantityAsRate(Rule):
         return ctx.rows_with_role("quantity")
 
     def check(self, ctx: Context, it: Item):
-        if it.role != "quantity" or not _readable(it) or not c.is_percent(it.pv):
+        if it.role != "quantity" or not it.readable or it.unit != c.PERCENT:
             return []
         from xl_jixiao.rules.structure import contradiction
 
@@ -402,13 +400,13 @@ class ValueQuantityAsRate(Rule):
 
 def _timeliness_problem(it: Item) -> bool:
     pv = it.pv
-    if not _readable(it):
+    if not it.readable:
         return False
     if c.is_time_value(pv):
         return False
     if c.mentions_time(it.text):
         return False  # 「及时」「按时」「依据合同按时发放」
-    if c.is_percent(pv) and (c.mentions_time(it.ind.name) or c.is_timeliness_name(it.ind.name)):
+    if it.unit == c.PERCENT and (c.mentions_time(it.ind.name) or c.is_timeliness_name(it.ind.name)):
         return False  # a timeliness rate
     if it.kind == "qualitative" and c.mentions_time(it.ind.name):
         return False  # 「会议召开及时性 / 及时」 style grades
@@ -447,11 +445,17 @@ def _allowed_years(ctx: Context, it: Item) -> tuple[int, int] | None:
         return None
     lo = hi = int(year)
     period = it.project.period if it.project is not None else None
-    if period:
-        years = [int(y) for y in re.findall(r"(?:19|20|21)\d{2}", period)]
-        if years:
-            lo, hi = min(lo, min(years)), max(hi, max(years))
+    years = _period_years(period) if period else None
+    if years:
+        lo, hi = min(lo, years[0]), max(hi, years[1])
     return lo, hi
+
+
+@by_text
+def _period_years(period: str) -> tuple[int, int] | None:
+    """The first and last year an implementation period (实施期) names."""
+    years = [int(y) for y in re.findall(r"(?:19|20|21)\d{2}", period)]
+    return (min(years), max(years)) if years else None
 
 
 @register
@@ -466,11 +470,11 @@ class ValueDateOutsideYear(Rule):
     best_practice = "「2024年12月31日前」"
 
     def rows(self, ctx: Context):
-        return ctx.select("date-period", lambda it: it.kind in ("date", "period") and it.readable)
+        return ctx.readable_rows("date", "period")
 
     def check(self, ctx: Context, it: Item):
         pv = it.pv
-        if not _readable(it) or it.kind not in ("date", "period"):
+        if not it.readable or it.kind not in ("date", "period"):
             return []
         rng = _allowed_years(ctx, it)
         if rng is None:
@@ -508,12 +512,11 @@ class ValueCostNotAmount(Rule):
         return ctx.rows_with_role("cost")
 
     def check(self, ctx: Context, it: Item):
-        if it.role != "cost" or not _readable(it):
+        if it.role != "cost" or not it.readable:
             return []
-        pv = it.pv
-        if c.is_money(pv):
+        if it.money is not None:
             return []
-        if c.op(pv) in ("≥", "＞") and ctx.enabled("JX210"):
+        if it.symbol in ("≥", "＞") and ctx.enabled("JX210"):
             return []  # JX210
         return [ctx.finding(f"{_ind(it)}是成本指标，指标值「{it.text}」不是金额", it.ref(),
                             project=it.project_name, value=it.text,
@@ -540,7 +543,7 @@ class ValueCostPositive(Rule):
         return ctx.rows_with_role("cost")
 
     def check(self, ctx: Context, it: Item):
-        if it.role != "cost" or not _readable(it) or c.op(it.pv) not in ("≥", "＞"):
+        if it.role != "cost" or not it.readable or it.symbol not in ("≥", "＞"):
             return []
         return [ctx.finding(f"{_ind(it)}是成本指标，却写成下限「{it.text}」", it.ref(),
                             project=it.project_name, value=it.text,
@@ -562,11 +565,11 @@ class ValueSatisfactionNotPercent(Rule):
         return ctx.rows_with_role("satisfaction")
 
     def check(self, ctx: Context, it: Item):
-        if it.role != "satisfaction" or not _readable(it) or c.is_percent(it.pv):
+        if it.role != "satisfaction" or not it.readable or it.unit == c.PERCENT:
             return []
         if _defer_215(ctx, it):
             return []  # JX215
-        if c.is_quantitative(it.pv) and not c.unit(it.pv) and ctx.enabled("JX203"):
+        if it.kind == "quantitative" and not it.unit and ctx.enabled("JX203"):
             return []  # JX203 asks for the % already
         return [ctx.finding(f"{_ind(it)}是满意度指标，指标值「{it.text}」不是百分比", it.ref(),
                             project=it.project_name, value=it.text, suggestion="写成「≥90%」这样的百分比")]
