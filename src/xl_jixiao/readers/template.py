@@ -583,7 +583,7 @@ class _Reader:
         for key, c in cols.items():
             if key in ("seq", "code", "unit_name"):
                 continue
-            if READ_PROJECTS.column(key).money:
+            if key in _PROJECT_AMOUNTS:
                 amounts.append((key, c, header.units.get(key, money_unit)))
             else:
                 (texts if key in _PROJECT_FIELDS else others).append((key, c))
@@ -592,6 +592,7 @@ class _Reader:
         code_col = cols.get("code")
         unit_col = cols.get("unit_name")
         plan_cols = [c for _, c in header.plan]
+        plan_labels = [label for label, _ in header.plan]
         name_col = cols["name"]
         for r, row in _started_rows(rows, header.row + 1, key_cols):
             n = len(row)
@@ -618,9 +619,7 @@ class _Reader:
                 units.append((cell_text(row[unit_col] if unit_col < n else None),
                               CellRef(file, name, f"{letter[unit_col]}{number}", number)))
             if plan_cols:
-                raws = [row[c] if c < n else None for c in plan_cols]
-                p.spending_plan = [_plan_point(label, raw) for (label, _), raw in zip(header.plan, raws)]
-                _fraction_plan(p, raws)
+                p.spending_plan = _plan_points(plan_labels, [row[c] if c < n else None for c in plan_cols])
             if p.supervisor is None and sub.supervisor:
                 p.supervisor = sub.supervisor
             projects.append(p)
@@ -741,6 +740,7 @@ def declares_na(ind: Indicator) -> bool:
 
 _DEPT_FIELDS = {f.key: f for f in layout.DEPT_FIELDS}
 _PROJECT_FIELDS = frozenset(f.name for f in dataclass_fields(Project))
+_PROJECT_AMOUNTS = frozenset(key for key in {f.key for f in READ_PROJECTS.columns} if READ_PROJECTS.column(key).money)
 
 _INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
                                "basis", "remark"})
@@ -849,9 +849,33 @@ def _plan_point(label: str, raw: object) -> PlanPoint:
     return PlanPoint(label=label, percent=_percent(raw), raw=cell_text(raw))
 
 
-def _fraction_plan(p: Project, raws: list[object]) -> None:
+def _plan_points(labels: list[str], raws: list[object]) -> list[PlanPoint]:
+    """A project row's 资金支出计划 points: each cell's text and percent, fractions scaled (:func:`_fraction_plan`).
+    Rows of number and text cells repeat across projects and files (0.2, 0.5, 0.75, 1): their points' values
+    are worked out once per row of values.  (A zero is left out of the memo: 0.0 and -0.0 are one key but
+    two Decimals; so are cells of other types that compare equal, 1 and 1.0.)"""
+    if _PLAN_MEMO_TYPES.issuperset(map(type, raws)) and 0.0 not in raws:
+        values = _plan_values(tuple(raws))
+    else:
+        values = _plan_values_of(tuple(raws))
+    return [PlanPoint(label=label, percent=percent, raw=text) for label, (percent, text) in zip(labels, values)]
+
+
+_PLAN_MEMO_TYPES = frozenset({float, str, type(None)})
+
+
+def _plan_values_of(raws: tuple[object, ...]) -> tuple[tuple[Decimal | None, str | None], ...]:
+    """(percent, text) of each 资金支出计划 cell of a row (see :func:`_plan_points`)."""
+    points = [_plan_point("", raw) for raw in raws]
+    _fraction_plan(points, list(raws))
+    return tuple((pt.percent, pt.raw) for pt in points)
+
+
+_plan_values = by_text(_plan_values_of)
+
+
+def _fraction_plan(plan: list[PlanPoint], raws: list[object]) -> None:
     """Cells formatted as percent arrive as fractions (0.25 for 25%): scale them when all are ≤ 1."""
-    plan = p.spending_plan
     numeric = [pt for pt, raw in zip(plan, raws)
                if pt.percent is not None and isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)]
     if not numeric or any(pt.percent > 1 or pt.percent < 0 for pt in numeric):  # type: ignore[operator]
