@@ -59,6 +59,23 @@ def test_writer_keeps_text_as_text_and_numbers_exact(tmp_path):
     assert "<v>0.1234567</v>" in xml and "<v>1000</v>" in xml  # Decimal written exactly, no exponent
 
 
+def test_rows_of_a_table_render_as_single_rows_do():
+    """The renderer a file's detail uses writes every row exactly as ``row`` does, whatever the values."""
+    styles = [xlsx.S_CELL, xlsx.S_MONEY, xlsx.S_INT, xlsx.S_WRAP, xlsx.S_LINK, xlsx.S_DEFAULT]
+    values = ["甲", "", None, " 前后空格 ", "_x0041_ & <b>", "控制\x01字符", "=1+1", "bad-\udcff-名", 0, 1, -7,
+              True, False, 1.0, 2.5, float("nan"), Decimal("1"), Decimal("1.50"), Decimal("1E+3"), Decimal("NaN"),
+              "1", "True", xlsx.Formula("SUM(A1:A2)", 3)]
+    render = xlsx.RowRenderer(styles)
+    rows = [[values[(i * 7 + j * 3) % len(values)] for j in range(len(styles))] for i in range(200)]
+    rows += [[["not", "a", "key"], "甲", 1, None, "乙", 2], ("甲", "甲", "甲"), ["甲"] * 9]
+    for r in rows:
+        assert render.table([r]) == xlsx.row(r, styles).encode()
+    assert render.table(rows * 2) == "".join(xlsx.row(r, styles) for r in rows * 2).encode()  # texts seen before
+    assert xlsx.split_fragment(xlsx.compress_table(render.table(rows))) == [xlsx.row(r, styles) for r in rows]
+    with pytest.raises(ValueError):
+        xlsx.RowRenderer([64])
+
+
 def test_writer_sheet_order_and_split(tmp_path):
     book = xlsx.XlsxWriter(tmp_path / "o.xlsx")
     for name in ("c", "a", "b"):

@@ -306,3 +306,72 @@ def test_our_marker_is_read_from_any_entry():
             marked = workbook(Entry("docProps/custom.xml", custom_xml("summary").encode(), stored=stored,
                                     descriptor=descriptor))
             assert inspect_package(marked, NAME, Limits()).own_output == "summary"
+
+
+# ------------------------------------------------------------------ the package as checked, for the parser
+
+
+def _contents(data: bytes) -> list[tuple[str, bytes]]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None  # every entry's CRC-32 holds
+        return [(i.filename, zf.read(i)) for i in zf.infolist()]
+
+
+def test_the_package_as_checked_holds_the_same_parts():
+    """Asked for, a plain workbook comes back with the parts the checks inflated stored as inflated and
+    every other part copied: same entries, same order, same contents, so a parser reads what was checked."""
+    parts = (Entry("docProps/custom.xml", b"<Properties/>"), Entry("xl/styles.xml", b"<styleSheet/>" * 50),
+             Entry("xl/sharedStrings.xml", b'<sst count="1"><si><t>\xe7\x94\xb2</t></si></sst>'),
+             Entry("xl/worksheets/sheet2.xml", sheet(ROWS)), Entry("xl/media/图.bin", bytes(range(256)), stored=True),
+             Entry("xl/worksheets/sheet3.xml", sheet(), descriptor=True))
+    data = workbook(*parts)
+    got = inspect_package(data, NAME, Limits(), repack=True)
+    assert got.package is not None and got.package != data
+    assert _contents(got.package) == _contents(data)
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(got.package)) as zf:
+        methods = {i.filename: i.compress_type for i in zf.infolist()}
+    assert methods[SHEET] == methods["xl/sharedStrings.xml"] == zipfile.ZIP_STORED  # inflated once, here
+    assert methods["xl/styles.xml"] == zipfile.ZIP_DEFLATED  # never inflated by the checks: copied
+    assert inspect_package(data, NAME, Limits()).package is None  # only when asked for
+
+
+def test_only_plain_workbooks_are_repacked():
+    assert inspect_package(package(Entry(SHEET, sheet())), NAME, Limits(), repack=True).package is None  # no workbook
+    odd = workbook(Entry("xl/worksheets/sheet2.xml", sheet(), bzip2=True))  # an entry zipfile reads
+    assert inspect_package(odd, NAME, Limits(), repack=True).package is None
+    commented = package(Entry("xl/workbook.xml", b"<workbook/>"), Entry(SHEET, sheet()), comment=b"x")
+    assert inspect_package(commented, NAME, Limits(), repack=True).package is None
+    assert "XFD9" in refused(workbook(cells=FAR))  # and what is refused is refused, repacked or not
+    with pytest.raises(ReadError):
+        inspect_package(workbook(cells=FAR), NAME, Limits(), repack=True)
+
+
+def test_a_workbook_reads_the_same_from_the_package_as_checked(tmp_path):
+    from xl_jixiao.readers import read_source
+    from xl_jixiao.schemes import get_scheme
+    from xl_jixiao.template import write_submission
+    from xl_jixiao.template.samples import sample_submission
+
+    sub = sample_submission(3, 0, 4, 8)
+    book = tmp_path / "样例.xlsx"
+    write_submission(sub, book, scheme=get_scheme(sub.scheme))
+    data = book.read_bytes()
+    repacked = inspect_package(data, str(book), Limits(), repack=True).package
+    assert repacked is not None and _contents(repacked) == _contents(data)
+    assert read_source(book, data=repacked).submission == read_source(book, data=data).submission
+
+
+def test_a_package_inflating_to_much_is_parsed_as_it_is(monkeypatch):
+    import xl_jixiao.inbox as inbox
+
+    rows = sheet(ROWS[:ROWS.index(b'<row r="3000">')])  # inflated in one piece
+    data = workbook(Entry("xl/worksheets/sheet2.xml", rows))
+    assert inspect_package(data, NAME, Limits(), repack=True).package is not None
+    monkeypatch.setattr(inbox, "REPACK_MOST", len(rows))  # the two sheets together are more
+    assert inspect_package(data, NAME, Limits(), repack=True).package is None

@@ -11,7 +11,10 @@ milliseconds:
   :class:`~xl_jixiao.config.Limits`: each part's uncompressed size and
   compression ratio, the worksheets' declared dimensions and cell positions,
   the shared strings' count and sizes; it also recognises an ``.xlsb`` and the
-  files this tool wrote itself (:data:`MARKER_PROPERTY`);
+  files this tool wrote itself (:data:`MARKER_PROPERTY`), and can hand the
+  parser the package as checked, the parts it inflated stored inflated (the
+  parser then reads the very bytes that were checked, without inflating them
+  a second time);
 * :func:`os_error_text` turns an ``OSError`` into a Chinese sentence;
 * :func:`shown` makes a file name that is not valid UTF-8 printable (its bytes
   escaped as ``\\xNN``), so reports, caches and summaries never fail on it.
@@ -268,17 +271,34 @@ class Inspection:
     """What the bytes of a package say before any parser sees them."""
 
     own_output: str | None = None  # the kind of one of our outputs (:data:`OUTPUT_KINDS`)
+    package: bytes | None = None
+    """The same package with the parts the checks inflated stored as they were inflated (asked for with
+    ``repack``): a parser reads what was checked without inflating it again.  ``None`` when not made."""
+
+
+REPACK_MOST = 32 * MIB
+"""The most inflated bytes kept for :attr:`Inspection.package`; a package holding more is parsed as it is."""
 
 
 @dataclass
 class _Package:
-    """A zip package being inspected: its bytes, the file's name, the limits and (once needed) zipfile's
-    view of it."""
+    """A zip package being inspected: its bytes, the file's name, the limits, (once needed) zipfile's view
+    of it and (when repacking) the parts inflated so far, by their place in the directory."""
 
     data: bytes
     name: str
     limits: Limits
     zf: zipfile.ZipFile | None = None
+    inflated: dict[int, bytes] | None = None
+    kept: int = 0
+
+    def keep(self, info: _Entry, whole: bytes) -> None:
+        if self.inflated is not None:
+            self.kept += len(whole)
+            if self.kept > REPACK_MOST:
+                self.inflated = None
+            else:
+                self.inflated[info.index] = whole
 
 
 @dataclass(slots=True)
@@ -348,17 +368,21 @@ def _is_sheet(part: str) -> bool:
 _SHARED_STRINGS = "xl/sharedstrings.xml"  # lower case: the reader finds the part without regard to case
 
 
-def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
+def inspect_package(data: bytes, name: str, limits: Limits, *, repack: bool = False) -> Inspection:
     """Check a zip package against ``limits``; raises :class:`ReadError` (Chinese) when it is over one.
 
     ``data`` that is not a zip package is left to the readers (``Inspection()``).  Worksheets, shared
     strings and our marker are inflated and read; every other part either is inflated too (counting what
-    it really holds) or is shown to be small from its compressed size alone.
+    it really holds) or is shown to be small from its compressed size alone.  ``repack``: a plain workbook
+    package comes back as :attr:`Inspection.package` too.
     """
     if not data.startswith(ZIP_MAGIC):
         return Inspection()
     pkg = _Package(data, name, limits)
     infos = _directory(data)
+    if repack and infos is not None and len(infos) < 0xFFFF \
+            and any(i.filename == "xl/workbook.xml" for i in infos):
+        pkg.inflated = {}
     if infos is None:  # not a plain package: zipfile reads its directory
         try:
             pkg.zf = zipfile.ZipFile(io.BytesIO(data))
@@ -396,7 +420,45 @@ def inspect_package(data: bytes, name: str, limits: Limits) -> Inspection:
         elif info is not marker:
             unread.append(info)
     _check_unread(pkg, unread, total - sum(i.file_size for i in unread))
+    if pkg.inflated is not None:
+        out.package = _repacked(pkg, infos)
     return out
+
+
+_STORED_AT = 0x21  # 1980-01-01 00:00, the earliest date a zip entry can carry
+
+
+def _repacked(pkg: _Package, infos: list[_Entry]) -> bytes | None:
+    """The package again, entry for entry in the same order with the same names, CRC-32s and contents: the
+    parts inflated by the checks (``pkg.inflated``, each verified against its CRC-32 and size) stored as
+    they are, every other part's compressed bytes copied.  ``None`` when an entry is not a plain one."""
+    assert pkg.inflated is not None
+    pieces: list[bytes | memoryview] = []
+    central: list[bytes] = []
+    at = 0
+    for info in infos:
+        body: bytes | memoryview | None = pkg.inflated.get(info.index)
+        if body is not None:
+            method, packed, size = zipfile.ZIP_STORED, len(body), len(body)
+        else:
+            body = _raw(pkg.data, info)
+            if body is None:
+                return None
+            method, packed, size = info.compress_type, info.compress_size, info.file_size
+        name = info.orig_filename.encode("utf-8")
+        pieces.append(_LOCAL_HEADER.pack(ZIP_MAGIC, 20, 0, 0x800, method, 0, _STORED_AT, info.CRC, packed, size,
+                                         len(name), 0))
+        pieces.append(name)
+        pieces.append(body)
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, 0, 0x800, method, 0, _STORED_AT, info.CRC, packed,
+                                     size, len(name), 0, 0, 0, 0, 0, at) + name)
+        at += _LOCAL_HEADER.size + len(name) + packed
+    directory = b"".join(central)
+    if at + len(directory) >= 0xFFFFFFFF:
+        return None
+    pieces.append(directory)
+    pieces.append(_END.pack(b"PK\x05\x06", 0, 0, len(infos), len(infos), len(directory), at, 0))
+    return b"".join(pieces)
 
 
 def _most(info: _Entry) -> int | None:
@@ -509,6 +571,7 @@ def _parts(pkg: _Package, info: _Entry) -> Iterator[bytes]:
         else:
             if len(whole) > size or zlib.crc32(whole) != info.CRC:
                 raise _damaged(pkg, info)
+            pkg.keep(info, whole)
             if whole:
                 yield whole
             return

@@ -282,10 +282,12 @@ def read_and_check(source: Source, config: Config | None = None, *, display: str
         identity = Identity(snap.size, snap.mtime_ns, hashlib.sha256(snap.data).hexdigest())
         if sha256 is not None and sha256 != identity.sha256:
             log.debug("%s changed since it was hashed", path)
-        inspection = inspect_package(snap.data, path, config.limits)
+        # the package as checked, its parts inflated once: the parser reads them as they were inflated
+        inspection = inspect_package(snap.data, path, config.limits, repack=True)
         if inspection.own_output:
             raise OwnOutput(inspection.own_output, path)
-        got = read_source(path, sha256=identity.sha256, data=snap.data)
+        got = read_source(path, sha256=identity.sha256, data=inspection.package or snap.data)
+        del inspection
     except OwnOutput as exc:
         return FileResult(path=path, display=display, outcome="skipped", reason=exc.reason, size=identity.size,
                           mtime_ns=identity.mtime_ns, sha256=identity.sha256)

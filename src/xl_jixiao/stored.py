@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import operator
 import pickle
 import types
 import typing
@@ -58,14 +57,7 @@ def _names(cls: type) -> tuple[str, ...]:
 # ------------------------------------------------------------------ writing
 
 _PLAIN = frozenset({str, int, type(None), bool, float})
-_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-
-
-def _getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = _names(cls)
-    get = operator.attrgetter(*names)
-    got = _GETTERS[cls] = get if len(names) > 1 else (lambda v: (get(v),))
-    return got
+_ENCODERS: dict[type, Callable[[Any, str], list[Any]]] = {}
 
 
 def encode(obj: Any, path: str) -> Any:
@@ -73,48 +65,119 @@ def encode(obj: Any, path: str) -> Any:
 
     A field's cell references (``cells``) that all lie on one row of one sheet of ``path`` (an indicator row,
     say) are stored once as ``(sheet, row, {field: column letters})`` (a table's rows share the map, see
-    :class:`~xl_jixiao.model.RowCells`); otherwise each as a tuple (see the module)."""
+    :class:`~xl_jixiao.model.RowCells`); otherwise each as a tuple (see the module).
+
+    Each dataclass has its own encoder, written once from its fields' declared types (:func:`_encoder`);
+    a value of a type its field does not declare goes through :func:`_value`, which takes anything storable."""
+    return _value(obj, path)
+
+
+def _ref_value(c: CellRef, path: str) -> tuple[Any, ...]:
+    return (c.sheet, c.cell, c.row) if c.file == path else (c.sheet, c.cell, c.row, c.file)
+
+
+def _cells_value(v: Any, path: str) -> Any:
+    """A ``cells`` mapping (a dict or a :class:`~xl_jixiao.model.RowCells`)."""
+    t = type(v)
+    if t is RowCells and v._dict is None and v.file == path:
+        return (v.sheet, v.row, v.columns)  # the table's shared column map: pickled once per result
+    if t is not dict and t is not RowCells:
+        return _value(v, path)
+    if v and type(first := next(iter(v.values()))) is CellRef:
+        sheet, row = first.sheet, first.row
+        at = str(row)
+        cells = {}
+        for k, c in v.items():
+            if type(c) is not CellRef or c.file != path or c.sheet != sheet or c.row != row \
+                    or not c.cell or not c.cell.endswith(at) or not c.cell[:-len(at)].isalpha():
+                break
+            cells[k] = c.cell[:-len(at)]
+        else:
+            return (sheet, row, cells)
+        if all(type(c) is CellRef for c in v.values()):
+            return {k: _ref_value(c, path) for k, c in v.items()}
     plain = _PLAIN
-    getters = _GETTERS
+    return {k: x if type(x) in plain else _value(x, path) for k, x in v.items()}
 
-    def ref(c: CellRef) -> tuple[Any, ...]:
-        return (c.sheet, c.cell, c.row) if c.file == path else (c.sheet, c.cell, c.row, c.file)
 
-    def enc(v: Any) -> Any:
-        t = type(v)
-        if t in plain:
-            return v
-        get = getters.get(t) or (_getter(t) if dataclasses.is_dataclass(t) else None)
-        if get is not None:
-            return [x if type(x) in plain else enc(x) for x in get(v)]
-        if t is RowCells and v._dict is None and v.file == path:
-            return (v.sheet, v.row, v.columns)  # the table's shared column map: pickled once per result
-        if t is dict or t is RowCells:
-            if v and type(first := next(iter(v.values()))) is CellRef:
-                sheet, row = first.sheet, first.row
-                at = str(row)
-                cells = {}
-                for k, c in v.items():
-                    if type(c) is not CellRef or c.file != path or c.sheet != sheet or c.row != row \
-                            or not c.cell or not c.cell.endswith(at) or not c.cell[:-len(at)].isalpha():
-                        break
-                    cells[k] = c.cell[:-len(at)]
-                else:
-                    return (sheet, row, cells)
-                if all(type(c) is CellRef for c in v.values()):
-                    return {k: ref(c) for k, c in v.items()}
-            return {k: x if type(x) in plain else enc(x) for k, x in v.items()}
-        if t is CellRef:
-            return ref(v)
-        if t is list or t is tuple:
-            return [x if type(x) in plain else enc(x) for x in v]
-        if t is Decimal:
-            return str(v)  # exact: the digits and the exponent as they were
-        if isinstance(v, Enum):
-            return v.value
-        raise TypeError(f"cannot store a {t.__name__}")
+def _value(v: Any, path: str) -> Any:
+    """Any storable value as plain data (the encoders' way for whatever their declared types do not cover)."""
+    t = type(v)
+    if t in _PLAIN:
+        return v
+    got = _ENCODERS.get(t)
+    if got is not None or dataclasses.is_dataclass(t):
+        return (got or _encoder(t))(v, path)
+    if t is dict or t is RowCells:
+        return _cells_value(v, path)
+    if t is CellRef:
+        return _ref_value(v, path)
+    if t is list or t is tuple:
+        plain = _PLAIN
+        return [x if type(x) in plain else _value(x, path) for x in v]
+    if t is Decimal:
+        return str(v)  # exact: the digits and the exponent as they were
+    if isinstance(v, Enum):
+        return v.value
+    raise TypeError(f"cannot store a {t.__name__}")
 
-    return enc(obj)
+
+def _field_code(name: str, tp: Any, env: dict[str, Any]) -> str:
+    """An expression storing ``v.<name>`` (declared ``tp``) in the encoder of its class: the declared types'
+    usual values inline, anything else through ``value``."""
+    x = f"v.{name}"
+    args = typing.get_args(tp)
+    options = [a for a in args if a is not type(None)] \
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    one = options[0] if len(options) == 1 else None
+    if all(o in _PLAIN or typing.get_origin(o) is typing.Literal for o in options):
+        return f"(x if type(x := {x}) in plain else value(x, path))"
+    if one is Decimal:
+        return f"(None if (x := {x}) is None else str(x) if type(x) is Decimal else value(x, path))"
+    if one is CellRef:
+        return f"(ref(x, path) if type(x := {x}) is CellRef else value(x, path))"
+    if isinstance(one, type) and issubclass(one, Enum):
+        return f"(x.value if type(x := {x}) is {_named(one, env)} else value(x, path))"
+    if isinstance(one, type) and dataclasses.is_dataclass(one):
+        return f"({_named(_encoder(one), env)}(x, path) if type(x := {x}) is {_named(one, env)} else value(x, path))"
+    if typing.get_origin(one) is list:
+        (item,) = typing.get_args(one)
+        if isinstance(item, type) and dataclasses.is_dataclass(item):
+            return (f"([{_named(_encoder(item), env)}(y, path) if type(y) is {_named(item, env)} else value(y, path)"
+                    f" for y in x] if type(x := {x}) is list else value(x, path))")
+    if typing.get_origin(one) is MutableMapping and typing.get_args(one)[1] is CellRef:
+        return f"cells({x}, path)"
+    return f"value({x}, path)"
+
+
+def _named(obj: Any, env: dict[str, Any]) -> str:
+    """The name ``obj`` has in an encoder's namespace ``env``."""
+    name = f"_{len(env)}"
+    env[name] = obj
+    return name
+
+
+def _encoder(cls: type) -> Callable[[Any, str], list[Any]]:
+    """The encoder of dataclass ``cls``: one function returning the list of its fields' stored values in
+    declaration order, written once from the declared types (the encoders of the classes it holds first)."""
+    got = _ENCODERS.get(cls)
+    if got is not None:
+        return got
+    import sys
+
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    env: dict[str, Any] = {"plain": _PLAIN, "value": _value, "ref": _ref_value, "cells": _cells_value,
+                           "Decimal": Decimal, "CellRef": CellRef}
+    _ENCODERS[cls] = lambda v, path: _ENCODERS[cls](v, path)  # a class that holds itself: resolved on use
+    try:
+        items = ",\n        ".join(_field_code(n, hints[n], env) for n in _names(cls))
+        source = f"def encode(v, path):\n    return [\n        {items}\n    ]\n"
+        exec(compile(source, f"<stored encoder of {cls.__name__}>", "exec"), env)  # the text is ours, from the fields
+    except BaseException:
+        del _ENCODERS[cls]
+        raise
+    got = _ENCODERS[cls] = env["encode"]
+    return got
 
 
 # ------------------------------------------------------------------ reading

@@ -30,13 +30,13 @@ from xl_jixiao.consolidate.xlsx import (
     S_MONEY,
     S_WRAP,
     Column,
-    compress_rows,
-    row,
+    RowRenderer,
+    compress_table,
 )
 from xl_jixiao.severity import SEVERITY_LABELS, Severity
 
 if TYPE_CHECKING:  # records are loaded in the main process without the model (a warm run stays light)
-    from xl_jixiao.model import Finding, Indicator
+    from xl_jixiao.model import Finding, Indicator, Project, RowCells
     from xl_jixiao.pipeline import FileResult
 
 RECORD_FORMAT = 5
@@ -84,6 +84,9 @@ FINDING_COLUMNS = [
     Column("建议", 30), Column("已忽略", 7), Column("打开", 10, S_LINK),
 ]
 FINDING_LINK_COL = len(FINDING_COLUMNS)  # 1-based column of the 打开 link
+_PROJECT_STYLES = [c.style for c in PROJECT_COLUMNS]
+_INDICATOR_STYLES = [c.style for c in INDICATOR_COLUMNS]
+_FINDING_STYLES = [c.style for c in FINDING_COLUMNS]
 
 # the keys of the rows below, in the order of the sheets' columns
 PROJECT_KEYS = (
@@ -178,14 +181,22 @@ def loads(blob: bytes) -> FileRecord:
 # ------------------------------------------------------------------ rows of one result
 
 
-def _main_unit(v: Decimal | None, unit: str) -> Decimal | None:
-    from xl_jixiao.money import convert
-
-    return None if v is None else convert(v, unit, MONEY_UNIT)
+def _sheet(obj: Indicator | Project, field: str, other: str, row_cells: type[RowCells]) -> str | None:
+    """The sheet of ``obj``'s cell ``field`` (else ``other``, else any of its cells): for a table row read as
+    one (a ``row_cells``, :class:`~xl_jixiao.model.RowCells`) every cell is on its sheet, and no reference is
+    made to say so."""
+    cells = obj.cells
+    if type(cells) is row_cells and cells._dict is None:
+        return cells.sheet if cells.columns else None
+    ref = obj.location(field) or obj.location(other)
+    return ref.sheet if ref else None
 
 
 def _project_values(res: FileResult) -> list[tuple[Any, ...]]:
-    """One tuple per project, in the order of :data:`PROJECT_KEYS`."""
+    """One tuple per project, in the order of :data:`PROJECT_KEYS`; amounts in :data:`MONEY_UNIT`."""
+    from xl_jixiao.model import RowCells
+    from xl_jixiao.money import convert
+
     sub = res.submission
     if sub is None:
         return []
@@ -193,16 +204,16 @@ def _project_values(res: FileResult) -> list[tuple[Any, ...]]:
     name = res.name
     for p in sub.projects:
         fu = p.funding
-        ref = p.location("name")
+        unit = fu.money_unit
         out.append((
             sub.unit_name, sub.unit_code, p.code, p.name, p.category, p.project_type, p.is_new, p.allocation,
             p.implementer, p.period,
-            _main_unit(fu.total, fu.money_unit), _main_unit(fu.fiscal, fu.money_unit),
-            _main_unit(fu.carryover, fu.money_unit), _main_unit(fu.other, fu.money_unit),
-            _main_unit(fu.period_total, fu.money_unit),
-            fu.money_unit, p.purpose, p.policy_basis, p.calc_basis, p.annual_goal, p.period_goal, len(p.indicators),
+            convert(fu.total, unit, MONEY_UNIT), convert(fu.fiscal, unit, MONEY_UNIT),
+            convert(fu.carryover, unit, MONEY_UNIT), convert(fu.other, unit, MONEY_UNIT),
+            convert(fu.period_total, unit, MONEY_UNIT),
+            unit, p.purpose, p.policy_basis, p.calc_basis, p.annual_goal, p.period_goal, len(p.indicators),
             "、".join(dict.fromkeys("/".join(x for x in (i.level1, i.level2) if x) for i in p.not_applicable)) or None,
-            name, ref.sheet if ref else None, p.row,
+            name, _sheet(p, "name", "name", RowCells), p.row,
         ))
     return out
 
@@ -210,6 +221,8 @@ def _project_values(res: FileResult) -> list[tuple[Any, ...]]:
 def _indicator_values(res: FileResult) -> list[tuple[Any, ...]]:
     """One tuple per indicator, in the order of :data:`INDICATOR_KEYS`: 部门整体 first, then each project's,
     then rows matching no project."""
+    from xl_jixiao.model import RowCells
+
     sub = res.submission
     if sub is None:
         return []
@@ -219,10 +232,9 @@ def _indicator_values(res: FileResult) -> list[tuple[Any, ...]]:
 
     def rows(indicators: list[Indicator], project_code: str | None, project_name: str | None, dept: bool) -> None:
         for ind in indicators:
-            ref = ind.location("value") or ind.location("name")
             add((unit_name, unit_code, project_code, ind.project or "部门整体" if dept else project_name,
                  ind.level1, ind.level2, ind.name, ind.op, ind.value, ind.unit, ind.note, ind.basis, ind.remark,
-                 name, ref.sheet if ref else None, ind.row))
+                 name, _sheet(ind, "value", "name", RowCells), ind.row))
 
     if sub.dept is not None:
         rows(sub.dept.indicators, None, None, True)
@@ -270,21 +282,16 @@ def summarise(res: FileResult) -> FileRecord:
                 if v is not None:
                     totals[i] += v
         rec.total, rec.fiscal, rec.carryover, rec.other = (format(v, "f") for v in totals)
-        p_styles = [c.style for c in PROJECT_COLUMNS]
-        i_styles = [c.style for c in INDICATOR_COLUMNS]
-        texts: dict[tuple[str, int], str] = {}
-        proj_xml = [row(r, p_styles, texts) for r in prows]
-        ind_xml = [row(r, i_styles, texts) for r in irows]
         level1: dict[str, int] = {}
         n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator rows list them first
         for n, r in enumerate(irows):
             key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r[_LEVEL1] or "（未填）")
             level1[key] = level1.get(key, 0) + 1
         rec.n_indicators = len(irows)
-        rec.projects_frag = compress_rows(proj_xml) if proj_xml else b""
-        rec.projects_n = len(proj_xml)
-        rec.indicators_frag = compress_rows(ind_xml) if ind_xml else b""
-        rec.indicators_n = len(ind_xml)
+        rec.projects_frag = compress_table(RowRenderer(_PROJECT_STYLES).table(prows)) if prows else b""
+        rec.projects_n = len(prows)
+        rec.indicators_frag = compress_table(RowRenderer(_INDICATOR_STYLES).table(irows)) if irows else b""
+        rec.indicators_n = len(irows)
         rec.level1_counts = level1
         for p in sub.projects:
             if p.code:
@@ -305,13 +312,11 @@ def finding_cells(unit_name: str | None, display: str, f: Finding) -> list[objec
 
 def render_findings(rec: FileRecord, findings: list[Finding]) -> None:
     """Render findings into the record (rows, links, counts by severity and by rule)."""
-    rows_xml = []
+    rows = []
     links = []
-    styles = [c.style for c in FINDING_COLUMNS]
     rule_counts: dict[str, int] = dict(rec.rule_counts)
-    texts: dict[tuple[str, int], str] = {}
     for f in findings:
-        rows_xml.append(row(finding_cells(rec.unit_name, rec.display, f), styles, texts))
+        rows.append(finding_cells(rec.unit_name, rec.display, f))
         links.append([f.sheet, f.cell] if f.sheet else None)
         if f.suppressed:
             rec.suppressed += 1
@@ -325,8 +330,8 @@ def render_findings(rec: FileRecord, findings: list[Finding]) -> None:
             key = f"{f.code}|{f.severity.value}"
             rule_counts[key] = rule_counts.get(key, 0) + 1
     rec.rule_counts = rule_counts
-    rec.findings_frag = compress_rows(rows_xml) if rows_xml else b""
-    rec.findings_n = len(rows_xml)
+    rec.findings_frag = compress_table(RowRenderer(_FINDING_STYLES).table(rows)) if rows else b""
+    rec.findings_n = len(rows)
     rec.finding_links = links
 
 

@@ -13,7 +13,9 @@ order.
 from __future__ import annotations
 
 import gc
+import math
 import os
+import select
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -124,6 +126,7 @@ class _Worker:
     conn: Any
     task: int | None = None
     deadline: float = 0.0
+    watched: tuple[int, int] | None = None  # the descriptors registered with the supervisor's poll object
 
 
 class Supervisor:
@@ -143,6 +146,9 @@ class Supervisor:
         """Reading processes are forked: they start with what this process has imported and built."""
         self.workers: list[_Worker] = []
         self.replaced = 0
+        # the busy processes' pipes and sentinels stay registered with one poll object while they work
+        # (where there is none, multiprocessing's wait builds a selector for every wait)
+        self._poll = select.poll() if hasattr(select, "poll") else None
 
     # -- processes
     def _start(self) -> _Worker:
@@ -154,7 +160,36 @@ class Supervisor:
         self.workers.append(w)
         return w
 
+    def _watch(self, w: _Worker) -> None:
+        if self._poll is not None and w.watched is None:
+            w.watched = (w.conn.fileno(), w.process.sentinel)
+            for fd in w.watched:
+                self._poll.register(fd, select.POLLIN | select.POLLPRI)  # a hang-up or an error wakes it too
+
+    def _unwatch(self, w: _Worker) -> None:
+        if self._poll is not None and w.watched is not None:
+            for fd in w.watched:
+                self._poll.unregister(fd)
+            w.watched = None
+
+    def _ready(self, busy: list[_Worker], timeout: float) -> set:
+        """The pipes and sentinels of ``busy`` processes that are ready within ``timeout`` seconds."""
+        if self._poll is None:
+            from multiprocessing.connection import wait
+
+            return set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+        fds = {fd for fd, _ in self._poll.poll(math.ceil(timeout * 1000))}
+        ready: set = set()
+        for w in busy:
+            assert w.watched is not None
+            if w.watched[0] in fds:
+                ready.add(w.conn)
+            if w.watched[1] in fds:
+                ready.add(w.process.sentinel)
+        return ready
+
     def _kill(self, w: _Worker) -> None:
+        self._unwatch(w)
         try:
             w.process.kill()
         except (OSError, AttributeError):
@@ -169,6 +204,8 @@ class Supervisor:
 
     def close(self) -> None:
         """Stop every reading process (politely, then firmly)."""
+        for w in list(self.workers):
+            self._unwatch(w)
         for w in list(self.workers):
             try:
                 w.conn.send(None)
@@ -192,8 +229,6 @@ class Supervisor:
 
     # -- the run
     def map(self, tasks: Sequence[Any]) -> Iterator[Any]:
-        from multiprocessing.connection import wait
-
         n = len(tasks)
         if not n:
             return
@@ -214,6 +249,7 @@ class Supervisor:
                             continue
                         w.task = next_task
                         w.deadline = time.monotonic() + self.seconds
+                        self._watch(w)
                         next_task += 1
                 if want in results:
                     yield results.pop(want)
@@ -227,7 +263,7 @@ class Supervisor:
                 if not busy:
                     continue
                 timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-                ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+                ready = self._ready(busy, timeout)
                 now = time.monotonic()
                 for w in busy:
                     index = w.task
@@ -243,6 +279,7 @@ class Supervisor:
                             self._replace(w)
                             continue
                         w.task = None
+                        self._unwatch(w)
                         if status == "ok":
                             results[index] = value
                         elif status == "memory":

@@ -197,6 +197,56 @@ def row(values, styles=None, texts: dict[tuple[str, int], str] | None = None) ->
 _ZEROS = (0,) * 16384
 
 
+class RowRenderer:
+    """Rows of one table rendered as :func:`row` renders them, as UTF-8 (byte for byte the same), faster:
+    each column remembers its text cells (a file's detail repeats its unit, file, categories and units on
+    every row), so a cell seen before costs one lookup, and the rows are joined once.  Only text and
+    ``None`` are remembered (``1``, ``1.0``, ``True`` and ``Decimal(1)`` are equal keys but different
+    cells); any other value is rendered by :func:`row`'s rules.  Styles are below 64 (the fixed style
+    sheet's)."""
+
+    __slots__ = ("_styles", "_known")
+
+    def __init__(self, styles: list[int]):
+        for st in styles:
+            if not 0 <= st < 64:
+                raise ValueError(f"style {st} is not one of the fixed style sheet's")
+        self._styles = styles
+        empty = [_EMPTY[st].encode() for st in styles]
+        self._known: list[dict[str | None, bytes]] = [{None: e, "": e} for e in empty]
+
+    def table(self, rows) -> bytes:
+        """``rows`` (each a sequence of values in the order of the styles) one after the other."""
+        known = self._known
+        styles = self._styles
+        out: list[bytes] = []
+        add = out.append
+        extend = out.extend
+        for values in rows:
+            try:
+                cells: list[bytes | None] = list(map(dict.get, known, values))
+            except TypeError:  # a value that cannot be a key (never one of the model's)
+                add(row(values, styles).encode("utf-8", "replace"))
+                continue
+            missing = cells.count(None)
+            n = 0
+            while missing:  # cells not seen before
+                missing -= 1
+                n = cells.index(None, n)
+                v = values[n]
+                st = styles[n]
+                if type(v) is str:
+                    cells[n] = known[n][v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
+                elif type(v) is int:
+                    cells[n] = f"<c{_S_ATTR[st]}><v>{v}</v></c>".encode()
+                else:
+                    cells[n] = cell(v, st).encode("utf-8", "replace")
+            add(b"<row>")
+            extend(cells)  # type: ignore[arg-type]  # every cell is filled in
+            add(b"</row>")
+        return b"".join(out)
+
+
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
@@ -697,6 +747,11 @@ def _deflate(data: bytes, level: int = 1) -> bytes:
 def compress_rows(rows_xml: list[str], level: int = 1) -> bytes:
     """Rendered rows → a piece for :meth:`Sheet.append_fragment`."""
     return _deflate("".join(rows_xml).encode("utf-8", "replace"), level)
+
+
+def compress_table(text: bytes, level: int = 1) -> bytes:
+    """Rows rendered as UTF-8 (:meth:`RowRenderer.table`) → a piece for :meth:`Sheet.append_fragment`."""
+    return _deflate(text, level)
 
 
 def piece_sizes(piece: bytes) -> tuple[int, int]:
