@@ -131,9 +131,9 @@ def rewrite(src: Path, dst: Path, change: dict[str, bytes | None] | None = None,
     return dst
 
 
-def dimension_bomb(src: Path, dst: Path) -> Path:
+def dimension_bomb(src: Path, dst: Path, part: str = "xl/worksheets/sheet1.xml") -> Path:
     """One cell at XFD1048576: a reader laying the sheet out from A1 would allocate 512 GiB."""
-    return rewrite(src, dst, edit=("xl/worksheets/sheet1.xml", b"</sheetData>",
+    return rewrite(src, dst, edit=(part, b"</sheetData>",
                                    b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
 
 
@@ -253,9 +253,10 @@ def test_bombs_are_refused_before_parsing_and_cost_milliseconds(tmp_path, inbox,
 
 
 def test_a_reader_that_dies_costs_one_file(tmp_path, inbox, units):
-    """With the pre-parse limits lifted, the dimension bomb reaches the reader: the memory limit of the
-    reading process stops it, the process is replaced and the run completes."""
-    dimension_bomb(units[0], inbox / "维度炸弹.xlsx")
+    """With the pre-parse limits lifted, the dimension bomb reaches the reader (on the indicator sheet, which
+    the reader parses: 填表说明 is not parsed when 单位信息 states the template version): the memory limit of
+    the reading process stops it, the process is replaced and the run completes."""
+    dimension_bomb(units[0], inbox / "维度炸弹.xlsx", "xl/worksheets/sheet5.xml")
     cfg = tmp_path / "宽松.toml"
     cfg.write_text("[limits]\nmax_rows = 1048576\nmax_columns = 16384\nmax_cells = 17179869184\n"
                    "worker_memory_mb = 512\n", encoding="utf-8")

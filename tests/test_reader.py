@@ -114,6 +114,28 @@ def test_plan_as_text_and_other_checkpoints():
     assert [(p.label, p.percent) for p in plan] == [("3月底", 25), ("6月底", 50), ("10月底", None), ("12月底", 100)]
 
 
+def test_plan_rows_read_alike_whatever_repeats():
+    """Plan rows repeat across projects and workbooks; each project still gets its own points, and cells that
+    compare equal but read differently (0.0 and -0.0, 1 and 1.0, a number and its text) keep their own reading."""
+    head = ["项目名称", "实施单位", "年度资金总额", "3月底", "6月底", "9月底", "12月底"]
+    rows = [["项目甲", "局", 10, 0.2, 0.5, 0.75, 1.0], ["项目乙", "局", 10, 0.2, 0.5, 0.75, 1.0],
+            ["项目丙", "局", 10, -0.0, 0.5, 0.75, 1.0], ["项目丁", "局", 10, 0.0, 0.5, 0.75, 1.0],
+            ["项目戊", "局", 10, 0.2, 0.5, 0.75, 1], ["项目己", "局", 10, "0.2", 0.5, 0.75, 1.0],
+            ["项目庚", "局", 10, 20.0, 50.0, "75%", 100.0]]
+    scaled = [("20", "20%"), ("50", "50%"), ("75", "75%"), ("100", "100%")]
+    for _ in range(2):  # read twice: the second reading is made of remembered rows
+        sub = submission_from_sheets(sheets(projects=[head, *rows]))
+        got = {p.name: [(str(pt.percent), pt.raw) for pt in p.spending_plan] for p in sub.projects}
+        assert got["项目甲"] == got["项目乙"] == got["项目戊"] == scaled
+        assert got["项目丙"] == [("-0", "0%"), *scaled[1:]] and got["项目丁"] == [("0", "0%"), *scaled[1:]]
+        assert got["项目己"] == [("0.2", "0.2"), *scaled[1:]]  # typed as text, at most 1: the numbers are fractions
+        assert got["项目庚"] == [("20.0", "20"), ("50.0", "50"), ("75", "75%"), ("100.0", "100")]
+        a, b = sub.projects[0].spending_plan, sub.projects[1].spending_plan
+        assert a[0] is not b[0]
+        a[0].percent = D(30)  # a rule or a caller may change one project's point: the other keeps its own
+        assert b[0].percent == D(20)
+
+
 def test_unit_block_found_anywhere_and_money_unit_yuan():
     unit = [[None, None, None], [None, "单位：", None], [None, "预算年度", "2025年"],
             [None, "单位名称", None], [None, "金额单位", "元"], [None, "单位编码", 5227000001.0]]

@@ -85,11 +85,15 @@ _AMOUNT_RE = re.compile(
 
 def float_to_decimal(value: float) -> Decimal:
     """A float read from a worksheet as the Decimal a person sees (no binary noise)."""
-    if math.isnan(value) or math.isinf(value):
+    if not math.isfinite(value):
         raise ValueError("not a finite number")
-    d = Decimal(repr(value))
+    r = repr(value)
+    d = Decimal(r)
     # Cell arithmetic leaves noise such as 0.30000000000000004; 9 decimals are far below any money digit.
-    if d.as_tuple().exponent < -9:  # type: ignore[operator]
+    # (The exponent is minus the digits after the point, unless repr wrote one: read from the text.)
+    point = r.find(".")
+    if ("e" in r and d.as_tuple().exponent < -9) or (  # type: ignore[operator]
+            "e" not in r and point >= 0 and len(r) - point > 10):
         d = d.quantize(Decimal("1e-9")).normalize()
         if d == d.to_integral():
             d = d.quantize(Decimal(1))

@@ -12,7 +12,10 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal
+from math import isfinite
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ from xl_jixiao.model import (
     SourceInfo,
     Submission,
 )
-from xl_jixiao.money import float_to_decimal, normalize_money_unit, parse_amount, plain_number
+from xl_jixiao.money import convert, float_to_decimal, normalize_money_unit, parse_amount, plain_number
 
 Sheets = dict[str, list[list[object]]]
 SheetMap = Mapping[str, Any]
@@ -64,6 +67,8 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, str):
         t = value.strip()
         return t or None
+    if type(value) is float:
+        return _number_cell(repr(value))[1] if isfinite(value) else None
     if isinstance(value, float):
         try:
             d = float_to_decimal(value)
@@ -78,6 +83,14 @@ def cell_text(value: object) -> str | None:
         return str(value)
     t = str(value).strip()
     return t or None
+
+
+@by_text
+def _number_cell(r: str) -> tuple[Decimal, str]:
+    """A finite number cell, by the ``repr`` of its float: the Decimal a person sees and its digits
+    (numbers repeat across rows and files: 0.2, 100, 2025)."""
+    d = float_to_decimal(float(r))
+    return d, plain_number(d)
 
 
 def norm_label(value: object) -> str:
@@ -108,6 +121,22 @@ def _label_index(fields: Iterable[Field]) -> dict[str, Field]:
     return idx
 
 
+_NAMED: dict[int, tuple[dict[str, Field], dict[str, Any]]] = {}
+"""Per label index: cell text → (the field it labels (``vocab.find``), the money unit it names if the field
+is an amount), or ``None``."""
+_UNKNOWN = object()
+_VALUE_LABELS: dict[int, tuple[dict[str, Field], frozenset[str]]] = {}
+
+
+def _value_labels(index: dict[str, Field]) -> frozenset[str]:
+    """The texts that, found right of a label, are another label rather than its value: ``index``'s
+    keys and every label of the vocabulary (made once per index)."""
+    hit = _VALUE_LABELS.get(id(index))
+    if hit is None or hit[0] is not index:
+        hit = _VALUE_LABELS[id(index)] = (index, frozenset(index) | _ALL_LABELS)
+    return hit[1]
+
+
 # ------------------------------------------------------------------ header search
 
 _PLAN_RE = re.compile(r"(\d{1,2})月(?:底|末)")
@@ -131,42 +160,56 @@ _NOT_A_LABEL: _HeaderCell = (None, None, None)
 _HEADER_CELLS: dict[int, tuple[dict[str, Field], dict[str, _HeaderCell]]] = {}
 
 
-def _header_cell(text: str, index: dict[str, Field]) -> _HeaderCell:
+def _index_memo(store: dict[int, tuple[dict[str, Field], dict[str, Any]]], index: dict[str, Field]
+                ) -> dict[str, Any]:
+    """A memo of what texts say under ``index`` (``store`` says what is remembered), kept across files (forms
+    repeat their labels) and emptied when it outgrows ``TEXT_MEMO_SIZE`` (the cells around labels are
+    looked at too)."""
+    hit = store.get(id(index))
+    if hit is None or hit[0] is not index or len(hit[1]) > TEXT_MEMO_SIZE:
+        hit = store[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
+    return hit[1]
+
+
+def _header_cell(text: str, index: dict[str, Field], memo: dict[str, _HeaderCell]) -> _HeaderCell:
     """What a header cell's text says under ``index``: (the column's field, unless it is a formula or
     checkpoint column; the money unit it names; the 资金支出计划 checkpoint it names).  Worked out once
-    per text and index (header rows repeat across files)."""
-    hit = _HEADER_CELLS.get(id(index))
-    if hit is None or hit[0] is not index or len(hit[1]) > TEXT_MEMO_SIZE:
-        hit = _HEADER_CELLS[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
-    memo = hit[1]
-    cell = memo.get(text)
-    if cell is None:
-        lt = vocab.parse_label(text)  # its label (norm_label), field (vocab.find) and unit
-        lab = lt.base
-        if not lab:
-            cell = _NOT_A_LABEL
-        else:
-            f = None
-            for k in lt.keys:
-                f = index.get(k)
-                if f is not None:
-                    break
-            if f is not None and (f.formula or f.key.startswith("plan_")):
-                f = None  # checkpoint columns: handled by the generic checkpoint match
-            m = _PLAN_RE.search(lab)
-            cell = (f, lt.unit, f"{int(m.group(1))}月底" if m and len(lab) <= 16 else None)
-        memo[text] = cell
+    per text and index, into ``memo`` (:func:`_index_memo` of ``_HEADER_CELLS``)."""
+    lt = vocab.parse_label(text)  # its label (norm_label), field (vocab.find) and unit
+    lab = lt.base
+    if not lab:
+        cell = _NOT_A_LABEL
+    else:
+        f = None
+        for k in lt.keys:
+            f = index.get(k)
+            if f is not None:
+                break
+        if f is not None and (f.formula or f.key.startswith("plan_")):
+            f = None  # checkpoint columns: handled by the generic checkpoint match
+        m = _PLAN_RE.search(lab) if len(lab) <= 16 and "月" in lab else None
+        cell = _NOT_A_LABEL if f is None and m is None else (
+            f, lt.unit, f"{int(m.group(1))}月底" if m else None)
+    memo[text] = cell
     return cell
 
 
-def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok: bool):
+_RowMatch = tuple[dict[str, int], list[tuple[str, int]], dict[str, str]]
+
+
+def _match_header_row(cells: Sequence[object], index: dict[str, Field], plan_ok: bool,
+                      memo: dict[str, _HeaderCell]) -> _RowMatch:
     columns: dict[str, int] = {}
     plan: list[tuple[str, int]] = []
     units: dict[str, str] = {}
+    get = memo.get
     for c, v in enumerate(cells):
-        if not isinstance(v, str) or not v:
+        if not v or not isinstance(v, str):  # (most cells are blank)
             continue
-        f, unit, checkpoint = _header_cell(v, index)
+        cell = get(v) or _header_cell(v, index, memo)
+        if cell is _NOT_A_LABEL:
+            continue
+        f, unit, checkpoint = cell
         if f is not None and f.key not in columns:
             columns[f.key] = c
             if unit:
@@ -186,23 +229,33 @@ def find_header(rows: list[list[object]], table: Table, required: Sequence[str],
     main row leaves blank.
     """
     index = _label_index(table.columns)
+    memo = _index_memo(_HEADER_CELLS, index)
     limit = len(rows) if search_rows is None else min(len(rows), search_rows)
+    matched: dict[int, _RowMatch] = {}  # the rows matched, once (the merge below looks at two again)
     best: HeaderMap | None = None
     best_score = 0
     for r in range(limit):
-        columns, plan, units = _match_header_row(rows[r], index, plan_ok)
+        row = rows[r]
+        # a row scores at most one per text cell: one with no more of them than the best cannot beat it
+        # (the data rows under a header), so its texts are not looked up
+        if best_score and (len(row) - row.count(None) - row.count("") <= best_score
+                           or sum(1 for v in row if isinstance(v, str) and v) <= best_score):
+            continue
+        columns, plan, units = matched[r] = _match_header_row(row, index, plan_ok, memo)
         if not all(k in columns for k in required):
             continue
         score = len(columns) + len(plan)
         if score > best_score:
             best_score = score
-            best = HeaderMap(r, columns, plan, units)
+            best = HeaderMap(r, columns, plan, units)  # its row's match is not looked at again
     if best is None:
         return None
     # merge a two-row header: labels in the row below (sub-headers) or above (group headers)
     for other in (best.row + 1, best.row - 1):
         if 0 <= other < len(rows):
-            columns, plan, units = _match_header_row(rows[other], index, plan_ok)
+            match = matched.get(other)
+            columns, plan, units = match if match is not None else _match_header_row(
+                rows[other], index, plan_ok, memo)
             used = set(best.columns.values()) | {c for _, c in best.plan}
             if other == best.row + 1 and len(columns) + len(plan) < 2:
                 continue  # a data row that happens to hold one label-like text
@@ -307,6 +360,26 @@ class _Trimmed(Mapping[str, list[list[object]]]):
     def __contains__(self, name: object) -> bool:
         return name in self._sheets
 
+    def read_already(self) -> list[str]:
+        """The sheets looked at so far, in workbook order."""
+        return [name for name in self._sheets if name in self._done]
+
+
+_VERSION_FIRST = layout.TEMPLATE_VERSION_LABEL[0]
+
+
+def _labelled_version(rows: list[list[object]]) -> str | None:
+    """The text right of a 模板版本 label (the first non-blank cell) in the top 40 rows."""
+    for r in range(min(len(rows), 40)):
+        row = rows[r]
+        for c, v in enumerate(row):
+            # (normalising a label only removes characters: a text without the label's first one is not it)
+            if isinstance(v, str) and _VERSION_FIRST in v and norm_label(v) == layout.TEMPLATE_VERSION_LABEL:
+                for w in row[c + 1:]:
+                    if not is_blank(w):
+                        return cell_text(w)
+    return None
+
 
 class _Reader:
     def __init__(self, sheets: SheetMap, file: str | None, origins: Origins | None, tables: TableSheets):
@@ -342,24 +415,32 @@ class _Reader:
             return {}
         name = self.sheet_name(sheet)
         index = _label_index(fields)
-        all_labels = set(index) | _ALL_LABELS
+        named = _index_memo(_NAMED, index)
+        all_labels = _value_labels(index)
         found: dict[str, tuple[object, CellRef]] = {}
         limit = len(rows) if stop_row is None else min(stop_row, len(rows))
         for r in range(limit):
             row = rows[r]
             for c, v in enumerate(row):
-                f = vocab.find(v, index) if isinstance(v, str) else None
-                if f is None:
+                if not v or not isinstance(v, str):  # (most cells are blank)
                     continue
-                if f.key in found and not is_blank(found[f.key][0]):
+                label = named.get(v, _UNKNOWN)
+                if label is _UNKNOWN:  # the field this text labels and the money unit it names, once per text
+                    f = vocab.find(v, index)
+                    label = named[v] = None if f is None else (f, header_unit(v) if f.money else None)
+                if label is None:
                     continue
-                value, vc = _get(row, c + 1), c + 1
+                f, unit = label
+                key = f.key
+                if key in found and not is_blank(found[key][0]):
+                    continue
+                vc = c + 1
+                value = row[vc] if vc < len(row) else None
                 if is_blank(value) or norm_label(value) in all_labels:
                     value = None
-                found[f.key] = (value, self.ref(name, r, vc))
-                u = header_unit(v)
-                if u and f.money:
-                    found["_unit_" + f.key] = (u, self.ref(name, r, c))
+                found[key] = (value, self.ref(name, r, vc))
+                if unit:
+                    found["_unit_" + key] = (unit, self.ref(name, r, c))
         return found
 
     # -- unit information ------------------------------------------------
@@ -409,6 +490,12 @@ class _Reader:
         return None
 
     def find_version(self) -> str | None:
+        # the template states its version beside a 模板版本 label on 单位信息 as well as on 填表说明: the
+        # sheets read already are searched for the label first, so the instructions are parsed only without it
+        for name in self.sheets.read_already():
+            version = _labelled_version(self.sheets[name])
+            if version is not None:
+                return version
         for rows in self.sheets.values():
             for r in range(min(len(rows), 40)):
                 row = rows[r]
@@ -424,6 +511,11 @@ class _Reader:
     # -- money -----------------------------------------------------------
     def money(self, raw: object, column_unit: str, target_unit: str, key: str, invalid: dict[str, str]
               ) -> Decimal | None:
+        if raw is None or raw == "":
+            return None  # blank (what parse_amount says of it)
+        if type(raw) is float and isfinite(raw):  # a number cell: in the column's unit (parse_amount, inline)
+            d = float_to_decimal(raw)
+            return d if column_unit == target_unit else convert(d, column_unit, target_unit)
         amt = parse_amount(raw)
         if not amt.ok:
             invalid[key] = amt.text.strip() if isinstance(amt.text, str) else str(raw)
@@ -432,8 +524,6 @@ class _Reader:
         if v is None:
             return None
         if column_unit != target_unit:
-            from xl_jixiao.money import convert
-
             v = convert(v, column_unit, target_unit)
         return v
 
@@ -450,7 +540,7 @@ class _Reader:
         for key, (raw, ref) in values.items():
             if key.startswith("_"):
                 continue
-            f = next(f for f in layout.DEPT_FIELDS if f.key == key)
+            f = _DEPT_FIELDS[key]
             dept.cells[key] = ref
             if f.money:
                 col_unit = values.get("_unit_" + key, (sub.money_unit, None))[0]
@@ -476,48 +566,60 @@ class _Reader:
             raise ReadError("找不到项目表的表头（需要「项目名称」列）", self.file, name)
         cols = header.columns
         key_cols = [cols[k] for k in layout.PROJECTS.key_columns if k in cols]
-        fields = {key: READ_PROJECTS.column(key) for key in cols}
         projects: list[Project] = []
         units: list[tuple[str | None, CellRef]] = []
         file = self.file
+        money_unit = sub.money_unit
         r0, c0 = self.origins.get(name, _NO_ORIGIN)
         # each column's letters once, shared by the rows' cells (RowCells: references made when asked for)
         letter = {c: column_letter(c + c0 + 1) for c in (*cols.values(), *(c for _, c in header.plan))}
         columns = {key: letter[c] for key, c in cols.items()}
         columns.update((f"plan:{label}", letter[c]) for label, c in header.plan)
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
-            if all(is_blank(_get(row, c)) for c in key_cols):
+        # what each column fills, once for the table: texts and the 项目编码 go to the project, amounts to its
+        # funding (in column order: invalid amounts are listed in it)
+        texts: list[tuple[str, int]] = []
+        amounts: list[tuple[str, int, str]] = []
+        others: list[tuple[str, int]] = []  # a text column that is not a Project field (set as before)
+        for key, c in cols.items():
+            if key in ("seq", "code", "unit_name"):
                 continue
+            if key in _PROJECT_AMOUNTS:
+                amounts.append((key, c, header.units.get(key, money_unit)))
+            else:
+                (texts if key in _PROJECT_FIELDS else others).append((key, c))
+        text_keys = [key for key, _ in texts]
+        text_idx = [c for _, c in texts]
+        code_col = cols.get("code")
+        unit_col = cols.get("unit_name")
+        plan_cols = [c for _, c in header.plan]
+        plan_labels = [label for label, _ in header.plan]
+        name_col = cols["name"]
+        for r, row in _started_rows(rows, header.row + 1, key_cols):
+            n = len(row)
             number = r + 1 + r0
-            at = str(number)
-            name_text = cell_text(_get(row, cols["name"]))
-            if name_text and norm_label(name_text) in TOTAL_ROW_NAMES:
-                continue
-            if name_text and norm_label(name_text) in _PROJECT_LABELS:
-                continue  # a repeated header row
-            p = Project(row=number, funding=Funding(money_unit=sub.money_unit),
-                        cells=RowCells(file, name, number, columns))
-            for key, c in cols.items():
-                raw = _get(row, c)
-                f = fields[key]
-                if key == "unit_name":
-                    units.append((cell_text(raw), CellRef(file, name, letter[c] + at, number)))
-                    continue
-                if f.money:
-                    col_unit = header.units.get(key, sub.money_unit)
-                    setattr(p.funding, key, self.money(raw, col_unit, sub.money_unit, key, p.funding.invalid))
-                elif key == "seq":
-                    continue
-                elif key in ("code",):
-                    p.code = _code_text(raw)
-                else:
-                    setattr(p, key, cell_text(raw))
-            for label, c in header.plan:
-                raw = _get(row, c)
-                p.spending_plan.append(PlanPoint(label=label, percent=None, raw=cell_text(raw)))
-                p.spending_plan[-1].percent = _percent(raw)
-            _fraction_plan(p, [_get(row, c) for _, c in header.plan])
+            name_text = cell_text(row[name_col] if name_col < n else None)
+            if name_text:
+                label = norm_label(name_text)
+                if label in TOTAL_ROW_NAMES or label in _PROJECT_LABELS:
+                    continue  # a 合计 row, or a repeated header row
+            invalid: dict[str, str] = {}
+            funding = Funding(money_unit=money_unit, invalid=invalid, **{
+                key: self.money(row[c] if c < n else None, col_unit, money_unit, key, invalid)
+                for key, c, col_unit in amounts})
+            # cell_text, with the common cases (blank, text) inline
+            text: dict[str, Any] = {
+                key: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
+                for key, v in zip(text_keys, [row[c] if c < n else None for c in text_idx])}
+            p = Project(row=number, funding=funding, cells=RowCells(file, name, number, columns), **text)
+            for key, c in others:
+                setattr(p, key, cell_text(row[c] if c < n else None))
+            if code_col is not None:
+                p.code = _code_text(row[code_col] if code_col < n else None)
+            if unit_col is not None:
+                units.append((cell_text(row[unit_col] if unit_col < n else None),
+                              CellRef(file, name, f"{letter[unit_col]}{number}", number)))
+            if plan_cols:
+                p.spending_plan = _plan_points(plan_labels, [row[c] if c < n else None for c in plan_cols])
             if p.supervisor is None and sub.supervisor:
                 p.supervisor = sub.supervisor
             projects.append(p)
@@ -542,26 +644,27 @@ class _Reader:
         columns = {k: column_letter(c + c0 + 1) for k, c in cell_cols}
         text_keys = [k for k, _ in cell_cols]
         text_cols = [c for _, c in cell_cols]
+        # the text cells of a row as one tuple, when the row reaches the last of them
+        width = max(text_cols, default=-1) + 1
+        pick = itemgetter(*text_cols) if len(text_cols) > 1 else None
         file = self.file
+        label_of = vocab.parse_label  # (norm_label of a text)
         project = default_project if default_project is not None and "project" not in cols else None
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
+        for r, row in _started_rows(rows, header.row + 1, key_cols):
             n = len(row)
-            for c in key_cols:  # skip a row whose key columns are all blank (is_blank, inline)
-                v = row[c] if c < n else None
-                if v is not None and (not isinstance(v, str) or v.strip()):
-                    break
-            else:
-                continue
             # cell_text, with the common cases (blank, text) inline
             texts: dict[str, str | None] = {
                 k: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
-                for k, v in zip(text_keys, [row[c] if c < n else None for c in text_cols])}
+                for k, v in zip(text_keys, pick(row) if pick is not None and n >= width else
+                                [row[c] if c < n else None for c in text_cols])}
             name = texts.get("name")
-            if name and norm_label(name) in _INDICATOR_LABELS and \
-                    norm_label(texts.get("value") or "") in _INDICATOR_LABELS:
-                continue  # a repeated header row
-            if not texts.get("value") and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
+            value = texts.get("value")
+            # a repeated header row: its value cell is a label too (looked at first: names are many, values
+            # repeat; a plain number is none of them)
+            if name and value and not (value.isascii() and _NO_ASCII_INDICATOR_LABEL) and \
+                    label_of(value).base in _INDICATOR_LABELS and label_of(name).base in _INDICATOR_LABELS:
+                continue
+            if not value and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
             if project is not None:
                 texts["project"] = project
@@ -606,8 +709,11 @@ class _Reader:
             if p.code:
                 by_code.setdefault(_name_key(p.code), p)
         for ind in indicators:
-            proj = by_code.get(_name_key(ind.project_code or "")) if ind.project_code else None
-            proj = proj or by_name.get(ind.project or "") or by_name.get(_name_key(ind.project or ""))
+            code = ind.project_code
+            proj = by_code.get(_name_key(code)) if code else None
+            if proj is None:
+                project = ind.project or ""
+                proj = by_name.get(project) or by_name.get(_name_key(project))
             if proj is None:
                 sub.unassigned_indicators.append(ind)
                 continue
@@ -632,6 +738,10 @@ def declares_na(ind: Indicator) -> bool:
     return bool(ind.value) and vocab.is_not_applicable(ind.value)
 
 
+_DEPT_FIELDS = {f.key: f for f in layout.DEPT_FIELDS}
+_PROJECT_FIELDS = frozenset(f.name for f in dataclass_fields(Project))
+_PROJECT_AMOUNTS = frozenset(key for key in {f.key for f in READ_PROJECTS.columns} if READ_PROJECTS.column(key).money)
+
 _INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
                                "basis", "remark"})
 
@@ -652,13 +762,31 @@ def _sheet_key(sheets, name: str) -> str | None:
     return None
 
 
+_NAME_SPACE = re.compile(r"[\s\u3000]+")
+
+
 @by_text
 def _name_key(name: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", name).replace("（", "(").replace("）", ")")
+    return _NAME_SPACE.sub("", name).replace("（", "(").replace("）", ")")
+
+
+def _started_rows(rows: list[list[object]], start: int, key_cols: list[int]) -> Iterator[tuple[int, list[object]]]:
+    """The rows of a table from ``start`` (0-based, with their index) that are not blank in every key column."""
+    for r in range(start, len(rows)):
+        row = rows[r]
+        n = len(row)
+        for c in key_cols:  # is_blank, inline
+            v = row[c] if c < n else None
+            if v is not None and (not isinstance(v, str) or v.strip()):
+                yield r, row
+                break
 
 
 def _get(row: Sequence[object], c: int) -> object:
     return row[c] if 0 <= c < len(row) else None
+
+
+_ONLY_LISTS = frozenset({list})
 
 
 def _rows(data) -> list[list[object]]:
@@ -669,7 +797,7 @@ def _rows(data) -> list[list[object]]:
         return [[data]]
     if data and not isinstance(data[0], (list, tuple)):
         return [list(data)]
-    if isinstance(data, list) and all(type(r) is list for r in data):
+    if isinstance(data, list) and _ONLY_LISTS.issuperset(map(type, data)):  # every row a list
         return data
     return [r if type(r) is list else list(r) if isinstance(r, (list, tuple)) else [r] for r in data]
 
@@ -711,20 +839,63 @@ def _percent(raw: object) -> Decimal | None:
     return Decimal(m.group(1))
 
 
-def _fraction_plan(p: Project, raws: list[object]) -> None:
+def _plan_point(label: str, raw: object) -> PlanPoint:
+    """A 资金支出计划 cell: its text (:func:`cell_text`) and percent (:func:`_percent`); a number is read once."""
+    if type(raw) is float:
+        if not isfinite(raw):
+            return PlanPoint(label=label, percent=None, raw=None)
+        d, text = _number_cell(repr(raw))
+        return PlanPoint(label=label, percent=d, raw=text)
+    return PlanPoint(label=label, percent=_percent(raw), raw=cell_text(raw))
+
+
+def _plan_points(labels: list[str], raws: list[object]) -> list[PlanPoint]:
+    """A project row's 资金支出计划 points: each cell's text and percent, fractions scaled (:func:`_fraction_plan`).
+    Rows of number and text cells repeat across projects and files (0.2, 0.5, 0.75, 1): their points' values
+    are worked out once per row of values.  (A zero is left out of the memo: 0.0 and -0.0 are one key but
+    two Decimals; so are cells of other types that compare equal, 1 and 1.0.)"""
+    if _PLAN_MEMO_TYPES.issuperset(map(type, raws)) and 0.0 not in raws:
+        values = _plan_values(tuple(raws))
+    else:
+        values = _plan_values_of(tuple(raws))
+    return [PlanPoint(label=label, percent=percent, raw=text) for label, (percent, text) in zip(labels, values)]
+
+
+_PLAN_MEMO_TYPES = frozenset({float, str, type(None)})
+
+
+def _plan_values_of(raws: tuple[object, ...]) -> tuple[tuple[Decimal | None, str | None], ...]:
+    """(percent, text) of each 资金支出计划 cell of a row (see :func:`_plan_points`)."""
+    points = [_plan_point("", raw) for raw in raws]
+    _fraction_plan(points, list(raws))
+    return tuple((pt.percent, pt.raw) for pt in points)
+
+
+_plan_values = by_text(_plan_values_of)
+
+
+def _fraction_plan(plan: list[PlanPoint], raws: list[object]) -> None:
     """Cells formatted as percent arrive as fractions (0.25 for 25%): scale them when all are ≤ 1."""
-    numeric = [(pt, pt.percent) for pt, raw in zip(p.spending_plan, raws)
+    numeric = [pt for pt, raw in zip(plan, raws)
                if pt.percent is not None and isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)]
-    ids = {id(pt) for pt, _ in numeric}
-    typed = [pt.percent for pt in p.spending_plan if pt.percent is not None and id(pt) not in ids]
-    if not numeric or any(v > 1 or v < 0 for _, v in numeric):
+    if not numeric or any(pt.percent > 1 or pt.percent < 0 for pt in numeric):  # type: ignore[operator]
         return
-    if all(v == 0 for _, v in numeric) or any(v > 1 for v in typed):
+    if all(pt.percent == 0 for pt in numeric):
         return
-    for pt, fraction in numeric:
-        v = (fraction * 100).normalize()
-        pt.percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
-        pt.raw = f"{plain_number(pt.percent)}%"  # as the cell displays it
+    if len(numeric) < len(plan):  # percents typed as text: any above 1 means the numbers are percents too
+        ids = {id(pt) for pt in numeric}
+        if any(pt.percent > 1 for pt in plan if pt.percent is not None and id(pt) not in ids):
+            return
+    for pt in numeric:
+        pt.percent, pt.raw = _fraction_percent(str(pt.percent))
+
+
+@by_text
+def _fraction_percent(fraction: str) -> tuple[Decimal, str]:
+    """A fraction (a Decimal's exact text) as a percent, and that percent as the cell displays it."""
+    v = (Decimal(fraction) * 100).normalize()
+    percent = v.quantize(Decimal(1)) if v == v.to_integral_value() else v
+    return percent, f"{plain_number(percent)}%"
 
 
 def parse_year(raw: object) -> int | None:
@@ -752,6 +923,9 @@ def resolve_scheme_id(text: str | None) -> str | None:
 _ALL_LABELS = {norm_label(lab) for sec in vocab.SECTIONS for labs in vocab.fields(sec).values() for lab in labs}
 _PROJECT_LABELS = {norm_label(lab) for f in layout.PROJECT_COLUMNS for lab in f.labels}
 _INDICATOR_LABELS = {norm_label(lab) for f in layout.INDICATOR_COLUMNS for lab in f.labels}
+_NO_ASCII_INDICATOR_LABEL = not any(lab.isascii() for lab in _INDICATOR_LABELS)
+"""No indicator column label is ASCII only, so neither is a text that normalises to one (normalising only
+removes characters or turns full-width punctuation into ASCII)."""
 
 
 # ------------------------------------------------------------------ public API
@@ -799,7 +973,8 @@ class WorkbookSheets(Mapping[str, list[list[object]]]):
                 raise KeyError(name)
             try:
                 rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
-                rows = rows if type(rows) is list and all(type(r) is list for r in rows) else [list(r) for r in rows]
+                if type(rows) is not list or not _ONLY_LISTS.issuperset(map(type, rows)):
+                    rows = [list(r) for r in rows]
             except Exception:  # noqa: BLE001 - chart sheets and the like hold no cells
                 rows = []
             self._parsed[name] = rows

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -135,6 +135,16 @@ class Context:
         """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
         self.rows: list[tuple[int, Item]] = list(enumerate(self.items))
         """Every row as ``(row index, item)``: what the selections are made of."""
+        self._group()
+        self._selections: dict[object, list[tuple[int, Item]]] = {}
+        self._enabled: dict[str, bool] = {}
+        self.memo: dict[Any, Any] = {}
+        """What a rule works out once per submission (by a key naming it), not once per project or row."""
+        self.rule: type[Rule] | None = None
+        """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
+
+    def _group(self) -> None:
+        """The groups most selections start from, in one pass over the rows."""
         self._groups: dict[int, list[Item]] = {}
         self._by_role: dict[str | None, list[tuple[int, Item]]] = {}
         self._readable: dict[str, list[tuple[int, Item]]] = {}
@@ -145,7 +155,7 @@ class Context:
         flagged, unreadable, unclassified = self._flagged, self._unreadable, self._unclassified
         last: object = None
         group: list[Item] = []
-        for row in self.rows:  # the groups most selections start from, in one pass
+        for row in self.rows:
             it = row[1]
             if it.dept or it.project is not None:  # a project's rows are consecutive
                 key = 0 if it.dept else id(it.project)
@@ -170,12 +180,6 @@ class Context:
                 flagged.append(row)
             if it.level2 is None:
                 unclassified.append(row)
-        self._selections: dict[object, list[tuple[int, Item]]] = {}
-        self._enabled: dict[str, bool] = {}
-        self.memo: dict[Any, Any] = {}
-        """What a rule works out once per submission (by a key naming it), not once per project or row."""
-        self.rule: type[Rule] | None = None
-        """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
 
     def items_of(self, project: Project | None) -> list[Item]:
         """The indicator rows of ``project``; ``None`` gives 部门整体's."""
@@ -215,13 +219,17 @@ class Context:
         return self._by_role.get(role, [])
 
     def readable_rows(self, *kinds: str) -> list[tuple[int, Item]]:
-        """The rows with a readable value (:attr:`Item.readable`) of value kind ``kinds``, in row order."""
+        """The rows with a readable value (:attr:`Item.readable`) of one of the value ``kinds``, in row order."""
         if len(kinds) == 1:
             return self._readable.get(kinds[0], [])
-        hit = self._selections.get(kinds)
+        return self.union(("readable", kinds), *(self._readable.get(k, []) for k in kinds))
+
+    def union(self, key: object, *selections: list[tuple[int, Item]]) -> list[tuple[int, Item]]:
+        """The rows in any of ``selections``, once each, in row order (worked out once per ``key``)."""
+        hit = self._selections.get(key)
         if hit is None:
-            hit = self._selections[kinds] = sorted(chain.from_iterable(self._readable.get(k, ()) for k in kinds),
-                                                   key=itemgetter(0))
+            rows = {row[0]: row for row in chain.from_iterable(selections)}
+            hit = self._selections[key] = [rows[i] for i in sorted(rows)]
         return hit
 
     def unreadable_rows(self) -> list[tuple[int, Item]]:
@@ -445,20 +453,6 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     ctx = Context(sub, config)
     by_scope = _plan(config)
     out: list[Finding] = []
-    failed: set[str] = set()
-
-    def run(rule: Rule, method: Callable[[Context, Any], Iterable[Finding] | None], target: object) -> None:
-        if rule.code in failed:
-            return
-        ctx.rule = type(rule)
-        try:
-            res = method(ctx, target)
-            if res:
-                out.extend(res)
-        except Exception as exc:
-            failed.add(rule.code)
-            log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
-            out.append(internal_error(rule.code, exc, ctx))
 
     # The per-row rules: each rule once over all rows (Rule.check_items), their findings kept in the order
     # of a row-by-row run (row by row, rules in code order within a row).
@@ -469,19 +463,37 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
         try:
             found = rule.check_items(ctx, items)
         except Exception:  # noqa: BLE001 - row by row, to report the row it fails on as before
-            _row_by_row(rule, ctx, items, per_row, failed)
+            _row_by_row(rule, ctx, items, per_row)
             continue
         for i, res in found:
             per_row.setdefault(i, []).extend(res)
     for i in sorted(per_row):
         out.extend(per_row[i])
+
+    # Project and unit rules: a rule that raises keeps what it found before and leaves one JX505.
+    projects, dept = sub.projects, sub.dept
     for rule in by_scope["project"]:
-        for p in sub.projects:
-            run(rule, rule.check, p)
-        if sub.dept is not None:
-            run(rule, rule.check_dept, sub)
+        ctx.rule = type(rule)
+        try:
+            check = rule.check
+            for p in projects:
+                res = check(ctx, p)
+                if res:
+                    out.extend(res)
+            if dept is not None:
+                res = rule.check_dept(ctx, sub)
+                if res:
+                    out.extend(res)
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback by _failure
+            out.append(_failure(rule, exc, ctx))
     for rule in by_scope["unit"]:
-        run(rule, rule.check, sub)
+        ctx.rule = type(rule)
+        try:
+            res = rule.check(ctx, sub)
+            if res:
+                out.extend(res)
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback by _failure
+            out.append(_failure(rule, exc, ctx))
     ctx.rule = None
 
     sup = _suppressions(sub)
@@ -505,16 +517,19 @@ def check_submission(sub: Submission, config: Config | None = None) -> list[Find
     return unique
 
 
-def _row_by_row(rule: Rule, ctx: Context, items: list[Item], per_row: dict[int, list[Finding]],
-                failed: set[str]) -> None:
+def _failure(rule: Rule, exc: BaseException, ctx: Context) -> Finding:
+    """The JX505 of a rule that raised (logged with its traceback for the developer)."""
+    log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
+    return internal_error(rule.code, exc, ctx)
+
+
+def _row_by_row(rule: Rule, ctx: Context, items: list[Item], per_row: dict[int, list[Finding]]) -> None:
     """:meth:`Rule.check` row by row: findings up to the row it raises on, then one JX505 there."""
     for i, it in enumerate(items):
         try:
             res = rule.check(ctx, it)
-        except Exception as exc:
-            failed.add(rule.code)
-            log.debug("rule %s raised on %s", rule.code, ctx.file, exc_info=True)
-            per_row.setdefault(i, []).append(internal_error(rule.code, exc, ctx))
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback by _failure
+            per_row.setdefault(i, []).append(_failure(rule, exc, ctx))
             return
         if res:
             per_row.setdefault(i, []).extend(res)
