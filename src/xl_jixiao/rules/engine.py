@@ -135,6 +135,16 @@ class Context:
         """Every indicator row, classified under its scheme (部门整体 first, then projects, then unassigned)."""
         self.rows: list[tuple[int, Item]] = list(enumerate(self.items))
         """Every row as ``(row index, item)``: what the selections are made of."""
+        self._group()
+        self._selections: dict[object, list[tuple[int, Item]]] = {}
+        self._enabled: dict[str, bool] = {}
+        self.memo: dict[Any, Any] = {}
+        """What a rule works out once per submission (by a key naming it), not once per project or row."""
+        self.rule: type[Rule] | None = None
+        """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
+
+    def _group(self) -> None:
+        """The groups most selections start from, in one pass over the rows."""
         self._groups: dict[int, list[Item]] = {}
         self._by_role: dict[str | None, list[tuple[int, Item]]] = {}
         self._readable: dict[str, list[tuple[int, Item]]] = {}
@@ -145,7 +155,7 @@ class Context:
         flagged, unreadable, unclassified = self._flagged, self._unreadable, self._unclassified
         last: object = None
         group: list[Item] = []
-        for row in self.rows:  # the groups most selections start from, in one pass
+        for row in self.rows:
             it = row[1]
             if it.dept or it.project is not None:  # a project's rows are consecutive
                 key = 0 if it.dept else id(it.project)
@@ -170,12 +180,6 @@ class Context:
                 flagged.append(row)
             if it.level2 is None:
                 unclassified.append(row)
-        self._selections: dict[object, list[tuple[int, Item]]] = {}
-        self._enabled: dict[str, bool] = {}
-        self.memo: dict[Any, Any] = {}
-        """What a rule works out once per submission (by a key naming it), not once per project or row."""
-        self.rule: type[Rule] | None = None
-        """The rule being run (the engine sets it): its code and severity are the defaults of :meth:`finding`."""
 
     def items_of(self, project: Project | None) -> list[Item]:
         """The indicator rows of ``project``; ``None`` gives 部门整体's."""

@@ -176,14 +176,18 @@ class MoneyCostsExceedTotal(Rule):
     best_practice = "成本指标按预算分解，合计不超过年度资金总额"
 
     def check(self, ctx: Context, p: Project):
-        total, note = _comparable_total(ctx, p)
         amounts = _cost_amounts(ctx, p)
-        if total is None or len(amounts) < 2:
+        if len(amounts) < 2:
             return []
+        total, note = _comparable_total(ctx, p)
+        if total is None:
+            return []
+        s = sum((a for _, a in amounts), Decimal(0))
+        if s <= total:
+            return []  # (within the total, so within it plus any tolerance)
         tol = _tol(ctx, [total, *(a for _, a in amounts)])
         if ctx.enabled("JX303") and any(a > total + tol for _, a in amounts):
             return []  # JX303 reports the single amount
-        s = sum((a for _, a in amounts), Decimal(0))
         if s <= total + tol:
             return []
         u = ctx.money_unit
