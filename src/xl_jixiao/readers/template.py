@@ -771,7 +771,7 @@ def _name_key(name: str) -> str:
 
 
 def _started_rows(rows: list[list[object]], start: int, key_cols: list[int]) -> Iterator[tuple[int, list[object]]]:
-    """The rows of a table from ``start`` (0-based, with their index) that are not blank in every key column."""
+    """The rows of a table from ``start`` (0-based, with their index) that hold something in a key column."""
     for r in range(start, len(rows)):
         row = rows[r]
         n = len(row)
@@ -780,10 +780,6 @@ def _started_rows(rows: list[list[object]], start: int, key_cols: list[int]) -> 
             if v is not None and (not isinstance(v, str) or v.strip()):
                 yield r, row
                 break
-
-
-def _get(row: Sequence[object], c: int) -> object:
-    return row[c] if 0 <= c < len(row) else None
 
 
 _ONLY_LISTS = frozenset({list})
