@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from math import isfinite
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -642,23 +641,19 @@ class _Reader:
         r0, c0 = self.origins.get(sheet, _NO_ORIGIN)
         # each column's letters once, shared by the rows' cells (RowCells: references made when asked for)
         columns = {k: column_letter(c + c0 + 1) for k, c in cell_cols}
-        text_keys = [k for k, _ in cell_cols]
-        text_cols = [c for _, c in cell_cols]
-        # the text cells of a row as one tuple, when the row reaches the last of them
-        width = max(text_cols, default=-1) + 1
-        pick = itemgetter(*text_cols) if len(text_cols) > 1 else None
+        # where each text field's cell is in a row (-1: the table has no such column), in Indicator's field order
+        at = [cols.get(k, -1) for k in _INDICATOR_TEXTS]
         file = self.file
         label_of = vocab.parse_label  # (norm_label of a text)
-        project = default_project if default_project is not None and "project" not in cols else None
+        fixed_project = default_project if default_project is not None and "project" not in cols else None
+        project_column = "project" in cols
         for r, row in _started_rows(rows, header.row + 1, key_cols):
             n = len(row)
-            # cell_text, with the common cases (blank, text) inline
-            texts: dict[str, str | None] = {
-                k: None if v is None or v == "" else (v.strip() or None) if type(v) is str else cell_text(v)
-                for k, v in zip(text_keys, pick(row) if pick is not None and n >= width else
-                                [row[c] if c < n else None for c in text_cols])}
-            name = texts.get("name")
-            value = texts.get("value")
+            # cell_text of each (blank without a column), the common cases (blank, text) inline; the fields as
+            # plain names, so a row makes no dict of its texts
+            project, project_code, level1, level2, name, op, value, unit, note, basis, remark = [
+                None if c < 0 or c >= n or (v := row[c]) is None or v == ""
+                else (v.strip() or None) if type(v) is str else cell_text(v) for c in at]
             # a repeated header row: its value cell is a label too (looked at first: names are many, values
             # repeat; a plain number is none of them)
             if name and value and not (value.isascii() and _NO_ASCII_INDICATOR_LABEL) and \
@@ -666,20 +661,21 @@ class _Reader:
                 continue
             if not value and any(isinstance(v, str) and norm_label(v) in TOTAL_ROW_NAMES for v in row):
                 continue  # a 合计 row under the table (weights, scores)
-            if project is not None:
-                texts["project"] = project
-            number = r + 1 + r0
-            ind = Indicator(row=number, cells=RowCells(file, sheet, number, columns), **texts)
+            if fixed_project is not None:
+                project = fixed_project
             # merged cells leave the level and project columns blank below their first row
             if prev is not None:
-                if ind.project is None and "project" in cols:
-                    ind.project = prev.project
-                if ind.level1 is None and ind.project == prev.project and ind.project_code == prev.project_code:
-                    ind.level1 = prev.level1
-                    if ind.level2 is None:
-                        ind.level2 = prev.level2
-            out.append(ind)
-            prev = ind
+                if project is None and project_column:
+                    project = prev.project
+                if level1 is None and project == prev.project and project_code == prev.project_code:
+                    level1 = prev.level1
+                    if level2 is None:
+                        level2 = prev.level2
+            number = r + 1 + r0
+            prev = Indicator(project=project, project_code=project_code, level1=level1, level2=level2, name=name,
+                             op=op, value=value, unit=unit, note=note, basis=basis, remark=remark, row=number,
+                             cells=RowCells(file, sheet, number, columns))
+            out.append(prev)
         return out
 
     def read_indicators(self) -> list[Indicator]:
@@ -742,8 +738,10 @@ _DEPT_FIELDS = {f.key: f for f in layout.DEPT_FIELDS}
 _PROJECT_FIELDS = frozenset(f.name for f in dataclass_fields(Project))
 _PROJECT_AMOUNTS = frozenset(key for key in {f.key for f in READ_PROJECTS.columns} if READ_PROJECTS.column(key).money)
 
-_INDICATOR_FIELDS = frozenset({"project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note",
-                               "basis", "remark"})
+_INDICATOR_TEXTS = ("project", "project_code", "level1", "level2", "name", "op", "value", "unit", "note", "basis",
+                    "remark")
+"""The text fields of an indicator row, in Indicator's order."""
+_INDICATOR_FIELDS = frozenset(_INDICATOR_TEXTS)
 
 
 def _sheet_key(sheets, name: str) -> str | None:
