@@ -130,7 +130,7 @@ def _field_code(name: str, tp: Any, env: dict[str, Any]) -> str:
     options = [a for a in args if a is not type(None)] \
         if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
     one = options[0] if len(options) == 1 else None
-    if all(o in _PLAIN or typing.get_origin(o) is typing.Literal for o in options):
+    if _is_plain(tp):
         return f"(x if type(x := {x}) in plain else value(x, path))"
     if one is Decimal:
         return f"(None if (x := {x}) is None else str(x) if type(x) is Decimal else value(x, path))"
@@ -146,8 +146,17 @@ def _field_code(name: str, tp: Any, env: dict[str, Any]) -> str:
             return (f"([{_named(_encoder(item), env)}(y, path) if type(y) is {_named(item, env)} else value(y, path)"
                     f" for y in x] if type(x := {x}) is list else value(x, path))")
     if typing.get_origin(one) is MutableMapping and typing.get_args(one)[1] is CellRef:
-        return f"cells({x}, path)"
+        # a table row's cells on the result's own file (the usual case) inline, anything else through ``cells``
+        return (f"((x.sheet, x.row, x.columns) if type(x := {x}) is RowCells and x._dict is None and x.file == path"
+                " else cells(x, path))")
     return f"value({x}, path)"
+
+
+def _is_plain(tp: Any) -> bool:
+    """Whether every value a field declared ``tp`` may hold is stored as it is (text, numbers, ``None``)."""
+    options = [a for a in typing.get_args(tp) if a is not type(None)] \
+        if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    return all(o in _PLAIN or typing.get_origin(o) is typing.Literal for o in options)
 
 
 def _named(obj: Any, env: dict[str, Any]) -> str:
@@ -167,7 +176,7 @@ def _encoder(cls: type) -> Callable[[Any, str], list[Any]]:
 
     hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
     env: dict[str, Any] = {"plain": _PLAIN, "value": _value, "ref": _ref_value, "cells": _cells_value,
-                           "Decimal": Decimal, "CellRef": CellRef}
+                           "Decimal": Decimal, "CellRef": CellRef, "RowCells": RowCells}
     _ENCODERS[cls] = lambda v, path: _ENCODERS[cls](v, path)  # a class that holds itself: resolved on use
     try:
         items = ",\n        ".join(_field_code(n, hints[n], env) for n in _names(cls))

@@ -199,14 +199,16 @@ _ZEROS = (0,) * 16384
 
 class RowRenderer:
     """Rows of one table rendered as :func:`row` renders them, as UTF-8 (byte for byte the same), faster:
-    each column remembers its text cells (a file's detail repeats its unit, file, categories and units on
-    every row, and files share categories, units and common values), so a cell seen before costs one lookup,
-    and the rows are joined once.  Only text and ``None`` are remembered (``1``, ``1.0``, ``True`` and
-    ``Decimal(1)`` are equal keys but different cells); any other value is rendered by :func:`row`'s rules.
-    A column remembering more than ``remember`` texts starts again (memory stays bounded however many
-    files one renderer serves).  Styles are below 64 (the fixed style sheet's)."""
+    each column remembers its text and whole-number cells (a file's detail repeats its unit, file, categories
+    and units on every row, files share categories, units and common values, and row numbers repeat from
+    file to file), so a cell seen before costs one lookup, and the rows are joined once.  Only text, ``None``
+    and ints are remembered; a remembered int stands for that int only (``True``, ``1.0`` and ``Decimal(1)``
+    are equal keys but different cells: in a column holding remembered ints they are rendered again by
+    :func:`row`'s rules, like any other value).  A column remembering more than ``remember`` cells starts
+    again (memory stays bounded however many files one renderer serves).  Styles are below 64 (the fixed
+    style sheet's)."""
 
-    __slots__ = ("_styles", "_known", "_empty", "_remember")
+    __slots__ = ("_styles", "_known", "_empty", "_remember", "_numbers")
 
     def __init__(self, styles: list[int], remember: int = 4096):
         for st in styles:
@@ -214,13 +216,15 @@ class RowRenderer:
                 raise ValueError(f"style {st} is not one of the fixed style sheet's")
         self._styles = styles
         self._empty = [_EMPTY[st].encode() for st in styles]
-        self._known: list[dict[str | None, bytes]] = [{None: e, "": e} for e in self._empty]
+        self._known: list[dict[object, bytes]] = [{None: e, "": e} for e in self._empty]
         self._remember = remember + 2
+        self._numbers: list[int] = []  # the columns whose remembered cells include ints
 
     def table(self, rows) -> bytes:
         """``rows`` (each a sequence of values in the order of the styles) one after the other."""
         known = self._known
         styles = self._styles
+        numbers = self._numbers
         out: list[bytes] = []
         add = out.append
         extend = out.extend
@@ -230,6 +234,9 @@ class RowRenderer:
             except TypeError:  # a value that cannot be a key (never one of the model's)
                 add(row(values, styles).encode("utf-8", "replace"))
                 continue
+            for n in numbers:  # a value equal to a remembered int but not an int is rendered again
+                if n < len(cells) and (t := type(values[n])) is not int and t is not str and t is not _NONE:
+                    cells[n] = None
             missing = cells.count(None)
             n = 0
             while missing:  # cells not seen before
@@ -237,20 +244,27 @@ class RowRenderer:
                 n = cells.index(None, n)
                 v = values[n]
                 st = styles[n]
-                if type(v) is str:
+                t = type(v)
+                if t is str or t is int:
                     seen = known[n]
                     if len(seen) >= self._remember:
                         seen.clear()
                         seen[None] = seen[""] = self._empty[n]
-                    cells[n] = seen[v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
-                elif type(v) is int:
-                    cells[n] = f"<c{_S_ATTR[st]}><v>{v}</v></c>".encode()
+                    if t is str:
+                        cells[n] = seen[v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
+                    else:
+                        if n not in numbers:
+                            numbers.append(n)
+                        cells[n] = seen[v] = f"<c{_S_ATTR[st]}><v>{v}</v></c>".encode()
                 else:
                     cells[n] = cell(v, st).encode("utf-8", "replace")
             add(b"<row>")
             extend(cells)  # type: ignore[arg-type]  # every cell is filled in
             add(b"</row>")
         return b"".join(out)
+
+
+_NONE = type(None)
 
 
 def quote_sheet(name: str) -> str:
