@@ -341,8 +341,9 @@ def _directory(data: bytes) -> list[_Entry] | None:
         at = name_at + name_length + comment_length
         if magic != b"PK\x01\x02" or extra_length or version > 63 or at > end:
             return None
-        try:
-            part = data[name_at:name_at + name_length].decode("utf-8" if flags & 0x800 else "cp437")
+        raw_name = data[name_at:name_at + name_length]
+        try:  # an ASCII name reads the same in both encodings (ASCII is decoded in C, cp437 through a codec)
+            part = raw_name.decode("ascii" if raw_name.isascii() else "utf-8" if flags & 0x800 else "cp437")
         except UnicodeDecodeError:
             return None
         if "\0" in part or "\\" in part:
@@ -537,9 +538,9 @@ def _raw(data: bytes, info: _Entry) -> memoryview | None:
     end = start + info.compress_size
     if magic != ZIP_MAGIC or end > len(data):
         return None
-    try:
-        local_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + name_length].decode(
-            "utf-8" if flags & 0x800 else "cp437")
+    raw_name = data[at + _LOCAL_HEADER.size:at + _LOCAL_HEADER.size + name_length]
+    try:  # as in :func:`_directory`
+        local_name = raw_name.decode("ascii" if raw_name.isascii() else "utf-8" if flags & 0x800 else "cp437")
     except UnicodeDecodeError:
         return None
     if local_name != info.orig_filename:

@@ -18,7 +18,9 @@ cache cannot run code.
 from __future__ import annotations
 
 import io
+import operator
 import pickle
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -102,6 +104,7 @@ INDICATOR_KEYS = (
 )
 _TOTALS = PROJECT_KEYS.index("total")  # total, fiscal, carryover, other follow each other
 _LEVEL1 = INDICATOR_KEYS.index("level1")
+_LEVEL1_OF = operator.itemgetter(_LEVEL1)
 
 FINDING_KEYS = (
     "unit_name", "file", "sheet", "cell", "project", "code", "severity", "message", "value", "suggestion",
@@ -288,9 +291,14 @@ def summarise(res: FileResult) -> FileRecord:
         rec.total, rec.fiscal, rec.carryover, rec.other = (format(v, "f") for v in totals)
         level1: dict[str, int] = {}
         n_dept = len(sub.dept.indicators) if sub.dept is not None else 0  # indicator rows list them first
-        for n, r in enumerate(irows):
-            key = (DEPT_LEVEL1_PREFIX if n < n_dept else "") + (r[_LEVEL1] or "（未填）")
+        for r in irows[:n_dept]:
+            key = DEPT_LEVEL1_PREFIX + (r[_LEVEL1] or "（未填）")
             level1[key] = level1.get(key, 0) + 1
+        # the other rows counted in C, by their 一级指标 as they are; then blank ones (None, "") under one key,
+        # in the order of first appearance like every key
+        for key, count in Counter(map(_LEVEL1_OF, irows[n_dept:])).items():
+            key = key or "（未填）"
+            level1[key] = level1.get(key, 0) + count
         rec.n_indicators = len(irows)
         rec.projects_frag = compress_table(_PROJECTS.table(prows)) if prows else b""
         rec.projects_n = len(prows)
