@@ -27,7 +27,7 @@ from xl_jixiao.severity import SEVERITY_LABELS, Severity
 
 __all__ = [
     "CellRef", "Cells", "RowCells", "Indicator", "Funding", "PlanPoint", "Project", "DeptBudget", "SourceInfo", "Submission",
-    "Severity", "SEVERITY_LABELS", "Finding", "MoneyUnit", "validated", "adapter",
+    "Severity", "SEVERITY_LABELS", "Finding", "MoneyUnit", "validated", "adapter", "value_text",
 ]
 
 MoneyUnit = Literal["万元", "元"]
@@ -155,9 +155,12 @@ Cells = MutableMapping[str, CellRef]
 """A row's or block's cells by field: a dict, or the :class:`RowCells` of a table row."""
 
 
-@dataclass(kw_only=True)
+@dataclass
 class Indicator:
-    """One 三级 indicator row: level1 → level2 → name, with its target value."""
+    """One 三级 indicator row: level1 → level2 → name, with its target value.
+
+    Unlike the other classes it may be built with positional fields (in declaration order): the template reader
+    builds one per row, and a positional call costs half a call by keyword."""
 
     __pydantic_config__ = _FORBID
 
@@ -177,17 +180,22 @@ class Indicator:
 
     def value_text(self) -> str:
         """The value as one text, joining separate symbol / value / unit columns."""
-        op = (self.op or "").strip()
-        if op == "定性":
-            op = ""
-        value = (self.value or "").strip()
-        unit = (self.unit or "").strip()
-        if unit and value and not value.endswith(unit):
-            value = value + unit
-        return f"{op}{value}" if value else ""
+        return value_text(self.op, self.value, self.unit)
 
     def location(self, field: str = "value") -> CellRef | None:
         return self.cells.get(field) or next(iter(self.cells.values()), None)
+
+
+def value_text(op: str | None, value: str | None, unit: str | None) -> str:
+    """An indicator's value as one text from its symbol, value and unit cells (:meth:`Indicator.value_text`)."""
+    op = (op or "").strip()
+    if op == "定性":
+        op = ""
+    value = (value or "").strip()
+    unit = (unit or "").strip()
+    if unit and value and not value.endswith(unit):
+        value = value + unit
+    return f"{op}{value}" if value else ""
 
 
 @dataclass(kw_only=True)

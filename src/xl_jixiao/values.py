@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from decimal import Decimal, InvalidOperation
 
 from xl_jixiao.lazyre import lazy
@@ -638,11 +640,41 @@ def _parse_multi(s: str, raw: str, display: str, flags: set[str], nums: list) ->
 # Assembling results
 
 
+def _constructor() -> Callable[..., ParsedValue]:
+    """``ParsedValue(raw, kind, op, number, unit, text, flags, date, end, parts)`` without the frozen class's
+    ``__init__`` (which sets each field through ``object.__setattr__``): the fields' slots set directly, about
+    twice as fast, for the parser's own results (every new value text of every form makes one)."""
+    names = tuple(f.name for f in dataclass_fields(ParsedValue))
+    if names != ("raw", "kind", "op", "number", "unit", "text", "flags", "date", "end", "parts"):  # pragma: no cover
+        raise RuntimeError("ParsedValue's fields are not the ones _constructor sets")
+    set_raw, set_kind, set_op, set_number, set_unit, set_text, set_flags, set_date, set_end, set_parts = (
+        ParsedValue.__dict__[name].__set__ for name in names)
+    new = object.__new__
+
+    def make(raw, kind, op, number, unit, text, flags, date, end, parts) -> ParsedValue:
+        pv = new(ParsedValue)
+        set_raw(pv, raw)
+        set_kind(pv, kind)
+        set_op(pv, op)
+        set_number(pv, number)
+        set_unit(pv, unit)
+        set_text(pv, text)
+        set_flags(pv, flags)
+        set_date(pv, date)
+        set_end(pv, end)
+        set_parts(pv, parts)
+        return pv
+
+    return make
+
+
+_new_pv = _constructor()
+
+
 def _pv(raw: str, kind: str, flags: set[str], *, op=None, number=None, unit=None, text="", date=None, end=None,
         parts=()) -> ParsedValue:
     ordered = tuple(sorted(flags, key=_FLAG_ORDER.__getitem__)) if flags else ()
-    return ParsedValue(raw=raw, kind=kind, op=op, number=number, unit=unit, text=text, flags=ordered, date=date,
-                       end=end, parts=parts)
+    return _new_pv(raw, kind, op, number, unit, text, ordered, date, end, parts)
 
 
 def _invalid(raw: str, display: str, flags: set[str], **kw) -> ParsedValue:
@@ -751,7 +783,10 @@ def _parse_fast(raw: str) -> ParsedValue | None:
     elif unit == "百分比":
         flags.add("percent_word")
         unit = "%"
-    numstr, number = _canon_number(numstr, flags)
+    if numstr[0] == "0":  # a leading zero is dropped (the pattern has no sign, comma or leading point)
+        numstr, number = _canon_number(numstr, flags)
+    else:
+        number = Decimal(numstr)
     return _pv(raw, "quantitative", flags, op=op, number=number, unit=unit, text=f"{op or ''}{numstr}{unit or ''}")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from math import isfinite
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -645,15 +646,34 @@ class _Reader:
         at = [cols.get(k, -1) for k in _INDICATOR_TEXTS]
         file = self.file
         label_of = vocab.parse_label  # (norm_label of a text)
+        # a row long enough to hold every column (calamine's rows are all as wide as the sheet's data) has its
+        # cells taken in one call; the fields the table has no column for are blanks put in their places
+        present = [c for c in at if c >= 0]
+        width = max(present, default=0) + 1
+        cells_of = itemgetter(*present) if len(present) > 1 else None
+        absent = [i for i, c in enumerate(at) if c < 0]
         fixed_project = default_project if default_project is not None and "project" not in cols else None
         project_column = "project" in cols
-        for r, row in _started_rows(rows, header.row + 1, key_cols):
+        for r in range(header.row + 1, len(rows)):
+            row = rows[r]
             n = len(row)
-            # cell_text of each (blank without a column), the common cases (blank, text) inline; the fields as
+            for c in key_cols:  # only rows that hold something in a key column (_started_rows, inline)
+                v = row[c] if c < n else None
+                if v is not None and (not isinstance(v, str) or v.strip()):
+                    break
+            else:
+                continue
+            # cell_text of each (blank without a column), the common cases (text, blank) inline; the fields as
             # plain names, so a row makes no dict of its texts
-            project, project_code, level1, level2, name, op, value, unit, note, basis, remark = [
-                None if c < 0 or c >= n or (v := row[c]) is None or v == ""
-                else (v.strip() or None) if type(v) is str else cell_text(v) for c in at]
+            if n >= width and cells_of is not None:
+                texts = [(v.strip() or None) if type(v) is str else None if v is None or v == "" else cell_text(v)
+                         for v in cells_of(row)]
+                for i in absent:
+                    texts.insert(i, None)
+            else:
+                texts = [None if c < 0 or c >= n or (v := row[c]) is None or v == ""
+                         else (v.strip() or None) if type(v) is str else cell_text(v) for c in at]
+            project, project_code, level1, level2, name, op, value, unit, note, basis, remark = texts
             # a repeated header row: its value cell is a label too (looked at first: names are many, values
             # repeat; a plain number is none of them)
             if name and value and not (value.isascii() and _NO_ASCII_INDICATOR_LABEL) and \
@@ -672,9 +692,8 @@ class _Reader:
                     if level2 is None:
                         level2 = prev.level2
             number = r + 1 + r0
-            prev = Indicator(project=project, project_code=project_code, level1=level1, level2=level2, name=name,
-                             op=op, value=value, unit=unit, note=note, basis=basis, remark=remark, row=number,
-                             cells=RowCells(file, sheet, number, columns))
+            prev = Indicator(project, project_code, level1, level2, name, op, value, unit, note, basis, remark, number,
+                             RowCells(file, sheet, number, columns))  # (positional: half the cost of keywords)
             out.append(prev)
         return out
 
@@ -704,6 +723,7 @@ class _Reader:
                 by_name.setdefault(_name_key(p.name), p)
             if p.code:
                 by_code.setdefault(_name_key(p.code), p)
+        not_applicable = vocab.is_not_applicable
         for ind in indicators:
             code = ind.project_code
             proj = by_code.get(_name_key(code)) if code else None
@@ -715,7 +735,10 @@ class _Reader:
                 continue
             if ind.project != proj.name:
                 ind.project = proj.name
-            if declares_na(ind):
+            name = ind.name
+            if name and not not_applicable(name):  # declares_na's first test, inline: most rows name something
+                proj.indicators.append(ind)
+            elif declares_na(ind):
                 proj.not_applicable.append(ind)
             else:
                 proj.indicators.append(ind)
@@ -742,6 +765,8 @@ _INDICATOR_TEXTS = ("project", "project_code", "level1", "level2", "name", "op",
                     "remark")
 """The text fields of an indicator row, in Indicator's order."""
 _INDICATOR_FIELDS = frozenset(_INDICATOR_TEXTS)
+if tuple(f.name for f in dataclass_fields(Indicator)) != (*_INDICATOR_TEXTS, "row", "cells"):  # pragma: no cover
+    raise RuntimeError("Indicator's fields are not the order read_indicator_rows passes them in")
 
 
 def _sheet_key(sheets, name: str) -> str | None:

@@ -8,14 +8,13 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from itertools import chain
 from operator import attrgetter
-from types import SimpleNamespace
 from typing import Any
 
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
 from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
-from xl_jixiao.model import CellRef, Cells, Finding, Indicator, Project, Submission
+from xl_jixiao.model import CellRef, Cells, Finding, Indicator, Project, Submission, value_text
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
 
@@ -62,7 +61,7 @@ def value_facts(text: str) -> tuple[Any, frozenset[str], str, bool, str, Decimal
 @by_text
 def _row_facts(op: str | None, value: str | None, unit: str | None) -> tuple[Any, ...]:
     """(value text, *:func:`value_facts`) of a row's symbol, value and unit cells."""
-    text = Indicator.value_text(SimpleNamespace(op=op, value=value, unit=unit))  # type: ignore[arg-type]
+    text = value_text(op, value, unit)
     return (text, *value_facts(text))
 
 
