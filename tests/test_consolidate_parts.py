@@ -64,7 +64,8 @@ def test_rows_of_a_table_render_as_single_rows_do():
     styles = [xlsx.S_CELL, xlsx.S_MONEY, xlsx.S_INT, xlsx.S_WRAP, xlsx.S_LINK, xlsx.S_DEFAULT]
     values = ["甲", "", None, " 前后空格 ", "_x0041_ & <b>", "控制\x01字符", "=1+1", "bad-\udcff-名", 0, 1, -7,
               True, False, 1.0, 2.5, float("nan"), Decimal("1"), Decimal("1.50"), Decimal("1E+3"), Decimal("NaN"),
-              "1", "True", xlsx.Formula("SUM(A1:A2)", 3)]
+              "1", "True", xlsx.Formula("SUM(A1:A2)", 3), "\u3000全角空格", "行\u2028分隔", "\xa0", "a>b", "x" * 40000,
+              Decimal("-0"), Decimal("1E-7"), 5, 12, "尾空格 "]
     render = xlsx.RowRenderer(styles)
     rows = [[values[(i * 7 + j * 3) % len(values)] for j in range(len(styles))] for i in range(200)]
     rows += [[["not", "a", "key"], "甲", 1, None, "乙", 2], ("甲", "甲", "甲"), ["甲"] * 9]

@@ -250,12 +250,19 @@ class RowRenderer:
                     if len(seen) >= self._remember:
                         seen.clear()
                         seen[None] = seen[""] = self._empty[n]
-                    if t is str:
-                        cells[n] = seen[v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
-                    else:
+                    if t is not str:
                         if n not in numbers:
                             numbers.append(n)
                         cells[n] = seen[v] = f"<c{_S_ATTR[st]}><v>{v}</v></c>".encode()
+                    elif len(v) <= MAX_CELL_CHARS and v.isprintable() and v[0] != " " and v[-1] != " " \
+                            and "&" not in v and "<" not in v and ">" not in v and "_x" not in v:
+                        # nothing for xml_text to change (printable: no control characters, surrogates or
+                        # other spaces) and no space at either end: the text as it is
+                        cells[n] = seen[v] = f'<c{_S_ATTR[st]} t="inlineStr"><is><t>{v}</t></is></c>'.encode()
+                    else:
+                        cells[n] = seen[v] = _str_cell(v, _S_ATTR[st]).encode("utf-8", "replace")
+                elif t is Decimal and v.is_finite():  # as cell() writes it
+                    cells[n] = f"<c{_S_ATTR[st]}><v>{v:f}</v></c>".encode()
                 else:
                     cells[n] = cell(v, st).encode("utf-8", "replace")
             add(b"<row>")
