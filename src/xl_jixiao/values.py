@@ -494,6 +494,9 @@ _TAIL_RE = lazy(
     rf"(?P<suffix>{_SUFFIX_ALT})?(?P<rest>.*)$",
     re.S)
 _NOT_UNITS = _GRADE_WORDS | frozenset(_SUFFIX_OPS) | frozenset(_WORD_OPS) | frozenset(("余", "多", "左右", "上下", "以", "之"))
+_TAIL_WORDS = (*_SUFFIX_OPS, "余", "多", "左右", "上下")
+"""What the tail of a number reads as a symbol or an approximation: a unit starting with one of them would read
+differently when the value is written out again (``0内内年`` is not ≤0 of a unit 内年)."""
 _CLASSIFIERS = frozenset(("个", "家", "所", "条", "处", "座", "项", "名", "户", "间", "张", "台", "辆", "批", "场", "期",
                           "次", "人次", "件", "宗", "起", "套", "份", "本", "篇"))
 _NOUN_RE = lazy(r"[\u4e00-\u9fff]{1,6}")
@@ -568,7 +571,8 @@ def _parse_numeric(s: str, raw: str, display: str, flags: set[str]) -> ParsedVal
     rest = tail["rest"]
     approx = bool(lead["approx"] or tail["approx1"] or tail["approx2"])
     lead_text = lead["text"]
-    if rest and unit is None and not approx and _SHORT_UNIT_RE.match(rest) and rest not in _NOT_UNITS:
+    if rest and unit is None and not approx and _SHORT_UNIT_RE.match(rest) and rest not in _NOT_UNITS \
+            and not rest.startswith(_TAIL_WORDS):
         unit, rest = rest, ""
     if approx:
         flags.add("approximate")
