@@ -126,11 +126,9 @@ def _field_code(name: str, tp: Any, env: dict[str, Any]) -> str:
     """An expression storing ``v.<name>`` (declared ``tp``) in the encoder of its class: the declared types'
     usual values inline, anything else through ``value``."""
     x = f"v.{name}"
-    args = typing.get_args(tp)
-    options = [a for a in args if a is not type(None)] \
-        if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
+    options = _options(tp)
     one = options[0] if len(options) == 1 else None
-    if _is_plain(tp):
+    if all(o in _PLAIN or typing.get_origin(o) is typing.Literal for o in options):  # stored as they are
         return f"(x if type(x := {x}) in plain else value(x, path))"
     if one is Decimal:
         return f"(None if (x := {x}) is None else str(x) if type(x) is Decimal else value(x, path))"
@@ -152,11 +150,11 @@ def _field_code(name: str, tp: Any, env: dict[str, Any]) -> str:
     return f"value({x}, path)"
 
 
-def _is_plain(tp: Any) -> bool:
-    """Whether every value a field declared ``tp`` may hold is stored as it is (text, numbers, ``None``)."""
-    options = [a for a in typing.get_args(tp) if a is not type(None)] \
-        if typing.get_origin(tp) in (typing.Union, types.UnionType) else [tp]
-    return all(o in _PLAIN or typing.get_origin(o) is typing.Literal for o in options)
+def _options(tp: Any) -> list[Any]:
+    """The types a field declared ``tp`` may hold besides ``None``."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(tp) if a is not type(None)]
+    return [tp]
 
 
 def _named(obj: Any, env: dict[str, Any]) -> str:

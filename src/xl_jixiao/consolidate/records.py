@@ -236,9 +236,7 @@ def _indicator_values(res: FileResult) -> list[tuple[Any, ...]]:
 
     def rows(indicators: list[Indicator], project_code: str | None, project_name: str | None, dept: bool) -> None:
         for ind in indicators:
-            cells = ind.cells  # a table row read as one: its sheet, without a reference (see ``_sheet``)
-            sheet = (cells.sheet if cells.columns else None) if type(cells) is RowCells and cells._dict is None \
-                else _sheet(ind, "value", "name", RowCells)
+            sheet = _sheet(ind, "value", "name", RowCells)
             add((unit_name, unit_code, project_code, ind.project or "部门整体" if dept else project_name,
                  ind.level1, ind.level2, ind.name, ind.op, ind.value, ind.unit, ind.note, ind.basis, ind.remark,
                  name, sheet, ind.row))

@@ -368,16 +368,21 @@ class _Trimmed(Mapping[str, list[list[object]]]):
 _VERSION_FIRST = layout.TEMPLATE_VERSION_LABEL[0]
 
 
-def _labelled_version(rows: list[list[object]]) -> str | None:
-    """The text right of a 模板版本 label (the first non-blank cell) in the top 40 rows."""
+def _stated_version(rows: list[list[object]], labelled_only: bool) -> str | None:
+    """The template version a sheet states in its top 40 rows: the text right of a 模板版本 label (the first
+    non-blank cell), or (unless ``labelled_only``) a version code standing alone (``JX-…``)."""
     for r in range(min(len(rows), 40)):
         row = rows[r]
         for c, v in enumerate(row):
+            if not isinstance(v, str):
+                continue
             # (normalising a label only removes characters: a text without the label's first one is not it)
-            if isinstance(v, str) and _VERSION_FIRST in v and norm_label(v) == layout.TEMPLATE_VERSION_LABEL:
+            if _VERSION_FIRST in v and norm_label(v) == layout.TEMPLATE_VERSION_LABEL:
                 for w in row[c + 1:]:
                     if not is_blank(w):
                         return cell_text(w)
+            if not labelled_only and v.strip().startswith("JX-") and len(v.strip()) < 20:
+                return v.strip()
     return None
 
 
@@ -493,19 +498,13 @@ class _Reader:
         # the template states its version beside a 模板版本 label on 单位信息 as well as on 填表说明: the
         # sheets read already are searched for the label first, so the instructions are parsed only without it
         for name in self.sheets.read_already():
-            version = _labelled_version(self.sheets[name])
+            version = _stated_version(self.sheets[name], labelled_only=True)
             if version is not None:
                 return version
         for rows in self.sheets.values():
-            for r in range(min(len(rows), 40)):
-                row = rows[r]
-                for c, v in enumerate(row):
-                    if norm_label(v) == layout.TEMPLATE_VERSION_LABEL:
-                        for w in row[c + 1:]:
-                            if not is_blank(w):
-                                return cell_text(w)
-                    if isinstance(v, str) and v.strip().startswith("JX-") and len(v.strip()) < 20:
-                        return v.strip()
+            version = _stated_version(rows, labelled_only=False)
+            if version is not None:
+                return version
         return None
 
     # -- money -----------------------------------------------------------
@@ -654,15 +653,8 @@ class _Reader:
         absent = [i for i, c in enumerate(at) if c < 0]
         fixed_project = default_project if default_project is not None and "project" not in cols else None
         project_column = "project" in cols
-        for r in range(header.row + 1, len(rows)):
-            row = rows[r]
+        for r, row in _started_rows(rows, header.row + 1, key_cols):
             n = len(row)
-            for c in key_cols:  # only rows that hold something in a key column (_started_rows, inline)
-                v = row[c] if c < n else None
-                if v is not None and (not isinstance(v, str) or v.strip()):
-                    break
-            else:
-                continue
             # cell_text of each (blank without a column), the common cases (text, blank) inline; the fields as
             # plain names, so a row makes no dict of its texts
             if n >= width and cells_of is not None:

@@ -381,25 +381,14 @@ def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_sc
             groups.append(([ind], None, ind.project, False, unassigned))
     items: list[Item] = []
     append = items.append
-    new = Item.__new__
-    facts = _row_facts
     for inds, project, name, dept, scheme in groups:
         known = _classified(scheme)
-        for ind in inds:  # Item.__init__, spelt out: this runs for every row of every submission
+        for ind in inds:
             l1, l2 = ind.level1, ind.level2
             cls = known.get((l1, l2))
             if cls is None:
                 cls = known[(l1, l2)] = _classify(scheme, l1, l2)
-            it = new(Item)
-            it.ind = ind
-            it.project = project
-            it.project_name = name
-            it.dept = dept
-            it.scheme = scheme
-            it.level1, it.level2, it.role = cls
-            (it.text, it.pv, it.flags, it.kind, it.readable, it.unit, it.number, it.symbol,
-             it.money) = facts(ind.op, ind.value, ind.unit)
-            append(it)
+            append(Item(ind, project, name, dept, scheme, *cls))
     return items
 
 
