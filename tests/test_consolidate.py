@@ -592,6 +592,37 @@ def test_configuration_applies_to_cross_file_and_file_findings(tmp_path, inbox, 
     assert main(["consolidate", str(inbox), "-o", str(out), "--config", str(tmp_path / "无.toml")]) == 2
 
 
+def _press_ctrl_c(*_args, **_kwargs):
+    import signal
+
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_while_the_summary_is_written_leaves_none(tmp_path, base_books, monkeypatch, capsys):
+    from xl_jixiao.consolidate.summary import SummaryWriter
+
+    out = tmp_path / "汇总表.xlsx"
+    monkeypatch.setattr(SummaryWriter, "finish", _press_ctrl_c)
+    assert main(["consolidate", str(base_books["a"]), str(base_books["c"]), "-o", str(out), "--jobs", "1"]) == 130
+    assert "已中断" in capsys.readouterr().err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~xl-jixiao-")]
+
+
+def test_ctrl_c_once_the_summary_is_in_place_still_finishes_the_run(tmp_path, base_books, monkeypatch, capsys):
+    import signal
+
+    from xl_jixiao.consolidate.cache import Cache
+
+    out = tmp_path / "汇总表.xlsx"
+    monkeypatch.setattr(Cache, "forget_missing", _press_ctrl_c)
+    code = main(["consolidate", str(base_books["a"]), str(base_books["c"]), "-o", str(out), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code != 130 and "已中断" not in err and "汇总表" in err
+    assert openpyxl.load_workbook(out).sheetnames[0] == "汇总"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C works again afterwards
+
+
 @pytest.mark.slow
 def test_ctrl_c_leaves_no_half_written_summary(tmp_path, base_books):
     import signal
@@ -600,7 +631,7 @@ def test_ctrl_c_leaves_no_half_written_summary(tmp_path, base_books):
     d = tmp_path / "many"
     d.mkdir()
     # enough files that the interrupt lands while they are read, however fast reading gets
-    for i in range(150):
+    for i in range(400):
         shutil.copy(base_books["a" if i % 2 else "c"], d / f"{i:03d}.xlsx")
     out = tmp_path / "汇总表.xlsx"
     proc = subprocess.Popen([sys.executable, "-m", "xl_jixiao", "consolidate", str(d), "-o", str(out),
@@ -608,7 +639,7 @@ def test_ctrl_c_leaves_no_half_written_summary(tmp_path, base_books):
     deadline = time.time() + 60
     while time.time() < deadline and not (tmp_path / "汇总表.xlsx.jxcache.sqlite").exists():
         time.sleep(0.05)
-    time.sleep(0.5)
+    time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     # 130, or killed by SIGINT (-2) — the same exit status 130 in a shell: CPython ends a process with

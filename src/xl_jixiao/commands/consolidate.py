@@ -49,17 +49,20 @@ def register(p) -> None:
 def run(args) -> int:
     from xl_jixiao.consolidate import consolidate
     from xl_jixiao.errors import UserError
+    from xl_jixiao.interrupts import held_back
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs 必须是正整数")
     result = consolidate(args.inputs, args.output, jobs=args.jobs, config=args.config,
                          use_cache=not args.no_cache, progress=not args.quiet,
                          absolute_links=args.absolute_links, issuer=args.issuer)
-    if not args.quiet:
-        print(_describe(result), file=sys.stderr)
+    with held_back():  # the summary is in place: the run is reported as finished
+        if not args.quiet:
+            print(_describe(result), file=sys.stderr)
     if args.pdf and result.output:
         _pdf.export([result.output])
-    print(result.summary_line(), flush=True)
+    with held_back():
+        print(result.summary_line(), flush=True)
     return result.exit_code
 
 

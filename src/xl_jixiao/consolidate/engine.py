@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import tempfile
@@ -20,6 +21,7 @@ from xl_jixiao.consolidate.summary import Stats, SummaryWriter, catalogue_titles
 from xl_jixiao.consolidate.supervisor import default_jobs
 from xl_jixiao.consolidate.xlsx import EXCEL_MAX_ROWS
 from xl_jixiao.errors import UserError
+from xl_jixiao.interrupts import held_back
 
 if TYPE_CHECKING:  # a fully cached run imports neither the model nor the rules
     from xl_jixiao.config import Config
@@ -200,6 +202,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
     writer = None
     pool = None
     cross = CrossFileIndex(str(out.parent))
+    finishing = contextlib.ExitStack()
     try:
         writer = SummaryWriter(tmp_name, out, max_rows=max_rows, absolute_links=absolute_links, issuer=issuer)
         to_read = [e for e in entries if not e.skip_reason]
@@ -294,6 +297,8 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         writer.rule_titles = _rule_titles(writer.rule_codes(), cache)
         stats = writer.finish()
         _set_default_mode(tmp_name, out)
+        # once the summary is in place the run has succeeded: a Ctrl-C from here on does not undo that
+        finishing.enter_context(held_back())
         os.replace(tmp_name, out)
         tmp_name = ""
         bar.close()
@@ -320,6 +325,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 os.remove(tmp_name)
             except OSError:
                 pass
+        finishing.close()
     return Result(output=out, stats=stats, seconds=time.perf_counter() - start, read_seconds=read_seconds,
                   cache_path=cache_file if use_cache else None, cache_rebuilt=rebuilt, results=kept,
                   cross_findings=cross_findings if keep_results else [])
