@@ -24,18 +24,26 @@ def held_back() -> Iterator[None]:
     Outside the main thread (an embedding application's worker) signals cannot be handled here,
     and the block runs as it is.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     pressed: list[int] = []
 
     def note(signum: int, _frame: object) -> None:
         pressed.append(signum)
 
-    previous = signal.signal(signal.SIGINT, note)
+    installed = False
+    previous: object = None
+    if threading.current_thread() is threading.main_thread():
+        try:
+            previous = signal.signal(signal.SIGINT, note)
+            installed = True
+        except ValueError:  # a subinterpreter, or signals not available here
+            pass
+    if not installed:
+        yield
+        return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        # (None: a handler set outside Python, which cannot be put back; the default one is)
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)  # type: ignore[arg-type]
         if pressed:
             log.info("中断请求到达时输出已完成，本次运行照常结束")
