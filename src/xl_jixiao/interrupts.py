@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,29 +20,23 @@ log = logging.getLogger(__name__)
 def held_back() -> Iterator[None]:
     """Hold SIGINT back for the block; a press during it is logged, not raised.
 
-    Outside the main thread (an embedding application's worker) signals cannot be handled here,
-    and the block runs as it is.
+    Outside the main thread (an embedding application's worker) or in a subinterpreter signals cannot
+    be handled here, and the block runs as it is.
     """
     pressed: list[int] = []
 
     def note(signum: int, _frame: object) -> None:
         pressed.append(signum)
 
-    installed = False
-    previous: object = None
-    if threading.current_thread() is threading.main_thread():
-        try:
-            previous = signal.signal(signal.SIGINT, note)
-            installed = True
-        except ValueError:  # a subinterpreter, or signals not available here
-            pass
-    if not installed:
-        yield
-        return
+    try:
+        previous = signal.signal(signal.SIGINT, note)
+    except ValueError:  # not the main thread of the main interpreter: signals are not ours to handle
+        previous = note
     try:
         yield
     finally:
-        # (None: a handler set outside Python, which cannot be put back; the default one is)
-        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)  # type: ignore[arg-type]
+        if previous is not note:
+            # (None: a handler set outside Python, which cannot be put back; the default one is)
+            signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
         if pressed:
             log.info("中断请求到达时输出已完成，本次运行照常结束")
