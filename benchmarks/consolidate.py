@@ -288,7 +288,8 @@ def run_consolidate(inputs: Path, output: Path, jobs: int, cache: bool = True, s
 def compare(paths: list[Path], inputs: Path, out_dir: Path, jobs: int, src: str, rounds: int) -> None:
     """This code against the package in ``src`` on the same files, alternating (a shared machine drifts):
     each round the bare read, the floor (bare read + summary writer), a cold run of this code and one of the
-    other, the same number of processes."""
+    other, the same number of processes.  A cold run is the headline's: the first run, building its cache
+    (each round writes a new summary beside a new cache)."""
     import statistics
 
     n = len(paths)
@@ -297,9 +298,9 @@ def compare(paths: list[Path], inputs: Path, out_dir: Path, jobs: int, src: str,
           f"各 {jobs} 个进程", flush=True)
     for i in range(rounds):
         cal = bare_calamine(paths, jobs)
-        new = run_consolidate(inputs, out_dir / f"new-{i}.xlsx", jobs, cache=False)
+        new = run_consolidate(inputs, out_dir / f"new-{i}.xlsx", jobs)
         low = floor(cal, summary_writer(out_dir / f"new-{i}.xlsx", out_dir / f"writer-{i}.xlsx"))
-        old = run_consolidate(inputs, out_dir / f"old-{i}.xlsx", jobs, cache=False, src=src)
+        old = run_consolidate(inputs, out_dir / f"old-{i}.xlsx", jobs, src=src)
         row = (cal["cpu"] / n * 1000, low["cpu"] / n * 1000, new["cpu"] / n * 1000, old["cpu"] / n * 1000)
         rows.append(row)
         share = "，".join(f"{k} 主进程 {t['main_cpu'] / n * 1000:.1f} + 读取进程 {t['workers_cpu'] / n * 1000:.1f}"

@@ -404,6 +404,36 @@ def test_parallel_run_matches_in_process_run(tmp_path, inbox):
         assert rows(wb1[name]) == rows(wb2[name]), name
 
 
+def test_a_run_without_cache_makes_results_only_when_they_are_kept(tmp_path, base_books):
+    from xl_jixiao.consolidate import worker
+    from xl_jixiao.pipeline import FileResult
+
+    path = str(base_books["a"])
+    try:
+        worker.init_worker(None, results=False)
+        kind, blob, rec = worker.process((path, "甲.xlsx", None))
+        assert kind == "result" and blob == b""
+        worker.init_worker(None, results=True)
+        kind, blob2, rec2 = worker.process((path, "甲.xlsx", None))
+    finally:
+        worker.init_worker(None)
+    rec2.seconds = rec.seconds
+    assert rec2 == rec  # the summary's record does not depend on it
+    assert FileResult.from_bytes(blob2).submission.unit_name == rec.unit_name
+
+    # without a cache the caller's kept results still come back whole, in any number of reading processes
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for key in ("a", "b", "c"):
+        shutil.copy(base_books[key], inbox / f"{key}.xlsx")
+    for jobs in (1, 2):
+        res = consolidate([inbox], tmp_path / f"out{jobs}.xlsx", jobs=jobs, use_cache=False, progress=False,
+                          keep_results=True)
+        kept = res.file_results()
+        assert [r.submission.unit_name for r in kept] == [make_submission(i).unit_name for i in (1, 2, 3)]
+        assert all(r.findings is not None and r.sha256 for r in kept)
+
+
 def test_detail_is_split_past_the_row_limit(tmp_path, inbox):
     out = tmp_path / "汇总表.xlsx"
     res = consolidate([inbox], out, jobs=1, use_cache=False, progress=False, max_rows=7)

@@ -76,15 +76,16 @@ class Result:
                 f"seconds={self.seconds:.2f}")
 
 
-def _supervisor(cfg: Config | None, jobs: int):
+def _supervisor(cfg: Config | None, jobs: int, results: bool = True):
+    """The reading processes; ``results``: whether each file's stored result is wanted besides its record."""
     from xl_jixiao.config import default_config
     from xl_jixiao.consolidate import worker
     from xl_jixiao.consolidate.supervisor import Supervisor
 
-    worker.init_worker(cfg)
+    worker.init_worker(cfg, results=results)
     limits = (cfg or default_config()).limits
     pool = Supervisor(worker.process, jobs, memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
-                      init=functools.partial(worker.init_worker, cfg),
+                      init=functools.partial(worker.init_worker, cfg, results=results),
                       on_failure=lambda task, reason: ("result", *worker.failure(task, reason, cfg)))
     if jobs > 1 and pool.forks:
         worker.prepare()  # once here rather than in each reading process
@@ -229,7 +230,8 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         results: Iterator[tuple] = iter(())
         if tasks:
             # every file is parsed in a supervised reading process: one that dies or overruns costs that file
-            pool = _supervisor(cfg, n_jobs)
+            # without a cache a result is only needed when the caller keeps it: else the record alone is made
+            pool = _supervisor(cfg, n_jobs, results=cache.enabled or keep_results)
             results = pool.map(tasks)
 
         bar = Progress(len(to_read), enabled=progress)

@@ -20,18 +20,23 @@ from xl_jixiao.errors import ReadError
 from xl_jixiao.pipeline import FileResult, Identity, failed_result, read_and_check
 
 _state: dict[str, Config | None] = {"config": None}
+_wanted = {"result": True}
+"""Whether a file's stored result is wanted (the cache keeps it, or the caller asked for the results); when
+it is not, only the summary's record is made."""
 
 Task = tuple[str, str, "str | None"]
 """``(absolute path, display, sha256 the cache knows or None)``."""
 
 
-def init_worker(config: Config | None, in_pool: bool = False) -> None:
-    """Remember the configuration (in a reading process, Ctrl-C is left to the main process)."""
+def init_worker(config: Config | None, in_pool: bool = False, results: bool = True) -> None:
+    """Remember the configuration and whether results are wanted (``results``: see :func:`process`); in a
+    reading process, Ctrl-C is left to the main process."""
     if in_pool:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state["config"] = config
+    _wanted["result"] = results
 
 
 def _config() -> Config:
@@ -56,7 +61,8 @@ def prepare() -> None:
 
 def process(task: Task) -> tuple:
     """``("same", path, sha256, size, mtime_ns)`` when the content matches the cache's ``sha256``,
-    else ``("result", FileResult bytes, FileRecord)``.  Never raises for a bad input file."""
+    else ``("result", FileResult bytes, FileRecord)`` (empty bytes when results are not wanted: a run
+    without a cache that does not keep them).  Never raises for a bad input file."""
     from xl_jixiao.inbox import read_once
 
     path, display, known = task
@@ -69,7 +75,7 @@ def process(task: Task) -> tuple:
         return ("same", path, known, snap.size, snap.mtime_ns)
     res = read_and_check(path, config, display=display, snapshot=snap)
     del snap
-    return ("result", res.to_bytes(), summarise(res))
+    return ("result", res.to_bytes() if _wanted["result"] else b"", summarise(res))
 
 
 def failure(task: Task, reason: str, config: Config | None = None) -> tuple[bytes, FileRecord]:
