@@ -668,23 +668,12 @@ class _Reader:
             else:
                 texts = [None if c < 0 or c >= n or (v := row[c]) is None or v == ""
                          else (v.strip() or None) if type(v) is str else cell_text(v) for c in at]
-            project, project_code, level1, level2, name, op, value, unit, note, basis, remark = texts
             # the texts rows repeat (project, levels, symbol, unit, basis, common values) as one object each:
             # hashed once for every lookup by text, and stored once in a result
-            if project is not None:
-                project = shared.setdefault(project, project)
-            if level1 is not None:
-                level1 = shared.setdefault(level1, level1)
-            if level2 is not None:
-                level2 = shared.setdefault(level2, level2)
-            if op is not None:
-                op = shared.setdefault(op, op)
-            if unit is not None:
-                unit = shared.setdefault(unit, unit)
-            if basis is not None:
-                basis = shared.setdefault(basis, basis)
-            if value is not None:
-                value = shared.setdefault(value, value)
+            for i in _REPEATED:
+                if (t := texts[i]) is not None:
+                    texts[i] = shared.setdefault(t, t)
+            project, project_code, level1, level2, name, op, value, unit, note, basis, remark = texts
             # a repeated header row: its value cell is a label too (looked at first: names are many, values
             # repeat; a plain number is none of them)
             if name and value and not (value.isascii() and _NO_ASCII_INDICATOR_LABEL) and \
@@ -776,6 +765,8 @@ _INDICATOR_TEXTS = ("project", "project_code", "level1", "level2", "name", "op",
                     "remark")
 """The text fields of an indicator row, in Indicator's order."""
 _INDICATOR_FIELDS = frozenset(_INDICATOR_TEXTS)
+_REPEATED = tuple(_INDICATOR_TEXTS.index(k) for k in ("project", "level1", "level2", "op", "value", "unit", "basis"))
+"""The text fields indicator rows repeat, by position in :data:`_INDICATOR_TEXTS`."""
 _SHARED: dict[str, str] = {}
 """One object for each text indicator rows repeat (bounded: emptied past ``TEXT_MEMO_SIZE`` between tables)."""
 if tuple(f.name for f in dataclass_fields(Indicator)) != (*_INDICATOR_TEXTS, "row", "cells"):  # pragma: no cover
