@@ -71,3 +71,28 @@ def test_not_applicable_tokens(text):
 @pytest.mark.parametrize("text", ["无事故", "无投诉率", "不适用于…的群众", "", None, "≥95%"])
 def test_not_applicable_is_only_the_token(text):
     assert not vocab.is_not_applicable(text)
+
+
+def test_not_applicable_first_character_shortcut_agrees_with_the_full_test():
+    """A text is ruled out by its first character only when the full comparison would rule it out too."""
+    import random
+
+    spaces = [c for c in map(chr, range(0x110000)) if vocab._SPACE.fullmatch(c)]
+    assert set(spaces) <= vocab._na_starts()
+    rng = random.Random(7)
+    tokens = sorted(vocab._na_tokens())
+    around = [" ", "\u3000", "\u200b", "\t", "。", "；", ";", ".", "<b>", "</span>", "< br/>", "\n"]
+    samples = []
+    for _ in range(4000):
+        text = rng.choice(tokens)
+        for _ in range(rng.randint(0, 3)):
+            text = rng.choice(around) + text if rng.random() < 0.5 else text + rng.choice(around)
+        if rng.random() < 0.3:
+            text = rng.choice("指标无不该本" + "".join(around)) + text
+        samples.append(text)
+    hits = 0
+    for text in samples:
+        full = vocab._not_applicable_text(text)
+        assert vocab.is_not_applicable(text) == full, repr(text)
+        hits += full
+    assert hits > 1000  # the samples exercise both answers

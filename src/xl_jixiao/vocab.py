@@ -129,9 +129,18 @@ def _na_tokens() -> frozenset[str]:
 
 def is_not_applicable(text: object) -> bool:
     """A cell that declares "not applicable" (``不适用``, ``无``, ``—`` …) instead of naming something."""
-    if not isinstance(text, str):
-        return False
+    if not isinstance(text, str) or text[:1] not in _na_starts():
+        return False  # (most texts name something: their first character already tells)
     return _not_applicable_text(text)
+
+
+@lru_cache(maxsize=1)
+def _na_starts() -> frozenset[str]:
+    """Every character a not-applicable text can start with: a token's first, or what
+    :func:`_not_applicable_text` removes before comparing (a tag's ``<``, spaces, the stripped marks)."""
+    # the spaces _SPACE removes: every Unicode space (all at or below U+3000, the ideographic one) and U+200B
+    removed = {c for c in map(chr, range(0x3001)) if c.isspace()} | set("<。.;；\u200b")
+    return frozenset({t[0] for t in _na_tokens()} | removed)
 
 
 @by_text
