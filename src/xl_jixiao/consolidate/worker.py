@@ -93,10 +93,4 @@ def failure(task: Task, reason: str, config: Config | None = None) -> tuple[byte
     return res.to_bytes(), summarise(res)
 
 
-def result_and_record(task: Task) -> tuple[bytes, FileRecord]:
-    """Read ``task`` now, whatever the cache knows."""
-    got = process((task[0], task[1], None))
-    return got[1], got[2]
-
-
-__all__ = ["init_worker", "prepare", "process", "failure", "result_and_record", "FileResult"]
+__all__ = ["init_worker", "prepare", "process", "failure", "FileResult"]
