@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from xl_jixiao.memo import by_text
-from xl_jixiao.money import convert, plain_number
+from xl_jixiao.money import plain_number
 from xl_jixiao.values import ParsedValue
 
 MONEY_UNITS = ("万元", "元")
@@ -120,10 +120,6 @@ def number(pv: ParsedValue | None) -> Decimal | None:
     return pv.number if pv is not None else None
 
 
-def is_percent(pv: ParsedValue | None) -> bool:
-    return pv is not None and pv.unit == PERCENT
-
-
 def is_quantitative(pv: ParsedValue | None) -> bool:
     return pv is not None and pv.kind == "quantitative"
 
@@ -136,10 +132,6 @@ def money_unit_of(pv) -> str | None:
     return _MONEY_ALIASES.get(unit(pv).split("/")[0])
 
 
-def is_money(pv) -> bool:
-    return is_quantitative(pv) and money_unit_of(pv) is not None and number(pv) is not None
-
-
 def is_time_value(pv) -> bool:
     """A date, a period, or a duration such as ``=18月`` / ``< 3秒``."""
     if kind(pv) in ("date", "period"):
@@ -147,14 +139,6 @@ def is_time_value(pv) -> bool:
     if "duration" in flags(pv):
         return True
     return is_quantitative(pv) and unit(pv).split("/")[0] in TIME_UNITS
-
-
-def amount_in(pv, money_unit: str) -> Decimal | None:
-    """A money value converted to the form's money unit."""
-    mu = money_unit_of(pv) if is_money(pv) else None
-    if mu is None:
-        return None
-    return convert(number(pv), mu, money_unit)
 
 
 def op(pv: ParsedValue | None) -> str | None:
