@@ -29,3 +29,25 @@ def test_reading_many_distinct_texts_does_not_grow_the_memos():
     for memo in (values._parse_str, vocab.parse_label, common.clean_indicator_name):
         assert memo.cache_info().currsize <= TEXT_MEMO_SIZE  # type: ignore[attr-defined]
     assert values.parse_value("≥95%").op == "≥"
+
+
+def test_a_memo_per_owner_is_its_own_bounded_and_never_another_owners():
+    from xl_jixiao.memo import memo_of
+
+    store: dict = {}
+    first, second = {"a": 1}, {"a": 1}  # equal, but two owners
+    memo = memo_of(store, first)
+    memo["x"] = 1
+    assert memo_of(store, first) is memo and memo_of(store, second) == {}
+    for i in range(TEXT_MEMO_SIZE + 1):
+        memo[str(i)] = i
+    assert memo_of(store, first) == {}  # past the bound it starts again
+    # an owner whose id a dead one had gets a memo of its own, not the dead one's answers
+    store.clear()
+    gone = {"b": 2}
+    memo_of(store, gone)["y"] = 2
+    key = id(gone)
+    del gone
+    reused = {"c": 3}
+    store[id(reused)] = store.pop(key)  # as if the new object had been given the old id
+    assert memo_of(store, reused) == {}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
-__all__ = ["TEXT_MEMO_SIZE", "by_text"]
+__all__ = ["TEXT_MEMO_SIZE", "by_text", "memo_of"]
 
 TEXT_MEMO_SIZE = 4096
 """Distinct texts each memo keeps: several workbooks' worth (one has a few hundred distinct texts)."""
@@ -24,3 +24,13 @@ _F = TypeVar("_F", bound=Callable[..., object])
 def by_text(func: _F) -> _F:
     """``func`` remembering its answers for the last ``TEXT_MEMO_SIZE`` distinct arguments."""
     return lru_cache(maxsize=TEXT_MEMO_SIZE)(func)  # type: ignore[return-value]
+
+
+def memo_of(store: dict[int, tuple[Any, dict[Any, Any]]], owner: object) -> dict[Any, Any]:
+    """The memo ``store`` keeps for ``owner`` (a label index, a scheme: what the remembered answers depend on),
+    made on first use and started again once it holds more than ``TEXT_MEMO_SIZE`` answers.  The store is
+    keyed by ``id(owner)`` and its entry keeps the owner alive, so that id is never another object's."""
+    hit = store.get(id(owner))
+    if hit is None or hit[0] is not owner or len(hit[1]) > TEXT_MEMO_SIZE:
+        hit = store[id(owner)] = (owner, {})
+    return hit[1]

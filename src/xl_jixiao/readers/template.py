@@ -24,7 +24,7 @@ from xl_jixiao.cellref import column_letter
 from xl_jixiao.dates import date_text
 from xl_jixiao.errors import ReadError
 from xl_jixiao.layout import Field, Table
-from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
+from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text, memo_of
 from xl_jixiao.model import (
     CellRef,
     DeptBudget,
@@ -160,21 +160,10 @@ _NOT_A_LABEL: _HeaderCell = (None, None, None)
 _HEADER_CELLS: dict[int, tuple[dict[str, Field], dict[str, _HeaderCell]]] = {}
 
 
-def _index_memo(store: dict[int, tuple[dict[str, Field], dict[str, Any]]], index: dict[str, Field]
-                ) -> dict[str, Any]:
-    """A memo of what texts say under ``index`` (``store`` says what is remembered), kept across files (forms
-    repeat their labels) and emptied when it outgrows ``TEXT_MEMO_SIZE`` (the cells around labels are
-    looked at too)."""
-    hit = store.get(id(index))
-    if hit is None or hit[0] is not index or len(hit[1]) > TEXT_MEMO_SIZE:
-        hit = store[id(index)] = (index, {})  # the entry keeps its index alive: its id is not reused
-    return hit[1]
-
-
 def _header_cell(text: str, index: dict[str, Field], memo: dict[str, _HeaderCell]) -> _HeaderCell:
     """What a header cell's text says under ``index``: (the column's field, unless it is a formula or
     checkpoint column; the money unit it names; the 资金支出计划 checkpoint it names).  Worked out once
-    per text and index, into ``memo`` (:func:`_index_memo` of ``_HEADER_CELLS``)."""
+    per text and index, into ``memo`` (:func:`~xl_jixiao.memo.memo_of` ``_HEADER_CELLS``)."""
     lt = vocab.parse_label(text)  # its label (norm_label), field (vocab.find) and unit
     lab = lt.base
     if not lab:
@@ -229,7 +218,7 @@ def find_header(rows: list[list[object]], table: Table, required: Sequence[str],
     main row leaves blank.
     """
     index = _label_index(table.columns)
-    memo = _index_memo(_HEADER_CELLS, index)
+    memo = memo_of(_HEADER_CELLS, index)
     limit = len(rows) if search_rows is None else min(len(rows), search_rows)
     matched: dict[int, _RowMatch] = {}  # the rows matched, once (the merge below looks at two again)
     best: HeaderMap | None = None
@@ -420,7 +409,7 @@ class _Reader:
             return {}
         name = self.sheet_name(sheet)
         index = _label_index(fields)
-        named = _index_memo(_NAMED, index)
+        named = memo_of(_NAMED, index)
         all_labels = _value_labels(index)
         found: dict[str, tuple[object, CellRef]] = {}
         limit = len(rows) if stop_row is None else min(stop_row, len(rows))

@@ -13,7 +13,7 @@ from typing import Any
 from xl_jixiao import layout
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import UserError
-from xl_jixiao.memo import TEXT_MEMO_SIZE, by_text
+from xl_jixiao.memo import by_text, memo_of
 from xl_jixiao.model import CellRef, Cells, Finding, Indicator, Project, Submission, value_text
 from xl_jixiao.rules.registry import Rule, all_rules
 from xl_jixiao.schemes import Scheme, all_schemes, detect_scheme, fit_score, get_scheme
@@ -354,18 +354,9 @@ def _classify(scheme: Scheme, l1: str | None, l2: str | None) -> tuple[str | Non
     return level1, level2, role
 
 
-_CLASSIFIED: dict[int, tuple[Scheme, dict[tuple[str | None, str | None], tuple[str | None, str | None, str | None]]]] = {}
-"""Per scheme (by id; the entry keeps the scheme alive so its id cannot be reused): :func:`_classify` of each
-written (一级, 二级) pair, remembered across submissions (a form's few pairs repeat row after row, file after file)."""
-
-
-def _classified(scheme: Scheme) -> dict[tuple[str | None, str | None], tuple[str | None, str | None, str | None]]:
-    hit = _CLASSIFIED.get(id(scheme))
-    if hit is None or hit[0] is not scheme:
-        hit = _CLASSIFIED[id(scheme)] = (scheme, {})
-    elif len(hit[1]) > TEXT_MEMO_SIZE:
-        hit[1].clear()  # bounded, like the other memos by text
-    return hit[1]
+_CLASSIFIED: dict[int, tuple[Any, dict[Any, Any]]] = {}
+"""Per scheme (:func:`~xl_jixiao.memo.memo_of`): :func:`_classify` of each written (一级, 二级) pair, remembered
+across submissions (a form's few pairs repeat row after row, file after file)."""
 
 
 def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_scheme: Scheme) -> list[Item]:
@@ -382,7 +373,7 @@ def build_items(sub: Submission, scheme_of: Callable[[Project], Scheme], dept_sc
     items: list[Item] = []
     append = items.append
     for inds, project, name, dept, scheme in groups:
-        known = _classified(scheme)
+        known = memo_of(_CLASSIFIED, scheme)
         for ind in inds:
             l1, l2 = ind.level1, ind.level2
             cls = known.get((l1, l2))
