@@ -35,6 +35,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from xl_jixiao import deflate
 from xl_jixiao.errors import ReadError
 
 if TYPE_CHECKING:
@@ -559,18 +560,18 @@ def _parts(pkg: _Package, info: _Entry) -> Iterator[bytes]:
         return
     size = info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
-        if len(raw) > size or zlib.crc32(raw) != info.CRC:
+        if len(raw) > size or deflate.crc32(raw) != info.CRC:
             raise _damaged(pkg, info)
         for at in range(0, len(raw), CHUNK):
             yield bytes(raw[at:at + CHUNK])
         return
     if size <= CHUNK and len(raw) * DEFLATE_MAX_RATIO <= ONE_CALL:  # the usual part: one call, no copies
         try:
-            whole = zlib.decompress(raw, -15, size + 1)
-        except zlib.error:  # damaged or cut short: inflated in pieces below, which decides as zipfile does
+            whole = deflate.decompress(raw, -15, size + 1)
+        except deflate.ERRORS:  # damaged or cut short: inflated in pieces below, which decides as zipfile does
             pass
         else:
-            if len(whole) > size or zlib.crc32(whole) != info.CRC:
+            if len(whole) > size or deflate.crc32(whole) != info.CRC:
                 raise _damaged(pkg, info)
             pkg.keep(info, whole)
             if whole:
@@ -611,14 +612,14 @@ def _pieces(pkg: _Package, info: _Entry, raw: memoryview) -> Iterator[bytes]:
             raise _damaged(pkg, info)
         buf += piece
         if len(buf) == CHUNK:
-            crc = zlib.crc32(buf, crc)
+            crc = deflate.crc32(buf, crc)
             out = bytes(buf)
             if kept is not None:
                 kept.append(out)
             yield out
             buf.clear()
     if buf:
-        crc = zlib.crc32(buf, crc)
+        crc = deflate.crc32(buf, crc)
         out = bytes(buf)
         if kept is not None:
             kept.append(out)

@@ -20,10 +20,10 @@ import hashlib
 import logging
 import os
 import time
-import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from xl_jixiao import deflate
 from xl_jixiao.config import Config, default_config
 from xl_jixiao.errors import ReadError
 from xl_jixiao.model import Finding, Severity, Submission, adapter
@@ -162,7 +162,7 @@ class FileResult:
 
         from xl_jixiao.stored import encode
 
-        return zlib.compress(pickle.dumps((RESULT_FORMAT, encode(self, self.path)), pickle.HIGHEST_PROTOCOL), 1)
+        return deflate.compress(pickle.dumps((RESULT_FORMAT, encode(self, self.path)), pickle.HIGHEST_PROTOCOL), 1)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> FileResult:
@@ -173,8 +173,8 @@ class FileResult:
         from xl_jixiao.stored import decode, plain_loads
 
         try:
-            got = plain_loads(zlib.decompress(blob))
-        except (zlib.error, pickle.UnpicklingError, EOFError, TypeError, IndexError, KeyError) as exc:
+            got = plain_loads(deflate.decompress(blob))
+        except deflate.ERRORS + (pickle.UnpicklingError, EOFError, TypeError, IndexError, KeyError) as exc:
             raise ValueError(f"stored result is damaged: {exc}") from None
         if type(got) is not tuple or len(got) != 2 or got[0] != RESULT_FORMAT:
             raise ValueError("stored result has another format")

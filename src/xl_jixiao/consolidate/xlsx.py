@@ -34,7 +34,7 @@ import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xl_jixiao import printing
+from xl_jixiao import deflate, printing
 from xl_jixiao.cellref import column_letter
 from xl_jixiao.inbox import custom_xml, shown
 
@@ -766,9 +766,9 @@ _ZERO_BYTES = bytes(1024)
 
 
 def _deflate(data: bytes, level: int = 1) -> bytes:
-    c = zlib.compressobj(level, zlib.DEFLATED, -15)
-    packed = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
-    return _PIECE.pack(zlib.crc32(data), len(data), zlib.crc32(packed)) + packed
+    c = deflate.compressobj(level)
+    packed = c.compress(data) + c.flush(deflate.Z_SYNC_FLUSH)
+    return _PIECE.pack(deflate.crc32(data), len(data), deflate.crc32(packed)) + packed
 
 
 def compress_rows(rows_xml: list[str], level: int = 1) -> bytes:
@@ -792,7 +792,7 @@ def fragment_intact(piece: bytes) -> bool:
         return True
     if len(piece) < _PIECE.size:
         return False
-    return zlib.crc32(memoryview(piece)[_PIECE.size:]) == _PIECE.unpack_from(piece)[2]
+    return deflate.crc32(memoryview(piece)[_PIECE.size:]) == _PIECE.unpack_from(piece)[2]
 
 
 def split_fragment(piece: bytes) -> list[str]:
