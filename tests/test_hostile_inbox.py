@@ -282,7 +282,8 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs /proc")
 def test_reading_process_killed_mid_run(tmp_path, units):
-    """SIGKILL a reading process mid-run: the summary is written and that file is accounted for."""
+    """SIGKILL a reading process mid-run: the summary is written and every file is accounted for.  The files
+    the process held are read again one by one; a file is blamed only when it was being read alone."""
     d = tmp_path / "许多单位"
     d.mkdir()
     files = 160  # enough that the run is still reading well after both reading processes started
@@ -310,8 +311,8 @@ def test_reading_process_killed_mid_run(tmp_path, units):
     listed = file_list(out)
     assert len(listed) == files
     crashed = [r for r in listed if "读取时资源超限/进程异常退出" in str(r[2])]
-    assert len(crashed) == 1 and crashed[0][1] == "无法读取" and "SIGKILL" in str(crashed[0][2])
-    assert sum(r[1] == "已汇总" for r in listed) == files - 1
+    assert len(crashed) <= 1 and all(r[1] == "无法读取" and "SIGKILL" in str(r[2]) for r in crashed)
+    assert sum(r[1] == "已汇总" for r in listed) == files - len(crashed)
 
 
 # ------------------------------------------------------------------ special files, names, links

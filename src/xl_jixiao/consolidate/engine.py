@@ -29,6 +29,10 @@ if TYPE_CHECKING:  # a fully cached run imports neither the model nor the rules
     from xl_jixiao.pipeline import FileResult
 
 
+FILES_PER_MESSAGE = 2
+"""Files handed to a reading process at once (and answered in one message): half the wake-ups of the main
+process; a file that kills its reader still costs only itself (see :mod:`~xl_jixiao.consolidate.supervisor`)."""
+
 RECORDS_AT_ONCE = 200
 """Cache hits whose records are fetched in one query (within SQLite's limit of parameters)."""
 
@@ -86,7 +90,8 @@ def _supervisor(cfg: Config | None, jobs: int, results: bool = True):
     limits = (cfg or default_config()).limits
     pool = Supervisor(worker.process, jobs, memory_mb=limits.worker_memory_mb, seconds=limits.worker_seconds,
                       init=functools.partial(worker.init_worker, cfg, results=results),
-                      on_failure=lambda task, reason: ("result", *worker.failure(task, reason, cfg)))
+                      on_failure=lambda task, reason: ("result", *worker.failure(task, reason, cfg)),
+                      batch=FILES_PER_MESSAGE)
     if jobs > 1 and pool.forks:
         worker.prepare()  # once here rather than in each reading process
     return pool

@@ -8,6 +8,12 @@ crash in a parsing library, ``kill -9``, the OOM killer) or overruns is
 replaced; its file gets the result :func:`on_failure` makes (JX504
 "读取时资源超限/进程异常退出"), and the run goes on.  Results come back in task
 order.
+
+Tasks may travel ``batch`` at a time (one message there and one back for
+several files: fewer wake-ups of the main process).  A batch has one file's
+time limit; when its process dies or overruns, each of its files is read again
+on its own, with its own limit, so only the file that caused it gets the
+failure (a process killed from outside while reading a batch costs no file).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import select
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,8 +94,17 @@ def _limit_memory(extra_mb: int) -> None:
         pass
 
 
+def _outcome(fn: Callable[[Any], Any], task: Any) -> tuple[str, Any]:
+    try:
+        return ("ok", fn(task))
+    except MemoryError:
+        return ("memory", None)
+    except BaseException as exc:  # noqa: BLE001 - reported as this file's failure
+        return ("error", f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
 def _serve(conn, fn: Callable[[Any], Any], init: Callable[[], None] | None, memory_mb: int) -> None:
-    """A reading process: take a task, send its result, until told to stop."""
+    """A reading process: take a batch of tasks, send their outcomes, until told to stop."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
@@ -103,40 +119,37 @@ def _serve(conn, fn: Callable[[Any], Any], init: Callable[[], None] | None, memo
     gc.set_threshold(20_000, 10, 10)
     while True:
         try:
-            task = conn.recv()
+            batch = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if batch is None:
             return
+        outs = [_outcome(fn, task) for task in batch]
         try:
-            out = ("ok", fn(task))
+            conn.send(outs)
         except MemoryError:
-            out = ("memory", None)
-        except BaseException as exc:  # noqa: BLE001 - reported as this file's failure
-            out = ("error", f"{type(exc).__name__}: {str(exc)[:200]}")
-        try:
-            conn.send(out)
-        except MemoryError:
-            conn.send(("memory", None))
+            conn.send([("memory", None)] * len(batch))
 
 
 @dataclass
 class _Worker:
     process: Any
     conn: Any
-    task: int | None = None
+    batch: list[int] | None = None  # the indexes of the tasks it is reading
     deadline: float = 0.0
     watched: tuple[int, int] | None = None  # the descriptors registered with the supervisor's poll object
 
 
 class Supervisor:
-    """``Supervisor(fn, jobs, memory_mb, seconds, on_failure, init)``; :meth:`map` yields ``fn(task)`` per task,
-    in order, or ``on_failure(task, reason)`` for a task whose process died or overran."""
+    """``Supervisor(fn, jobs, memory_mb, seconds, on_failure, init, batch)``; :meth:`map` yields ``fn(task)`` per
+    task, in order, or ``on_failure(task, reason)`` for a task whose process died or overran; ``batch``: tasks
+    sent to a process at once."""
 
     def __init__(self, fn: Callable[[Any], Any], jobs: int, *, memory_mb: int, seconds: float,
-                 on_failure: Callable[[Any, str], Any], init: Callable[[], None] | None = None):
+                 on_failure: Callable[[Any, str], Any], init: Callable[[], None] | None = None, batch: int = 1):
         self.fn = fn
         self.jobs = max(1, jobs)
+        self.batch = max(1, batch)
         self.memory_mb = memory_mb
         self.seconds = seconds
         self.on_failure = on_failure
@@ -235,6 +248,7 @@ class Supervisor:
         for _ in range(min(self.jobs, n)):
             self._start()
         results: dict[int, Any] = {}
+        alone: deque[int] = deque()  # tasks of a batch whose process died or overran: read again one by one
         next_task = 0
         want = 0
         window = self.jobs * WINDOW_PER_WORKER
@@ -242,21 +256,31 @@ class Supervisor:
             while want < n:
                 # hand out work first: a reading process never waits while the caller handles a result
                 for w in self.workers:
-                    if w.task is None and next_task < n and next_task < want + window:
-                        try:
-                            w.conn.send(tasks[next_task])
-                        except (OSError, ValueError):  # died while idle: its replacement takes the task
-                            continue
-                        w.task = next_task
-                        w.deadline = time.monotonic() + self.seconds
-                        self._watch(w)
-                        next_task += 1
+                    if w.batch is not None:
+                        continue
+                    if alone:
+                        batch = [alone[0]]
+                    elif next_task < n and next_task < want + window:
+                        batch = list(range(next_task, min(n, next_task + self.batch)))
+                    else:
+                        continue
+                    try:
+                        w.conn.send([tasks[i] for i in batch])
+                    except (OSError, ValueError):  # died while idle: its replacement takes the batch
+                        continue
+                    if alone:
+                        alone.popleft()
+                    else:
+                        next_task = batch[-1] + 1
+                    w.batch = batch
+                    w.deadline = time.monotonic() + self.seconds
+                    self._watch(w)
                 if want in results:
                     yield results.pop(want)
                     want += 1
                     continue
-                busy = [w for w in self.workers if w.task is not None]
-                idle_dead = [w for w in self.workers if w.task is None and not w.process.is_alive()]
+                busy = [w for w in self.workers if w.batch is not None]
+                idle_dead = [w for w in self.workers if w.batch is None and not w.process.is_alive()]
                 for w in idle_dead:  # a process that died between files costs nothing
                     self._kill(w)
                     self._start()
@@ -266,41 +290,54 @@ class Supervisor:
                 ready = self._ready(busy, timeout)
                 now = time.monotonic()
                 for w in busy:
-                    index = w.task
-                    assert index is not None
+                    held = w.batch
+                    assert held is not None
                     if w.conn in ready:
                         try:
-                            status, value = w.conn.recv()
+                            outs = w.conn.recv()
                         except Exception:  # noqa: BLE001 - a message cut short by the process dying
-                            status, value = "died", None
-                        if status == "died":
+                            outs = None
+                        if outs is None:
                             w.process.join(5)
-                            results[index] = self.on_failure(tasks[index], crash_reason(w.process.exitcode))
-                            self._replace(w)
+                            self._lost(w, tasks, results, alone, crash_reason(w.process.exitcode))
                             continue
-                        w.task = None
+                        w.batch = None
                         self._unwatch(w)
-                        if status == "ok":
-                            results[index] = value
-                        elif status == "memory":
-                            results[index] = self.on_failure(tasks[index], crash_reason(None).replace(
-                                "读取这个文件的进程意外结束", "读取这个文件所需的内存超过上限"))
-                        else:
-                            import logging
-
-                            logging.getLogger(__name__).debug("reading process failed on task %s: %s", index, value)
-                            results[index] = self.on_failure(tasks[index], f"{CRASHED}（{value}）")
+                        for index, (status, value) in zip(held, outs):
+                            results[index] = self._result(tasks[index], index, status, value)
                     elif w.process.sentinel in ready:
                         w.process.join(5)
-                        results[index] = self.on_failure(tasks[index], crash_reason(w.process.exitcode))
-                        self._replace(w)
+                        self._lost(w, tasks, results, alone, crash_reason(w.process.exitcode))
                     elif now >= w.deadline:
-                        results[index] = self.on_failure(tasks[index], timeout_reason(self.seconds))
-                        self._replace(w)
+                        self._lost(w, tasks, results, alone, timeout_reason(self.seconds))
         except BaseException:
             self.terminate()
             raise
         self.close()
+
+    def _result(self, task: Any, index: int, status: str, value: Any) -> Any:
+        if status == "ok":
+            return value
+        if status == "memory":
+            return self.on_failure(task, crash_reason(None).replace("读取这个文件的进程意外结束",
+                                                                    "读取这个文件所需的内存超过上限"))
+        import logging
+
+        logging.getLogger(__name__).debug("reading process failed on task %s: %s", index, value)
+        return self.on_failure(task, f"{CRASHED}（{value}）")
+
+    def _lost(self, w: _Worker, tasks: Sequence[Any], results: dict[int, Any], alone: deque[int],
+              reason: str) -> None:
+        """``w`` died or overran: a file read alone gets ``reason``; a batch's files are read again one by one
+        (first), so only the one that caused it gets the failure."""
+        batch = w.batch
+        assert batch is not None
+        if len(batch) == 1:
+            results[batch[0]] = self.on_failure(tasks[batch[0]], reason)
+        else:
+            alone.extendleft(reversed(batch))
+        w.batch = None
+        self._replace(w)
 
     def _replace(self, w: _Worker) -> None:
         self._kill(w)
