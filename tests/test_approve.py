@@ -184,6 +184,38 @@ def test_summary_input_grouped_per_unit(seed_qiannan, seed_gansu, tmp_path, caps
     assert len(split) == 2
 
 
+def test_summary_input_uses_stored_results_else_reads_the_sources(seed_qiannan, seed_gansu, tmp_path, capsys):
+    """A summary's results come from its cache when a run stored them (what was consolidated, even if a source
+    changed since), else from the source files it lists, read in parallel; in the summary's order either way."""
+    import shutil
+
+    from xl_jixiao.approve import results_from_summary
+    from xl_jixiao.cli import main
+    from xl_jixiao.consolidate import consolidate
+
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for name, seed in (("甲.xlsx", seed_qiannan), ("乙.xlsx", seed_gansu)):
+        assert main(["import", str(seed), "-o", str(inbox / name)]) == 0
+    capsys.readouterr()
+    units = {"甲.xlsx": read_legacy(seed_qiannan).unit_name, "乙.xlsx": read_legacy(seed_gansu).unit_name}
+    summary = tmp_path / "汇总表.xlsx"
+
+    consolidate([str(inbox)], str(summary), jobs=2)  # the records are cached, the results are not made
+    got = results_from_summary(summary)
+    assert [(r.display, r.submission.unit_name) for r in got] == [(d, units[d]) for d in ("乙.xlsx", "甲.xlsx")]
+
+    consolidate([str(inbox)], str(summary), jobs=2, keep_results=True)  # now they are stored
+    shutil.copy(inbox / "乙.xlsx", inbox / "甲.xlsx")  # a source changes after the consolidation
+    got = results_from_summary(summary)
+    assert [(r.display, r.submission.unit_name) for r in got] == [(d, units[d]) for d in ("乙.xlsx", "甲.xlsx")]
+
+    consolidate([str(inbox)], str(summary), jobs=2)  # reads the changed file: its stored result is dropped
+    got = results_from_summary(summary)
+    assert [(r.display, r.submission.unit_name) for r in got] == [("乙.xlsx", units["乙.xlsx"]),
+                                                                  ("甲.xlsx", units["乙.xlsx"])]
+
+
 def test_approve_from_legacy_form_directly(seed_qingyunpu, tmp_path, capsys):
     from xl_jixiao.cli import main
 

@@ -404,7 +404,7 @@ def test_parallel_run_matches_in_process_run(tmp_path, inbox):
         assert rows(wb1[name]) == rows(wb2[name]), name
 
 
-def test_a_run_without_cache_makes_results_only_when_they_are_kept(tmp_path, base_books):
+def test_results_are_made_and_stored_only_when_they_are_kept(tmp_path, base_books):
     from xl_jixiao.consolidate import worker
     from xl_jixiao.pipeline import FileResult
 
@@ -432,6 +432,36 @@ def test_a_run_without_cache_makes_results_only_when_they_are_kept(tmp_path, bas
         kept = res.file_results()
         assert [r.submission.unit_name for r in kept] == [make_submission(i).unit_name for i in (1, 2, 3)]
         assert all(r.findings is not None and r.sha256 for r in kept)
+
+    # with a cache: a run that does not keep them stores the records alone; one that keeps them reads the files
+    # whose results are not stored (in the reading processes), stores them, and the next one takes them from it
+    from xl_jixiao.consolidate import engine
+    from xl_jixiao.consolidate.cache import Cache, cache_path_for, stored_results
+
+    out = tmp_path / "汇总表.xlsx"
+
+    def stored() -> dict[str, bytes]:
+        return stored_results(cache_path_for(out), engine.code_fingerprint(None))
+
+    res = consolidate([inbox], out, jobs=2, progress=False)
+    assert res.stats.read == 3 and res.results == [] and stored() == {}
+    for jobs in (2, 1):
+        res = consolidate([inbox], out, jobs=jobs, progress=False, keep_results=True)
+        assert (res.stats.read, res.stats.cached) == ((3, 0) if jobs == 2 else (0, 3))
+        kept = res.file_results()
+        assert [r.submission.unit_name for r in kept] == [make_submission(i).unit_name for i in (1, 2, 3)]
+        assert sorted(stored()) == sorted(r.sha256 for r in kept)
+    # a file that changes loses its stored result with the next run that reads it, kept or not
+    shutil.copy(base_books["a"], inbox / "c.xlsx")
+    res = consolidate([inbox], out, jobs=1, progress=False)
+    assert (res.stats.read, res.stats.cached) == (1, 2)
+    cache = Cache(cache_path_for(out), engine.code_fingerprint(None))
+    try:
+        assert not Cache.has_result(cache.result_paths(), str(inbox / "c.xlsx"))
+        assert Cache.has_result(cache.result_paths(), str(inbox / "b.xlsx"))
+    finally:
+        cache.close()
+    assert len(stored()) == 2
 
 
 def test_detail_is_split_past_the_row_limit(tmp_path, inbox):

@@ -508,7 +508,9 @@ def test_write_failures_are_sentences(tmp_path, units, capsys):
 
 
 def test_file_rewritten_during_a_run_never_poisons_the_cache(tmp_path, units):
+    from xl_jixiao.consolidate import consolidate
     from xl_jixiao.consolidate.cache import cache_path_for, code_fingerprint, stored_results
+    from xl_jixiao.consolidate.records import loads
     from xl_jixiao.pipeline import FileResult
 
     d = tmp_path / "收件箱"
@@ -542,12 +544,22 @@ def test_file_rewritten_during_a_run_never_poisons_the_cache(tmp_path, units):
         t.join()
     assert "Traceback" not in text(cp) and cp.returncode in (0, 1, 2), text(cp)
     assert len(file_list(out)) == 26
+    db = sqlite3.connect(cache_path_for(out))
+    entries = db.execute("SELECT path, sha256, record FROM files").fetchall()
+    db.close()
+    assert len(entries) == 26
+    for path, sha, blob in entries:
+        rec = loads(blob)
+        if Path(path).name.startswith("改写中"):
+            assert sha in (good, bad, empty) and rec.sha256 == sha  # what is cached is what was read
+            assert rec.usable == (sha == good)
+    # a run that keeps the results reads the files for them and stores what it read
+    res = consolidate([d], out, jobs=2, progress=False, keep_results=True)
+    assert res.stats.read == 26
     stored = stored_results(cache_path_for(out), code_fingerprint(None))
     for sha, blob in stored.items():
-        res = FileResult.from_bytes(blob)
-        if Path(res.path).name.startswith("改写中"):
-            assert sha in (good, bad, empty) and res.sha256 == sha  # what is cached is what was read
-            assert res.usable == (sha == good)
+        got = FileResult.from_bytes(blob)
+        assert got.sha256 == sha and got.usable == (not Path(got.path).name.startswith("改写中") or sha == good)
     # the files settle: every one of them is read as the complete workbook
     for p in moving:
         p.write_bytes(complete)

@@ -226,7 +226,7 @@ def _read_one(config: Config, submissions: bool, path: Path) -> bytes:
     return pickle.dumps(res, pickle.HIGHEST_PROTOCOL)
 
 
-def _read_supervised(files: list[Path], config: Config, submissions: bool = True) -> list[FileResult]:
+def read_supervised(files: list[Path], config: Config, submissions: bool = True) -> list[FileResult]:
     """``read_and_check`` of each file in supervised reading processes (memory and time limits): a file
     that kills or stalls its reader is unusable with the reason, and the others are read as usual."""
     if not files:
@@ -255,7 +255,7 @@ def check(paths: PathArg | Iterable[PathArg], config: Config | PathArg | None = 
 
     cfg = _config(config)
     files, skipped, missing = _expand(_as_list(paths))
-    results = _read_supervised(files, cfg, submissions)
+    results = read_supervised(files, cfg, submissions)
     results += [skipped_result(item, reason) for item, reason in skipped]
     results += [failed_result(item, reason, cfg) for item, reason in missing]
     return Report(results)

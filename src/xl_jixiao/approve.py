@@ -476,7 +476,8 @@ def results_from_summary(path: str | Path, config: Config | None = None) -> list
         raise ReadError("「文件清单」的表头不是本工具生成的格式", file=str(p), sheet="文件清单") from None
     links = sheet_links(p, "文件清单")
     cached = stored_results(cache_path_for(p), code_fingerprint(config))
-    out: list[FileResult] = []
+    found: list[FileResult | None] = []
+    to_read: list[tuple[int, str, str | None, Path]] = []  # (place in found, display, SHA-256 listed, source)
     missing: list[str] = []
     for n, r in enumerate(rows[1:], start=2):
         r = list(r) + [None] * (len(header) - len(r))
@@ -487,6 +488,7 @@ def results_from_summary(path: str | Path, config: Config | None = None) -> list
         if sha and sha in cached:
             try:
                 res = FileResult.from_bytes(cached[sha])
+                res.display = display  # (files of the same content share one stored result)
             except Exception:  # noqa: BLE001 - a damaged entry: read the source instead
                 res = None
         if res is None:
@@ -495,16 +497,23 @@ def results_from_summary(path: str | Path, config: Config | None = None) -> list
             if src is None or not src.is_file():
                 missing.append(display)
                 continue
-            res = read_and_check(src, config, display=display)
-            if sha and res.sha256 != sha:
-                log.warning("%s 在汇总之后有改动，批复表按文件的当前内容生成", display)
-        if res.usable:
-            out.append(res)
+            to_read.append((len(found), display, sha, src))
+        found.append(res)
     if missing:
         shown = "、".join(missing[:5]) + (f"等 {len(missing)} 个文件" if len(missing) > 5 else "")
         raise ReadError(f"汇总表引用的源文件找不到：{shown}。请在汇总表原来的位置使用，或直接对源文件夹生成批复表",
                         file=str(p), sheet="文件清单")
-    return out
+    if to_read:  # the sources whose results the cache does not hold, read in parallel (supervised processes)
+        from xl_jixiao.api import read_supervised
+        from xl_jixiao.config import default_config
+
+        for (i, display, sha, _), res in zip(to_read, read_supervised([t[3] for t in to_read],
+                                                                        config or default_config())):
+            res.display = display
+            if sha and res.sha256 != sha:
+                log.warning("%s 在汇总之后有改动，批复表按文件的当前内容生成", display)
+            found[i] = res
+    return [res for res in found if res is not None and res.usable]
 
 
 def load_results(path: str | Path, config: Config | None = None) -> tuple[list[FileResult], str]:

@@ -1,8 +1,12 @@
 """A disposable SQLite cache of :class:`~xl_jixiao.pipeline.FileResult`s, kept beside the summary workbook.
 
-Each entry is one file's result (compressed JSON: the typed data) and, derived
-from it, the summary's rendered record (so a warm run copies rows without
-rendering them again).  An entry is valid for the content it was read from
+Each entry is one file's rendered record for the summary (so a warm run copies
+rows without rendering them again) and, when the run that read the file asked
+for the results themselves (the Python API's ``keep_results``), its
+:class:`~xl_jixiao.pipeline.FileResult` in the compact stored form.  A result
+is made only for someone who uses it: a later run that wants a result the
+cache does not hold reads that file again, and ``approve`` on a summary reads
+the source files whose results are not stored.  An entry is valid for the content it was read from
 (its SHA-256, computed from the very bytes that were parsed); the file's path,
 size, modification time and the moment it was stored are only a shortcut: an
 entry is reused without reading the file when its size and modification time
@@ -287,6 +291,21 @@ class Cache:
                 out[keys[key]] = rec
         return out
 
+    def result_paths(self) -> set[str]:
+        """The files whose result is stored (by the key :meth:`has_result` looks up)."""
+        if self.db is None:
+            return set()
+        try:
+            return {key for (key,) in self.db.execute("SELECT path FROM results")}
+        except sqlite3.Error as exc:
+            self._disable_on_db_error(exc)
+            return set()
+
+    @staticmethod
+    def has_result(stored: set[str], path: str) -> bool:
+        """Whether ``path`` is among ``stored`` (:meth:`result_paths`)."""
+        return _k(path) in stored
+
     def result_bytes(self, path: str) -> bytes | None:
         """The stored :class:`FileResult` of ``path``, still compressed (``None``: a miss)."""
         return self._blob("results", "result", path)
@@ -330,14 +349,18 @@ class Cache:
 
     # -- updates
     def put(self, rec: FileRecord, result: bytes) -> None:
-        """Store a file's result (``FileResult.to_bytes``) and its rendered record."""
+        """Store a file's rendered record and, when it was made (``result`` not empty), its result
+        (``FileResult.to_bytes``); a result stored for an earlier content of the file is dropped."""
         if self.db is None or rec.sha256 is None:
             return
         try:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (_k(rec.path), rec.size, rec.mtime_ns, rec.sha256, _k(rec.display), dumps(rec),
                              self.run_ns))
-            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (_k(rec.path), result))
+            if result:
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (_k(rec.path), result))
+            else:
+                self.db.execute("DELETE FROM results WHERE path = ?", (_k(rec.path),))
             self._tick()
         except sqlite3.Error as exc:
             self._disable_on_db_error(exc)

@@ -97,9 +97,9 @@ def _supervisor(cfg: Config | None, jobs: int, results: bool = True):
     return pool
 
 
-def _read_now(task: tuple, cfg: Config | None) -> tuple[bytes, FileRecord]:
+def _read_now(task: tuple, cfg: Config | None, results: bool) -> tuple[bytes, FileRecord]:
     """One file read now, whatever the cache knows (in its own supervised process)."""
-    [got] = list(_supervisor(cfg, 1).map([task]))
+    [got] = list(_supervisor(cfg, 1, results).map([task]))
     return got[1], got[2]
 
 
@@ -214,29 +214,32 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
         to_read = [e for e in entries if not e.skip_reason]
         plan: list[tuple] = []  # per entry: ("skip",) | ("hit", None) | ("task", None)
         tasks = []
+        # the results are made only when kept: a file whose result the cache does not hold is read for it
+        stored = cache.result_paths() if keep_results and cache.enabled else None
         for e in entries:
             if e.skip_reason:
                 plan.append(("skip",))
                 continue
             known = None
             same = cache.unchanged(e.path, e.display) if cache.enabled else None
-            if same:
+            if same and (stored is None or cache.has_result(stored, e.path)):
                 plan.append(("hit",))
                 continue
-            if same is False:
+            if same is False and (stored is None or cache.has_result(stored, e.path)):
                 entry = cache.entry(e.path)
                 known = entry[2] if entry else None
             plan.append(("task",))
             tasks.append((e.path, e.display, known))
+        del stored
         cache.release_index()  # every entry is looked up: its table is not needed any more
 
         n_jobs = max(1, min(jobs, len(tasks)))
         kept: list[bytes] = []
         results: Iterator[tuple] = iter(())
         if tasks:
-            # every file is parsed in a supervised reading process: one that dies or overruns costs that file
-            # without a cache a result is only needed when the caller keeps it: else the record alone is made
-            pool = _supervisor(cfg, n_jobs, results=cache.enabled or keep_results)
+            # every file is parsed in a supervised reading process: one that dies or overruns costs that file;
+            # its result is made when the caller keeps it (the cache then stores it too), else its record alone
+            pool = _supervisor(cfg, n_jobs, results=keep_results)
             results = pool.map(tasks)
 
         bar = Progress(len(to_read), enabled=progress)
@@ -277,7 +280,7 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                     source = SOURCE_READ
                     cache.put(rec, blob)
             if rec is None or (keep_results and blob is None):  # damaged entry: read it now
-                blob, rec = _read_now((e.path, e.display, None), cfg)
+                blob, rec = _read_now((e.path, e.display, None), cfg, keep_results)
                 source = SOURCE_READ
                 cache.put(rec, blob)
             if keep_results and blob is not None:
