@@ -46,7 +46,8 @@ def _config() -> Config:
 def prepare() -> None:
     """What every reading process needs, made once in the process that forks them (they inherit it
     instead of each importing and building it again): the readers and python-calamine, the rule
-    catalogue, the indicator schemes and the stored form of a result (plain code: no pydantic)."""
+    catalogue, the indicator schemes and, when results are wanted, the stored form of a result (plain code:
+    no pydantic)."""
     import python_calamine  # noqa: F401
 
     import xl_jixiao.inbox
@@ -56,7 +57,8 @@ def prepare() -> None:
 
     all_rules()
     all_schemes()
-    failed_result("", "", _config()).to_bytes()
+    if _wanted["result"]:
+        failed_result("", "", _config()).to_bytes()
 
 
 def process(task: Task) -> tuple:
