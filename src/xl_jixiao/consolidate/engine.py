@@ -222,10 +222,12 @@ def consolidate(inputs: Iterable[str | os.PathLike[str]], output: str | os.PathL
                 continue
             known = None
             same = cache.unchanged(e.path, e.display) if cache.enabled else None
-            if same and (stored is None or cache.has_result(stored, e.path)):
+            if same is not None and stored is not None and not cache.has_result(stored, e.path):
+                same = None  # the entry lacks the result wanted: read the file
+            if same:
                 plan.append(("hit",))
                 continue
-            if same is False and (stored is None or cache.has_result(stored, e.path)):
+            if same is False:
                 entry = cache.entry(e.path)
                 known = entry[2] if entry else None
             plan.append(("task",))
