@@ -547,8 +547,7 @@ def test_file_rewritten_during_a_run_never_poisons_the_cache(tmp_path, units):
     db = sqlite3.connect(cache_path_for(out))
     entries = db.execute("SELECT path, sha256, record FROM files").fetchall()
     db.close()
-    assert len(entries) == 26
-    for path, sha, blob in entries:
+    for path, sha, blob in entries:  # (a file caught while it changed is reported, not cached)
         rec = loads(blob)
         if Path(path).name.startswith("改写中"):
             assert sha in (good, bad, empty) and rec.sha256 == sha  # what is cached is what was read
