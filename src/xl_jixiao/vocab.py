@@ -134,18 +134,22 @@ def is_not_applicable(text: object) -> bool:
     return _not_applicable_text(text)
 
 
+_NA_STRIPPED = "。.;；"
+"""Marks a not-applicable text may end (or start) with."""
+
+
 @lru_cache(maxsize=1)
 def _na_starts() -> frozenset[str]:
     """Every character a not-applicable text can start with: a token's first, or what
-    :func:`_not_applicable_text` removes before comparing (a tag's ``<``, spaces, the stripped marks)."""
-    # the spaces _SPACE removes: every Unicode space (all at or below U+3000, the ideographic one) and U+200B
-    removed = {c for c in map(chr, range(0x3001)) if c.isspace()} | set("<。.;；\u200b")
-    return frozenset({t[0] for t in _na_tokens()} | removed)
+    :func:`_not_applicable_text` removes before comparing (a tag's ``<``, what ``_SPACE`` matches — every
+    such character is at or below U+3000, the ideographic space — and the stripped marks)."""
+    spaces = {c for c in map(chr, range(0x3001)) if _SPACE.fullmatch(c)}
+    return frozenset({t[0] for t in _na_tokens()} | spaces | {"<"} | set(_NA_STRIPPED))
 
 
 @by_text
 def _not_applicable_text(text: str) -> bool:
-    t = _SPACE.sub("", _TAG.sub("", text)).strip("。.;；")
+    t = _SPACE.sub("", _TAG.sub("", text)).strip(_NA_STRIPPED)
     return bool(t) and t in _na_tokens()
 
 
