@@ -17,48 +17,37 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-_fast: Any = None
+_impl: Any = zlib
 try:
     from isal import isal_zlib
 
-    _fast = isal_zlib
+    _impl = isal_zlib
 except ImportError:  # the dependency is declared; a platform without its wheel still works, more slowly
     pass
 
+BACKEND = "zlib" if _impl is zlib else "isal"
 DEFLATED = zlib.DEFLATED
 Z_SYNC_FLUSH = zlib.Z_SYNC_FLUSH
+ERRORS: tuple[type[Exception], ...] = tuple({zlib.error, _impl.error})
+"""What inflating a damaged stream raises."""
+crc32 = _impl.crc32
+decompress = _impl.decompress
+# ISA-L's levels are 0-3 (its default is 2); zlib's run from 0 to 9 (-1 for its default)
+_MOST, _DEFAULT = (9, -1) if _impl is zlib else (_impl.ISAL_BEST_COMPRESSION, _impl.ISAL_DEFAULT_COMPRESSION)
 
-if _fast is not None:
-    BACKEND = "isal"
-    ERRORS: tuple[type[Exception], ...] = (zlib.error, _fast.error)
-    """What inflating a damaged stream raises."""
-    crc32 = _fast.crc32
-    decompress = _fast.decompress
-    _MOST = _fast.ISAL_BEST_COMPRESSION
-    _DEFAULT = _fast.ISAL_DEFAULT_COMPRESSION
 
-    def _level(level: int) -> int:
-        return _DEFAULT if level < 0 else min(level, _MOST)
+def _level(level: int) -> int:
+    return _DEFAULT if level < 0 else min(level, _MOST)
 
-    def compress(data: Any, level: int = 1) -> bytes:
-        """``data`` in the zlib wrapper (what :func:`zlib.decompress` reads)."""
-        return _fast.compress(data, _level(level))
 
-    def compressobj(level: int = 1, wbits: int = -15) -> Any:
-        return _fast.compressobj(_level(level), DEFLATED, wbits)
+def compress(data: Any, level: int = 1) -> bytes:
+    """``data`` in the zlib wrapper (what :func:`zlib.decompress` reads)."""
+    return _impl.compress(data, _level(level))
 
-else:
-    BACKEND = "zlib"
-    ERRORS = (zlib.error,)
-    crc32 = zlib.crc32
-    decompress = zlib.decompress
 
-    def compress(data: Any, level: int = 1) -> bytes:
-        """``data`` in the zlib wrapper (what :func:`zlib.decompress` reads)."""
-        return zlib.compress(data, level)
-
-    def compressobj(level: int = 1, wbits: int = -15) -> Any:
-        return zlib.compressobj(level, DEFLATED, wbits)
+def compressobj(level: int = 1, wbits: int = -15) -> Any:
+    """A compressor of raw DEFLATE (``wbits=-15``) or of another ``wbits`` format."""
+    return _impl.compressobj(_level(level), DEFLATED, wbits)
 
 
 __all__ = ["BACKEND", "ERRORS", "DEFLATED", "Z_SYNC_FLUSH", "crc32", "decompress", "compress", "compressobj"]
