@@ -21,8 +21,8 @@ from xl_jixiao.pipeline import FileResult, Identity, failed_result, read_and_che
 
 _state: dict[str, Config | None] = {"config": None}
 _wanted = {"result": True}
-"""Whether a file's stored result is wanted (the cache keeps it, or the caller asked for the results); when
-it is not, only the summary's record is made."""
+"""Whether a file's stored result is wanted (the caller keeps the results; the cache then stores them too);
+when it is not, only the summary's record is made."""
 
 Task = tuple[str, str, "str | None"]
 """``(absolute path, display, sha256 the cache knows or None)``."""
@@ -63,8 +63,8 @@ def prepare() -> None:
 
 def process(task: Task) -> tuple:
     """``("same", path, sha256, size, mtime_ns)`` when the content matches the cache's ``sha256``,
-    else ``("result", FileResult bytes, FileRecord)`` (empty bytes when results are not wanted: a run
-    without a cache that does not keep them).  Never raises for a bad input file."""
+    else ``("result", FileResult bytes, FileRecord)`` (empty bytes when results are not wanted: a run that
+    does not keep them).  Never raises for a bad input file."""
     from xl_jixiao.inbox import read_once
 
     path, display, known = task
@@ -81,7 +81,8 @@ def process(task: Task) -> tuple:
 
 
 def failure(task: Task, reason: str, config: Config | None = None) -> tuple[bytes, FileRecord]:
-    """The result of a file whose reading process died or overran: unusable, with ``reason``."""
+    """The result of a file whose reading process died or overran: unusable, with ``reason`` (its bytes empty
+    when results are not wanted, as in :func:`process`)."""
     import os
 
     path, display, _ = task
@@ -92,7 +93,7 @@ def failure(task: Task, reason: str, config: Config | None = None) -> tuple[byte
     except OSError:
         pass
     res = failed_result(path, reason, config or _config(), display=display, identity=identity)
-    return res.to_bytes(), summarise(res)
+    return res.to_bytes() if _wanted["result"] else b"", summarise(res)
 
 
 __all__ = ["init_worker", "prepare", "process", "failure", "FileResult"]
