@@ -286,6 +286,12 @@ def run_consolidate(inputs: Path, output: Path, jobs: int, cache: bool = True, s
     return _timed([sys.executable, "-c", RUNNER, args], "consolidate", env)
 
 
+def _into_page_cache(paths: list[Path]) -> None:
+    """Read every input once, so every measurement reads the files from the page cache, the first one too."""
+    for p in paths:
+        p.read_bytes()
+
+
 def compare(paths: list[Path], inputs: Path, out_dir: Path, jobs: int, src: str, rounds: int) -> None:
     """This code against the package in ``src`` on the same files, alternating (a shared machine drifts):
     each round the bare read, the floor (bare read + summary writer), a cold run of this code and one of the
@@ -297,8 +303,7 @@ def compare(paths: list[Path], inputs: Path, out_dir: Path, jobs: int, src: str,
     rows: list[tuple[float, float, float, float]] = []
     print(f"\n交替测量 {rounds} 轮：裸读取 / 下限（裸读取 + 汇总写出器）/ 本代码冷启动 / 对照代码（{src}）冷启动，"
           f"各 {jobs} 个进程", flush=True)
-    for p in paths:  # every measurement reads the files from the page cache, the first one too
-        p.read_bytes()
+    _into_page_cache(paths)
     for i in range(rounds):
         cal = bare_calamine(paths, jobs)
         new = run_consolidate(inputs, out_dir / f"new-{i}.xlsx", jobs)
@@ -446,8 +451,7 @@ def main(argv=None) -> int:
         # summary the warm runs below reuse
         summary = out_dir / "汇总表.xlsx"
         rounds = max(1, a.rounds)
-        for p in paths:  # every measurement reads the files from the page cache, the first one too
-            p.read_bytes()
+        _into_page_cache(paths)
         pairs = []
         for i in range(rounds):
             print(f"第 {i + 1}/{rounds} 轮：python-calamine 裸读取（{jobs} 个进程）…", flush=True)
